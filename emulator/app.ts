@@ -1,0 +1,147 @@
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import { timingSafeEqual } from 'node:crypto';
+import { errors, sendError, TwilioApiError } from './errors';
+
+/** What the emulator needs to know to answer like one Twilio account. */
+export interface EmulatorOptions {
+  accountSid: string;
+  authToken: string;
+}
+
+/** A fault the control surface asked for: the next `count` matching Twilio requests get it. */
+export interface Fault {
+  kind: '429' | '500' | 'latency';
+  count: number;
+  /** Retry-After for 429, in seconds. */
+  retryAfter?: number;
+  /** Added delay for 'latency', in milliseconds. */
+  ms?: number;
+  /** Only requests whose path contains this string. */
+  match?: string;
+}
+
+/**
+ * Shared by the API modules (voice, sync, callbacks): the account, a clock the tests can move,
+ * a way to clear their state on reset, and the control router to add their own inspection routes to.
+ */
+export interface EmulatorContext extends EmulatorOptions {
+  now(): number;
+  onReset(fn: () => void): void;
+  control: Router;
+}
+
+export interface Emulator {
+  app: express.Express;
+  context: EmulatorContext;
+  reset(): void;
+}
+
+type ModuleFactory = (ctx: EmulatorContext) => Router;
+
+/** Counts served requests by method and route template, e.g. `POST /2010-04-01/Accounts/:AccountSid/Calls/:CallSid/Recordings.json`. */
+function routeKey(req: Request): string {
+  const route = (req.route?.path as string | undefined) ?? req.path;
+  return `${req.method} ${req.baseUrl}${route}`;
+}
+
+function sameSecret(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+export function createEmulator(options: EmulatorOptions, modules: ModuleFactory[]): Emulator {
+  let clockOffsetMs = 0;
+  let faults: Fault[] = [];
+  const counters = new Map<string, number>();
+  const resetHooks: Array<() => void> = [];
+  const control = express.Router();
+  const context: EmulatorContext = {
+    ...options,
+    now: () => Date.now() + clockOffsetMs,
+    onReset: (fn) => resetHooks.push(fn),
+    control,
+  };
+  const reset = () => {
+    clockOffsetMs = 0;
+    faults = [];
+    counters.clear();
+    resetHooks.forEach((fn) => fn());
+  };
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  // Twilio's libraries send form bodies; repeated keys arrive as arrays.
+  app.use(express.urlencoded({ extended: false, limit: '1mb' }));
+  app.use(express.json({ limit: '1mb' }));
+
+  control.post('/reset', (_req, res) => {
+    reset();
+    res.status(204).end();
+  });
+  control.get('/counters', (_req, res) => {
+    res.json({ total: [...counters.values()].reduce((a, b) => a + b, 0), routes: Object.fromEntries(counters) });
+  });
+  control.post('/faults', (req, res) => {
+    const fault = req.body as Partial<Fault>;
+    if (!fault.kind || !['429', '500', 'latency'].includes(fault.kind)) {
+      res.status(400).json({ message: "kind must be '429', '500' or 'latency'" });
+      return;
+    }
+    faults.push({
+      kind: fault.kind,
+      count: Number(fault.count ?? 1),
+      retryAfter: fault.retryAfter === undefined ? 1 : Number(fault.retryAfter),
+      ms: fault.ms === undefined ? 0 : Number(fault.ms),
+      match: fault.match,
+    });
+    res.status(201).json({ faults });
+  });
+  control.delete('/faults', (_req, res) => {
+    faults = [];
+    res.status(204).end();
+  });
+  control.post('/clock', (req, res) => {
+    clockOffsetMs += Number((req.body as { advanceMs?: unknown }).advanceMs ?? 0) * 1;
+    res.json({ now: new Date(context.now()).toISOString() });
+  });
+  app.use('/__emulator', control);
+
+  // Everything below is Twilio's API: authenticated like Twilio, counted, and subject to faults.
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const header = req.headers.authorization ?? '';
+    const [user, pass] = Buffer.from(header.replace(/^Basic /, ''), 'base64').toString().split(':');
+    if (!header.startsWith('Basic ') || !sameSecret(user ?? '', options.accountSid) || !sameSecret(pass ?? '', options.authToken)) {
+      sendError(res, errors.authenticate());
+      return;
+    }
+    res.on('finish', () => {
+      const key = routeKey(req);
+      counters.set(key, (counters.get(key) ?? 0) + 1);
+    });
+    const fault = faults.find((f) => f.count > 0 && (!f.match || req.path.includes(f.match)));
+    if (!fault) {
+      next();
+      return;
+    }
+    fault.count -= 1;
+    faults = faults.filter((f) => f.count > 0);
+    if (fault.kind === '429') sendError(res, errors.tooManyRequests(fault.retryAfter ?? 1));
+    else if (fault.kind === '500') sendError(res, errors.internal());
+    else setTimeout(next, fault.ms);
+  });
+  for (const module of modules) app.use(module(context));
+
+  app.use((req: Request, res: Response) => sendError(res, errors.notFound(req.path)));
+  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    if (err instanceof TwilioApiError) sendError(res, err);
+    else {
+      const status = (err as { status?: number }).status;
+      // Malformed bodies are the client's fault, as on Twilio.
+      if (status && status < 500) sendError(res, new TwilioApiError(400, 20001, 'Invalid request body'));
+      else sendError(res, errors.internal());
+    }
+  });
+  return { app, context, reset };
+}

@@ -1,0 +1,10 @@
+/** Tests run against the built Functions (npm test builds first) and emulators they start themselves. */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  // Types are checked once by `tsc --noEmit` in npm test; here sources are only transpiled.
+  transform: { '^.+\\.ts$': ['ts-jest', { transpilation: true }] },
+  testTimeout: 60000,
+  maxWorkers: 2,
+};
