@@ -10,7 +10,8 @@ export interface EmulatorOptions {
 
 /** A fault the control surface asked for: the next `count` matching Twilio requests get it. */
 export interface Fault {
-  kind: '429' | '500' | 'latency';
+  /** `500-after` lets the request do its work and then answers 500: the ambiguous failure clients must not blindly retry. */
+  kind: '429' | '500' | '500-after' | 'latency';
   count: number;
   /** Retry-After for 429, in seconds. */
   retryAfter?: number;
@@ -38,10 +39,12 @@ export interface Emulator {
 
 type ModuleFactory = (ctx: EmulatorContext) => Router;
 
-/** Counts served requests by method and route template, e.g. `POST /2010-04-01/Accounts/:AccountSid/Calls/:CallSid/Recordings.json`. */
+/**
+ * Names a served request by method and route template, e.g.
+ * `POST /2010-04-01/Accounts/:AccountSid/Calls/:CallSid/Recordings.json`; modules declare full templates.
+ */
 function routeKey(req: Request): string {
-  const route = (req.route?.path as string | undefined) ?? req.path;
-  return `${req.method} ${req.baseUrl}${route}`;
+  return `${req.method} ${(req.route?.path as string | undefined) ?? '(no route)'}`;
 }
 
 function sameSecret(a: string, b: string): boolean {
@@ -84,9 +87,9 @@ export function createEmulator(options: EmulatorOptions, modules: ModuleFactory[
     res.json({ total: [...counters.values()].reduce((a, b) => a + b, 0), routes: Object.fromEntries(counters) });
   });
   control.post('/faults', (req, res) => {
-    const fault = req.body as Partial<Fault>;
-    if (!fault.kind || !['429', '500', 'latency'].includes(fault.kind)) {
-      res.status(400).json({ message: "kind must be '429', '500' or 'latency'" });
+    const fault = (req.body ?? {}) as Partial<Fault>;
+    if (!fault.kind || !['429', '500', '500-after', 'latency'].includes(fault.kind)) {
+      res.status(400).json({ message: "kind must be '429', '500', '500-after' or 'latency'" });
       return;
     }
     faults.push({
@@ -103,7 +106,7 @@ export function createEmulator(options: EmulatorOptions, modules: ModuleFactory[
     res.status(204).end();
   });
   control.post('/clock', (req, res) => {
-    clockOffsetMs += Number((req.body as { advanceMs?: unknown }).advanceMs ?? 0) * 1;
+    clockOffsetMs += Number((req.body as { advanceMs?: unknown } | undefined)?.advanceMs ?? 0);
     res.json({ now: new Date(context.now()).toISOString() });
   });
   app.use('/__emulator', control);
@@ -129,7 +132,11 @@ export function createEmulator(options: EmulatorOptions, modules: ModuleFactory[
     faults = faults.filter((f) => f.count > 0);
     if (fault.kind === '429') sendError(res, errors.tooManyRequests(fault.retryAfter ?? 1));
     else if (fault.kind === '500') sendError(res, errors.internal());
-    else setTimeout(next, fault.ms);
+    else if (fault.kind === '500-after') {
+      const answer = res.json.bind(res);
+      res.json = () => answer.call(res.status(500), errors.internal().toBody());
+      next();
+    } else setTimeout(next, fault.ms);
   });
   for (const module of modules) app.use(module(context));
 

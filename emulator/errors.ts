@@ -40,4 +40,23 @@ export const errors = {
   tooManyRequests: (retryAfterSeconds: number) =>
     new TwilioApiError(429, 20429, 'Too Many Requests', { 'Retry-After': String(retryAfterSeconds) }),
   internal: () => new TwilioApiError(500, 20500, 'Internal Server Error'),
+  missingParameter: (code: number, name: string) => new TwilioApiError(400, code, `No '${name}' is specified`),
+  invalidParameter: (name: string, detail: string) =>
+    new TwilioApiError(400, 20001, `Invalid parameter ${name}: ${detail}`),
+  callNotInProgress: (callSid: string) =>
+    new TwilioApiError(400, 21220, `Call ${callSid} is not in-progress. Cannot perform this operation.`),
+  concurrentRecordings: () =>
+    new TwilioApiError(400, 16108, 'Request failed due to concurrent recordings: Twilio.CURRENT needs exactly one active recording'),
+  recordingNotActionable: () =>
+    new TwilioApiError(409, 16114, 'Resource not in a state to accept recording action request'),
+  recordingFinished: (sid: string, status: string) =>
+    new TwilioApiError(400, 21220, `Recording ${sid} is ${status}: it cannot be paused, resumed or stopped`),
+  methodNotAllowed: () => new TwilioApiError(405, 20004, 'Method not allowed'),
+  revisionMismatch: () => new TwilioApiError(412, 54103, 'The revision of the Document does not match the expected revision'),
+  uniqueNameExists: (name: string) => new TwilioApiError(409, 54301, `Unique name already exists: ${name}`),
+  invalidUniqueName: () =>
+    new TwilioApiError(400, 54302, 'The unique name must be a string of 1-320 characters that does not look like a SID'),
+  dataTooLarge: () => new TwilioApiError(413, 54006, 'Request entity too large: Data exceeds 16 KiB'),
+  syncRateLimited: () =>
+    new TwilioApiError(429, 54009, 'Rate limit exceeded for this Document', { 'Retry-After': '1' }),
 };

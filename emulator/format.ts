@@ -1,0 +1,53 @@
+import { randomBytes } from 'node:crypto';
+import type { Request } from 'express';
+
+/** A Twilio SID: two-letter prefix and 32 lowercase hex digits. */
+export const newSid = (prefix: string): string => prefix + randomBytes(16).toString('hex');
+
+/** The 2010-04-01 API dates: RFC 2822, e.g. `Tue, 25 Nov 2026 01:40:00 +0000`. */
+export function rfc2822(ms: number): string {
+  return new Date(ms).toUTCString().replace('GMT', '+0000');
+}
+
+/** Sync's dates: ISO 8601 without milliseconds, e.g. `2026-11-25T01:40:00Z`. */
+export function iso8601(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** A form or query value as one string: repeated keys arrive as arrays and are refused where one is expected. */
+export function single(req: Request, name: string): string | undefined {
+  const value = (req.body as Record<string, unknown> | undefined)?.[name] ?? req.query[name];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string') return String((value as unknown[])[0]);
+  return value;
+}
+
+/** A form value that may be given as repeated keys (the library) or space separated (curl, TwiML). */
+export function many(req: Request, name: string): string[] | undefined {
+  const value = (req.body as Record<string, unknown> | undefined)?.[name];
+  if (value === undefined) return undefined;
+  return (Array.isArray(value) ? value : [value]).flatMap((v) => String(v).split(/[\s,]+/)).filter(Boolean);
+}
+
+/**
+ * One page of a Twilio 2010-04-01 list, with the paging fields the library follows.
+ * `uri` is the list's path; PageSize and Page come from the query.
+ */
+export function listPage<T>(req: Request, key: string, uri: string, items: T[]): Record<string, unknown> {
+  const pageSize = Math.min(Math.max(Number(req.query.PageSize ?? 50) || 50, 1), 1000);
+  const page = Math.max(Number(req.query.Page ?? 0) || 0, 0);
+  const start = page * pageSize;
+  const slice = items.slice(start, start + pageSize);
+  const link = (p: number) => `${uri}?PageSize=${pageSize}&Page=${p}`;
+  return {
+    [key]: slice,
+    end: start + Math.max(slice.length - 1, 0),
+    first_page_uri: link(0),
+    next_page_uri: start + pageSize < items.length ? link(page + 1) : null,
+    page,
+    page_size: pageSize,
+    previous_page_uri: page > 0 ? link(page - 1) : null,
+    start,
+    uri: `${uri}?PageSize=${pageSize}&Page=${page}`,
+  };
+}
