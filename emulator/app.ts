@@ -134,7 +134,10 @@ export function createEmulator(options: EmulatorOptions, modules: ModuleFactory[
     else if (fault.kind === '500') sendError(res, errors.internal());
     else if (fault.kind === '500-after') {
       const answer = res.json.bind(res);
-      res.json = () => answer.call(res.status(500), errors.internal().toBody());
+      res.json = () => {
+        res.status(500);
+        return answer(errors.internal().toBody());
+      };
       next();
     } else setTimeout(next, fault.ms);
   });

@@ -1,0 +1,55 @@
+import { newCall } from '../helpers/calls';
+import { startEmulator, type RunningEmulator } from '../helpers/stack';
+
+let em: RunningEmulator;
+beforeAll(async () => (em = await startEmulator()));
+afterAll(() => em.close());
+afterEach(() => em.control('DELETE', '/faults'));
+
+const CREATE_RECORDING = 'POST /2010-04-01/Accounts/:AccountSid/Calls/:CallSid/Recordings.json';
+
+test('429 faults answer Twilio 20429 with Retry-After, for the next N matching requests only', async () => {
+  const call = await newCall(em.client);
+  await em.control('POST', '/faults', { kind: '429', count: 2, retryAfter: 3, match: '/Recordings' });
+  const res = await em.client.request({ method: 'get', uri: `https://api.twilio.com${call.uri.replace('.json', '/Recordings.json')}` });
+  expect(res.statusCode).toBe(429);
+  expect(res.body).toMatchObject({ code: 20429, status: 429 });
+  expect(res.headers['retry-after']).toBe('3');
+  await expect(em.client.calls(call.sid).fetch()).resolves.toBeDefined(); // does not match
+  await expect(em.client.calls(call.sid).recordings.list()).rejects.toMatchObject({ status: 429 });
+  await expect(em.client.calls(call.sid).recordings.list()).resolves.toEqual([]);
+});
+
+test('500 fails before any work; 500-after does the work, then fails', async () => {
+  const call = await newCall(em.client);
+  await em.control('POST', '/faults', { kind: '500', count: 1 });
+  await expect(em.client.calls(call.sid).recordings.create()).rejects.toMatchObject({ status: 500, code: 20500 });
+  expect(await em.client.calls(call.sid).recordings.list()).toHaveLength(0);
+  await em.control('POST', '/faults', { kind: '500-after', count: 1 });
+  await expect(em.client.calls(call.sid).recordings.create()).rejects.toMatchObject({ status: 500 });
+  expect(await em.client.calls(call.sid).recordings.list()).toHaveLength(1);
+});
+
+test('latency delays the answer', async () => {
+  await em.control('POST', '/faults', { kind: 'latency', ms: 300, count: 1 });
+  const started = Date.now();
+  await em.client.calls.list();
+  expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+});
+
+test('an unknown fault kind is refused', async () => {
+  expect(await em.control('POST', '/faults', { kind: 'teapot' })).toMatchObject({ message: expect.stringContaining('kind') });
+});
+
+test('counters count served requests by route template; reset clears state and counters', async () => {
+  await em.control('POST', '/reset');
+  const call = await newCall(em.client);
+  await em.client.calls(call.sid).recordings.create();
+  await em.client.calls(call.sid).recordings.create();
+  const counters = await em.control<{ total: number; routes: Record<string, number> }>('GET', '/counters');
+  expect(counters.routes[CREATE_RECORDING]).toBe(2);
+  expect(counters.total).toBe(3);
+  await em.control('POST', '/reset');
+  expect(await em.control('GET', '/counters')).toEqual({ total: 0, routes: {} });
+  await expect(em.client.calls(call.sid).fetch()).rejects.toMatchObject({ status: 404 });
+});
