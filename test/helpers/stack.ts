@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import twilio from 'twilio';
 import { createTwilioEmulator, type Emulator } from '../../emulator';
-import { BaseUrlRequestClient } from '../../lib/http-client';
+import { DEFAULT_RETRY_POLICY, TwilioHttpClient } from '../../lib/http-client';
 
 export const ROOT = resolve(__dirname, '../..');
 export const ACCOUNT_SID = 'AC00000000000000000000000000000000';
@@ -22,8 +22,9 @@ export interface RunningEmulator {
   close(): Promise<void>;
 }
 
+/** The official library against `baseUrl`, sending each request once: tests see every answer as it is. */
 export function clientFor(baseUrl: string, accountSid = ACCOUNT_SID, authToken = AUTH_TOKEN): twilio.Twilio {
-  return twilio(accountSid, authToken, { httpClient: new BaseUrlRequestClient(baseUrl) });
+  return twilio(accountSid, authToken, { httpClient: new TwilioHttpClient(baseUrl, { ...DEFAULT_RETRY_POLICY, maxAttempts: 1 }) });
 }
 
 /** Starts an emulator of its own on a free loopback port, so a test's faults and counters are its own. */

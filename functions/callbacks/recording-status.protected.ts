@@ -1,0 +1,71 @@
+// POST /callbacks/recording-status: Twilio's RecordingStatusCallback, which keeps the Sync document true.
+import twilio from 'twilio';
+import type { ServerlessCallback } from '@twilio-labs/serverless-runtime-types/types';
+import { ControlError, invalidParameter } from '../../lib/errors';
+import { errorResponse, jsonResponse } from '../../lib/handler';
+import { absoluteUrl, choice, optional, parseParams, required, sid } from '../../lib/params';
+import { recordStatusCallback } from '../../lib/recordings';
+import { isLocal, recordingStore, twilioClient, type FunctionContext } from '../../lib/twilio';
+
+const count = (raw: string, name: string) => {
+  if (!/^\d{1,9}$/.test(raw)) throw invalidParameter(name, 'must be a whole number');
+  return Number(raw);
+};
+const text = (raw: string) => raw.slice(0, 64);
+const date = (raw: string, name: string) => {
+  const ms = Date.parse(raw);
+  if (Number.isNaN(ms)) throw invalidParameter(name, 'must be a date');
+  return new Date(ms).toISOString();
+};
+
+export const parameters = {
+  RecordingSid: required('the recording (RE…)', sid('RE')),
+  RecordingStatus: required('in-progress, completed, absent, …', choice(['in-progress', 'paused', 'stopped', 'completed', 'absent', 'failed'] as const)),
+  CallSid: optional('the call, for call recordings', sid('CA')),
+  ConferenceSid: optional('the conference, for conference recordings', sid('CF')),
+  RecordingDuration: optional('seconds', count),
+  RecordingChannels: optional('1 or 2', count),
+  RecordingSource: optional('what started the recording', text),
+  RecordingTrack: optional('inbound, outbound or both', text),
+  RecordingStartTime: optional('when the recording started', date),
+  RecordingUrl: optional('where the media is', absoluteUrl),
+};
+
+/** twilio-run checks no signatures; deployed, Twilio checks them before a protected Function runs. */
+function signedByTwilio(context: FunctionContext, headers: Record<string, string>, params: Record<string, unknown>): boolean {
+  const signature = headers['x-twilio-signature'];
+  return Boolean(signature && context.AUTH_TOKEN) && twilio.validateRequest(context.AUTH_TOKEN!, signature, `http://${context.DOMAIN_NAME}${context.PATH}`, params);
+}
+
+export const handler = async (
+  context: FunctionContext,
+  event: Record<string, unknown> & { request: { headers: Record<string, string> } },
+  callback: ServerlessCallback,
+) => {
+  const { request, ...params } = event;
+  try {
+    if (isLocal(context) && !signedByTwilio(context, request?.headers ?? {}, params)) {
+      throw new ControlError(403, 'INVALID_SIGNATURE', 'X-Twilio-Signature is missing or does not match this request');
+    }
+    const p = parseParams(parameters, params);
+    const client = twilioClient(context);
+    await recordStatusCallback(
+      { store: recordingStore(context, client), now: Date.now },
+      {
+        callSid: p.CallSid,
+        conferenceSid: p.ConferenceSid,
+        recordingSid: p.RecordingSid,
+        status: p.RecordingStatus,
+        duration: p.RecordingDuration,
+        channels: p.RecordingChannels,
+        source: p.RecordingSource,
+        track: p.RecordingTrack,
+        startTime: p.RecordingStartTime,
+        url: p.RecordingUrl,
+      },
+    );
+    callback(null, jsonResponse(204, ''));
+  } catch (err) {
+    callback(null, errorResponse(err));
+  }
+};

@@ -1,0 +1,71 @@
+/** What a caller gets when a control fails: an HTTP status, a stable code to branch on, and words for people. */
+export class ControlError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly twilioCode?: number,
+  ) {
+    super(message);
+  }
+
+  toJSON() {
+    return {
+      error: {
+        code: this.code,
+        message: this.message,
+        ...(this.twilioCode === undefined
+          ? {}
+          : { twilioCode: this.twilioCode, moreInfo: `https://www.twilio.com/docs/errors/${this.twilioCode}` }),
+      },
+    };
+  }
+}
+
+export const invalidParameter = (name: string, detail: string) => new ControlError(400, 'INVALID_PARAMETER', `${name} ${detail}`);
+export const missingParameter = (name: string) => new ControlError(400, 'MISSING_PARAMETER', `${name} is required`);
+
+/** The fields of the twilio library's RestException that matter here. */
+interface TwilioFailure {
+  status?: number;
+  code?: number;
+  message?: string;
+}
+
+const isTwilioFailure = (err: unknown): err is TwilioFailure =>
+  typeof err === 'object' && err !== null && typeof (err as TwilioFailure).status === 'number';
+
+/**
+ * Turns a failed Twilio request into the caller's answer. `subject` names what was asked for, e.g.
+ * "call CA…" or "recording RE… of call CA…", so a 404 says what was not found.
+ */
+export function fromTwilioError(err: unknown, subject: string): ControlError {
+  if (err instanceof ControlError) return err;
+  if (!isTwilioFailure(err)) {
+    return new ControlError(502, 'TWILIO_UNREACHABLE', `Twilio could not be reached: ${(err as Error)?.message ?? err}`);
+  }
+  const { status = 500, code, message = '' } = err;
+  switch (true) {
+    case code === 20404 || status === 404:
+      return new ControlError(404, 'NOT_FOUND', `Twilio does not know ${subject}`, code);
+    case code === 21220:
+      return new ControlError(
+        409,
+        'NOT_IN_PROGRESS',
+        `The call is not in progress or the recording has ended (${message}). A stopped recording cannot be restarted: start a new one with /recording/start.`,
+        code,
+      );
+    case code === 16108:
+      return new ControlError(409, 'SEVERAL_ACTIVE_RECORDINGS', `${subject} has several active recordings: name one with RecordingSid, or pass All=true`, code);
+    case code === 16114:
+      return new ControlError(503, 'RECORDING_BUSY', `Twilio kept answering that the recording could not take the action now; try again`, code);
+    case status === 429:
+      return new ControlError(503, 'TWILIO_RATE_LIMITED', 'Twilio kept answering 429 Too Many Requests; try again later', code);
+    case code === 20003 || status === 401 || status === 403:
+      return new ControlError(500, 'TWILIO_AUTH_FAILED', 'Twilio refused the account credentials of this deployment', code);
+    case status >= 500:
+      return new ControlError(502, 'TWILIO_UNAVAILABLE', `Twilio failed (HTTP ${status}) and kept failing when retried`, code);
+    default:
+      return new ControlError(502, 'TWILIO_REJECTED', `Twilio refused the request for ${subject}: ${message}`, code);
+  }
+}

@@ -1,0 +1,69 @@
+import type { ServerlessCallback, ServerlessFunctionSignature } from '@twilio-labs/serverless-runtime-types/types';
+import { ControlError } from './errors';
+import { NEXT, parseParams, type Parsed, type Spec } from './params';
+import { recordingStore, twilioClient, type Env, type FunctionContext } from './twilio';
+import type { Deps } from './recordings';
+
+type Event = Record<string, unknown> & { request?: unknown };
+
+export function jsonResponse(status: number, body: unknown) {
+  const response = new Twilio.Response();
+  response.setStatusCode(status);
+  response.appendHeader('Content-Type', 'application/json');
+  response.setBody(body as object);
+  return response;
+}
+
+/** Any failure as the caller's answer; an unexpected one is logged without its details leaving the Function. */
+export function errorResponse(err: unknown) {
+  if (err instanceof ControlError) return jsonResponse(err.status, err.toJSON());
+  console.error('recording-controls: unexpected error', (err as Error)?.stack ?? err);
+  return jsonResponse(500, new ControlError(500, 'INTERNAL_ERROR', 'The control failed unexpectedly').toJSON());
+}
+
+/** A TwiML caller is sent on to `next` whatever happened, with `error=CODE` when the control failed: a call never drops. */
+function redirect(next: string, error?: ControlError) {
+  const twiml = new Twilio.twiml.VoiceResponse();
+  const target = error ? `${next}${next.includes('?') ? '&' : '?'}error=${encodeURIComponent(error.code)}` : next;
+  twiml.redirect({ method: 'POST' }, target);
+  return twiml;
+}
+
+/** Who asked, for the history: a Studio flow when it says so, a TwiML action URL, or a plain HTTP caller. */
+function callerOf(params: Record<string, unknown>, next: string | undefined): string {
+  const flow = [params.FlowSid, params.ExecutionSid].filter((v) => typeof v === 'string' && /^(FW|FN)[0-9a-f]{32}$/.test(v));
+  if (flow.length > 0) return `studio:${flow.join('/')}`;
+  return next ? 'twiml' : 'http';
+}
+
+/**
+ * The shape every control Function shares: read and check its parameters before any Twilio request,
+ * run, and answer JSON (Studio, HTTP) or, when the request carries `Next`, TwiML that moves the call on.
+ */
+export function controlFunction<S extends Spec>(
+  spec: S,
+  run: (deps: Deps, params: Parsed<S>, context: FunctionContext) => Promise<object>,
+): ServerlessFunctionSignature<Env, Event & { request: { cookies: object; headers: object } }> {
+  return async (context: FunctionContext, event: Event, callback: ServerlessCallback) => {
+    const { request: _request, ...params } = event;
+    let next: string | undefined;
+    try {
+      next = parseParams(NEXT, params).Next;
+    } catch (err) {
+      return callback(null, errorResponse(err));
+    }
+    try {
+      const parsed = parseParams(spec, params);
+      const client = twilioClient(context);
+      const result = await run({ client, store: recordingStore(context, client), now: Date.now, caller: callerOf(params, next) }, parsed, context);
+      callback(null, next ? redirect(next) : jsonResponse(200, result));
+    } catch (err) {
+      if (next) {
+        if (!(err instanceof ControlError)) console.error('recording-controls: unexpected error', (err as Error)?.stack ?? err);
+        callback(null, redirect(next, err instanceof ControlError ? err : new ControlError(500, 'INTERNAL_ERROR', '')));
+      } else {
+        callback(null, errorResponse(err));
+      }
+    }
+  };
+}

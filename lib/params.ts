@@ -1,0 +1,106 @@
+import { ControlError, invalidParameter, missingParameter } from './errors';
+
+/**
+ * How one request parameter is read. Values come from Studio (form or JSON), TwiML action URLs and
+ * curl, so numbers and booleans from JSON are taken as their text, and a value given twice (an array)
+ * or as an object is refused rather than guessed at.
+ */
+export interface Field<T> {
+  readonly required: boolean;
+  /** For people and for the Studio flow check: what the parameter takes. */
+  readonly describe: string;
+  parse(raw: string, name: string): T;
+}
+
+export type Spec = Record<string, Field<unknown>>;
+export type Parsed<S extends Spec> = { [K in keyof S]: S[K] extends Field<infer T> ? T : never };
+
+const MAX_LENGTH = 2048;
+
+export const required = <T>(describe: string, parse: (raw: string, name: string) => T): Field<T> => ({ required: true, describe, parse });
+export const optional = <T>(describe: string, parse: (raw: string, name: string) => T): Field<T | undefined> => ({
+  required: false,
+  describe,
+  parse,
+});
+
+function scalar(value: unknown, name: string): string | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value === 'string') {
+    if (value.length > MAX_LENGTH) throw invalidParameter(name, `is longer than ${MAX_LENGTH} characters`);
+    return value;
+  }
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  throw invalidParameter(name, 'must be given once, as text');
+}
+
+/** Reads the parameters a Function knows; others (Twilio and Studio add many) are left alone. */
+export function parseParams<S extends Spec>(spec: S, event: Record<string, unknown>): Parsed<S> {
+  const result: Record<string, unknown> = {};
+  for (const [name, field] of Object.entries(spec)) {
+    const raw = scalar(event[name], name);
+    if (raw === undefined) {
+      if (field.required) throw missingParameter(name);
+      result[name] = undefined;
+    } else {
+      result[name] = field.parse(raw, name);
+    }
+  }
+  return result as Parsed<S>;
+}
+
+const SID_NAMES: Record<string, string> = { CA: 'Call', CF: 'Conference', RE: 'Recording', AC: 'Account' };
+
+export const sid = (prefix: string) => (raw: string, name: string) => {
+  if (!new RegExp(`^${prefix}[0-9a-f]{32}$`).test(raw)) {
+    throw invalidParameter(name, `must be a ${SID_NAMES[prefix]} SID: ${prefix} and 32 lowercase hexadecimal digits`);
+  }
+  return raw;
+};
+
+/** A recording SID, or `Twilio.CURRENT`: the call's only active recording. */
+export const recordingSid = (raw: string, name: string) => (raw === 'Twilio.CURRENT' ? raw : sid('RE')(raw, name));
+
+/** One of `values`, case-insensitive, with friendly aliases (e.g. pause for paused). */
+export const choice =
+  <T extends string>(values: readonly T[], aliases: Record<string, T> = {}) =>
+  (raw: string, name: string): T => {
+    const key = raw.trim().toLowerCase();
+    const value = (values as readonly string[]).includes(key) ? (key as T) : aliases[key];
+    if (!value) throw invalidParameter(name, `must be one of ${[...values, ...Object.keys(aliases)].join(', ')}`);
+    return value;
+  };
+
+export const bool = (raw: string, name: string): boolean => {
+  const key = raw.trim().toLowerCase();
+  if (['true', '1', 'yes'].includes(key)) return true;
+  if (['false', '0', 'no'].includes(key)) return false;
+  throw invalidParameter(name, 'must be true or false');
+};
+
+export const absoluteUrl = (raw: string, name: string): string => {
+  if (!/^https?:\/\/[^\s"'<>]+$/i.test(raw) || !URL.canParse(raw)) throw invalidParameter(name, 'must be an absolute http(s) URL');
+  return raw;
+};
+
+/** Where a TwiML caller goes next: an absolute URL, or a path that Twilio resolves against this Function's URL. */
+export const nextUrl = (raw: string, name: string): string => {
+  if (/^\/(?!\/)[^\s"'<>]*$/.test(raw)) return raw;
+  return absoluteUrl(raw, name);
+};
+
+export const RECORDING_STATUSES = ['paused', 'in-progress', 'stopped'] as const;
+export type TargetStatus = (typeof RECORDING_STATUSES)[number];
+export const STATUS_ALIASES: Record<string, TargetStatus> = { pause: 'paused', resume: 'in-progress', stop: 'stopped' };
+export const PAUSE_BEHAVIORS = ['skip', 'silence'] as const;
+export type PauseBehavior = (typeof PAUSE_BEHAVIORS)[number];
+
+/** Shared by both set-status Functions: PauseBehavior only makes sense with a pause. */
+export function checkPauseBehavior(status: TargetStatus, pauseBehavior: PauseBehavior | undefined): void {
+  if (pauseBehavior !== undefined && status !== 'paused') {
+    throw new ControlError(400, 'INVALID_PARAMETER', 'PauseBehavior applies only when Status is paused');
+  }
+}
+
+/** Every control takes `Next`: with it the answer is TwiML that sends the call on (see lib/handler). */
+export const NEXT = { Next: optional('a URL or /path: answer TwiML that redirects the call there, on failure too', nextUrl) };
