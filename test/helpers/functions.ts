@@ -1,0 +1,55 @@
+import twilio from 'twilio';
+import { documentName, type RecordingDocument } from '../../lib/recording-store';
+import { AUTH_TOKEN, type RunningEmulator, type RunningFunctions } from './stack';
+
+export interface Answer<T = Record<string, unknown>> {
+  status: number;
+  contentType: string;
+  /** Parsed JSON, or the text of a TwiML or empty answer. */
+  body: T;
+}
+
+/** Calls a Function as Studio's widgets do: form-encoded by default, JSON when asked. */
+export async function invoke<T = Record<string, unknown>>(
+  fx: RunningFunctions,
+  path: string,
+  params: Record<string, unknown>,
+  as: 'form' | 'json' = 'form',
+): Promise<Answer<T>> {
+  const res = await fetch(fx.url + path, {
+    method: 'POST',
+    headers: { 'content-type': as === 'json' ? 'application/json' : 'application/x-www-form-urlencoded' },
+    body: as === 'json' ? JSON.stringify(params) : new URLSearchParams(params as Record<string, string>),
+  });
+  const contentType = res.headers.get('content-type') ?? '';
+  const text = await res.text();
+  return { status: res.status, contentType, body: (contentType.includes('json') && text ? JSON.parse(text) : text) as T };
+}
+
+/** Posts a recording status callback signed as Twilio signs it, to the URL the Function sees itself at. */
+export async function signedCallback(fx: RunningFunctions, params: Record<string, string>, token = AUTH_TOKEN) {
+  const port = new URL(fx.url).port;
+  const url = `http://localhost:${port}/callbacks/recording-status`;
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-twilio-signature': twilio.getExpectedTwilioSignature(token, url, params),
+    },
+    body: new URLSearchParams(params),
+  });
+  return { status: res.status, body: await res.text() };
+}
+
+/** The Sync document the Functions keep for a call or conference, read with the official library. */
+export async function syncDocument(em: RunningEmulator, sid: string): Promise<RecordingDocument | undefined> {
+  try {
+    return (await em.client.sync.v1.services('default').documents(documentName(sid)).fetch()).data as RecordingDocument;
+  } catch (err) {
+    if ((err as { status?: number }).status === 404) return undefined;
+    throw err;
+  }
+}
+
+export const counters = (em: RunningEmulator) => em.control<{ total: number; routes: Record<string, number> }>('GET', '/counters');
+export const callbacksIdle = (em: RunningEmulator) => em.control('GET', '/callbacks/idle');
