@@ -1,0 +1,56 @@
+/**
+ * Where Twilio's OpenAPI description and the official twilio library disagree, the library is what
+ * Twilio accepts. These are the only checks relaxed, each on a copy of the spec and by name.
+ */
+type Schema = { properties: Record<string, Record<string, unknown>>; enum?: unknown[] };
+type Operation = {
+  requestBody?: { content: Record<string, { schema: Schema }> };
+  responses: Record<string, { content?: Record<string, { schema: Schema }> }>;
+};
+type Spec = { paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, Schema> } };
+
+const FORM = 'application/x-www-form-urlencoded';
+
+export const SPEC_EXCEPTIONS: Array<{ name: string; why: string; apply(spec: Spec): void }> = [
+  {
+    name: 'Sync Document Data is sent as a JSON string',
+    why: 'The spec types Data as an object; the library (and Twilio) send the JSON text of it in a form field.',
+    apply(spec) {
+      for (const path of ['/v1/Services/{ServiceSid}/Documents', '/v1/Services/{ServiceSid}/Documents/{Sid}']) {
+        spec.paths[path].post.requestBody!.content[FORM].schema.properties.Data = { type: 'string' };
+      }
+    },
+  },
+  {
+    name: 'RecordingStatusCallbackEvent is sent as repeated keys',
+    why: 'The library sends a form array as repeated keys (Event=a&Event=b); a validator reads one key as a string.',
+    apply(spec) {
+      const op = spec.paths['/2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/Recordings.json'].post;
+      const schema = op.requestBody!.content[FORM].schema.properties;
+      schema.RecordingStatusCallbackEvent = { oneOf: [schema.RecordingStatusCallbackEvent, { type: 'string' }] };
+    },
+  },
+  {
+    name: "2010-04-01 list pages' *_uri fields are paths",
+    why: "The spec gives first_page_uri, next_page_uri, previous_page_uri and uri the format uri, but Twilio sends paths and the library joins them to the API's domain (Domain.absoluteUrl).",
+    apply(spec) {
+      for (const [path, item] of Object.entries(spec.paths)) {
+        const page = item.get?.responses['200']?.content?.['application/json']?.schema;
+        if (!path.startsWith('/2010-04-01/') || !page?.properties?.first_page_uri) continue;
+        for (const field of ['first_page_uri', 'next_page_uri', 'previous_page_uri', 'uri']) delete page.properties[field].format;
+      }
+    },
+  },
+  {
+    name: "A conference in progress has reason_conference_ended null",
+    why: 'The spec says so in the field\'s description ("When a conference is in progress, will be null"), but its schema is a non-nullable enum.',
+    apply(spec) {
+      const values = spec.components.schemas.conference_enum_reason_conference_ended.enum ?? [];
+      spec.components.schemas['api.v2010.account.conference'].properties.reason_conference_ended = {
+        type: 'string',
+        nullable: true,
+        enum: [...values, null],
+      };
+    },
+  },
+];

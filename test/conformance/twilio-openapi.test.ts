@@ -1,0 +1,125 @@
+// Every request the toolkit and its tests send, and every answer the emulator gives, checked against
+// Twilio's OpenAPI description by Prism (proxy mode, --errors): a violation turns into a 422 or a 500.
+import { conferenceTwiml, newCall } from '../helpers/calls';
+import { startPrism, type RunningPrism } from '../helpers/conformance';
+import { callbacksIdle, invoke } from '../helpers/functions';
+import { ACCOUNT_SID, startEmulator, startFunctions, type RunningEmulator } from '../helpers/stack';
+import { SPEC_EXCEPTIONS } from './spec-exceptions';
+
+let em: RunningEmulator;
+let prism: RunningPrism;
+beforeAll(async () => {
+  em = await startEmulator();
+  prism = await startPrism(em.url);
+});
+afterAll(async () => {
+  await prism?.stop();
+  await em?.close();
+});
+
+test('the voice operations the toolkit uses conform, answers included', async () => {
+  const c = prism.client;
+  const call = await c.calls.create({ to: '+15005550006', from: '+15005550001', twiml: '<Response><Pause length="60"/></Response>' });
+  await c.calls(call.sid).fetch();
+  await c.calls.list({ status: 'in-progress', limit: 5 });
+  const rec = await c.calls(call.sid).recordings.create({
+    recordingStatusCallback: 'http://127.0.0.1:9/unreachable',
+    recordingStatusCallbackEvent: ['in-progress', 'completed', 'absent'],
+    recordingStatusCallbackMethod: 'POST',
+    recordingChannels: 'dual',
+    recordingTrack: 'both',
+    trim: 'do-not-trim',
+  });
+  await c.calls(call.sid).recordings.list();
+  await c.calls(call.sid).recordings(rec.sid).update({ status: 'paused', pauseBehavior: 'skip' });
+  await c.calls(call.sid).recordings('Twilio.CURRENT').update({ status: 'in-progress' });
+  await c.calls(call.sid).recordings(rec.sid).update({ status: 'stopped' });
+  await c.calls(call.sid).recordings(rec.sid).fetch();
+  await c.calls(call.sid).recordings(rec.sid).remove();
+
+  await c.calls.create({ to: '+15005550006', from: '+15005550001', twiml: conferenceTwiml('conformance') });
+  const [conference] = await c.conferences.list({ friendlyName: 'conformance', status: 'in-progress' });
+  await c.conferences(conference.sid).fetch();
+  const [confRec] = await c.conferences(conference.sid).recordings.list();
+  await c.conferences(conference.sid).recordings(confRec.sid).update({ status: 'paused', pauseBehavior: 'silence' });
+  await c.conferences(conference.sid).recordings(confRec.sid).fetch();
+  await c.calls(call.sid).update({ status: 'completed' });
+});
+
+test('the Sync operations the toolkit uses conform', async () => {
+  const services = prism.client.sync.v1.services;
+  await services('default').fetch();
+  await services.list();
+  await services.create({ friendlyName: 'conformance' });
+  const docs = services('default').documents;
+  await docs.create({ uniqueName: 'conformance-doc', data: { recordings: {} }, ttl: 600 });
+  await docs('conformance-doc').fetch();
+  await docs('conformance-doc').update({ data: { recordings: { a: 1 } }, ifMatch: '0', ttl: 600 });
+  await docs.list();
+  await docs('conformance-doc').remove();
+});
+
+test("error answers pass through with Twilio's codes", async () => {
+  const c = prism.client;
+  await expect(c.calls('CA' + '0'.repeat(32)).fetch()).rejects.toMatchObject({ status: 404, code: 20404 });
+  await c.sync.v1.services('default').documents.create({ uniqueName: 'conflict', data: {} });
+  await c.sync.v1.services('default').documents('conflict').update({ data: { n: 1 }, ifMatch: '0' });
+  await expect(c.sync.v1.services('default').documents('conflict').update({ data: { n: 2 }, ifMatch: '0' })).rejects.toMatchObject({
+    status: 412,
+    code: 54103,
+  });
+  const ended = await newCall(c);
+  await c.calls(ended.sid).update({ status: 'completed' });
+  await expect(c.calls(ended.sid).recordings.create()).rejects.toMatchObject({ status: 400, code: 21220 });
+});
+
+test('the check can fail: a request that breaks the spec is refused by Prism, not passed on', async () => {
+  const res = await prism.client.request({
+    method: 'post',
+    uri: `https://api.twilio.com/2010-04-01/Accounts/${ACCOUNT_SID}/Calls/CA${'1'.repeat(32)}/Recordings/RE${'2'.repeat(32)}.json`,
+    data: { PauseBehavior: 'skip' }, // Status is required
+  });
+  expect(res.statusCode).toBe(422);
+  expect(JSON.stringify(res.body)).toContain('Status');
+});
+
+test('the allowed exceptions are few and named', () => {
+  expect(SPEC_EXCEPTIONS.map((e) => e.name)).toEqual([
+    'Sync Document Data is sent as a JSON string',
+    'RecordingStatusCallbackEvent is sent as repeated keys',
+    "2010-04-01 list pages' *_uri fields are paths",
+    'A conference in progress has reason_conference_ended null',
+  ]);
+});
+
+test('the Functions, pointed at Prism, send only conformant requests through a whole call and a conference', async () => {
+  const fx = await startFunctions(prism.url);
+  try {
+    const call = await newCall(em.client);
+    const ok = async (path: string, params: Record<string, string>) => {
+      const res = await invoke(fx, path, params);
+      expect({ path, status: res.status, body: res.body }).toMatchObject({ status: 200 });
+      return res.body;
+    };
+    await ok('/recording/start', { CallSid: call.sid });
+    await ok('/recording/start', { CallSid: call.sid });
+    await ok('/recording/set-status', { CallSid: call.sid, Status: 'paused', PauseBehavior: 'skip' });
+    await ok('/recording/set-status', { CallSid: call.sid, Status: 'in-progress', All: 'true' });
+    await ok('/recording/status', { CallSid: call.sid });
+    await ok('/recording/set-status', { CallSid: call.sid, Status: 'stopped' });
+
+    const callbackUrl = `http://localhost:${new URL(fx.url).port}/callbacks/recording-status`;
+    await newCall(em.client, conferenceTwiml('conformance-fx', callbackUrl));
+    await callbacksIdle(em);
+    const [conference] = await em.client.conferences.list({ friendlyName: 'conformance-fx' });
+    await ok('/conference/recording/set-status', { ConferenceSid: conference.sid, Status: 'paused' });
+    await ok('/conference/recording/set-status', { ConferenceSid: conference.sid, Status: 'in-progress', All: 'true' });
+    await callbacksIdle(em);
+    const { callbacks } = await em.control<{ callbacks: Array<{ url: string; status: number }> }>('GET', '/callbacks');
+    const toFunctions = callbacks.filter((c) => c.url === callbackUrl);
+    expect(toFunctions.length).toBeGreaterThanOrEqual(3); // two calls' and the conference's recordings
+    expect(toFunctions.map((c) => c.status)).toEqual(toFunctions.map(() => 204));
+  } finally {
+    await fx.stop();
+  }
+});
