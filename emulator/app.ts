@@ -10,8 +10,11 @@ export interface EmulatorOptions {
 
 /** A fault the control surface asked for: the next `count` matching Twilio requests get it. */
 export interface Fault {
-  /** `500-after` lets the request do its work and then answers 500: the ambiguous failure clients must not blindly retry. */
-  kind: '429' | '500' | '500-after' | 'latency';
+  /**
+   * `500-after` lets the request do its work and then answers 500: the ambiguous failure clients must
+   * not blindly retry. `16114` is Twilio's transient "recording not in a state to accept the action".
+   */
+  kind: '429' | '500' | '500-after' | '16114' | 'latency';
   count: number;
   /** Retry-After for 429, in seconds. */
   retryAfter?: number;
@@ -19,6 +22,8 @@ export interface Fault {
   ms?: number;
   /** Only requests whose path contains this string. */
   match?: string;
+  /** Only requests with this method. */
+  method?: string;
 }
 
 /**
@@ -88,8 +93,8 @@ export function createEmulator(options: EmulatorOptions, modules: ModuleFactory[
   });
   control.post('/faults', (req, res) => {
     const fault = (req.body ?? {}) as Partial<Fault>;
-    if (!fault.kind || !['429', '500', '500-after', 'latency'].includes(fault.kind)) {
-      res.status(400).json({ message: "kind must be '429', '500', '500-after' or 'latency'" });
+    if (!fault.kind || !['429', '500', '500-after', '16114', 'latency'].includes(fault.kind)) {
+      res.status(400).json({ message: "kind must be '429', '500', '500-after', '16114' or 'latency'" });
       return;
     }
     faults.push({
@@ -98,6 +103,7 @@ export function createEmulator(options: EmulatorOptions, modules: ModuleFactory[
       retryAfter: fault.retryAfter === undefined ? 1 : Number(fault.retryAfter),
       ms: fault.ms === undefined ? 0 : Number(fault.ms),
       match: fault.match,
+      method: fault.method?.toUpperCase(),
     });
     res.status(201).json({ faults });
   });
@@ -123,7 +129,7 @@ export function createEmulator(options: EmulatorOptions, modules: ModuleFactory[
       const key = routeKey(req);
       counters.set(key, (counters.get(key) ?? 0) + 1);
     });
-    const fault = faults.find((f) => f.count > 0 && (!f.match || req.path.includes(f.match)));
+    const fault = faults.find((f) => f.count > 0 && (!f.match || req.path.includes(f.match)) && (!f.method || f.method === req.method));
     if (!fault) {
       next();
       return;
@@ -132,6 +138,7 @@ export function createEmulator(options: EmulatorOptions, modules: ModuleFactory[
     faults = faults.filter((f) => f.count > 0);
     if (fault.kind === '429') sendError(res, errors.tooManyRequests(fault.retryAfter ?? 1));
     else if (fault.kind === '500') sendError(res, errors.internal());
+    else if (fault.kind === '16114') sendError(res, errors.recordingNotActionable());
     else if (fault.kind === '500-after') {
       const answer = res.json.bind(res);
       res.json = () => {

@@ -30,6 +30,13 @@ test('500 fails before any work; 500-after does the work, then fails', async () 
   expect(await em.client.calls(call.sid).recordings.list()).toHaveLength(1);
 });
 
+test("16114 answers Twilio's transient recording error; method limits a fault", async () => {
+  const call = await newCall(em.client);
+  await em.control('POST', '/faults', { kind: '16114', count: 1, method: 'POST' });
+  await expect(em.client.calls(call.sid).recordings.list()).resolves.toEqual([]); // a GET: not affected
+  await expect(em.client.calls(call.sid).recordings.create()).rejects.toMatchObject({ status: 409, code: 16114 });
+});
+
 test('latency delays the answer', async () => {
   await em.control('POST', '/faults', { kind: 'latency', ms: 300, count: 1 });
   const started = Date.now();
