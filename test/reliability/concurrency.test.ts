@@ -1,0 +1,54 @@
+// Many callbacks and controls on one call at once must end with the Sync document exactly right.
+import { newCall } from '../helpers/calls';
+import { callbacksIdle, invoke, syncDocument } from '../helpers/functions';
+import { startEmulator, startFunctions, type RunningEmulator, type RunningFunctions } from '../helpers/stack';
+import { HISTORY_LIMIT } from '../../lib/recording-store';
+
+let em: RunningEmulator;
+let fx: RunningFunctions;
+beforeAll(async () => {
+  em = await startEmulator();
+  fx = await startFunctions(em.url);
+});
+afterAll(async () => {
+  await fx?.stop();
+  await em?.close();
+});
+
+const RECORDINGS = 20;
+const CONTROLS_EACH = 5;
+const REPLAYS_EACH = 5;
+
+test(`${RECORDINGS * (CONTROLS_EACH + REPLAYS_EACH)} controls and callbacks at once on one call: no lost update`, async () => {
+  const call = await newCall(em.client);
+  const callbackUrl = `http://localhost:${new URL(fx.url).port}/callbacks/recording-status`;
+  const sids: string[] = [];
+  for (let i = 0; i < RECORDINGS; i++) {
+    const rec = await em.client.calls(call.sid).recordings.create({ recordingStatusCallback: callbackUrl, recordingStatusCallbackEvent: ['in-progress'] });
+    sids.push(rec.sid);
+  }
+  await callbacksIdle(em);
+  const { callbacks } = await em.control<{ callbacks: Array<{ id: number; params: Record<string, string> }> }>('GET', '/callbacks');
+
+  // For every recording, at once: pauses (idempotent) and late, repeated in-progress callbacks.
+  const started = Date.now();
+  const results = await Promise.all(
+    sids.flatMap((sid) => {
+      const inProgress = callbacks.find((c) => c.params.RecordingSid === sid)!;
+      return [
+        ...Array.from({ length: CONTROLS_EACH }, () => invoke(fx, '/recording/set-status', { CallSid: call.sid, Status: 'paused', RecordingSid: sid }).then((r) => r.status)),
+        ...Array.from({ length: REPLAYS_EACH }, () => em.control<{ status: number }>('POST', `/callbacks/${inProgress.id}/replay`).then((d) => d.status)),
+      ];
+    }),
+  );
+  const took = Date.now() - started;
+  expect(results.filter((s) => s !== 200 && s !== 204)).toEqual([]);
+
+  const doc = await syncDocument(em, call.sid);
+  expect(Object.keys(doc!.recordings).sort()).toEqual([...sids].sort());
+  for (const sid of sids) expect(doc!.recordings[sid].status).toBe('paused');
+  for (const r of await em.client.calls(call.sid).recordings.list()) expect(r.status).toBe('paused');
+  expect(doc!.history.length).toBe(HISTORY_LIMIT);
+  expect(Buffer.byteLength(JSON.stringify(doc))).toBeLessThan(16 * 1024);
+  console.log(`${results.length} concurrent requests on one call's document in ${took} ms: 0 lost updates`);
+});
