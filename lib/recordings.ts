@@ -143,8 +143,10 @@ export interface SetStatusOptions {
 }
 
 /**
- * Which recordings a control without a SID means: the one active recording Sync knows, all of them
- * when asked, or, when Sync knows none, Twilio.CURRENT (one request) or Twilio's list (for All).
+ * Which recordings a control means. With a SID, that one (refused at once if Sync knows it ended).
+ * With All=true, every recording Twilio lists as active: "pause everything" must not miss one that
+ * Sync never heard of. Otherwise the one active recording Sync knows, or, when it knows none,
+ * Twilio.CURRENT, which Twilio resolves in the same single request.
  */
 async function resolveTargets(owner: Owner, doc: RecordingDocument, options: SetStatusOptions): Promise<string[]> {
   if (options.recordingSid) {
@@ -158,23 +160,23 @@ async function resolveTargets(owner: Owner, doc: RecordingDocument, options: Set
     }
     return [options.recordingSid];
   }
-  let active = Object.keys(doc.recordings).filter((sid) => isActive(doc.recordings[sid]));
-  if (active.length === 0) {
-    if (!options.all) return [CURRENT];
+  if (options.all) {
     const listed = await owner.list().catch((err) => {
       throw fromTwilioError(err, owner.label);
     });
-    active = listed.filter((r) => r.status === 'in-progress' || r.status === 'paused').map((r) => r.sid);
+    const active = listed.filter((r) => r.status === 'in-progress' || r.status === 'paused').map((r) => r.sid);
     if (active.length === 0) throw new ControlError(409, 'NO_ACTIVE_RECORDING', `${owner.label} has no active recording`);
+    return active;
   }
-  if (active.length > 1 && !options.all) {
+  const active = Object.keys(doc.recordings).filter((sid) => isActive(doc.recordings[sid]));
+  if (active.length > 1) {
     throw new ControlError(
       409,
       'SEVERAL_ACTIVE_RECORDINGS',
       `${owner.label} has ${active.length} active recordings (${active.join(', ')}): name one with RecordingSid, or pass All=true`,
     );
   }
-  return active;
+  return active.length === 1 ? active : [CURRENT];
 }
 
 /**

@@ -22,7 +22,7 @@ await build({
 });
 await build({
   ...common,
-  entryPoints: ['emulator/main.ts', 'scripts/start.ts'].filter(existsSync),
+  entryPoints: ['emulator/main.ts', 'scripts/start.ts', 'bench/bench.ts'],
   outbase: '.',
   outdir: 'dist',
   packages: 'external',

@@ -1,0 +1,304 @@
+// `npm run bench [-- --quick]`: what each control costs, against the same emulator, beside the raw API.
+// Starts the emulator and the built Functions through twilio-run, as users run them; prints a table and
+// writes bench/results.json.
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import twilio from 'twilio';
+import { documentName } from '../lib/recording-store';
+import { conferenceTwiml, newCall } from '../test/helpers/calls';
+import { freePort, ROOT, startEmulator, startFunctions, AUTH_TOKEN, type RunningEmulator, type RunningFunctions } from '../test/helpers/stack';
+
+const quick = process.argv.includes('--quick');
+const CALLS = quick ? 50 : 500;
+const THROUGHPUT_CALLBACKS = quick ? 100 : 1000;
+
+type Params = Record<string, string>;
+
+function percentiles(samples: number[]) {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+  return { p50: round(at(50)), p95: round(at(95)), p99: round(at(99)), n: sorted.length };
+}
+const round = (ms: number) => Math.round(ms * 100) / 100;
+
+async function timed(fn: () => Promise<unknown>): Promise<number> {
+  const start = performance.now();
+  await fn();
+  return performance.now() - start;
+}
+
+async function post(fx: RunningFunctions, path: string, params: Params, headers: Record<string, string> = {}): Promise<number> {
+  const res = await fetch(fx.url + path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    body: new URLSearchParams(params),
+  });
+  await res.arrayBuffer();
+  if (res.status >= 300) throw new Error(`${path} answered ${res.status}`);
+  return res.status;
+}
+
+/** A recording status callback signed as Twilio signs it. */
+function callback(fx: RunningFunctions, params: Params) {
+  const url = `http://localhost:${new URL(fx.url).port}/callbacks/recording-status`;
+  return post(fx, '/callbacks/recording-status', params, { 'x-twilio-signature': twilio.getExpectedTwilioSignature(AUTH_TOKEN, url, params) });
+}
+
+const recordingSid = (i: number) => 'RE' + i.toString(16).padStart(32, '0');
+
+/** Runs `control` CALLS times one after another, and `direct` (the same control, raw API) as many. */
+async function compare(name: string, control: (i: number) => Promise<unknown>, direct: (i: number) => Promise<unknown>) {
+  const toolkit: number[] = [];
+  const raw: number[] = [];
+  for (let i = 0; i < CALLS; i++) {
+    toolkit.push(await timed(() => control(i)));
+    raw.push(await timed(() => direct(i)));
+  }
+  const t = percentiles(toolkit);
+  const r = percentiles(raw);
+  return { name, toolkit: t, direct: r, ratioP50: round(t.p50 / r.p50) };
+}
+
+/** Twilio requests one control makes, by route, from the emulator's counters. */
+async function cost(em: RunningEmulator, control: () => Promise<unknown>) {
+  await em.control('GET', '/callbacks/idle');
+  const before = await em.control<{ routes: Record<string, number> }>('GET', '/counters');
+  await control();
+  const after = await em.control<{ total: number; routes: Record<string, number> }>('GET', '/counters');
+  const routes = Object.fromEntries(
+    Object.entries(after.routes)
+      .map(([route, n]) => [route.replace('/2010-04-01/Accounts/:AccountSid', '').replace('/v1/Services/:ServiceSid', ' Sync'), n - (before.routes[route] ?? 0)] as const)
+      .filter(([, n]) => n > 0),
+  );
+  return { total: Object.values(routes).reduce((a, b) => a + b, 0), routes };
+}
+
+async function main() {
+  const em = await startEmulator();
+  const fx = await startFunctions(em.url);
+  const c = em.client;
+  const results: Record<string, unknown> = { quick, callsPerFunction: CALLS, node: process.version };
+  try {
+    // Latency, toolkit against the same control made directly with the twilio library.
+    const startCalls = await Promise.all(Array.from({ length: CALLS }, () => newCall(c)));
+    const directCalls = await Promise.all(Array.from({ length: CALLS }, () => newCall(c)));
+    const call = await newCall(c);
+    const recording = await c.calls(call.sid).recordings.create();
+    const directCall = await newCall(c);
+    const directRecording = await c.calls(directCall.sid).recordings.create();
+    await post(fx, '/recording/set-status', { CallSid: call.sid, Status: 'in-progress', RecordingSid: recording.sid });
+    await c.calls.create({ to: '+15005550006', from: '+15005550001', twiml: conferenceTwiml('bench') });
+    const [conference] = await c.conferences.list({ friendlyName: 'bench' });
+    const [confRecording] = await c.conferences(conference.sid).recordings.list();
+    const status = (i: number) => (i % 2 ? 'in-progress' : 'paused');
+    const doc = () => c.sync.v1.services('default').documents(documentName(call.sid));
+
+    results.latencyMs = [
+      await compare(
+        '/recording/start',
+        (i) => post(fx, '/recording/start', { CallSid: startCalls[i].sid }),
+        async (i) => {
+          await c.calls(directCalls[i].sid).recordings.list();
+          await c.calls(directCalls[i].sid).recordings.create();
+        },
+      ),
+      await compare(
+        '/recording/set-status',
+        (i) => post(fx, '/recording/set-status', { CallSid: call.sid, Status: status(i) }),
+        (i) => c.calls(directCall.sid).recordings(directRecording.sid).update({ status: status(i) }),
+      ),
+      await compare(
+        '/conference/recording/set-status',
+        (i) => post(fx, '/conference/recording/set-status', { ConferenceSid: conference.sid, Status: status(i), RecordingSid: confRecording.sid }),
+        (i) => c.conferences(conference.sid).recordings(confRecording.sid).update({ status: status(i) }),
+      ),
+      await compare(
+        '/recording/status',
+        () => post(fx, '/recording/status', { CallSid: call.sid }),
+        () => doc().fetch(),
+      ),
+      await compare(
+        '/callbacks/recording-status',
+        () => callback(fx, { CallSid: call.sid, RecordingSid: recording.sid, RecordingStatus: 'in-progress' }),
+        async () => {
+          const d = await doc().fetch();
+          await doc().update({ data: d.data, ifMatch: d.revision });
+        },
+      ),
+    ];
+
+    // Twilio requests per control.
+    const costCall = await newCall(c);
+    const several = await newCall(c);
+    for (let i = 0; i < 3; i++) await post(fx, '/recording/start', { CallSid: several.sid }).then(() => c.calls(several.sid).recordings.create());
+    const knownNone = await newCall(c);
+    await c.calls(knownNone.sid).recordings.create();
+    // Its recording's callbacks go nowhere here, so that their own Sync writes (counted below) stay apart.
+    const noCallbacks = { RecordingStatusCallback: 'http://127.0.0.1:9/' };
+    results.twilioRequestsPerControl = {
+      'start (new recording)': await cost(em, () => post(fx, '/recording/start', { CallSid: costCall.sid, ...noCallbacks })),
+      'start (already recording)': await cost(em, () => post(fx, '/recording/start', { CallSid: costCall.sid })),
+      'set-status with RecordingSid': await cost(em, () => post(fx, '/recording/set-status', { CallSid: call.sid, Status: 'paused', RecordingSid: recording.sid })),
+      'set-status, one recording known to Sync': await cost(em, () => post(fx, '/recording/set-status', { CallSid: costCall.sid, Status: 'paused' })),
+      'set-status, none known to Sync (Twilio.CURRENT)': await cost(em, () => post(fx, '/recording/set-status', { CallSid: knownNone.sid, Status: 'paused' })),
+      'set-status All=true, 4 active recordings': await cost(em, () => post(fx, '/recording/set-status', { CallSid: several.sid, Status: 'paused', All: 'true' })),
+      'conference set-status': await cost(em, () => post(fx, '/conference/recording/set-status', { ConferenceSid: conference.sid, Status: 'paused' })),
+      status: await cost(em, () => post(fx, '/recording/status', { CallSid: call.sid })),
+      callback: await cost(em, () => callback(fx, { CallSid: costCall.sid, RecordingSid: recordingSid(1), RecordingStatus: 'completed' })),
+    };
+
+    results.callbackThroughput = {
+      'one call, 50 in flight': await throughput(em, fx, 1),
+      '50 calls, 50 in flight': await throughput(em, fx, 50),
+    };
+    results.documentGrowth = await growth(em, fx);
+    results.peakMemoryMiB = peakMemoryMiB(fx.process.pid!);
+  } finally {
+    await fx.stop();
+    await em.close();
+  }
+  results.coldStartMs = await coldStarts();
+
+  writeFileSync(join(ROOT, 'bench/results.json'), JSON.stringify(results, null, 2) + '\n');
+  print(results);
+}
+
+/**
+ * Callbacks per second with 50 in flight. Each recording gets in-progress callbacks and exactly one
+ * completed, in random order: a lost update would leave a recording short of completed.
+ */
+async function throughput(em: RunningEmulator, fx: RunningFunctions, calls: number) {
+  const callSids = await Promise.all(Array.from({ length: calls }, async () => (await newCall(em.client)).sid));
+  // 30 recordings at most per document keep it under the prune budget, so every entry must still be there.
+  const perCall = Math.min(30, Math.ceil(THROUGHPUT_CALLBACKS / 4 / calls));
+  const jobs: Params[] = [];
+  callSids.forEach((callSid, c) => {
+    for (let r = 0; r < perCall; r++) {
+      const base = { CallSid: callSid, RecordingSid: recordingSid(c * 1000 + r + 1) };
+      jobs.push(...[1, 2, 3].map(() => ({ ...base, RecordingStatus: 'in-progress' })), { ...base, RecordingStatus: 'completed', RecordingDuration: '7' });
+    }
+  });
+  jobs.sort(() => Math.random() - 0.5);
+  const start = performance.now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 50 }, async () => {
+      while (next < jobs.length) await callback(fx, jobs[next++]);
+    }),
+  );
+  const seconds = (performance.now() - start) / 1000;
+  let lost = 0;
+  for (const callSid of callSids) {
+    const doc = await em.client.sync.v1.services('default').documents(documentName(callSid)).fetch();
+    const recordings = (doc.data as { recordings: Record<string, { status: string }> }).recordings;
+    lost += perCall - Object.values(recordings).filter((r) => r.status === 'completed').length;
+  }
+  return { callbacks: jobs.length, perSecond: Math.round(jobs.length / seconds), lostUpdates: lost };
+}
+
+/** The same control and callback with 1, 10 and 100 recordings tracked in the call's document. */
+async function growth(em: RunningEmulator, fx: RunningFunctions) {
+  const rows = [];
+  for (const tracked of [1, 10, 100]) {
+    const call = await newCall(em.client);
+    const { recordingSid: active } = (await (
+      await fetch(fx.url + '/recording/start', { method: 'POST', body: new URLSearchParams({ CallSid: call.sid }) })
+    ).json()) as { recordingSid: string };
+    for (let i = 1; i < tracked; i++) {
+      await callback(fx, { CallSid: call.sid, RecordingSid: recordingSid(i), RecordingStatus: 'completed', RecordingDuration: '5', RecordingChannels: '2' });
+    }
+    const setStatus: number[] = [];
+    const callbacks: number[] = [];
+    for (let i = 0; i < Math.min(CALLS, 100); i++) {
+      setStatus.push(await timed(() => post(fx, '/recording/set-status', { CallSid: call.sid, Status: i % 2 ? 'in-progress' : 'paused', RecordingSid: active })));
+      callbacks.push(await timed(() => callback(fx, { CallSid: call.sid, RecordingSid: active, RecordingStatus: 'in-progress' })));
+    }
+    const doc = await em.client.sync.v1.services('default').documents(documentName(call.sid)).fetch();
+    rows.push({
+      tracked,
+      keptInDocument: Object.keys((doc.data as { recordings: object }).recordings).length,
+      documentBytes: Buffer.byteLength(JSON.stringify(doc.data)),
+      setStatusP50Ms: percentiles(setStatus).p50,
+      callbackP50Ms: percentiles(callbacks).p50,
+    });
+  }
+  return rows;
+}
+
+/** Peak resident memory of the Functions' process (Linux: VmHWM), in MiB. */
+function peakMemoryMiB(pid: number): number | null {
+  try {
+    const kb = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kb ? round(Number(kb) / 1024) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** A fresh twilio-run process per Function, from spawn to that Function's first answer. */
+async function coldStarts() {
+  const em = await startEmulator();
+  const rows: Record<string, number> = {};
+  try {
+    const call = await newCall(em.client);
+    const paths: Array<[string, Params]> = [
+      ['/recording/start', { CallSid: call.sid }],
+      ['/recording/set-status', { CallSid: call.sid, Status: 'paused' }],
+      ['/conference/recording/set-status', { ConferenceSid: 'CF' + '0'.repeat(32), Status: 'paused' }],
+      ['/recording/status', { CallSid: call.sid }],
+      ['/callbacks/recording-status', {}],
+    ];
+    for (const [path, params] of paths) {
+      const port = await freePort();
+      const envFile = join(ROOT, 'dist/.env.bench');
+      writeFileSync(envFile, `ACCOUNT_SID=${em.emulator.context.accountSid}\nAUTH_TOKEN=${AUTH_TOKEN}\nTWILIO_API_BASE_URL=${em.url}\n`);
+      const start = performance.now();
+      const child = spawn(process.execPath, [join(ROOT, 'node_modules/twilio-run/bin/twilio-run.js'), 'start', '--env', envFile, '--port', String(port), '--no-fork-process', '--no-live'], {
+        cwd: ROOT,
+        stdio: 'ignore',
+      });
+      for (;;) {
+        try {
+          await fetch(`http://127.0.0.1:${port}${path}`, { method: 'POST', body: new URLSearchParams(params) });
+          break;
+        } catch {
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      }
+      rows[path] = Math.round(performance.now() - start);
+      await new Promise((ok) => {
+        child.once('exit', ok);
+        child.kill('SIGTERM');
+      });
+    }
+  } finally {
+    await em.close();
+  }
+  return rows;
+}
+
+function print(results: Record<string, unknown>) {
+  const latency = results.latencyMs as Array<{ name: string; toolkit: ReturnType<typeof percentiles>; direct: ReturnType<typeof percentiles>; ratioP50: number }>;
+  console.log(`\nLatency over ${CALLS} calls each (ms), toolkit through twilio-run vs the same control with the twilio library`);
+  console.table(
+    Object.fromEntries(
+      latency.map((l) => [l.name, { p50: l.toolkit.p50, p95: l.toolkit.p95, p99: l.toolkit.p99, 'direct p50': l.direct.p50, 'direct p95': l.direct.p95, 'direct p99': l.direct.p99, 'ratio p50': l.ratioP50 }]),
+    ),
+  );
+  const costs = results.twilioRequestsPerControl as Record<string, { total: number; routes: Record<string, number> }>;
+  console.log('\nTwilio requests per control');
+  console.table(Object.fromEntries(Object.entries(costs).map(([k, v]) => [k, { total: v.total, routes: Object.entries(v.routes).map(([r, n]) => `${n}× ${r}`).join(', ') }])));
+  console.log('\nCallback throughput');
+  console.table(results.callbackThroughput);
+  console.log('\nDocument growth: recordings tracked in one Sync document');
+  console.table(results.documentGrowth);
+  console.log('\nCold start, fresh twilio-run process to first answer (ms)');
+  console.table(results.coldStartMs);
+  console.log(`\nPeak memory of the Functions' process: ${results.peakMemoryMiB} MiB\nWritten to bench/results.json`);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
