@@ -172,11 +172,13 @@ async function throughput(em: RunningEmulator, fx: RunningFunctions, calls: numb
   const callSids = await Promise.all(Array.from({ length: calls }, async () => (await newCall(em.client)).sid));
   // 30 recordings at most per document keep it under the prune budget, so every entry must still be there.
   const perCall = Math.min(30, Math.ceil(THROUGHPUT_CALLBACKS / 4 / calls));
+  const repeats = Math.max(1, Math.round(THROUGHPUT_CALLBACKS / (calls * perCall)) - 1);
   const jobs: Params[] = [];
   callSids.forEach((callSid, c) => {
     for (let r = 0; r < perCall; r++) {
       const base = { CallSid: callSid, RecordingSid: recordingSid(c * 1000 + r + 1) };
-      jobs.push(...[1, 2, 3].map(() => ({ ...base, RecordingStatus: 'in-progress' })), { ...base, RecordingStatus: 'completed', RecordingDuration: '7' });
+      for (let i = 0; i < repeats; i++) jobs.push({ ...base, RecordingStatus: 'in-progress' });
+      jobs.push({ ...base, RecordingStatus: 'completed', RecordingDuration: '7' });
     }
   });
   jobs.sort(() => Math.random() - 0.5);
