@@ -247,11 +247,15 @@ export function voiceModule(ctx: EmulatorContext): Router {
     return conference;
   };
 
-  /** A recording of this call or conference by SID, or the one `Twilio.CURRENT` stands for. */
-  function findRecording(owner: { callSid?: string; conferenceSid?: string }, sid: string): Recording {
-    const mine = [...recordings.values()].filter((r) =>
+  /** A call's own recordings (not its conference's), or a conference's; newest last. */
+  const recordingsOf = (owner: { callSid?: string; conferenceSid?: string }) =>
+    [...recordings.values()].filter((r) =>
       owner.conferenceSid ? r.conferenceSid === owner.conferenceSid : r.callSid === owner.callSid && !r.conferenceSid,
     );
+
+  /** A recording of this call or conference by SID, or the one `Twilio.CURRENT` stands for. */
+  function findRecording(owner: { callSid?: string; conferenceSid?: string }, sid: string): Recording {
+    const mine = recordingsOf(owner);
     if (sid === 'Twilio.CURRENT') {
       const active = mine.filter((r) => ACTIVE.includes(r.status));
       if (active.length > 1) throw errors.concurrentRecordings();
@@ -337,7 +341,7 @@ export function voiceModule(ctx: EmulatorContext): Router {
   });
   account.get(A + '/Calls/:CallSid/Recordings.json', (req, res) => {
     const call = findCall(req.params.CallSid as string);
-    const list = [...recordings.values()].filter((r) => r.callSid === call.sid && !r.conferenceSid).reverse();
+    const list = recordingsOf({ callSid: call.sid }).reverse();
     res.json(listPage(req, 'recordings', `${base}/Calls/${call.sid}/Recordings.json`, list.map(recordingJson)));
   });
   account.get(A + '/Calls/:CallSid/Recordings/:Sid.json', (req, res) => {
@@ -371,7 +375,7 @@ export function voiceModule(ctx: EmulatorContext): Router {
   });
   account.get(A + '/Conferences/:ConferenceSid/Recordings.json', (req, res) => {
     const conference = findConference(req.params.ConferenceSid as string);
-    const list = [...recordings.values()].filter((r) => r.conferenceSid === conference.sid).reverse();
+    const list = recordingsOf({ conferenceSid: conference.sid }).reverse();
     res.json(listPage(req, 'recordings', `${base}/Conferences/${conference.sid}/Recordings.json`, list.map(recordingJson)));
   });
   account.get(A + '/Conferences/:ConferenceSid/Recordings/:Sid.json', (req, res) => {

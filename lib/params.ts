@@ -95,12 +95,21 @@ export const STATUS_ALIASES: Record<string, TargetStatus> = { pause: 'paused', r
 export const PAUSE_BEHAVIORS = ['skip', 'silence'] as const;
 export type PauseBehavior = (typeof PAUSE_BEHAVIORS)[number];
 
-/** Shared by both set-status Functions: PauseBehavior only makes sense with a pause. */
-export function checkPauseBehavior(status: TargetStatus, pauseBehavior: PauseBehavior | undefined): void {
-  if (pauseBehavior !== undefined && status !== 'paused') {
-    throw new ControlError(400, 'INVALID_PARAMETER', 'PauseBehavior applies only when Status is paused');
-  }
-}
-
 /** Every control takes `Next`: with it the answer is TwiML that sends the call on (see lib/handler). */
 export const NEXT = { Next: optional('a URL or /path: answer TwiML that redirects the call there, on failure too', nextUrl) };
+
+/** What both set-status Functions take besides the call or conference and the Status. */
+export const RECORDING_SELECTION = {
+  RecordingSid: optional('the recording (RE… or Twilio.CURRENT); default: the active recording Sync knows', recordingSid),
+  PauseBehavior: optional('skip or silence, with paused (Twilio default silence)', choice(PAUSE_BEHAVIORS)),
+  All: optional('true: act on every recording Twilio lists as active', bool),
+  ...NEXT,
+};
+
+/** The set-status parameters as the control takes them; PauseBehavior only makes sense with a pause. */
+export function setStatusOptions(p: { Status: TargetStatus; RecordingSid?: string; PauseBehavior?: PauseBehavior; All?: boolean }) {
+  if (p.PauseBehavior !== undefined && p.Status !== 'paused') {
+    throw new ControlError(400, 'INVALID_PARAMETER', 'PauseBehavior applies only when Status is paused');
+  }
+  return { status: p.Status, recordingSid: p.RecordingSid, pauseBehavior: p.PauseBehavior, all: p.All ?? false };
+}

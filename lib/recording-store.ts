@@ -1,5 +1,5 @@
 import type twilio from 'twilio';
-import { fromTwilioError } from './errors';
+import { ControlError, fromTwilioError } from './errors';
 
 /**
  * What the toolkit knows of the recordings of one call or conference, kept in one Sync document so
@@ -102,13 +102,23 @@ export function prune(doc: RecordingDocument): RecordingDocument {
 export const emptyDocument = (sid: string): RecordingDocument => ({ sid, recordings: {}, history: [] });
 export const documentName = (sid: string) => `recording-controls-${sid}`;
 
+type Change = (doc: RecordingDocument) => RecordingDocument;
+type Snapshot = { doc: RecordingDocument; revision?: string };
+interface Queue {
+  waiting: Array<{ change: Change; known?: Snapshot; resolve(doc: RecordingDocument): void; reject(err: unknown): void }>;
+  running: boolean;
+}
+/** Per document, the changes waiting in this process (module scope: shared by the requests a warm Function serves). */
+const queues = new Map<string, Queue>();
+
 type Documents = ReturnType<ReturnType<twilio.Twilio['sync']['v1']['services']>['documents']['get']>;
 
 export interface StoreOptions {
   serviceSid: string;
   ttlSeconds: number;
-  /** Bounded: after this many 412s in a row the write fails rather than spinning. */
+  /** Bounded: after this many 412s, or this long, a write gives up rather than spinning. */
   maxConflicts?: number;
+  conflictBudgetMs?: number;
 }
 
 /**
@@ -125,7 +135,7 @@ export class RecordingStore {
     return this.client.sync.v1.services(this.options.serviceSid).documents(documentName(sid));
   }
 
-  async read(sid: string): Promise<{ doc: RecordingDocument; revision?: string }> {
+  async read(sid: string): Promise<Snapshot> {
     try {
       const found = await this.document(sid).fetch();
       return { doc: found.data as RecordingDocument, revision: found.revision };
@@ -136,15 +146,43 @@ export class RecordingStore {
   }
 
   /**
-   * Applies `change` to the latest document and saves it, re-reading and re-applying on conflict.
-   * `known` saves the first read when the caller has just read the document.
+   * Applies `change` to the latest document and saves it. Changes to one document made at once in this
+   * process are written together, one batch after the other (group commit): concurrent callbacks and
+   * controls then cost one write per batch instead of a storm of 412s. `known` saves the first read
+   * when the caller has just read the document.
    */
-  async update(
-    sid: string,
-    change: (doc: RecordingDocument) => RecordingDocument,
-    known?: { doc: RecordingDocument; revision?: string },
-  ): Promise<RecordingDocument> {
-    const maxConflicts = this.options.maxConflicts ?? 30;
+  update(sid: string, change: Change, known?: Snapshot): Promise<RecordingDocument> {
+    const key = `${this.options.serviceSid}/${sid}`;
+    return new Promise((resolve, reject) => {
+      const queue = queues.get(key) ?? { waiting: [], running: false };
+      queues.set(key, queue);
+      queue.waiting.push({ change, known, resolve, reject });
+      if (!queue.running) void this.drain(key, sid, queue);
+    });
+  }
+
+  private async drain(key: string, sid: string, queue: Queue): Promise<void> {
+    queue.running = true;
+    while (queue.waiting.length > 0) {
+      const batch = queue.waiting.splice(0);
+      try {
+        const doc = await this.write(
+          sid,
+          (current) => batch.reduce((d, w) => w.change(d), current),
+          batch.length === 1 ? batch[0].known : undefined,
+        );
+        batch.forEach((w) => w.resolve(doc));
+      } catch (err) {
+        batch.forEach((w) => w.reject(err));
+      }
+    }
+    queues.delete(key);
+  }
+
+  /** Read, change, write with If-Match; on a conflict with another process, read again and retry, within bounds. */
+  private async write(sid: string, change: Change, known?: Snapshot): Promise<RecordingDocument> {
+    const maxConflicts = this.options.maxConflicts ?? 100;
+    const deadline = Date.now() + (this.options.conflictBudgetMs ?? 5000);
     let state = known ?? (await this.read(sid));
     for (let conflicts = 0; ; ) {
       const data = prune(change(state.doc));
@@ -160,10 +198,12 @@ export class RecordingStore {
       } catch (err) {
         const status = (err as { status?: number }).status;
         // 412: someone wrote since we read; 409 (54301): someone created it first. Either way, read again.
-        if ((status !== 412 && status !== 409) || ++conflicts > maxConflicts) {
-          throw fromTwilioError(err, `the Sync document of ${sid}`);
+        if (status !== 412 && status !== 409) throw fromTwilioError(err, `the Sync document of ${sid}`);
+        if (++conflicts > maxConflicts || Date.now() > deadline) {
+          throw new ControlError(503, 'SYNC_BUSY', `Too many concurrent writes to the Sync document of ${sid}; its last change is not recorded`, 54103);
         }
-        await new Promise((r) => setTimeout(r, Math.random() * Math.min(200, 5 * 2 ** conflicts)));
+        // Full jitter, growing: concurrent writers spread out instead of colliding again.
+        await new Promise((r) => setTimeout(r, Math.random() * Math.min(500, 10 * 2 ** conflicts)));
         state = await this.read(sid);
       }
     }

@@ -1,140 +1,131 @@
 import { newCall } from '../helpers/calls';
 import { callbacksIdle, invoke, syncDocument } from '../helpers/functions';
-import { startEmulator, startFunctions, type RunningEmulator, type RunningFunctions } from '../helpers/stack';
+import { useStack } from '../helpers/stack';
 
-let em: RunningEmulator;
-let fx: RunningFunctions;
-beforeAll(async () => {
-  em = await startEmulator();
-  fx = await startFunctions(em.url);
-});
-afterAll(async () => {
-  await fx?.stop();
-  await em?.close();
-});
+const stack = useStack();
 
-const statusOf = async (callSid: string) => (await invoke(fx, '/recording/status', { CallSid: callSid })).body;
+const statusOf = async (callSid: string) => (await invoke(stack.fx, '/recording/status', { CallSid: callSid })).body;
 
 test('a whole call: start, pause, resume, stop, with Twilio and Sync agreeing at each step', async () => {
-  const call = await newCall(em.client);
+  const call = await newCall(stack.em.client);
   expect(await statusOf(call.sid)).toMatchObject({ status: 'not-recording', recording: false, paused: false });
 
-  const start = await invoke(fx, '/recording/start', { CallSid: call.sid });
+  const start = await invoke(stack.fx, '/recording/start', { CallSid: call.sid });
   expect(start).toMatchObject({ status: 200, body: { callSid: call.sid, status: 'in-progress', created: true } });
   const sid = start.body.recordingSid as string;
   expect(sid).toMatch(/^RE[0-9a-f]{32}$/);
-  const onTwilio = await em.client.calls(call.sid).recordings(sid).fetch();
+  const onTwilio = await stack.em.client.calls(call.sid).recordings(sid).fetch();
   expect(onTwilio).toMatchObject({ status: 'in-progress', channels: 2, track: 'both' });
-  await callbacksIdle(em);
-  expect((await syncDocument(em, call.sid))?.recordings[sid]).toMatchObject({ status: 'in-progress', channels: 2, source: 'StartCallRecordingAPI', track: 'both' });
+  await callbacksIdle(stack.em);
+  expect((await syncDocument(stack.em, call.sid))?.recordings[sid]).toMatchObject({ status: 'in-progress', channels: 2, source: 'StartCallRecordingAPI', track: 'both' });
   expect(await statusOf(call.sid)).toMatchObject({ status: 'recording', recording: true, activeRecordingSids: [sid] });
 
-  const pause = await invoke(fx, '/recording/set-status', { CallSid: call.sid, Status: 'pause', PauseBehavior: 'skip' });
+  const pause = await invoke(stack.fx, '/recording/set-status', { CallSid: call.sid, Status: 'pause', PauseBehavior: 'skip' });
   expect(pause.body).toMatchObject({ callSid: call.sid, recordingSid: sid, status: 'paused' });
-  expect((await em.client.calls(call.sid).recordings(sid).fetch()).status).toBe('paused');
+  expect((await stack.em.client.calls(call.sid).recordings(sid).fetch()).status).toBe('paused');
   expect(await statusOf(call.sid)).toMatchObject({ status: 'paused', paused: true, recording: false });
-  expect((await syncDocument(em, call.sid))?.recordings[sid]).toMatchObject({ status: 'paused', pauseBehavior: 'skip' });
+  expect((await syncDocument(stack.em, call.sid))?.recordings[sid]).toMatchObject({ status: 'paused', pauseBehavior: 'skip' });
 
-  const resume = await invoke(fx, '/recording/set-status', { CallSid: call.sid, Status: 'resume' });
+  const resume = await invoke(stack.fx, '/recording/set-status', { CallSid: call.sid, Status: 'resume' });
   expect(resume.body).toMatchObject({ status: 'in-progress' });
-  expect((await em.client.calls(call.sid).recordings(sid).fetch()).status).toBe('in-progress');
+  expect((await stack.em.client.calls(call.sid).recordings(sid).fetch()).status).toBe('in-progress');
 
-  const stop = await invoke(fx, '/recording/set-status', { CallSid: call.sid, Status: 'stopped' });
+  const stop = await invoke(stack.fx, '/recording/set-status', { CallSid: call.sid, Status: 'stopped' });
   expect(stop.body).toMatchObject({ status: 'stopped', recordingSid: sid });
-  await callbacksIdle(em);
-  const doc = await syncDocument(em, call.sid);
+  await callbacksIdle(stack.em);
+  const doc = await syncDocument(stack.em, call.sid);
   expect(doc?.recordings[sid]).toMatchObject({ status: 'completed', duration: expect.any(Number), url: expect.stringContaining(sid) });
   expect(Object.keys(doc!.recordings[sid].at)).toEqual(['in-progress', 'paused', 'stopped', 'completed']);
   expect(doc?.history.map((h) => h.action)).toEqual(['start', 'paused (skip)', 'in-progress', 'stopped']);
   expect(await statusOf(call.sid)).toMatchObject({ status: 'not-recording' });
 
   // A stopped recording can never restart: the answer says to start a new one, and Twilio is not asked.
-  const again = await invoke(fx, '/recording/set-status', { CallSid: call.sid, Status: 'resume', RecordingSid: sid });
+  const again = await invoke(stack.fx, '/recording/set-status', { CallSid: call.sid, Status: 'resume', RecordingSid: sid });
   expect(again).toMatchObject({ status: 409, body: { error: { code: 'RECORDING_ENDED', message: expect.stringContaining('/recording/start') } } });
-  const second = await invoke(fx, '/recording/start', { CallSid: call.sid, RecordingChannels: 'mono', RecordingTrack: 'inbound', Trim: 'trim-silence' });
+  const second = await invoke(stack.fx, '/recording/start', { CallSid: call.sid, RecordingChannels: 'mono', RecordingTrack: 'inbound', Trim: 'trim-silence' });
   expect(second.body).toMatchObject({ created: true, status: 'in-progress' });
   expect(second.body.recordingSid).not.toBe(sid);
-  expect(await em.client.calls(call.sid).recordings(second.body.recordingSid as string).fetch()).toMatchObject({ channels: 1, track: 'inbound' });
+  expect(await stack.em.client.calls(call.sid).recordings(second.body.recordingSid as string).fetch()).toMatchObject({ channels: 1, track: 'inbound' });
 });
 
 test('start is idempotent: a second start returns the active recording instead of making another', async () => {
-  const call = await newCall(em.client);
-  const first = await invoke(fx, '/recording/start', { CallSid: call.sid });
-  const again = await invoke(fx, '/recording/start', { CallSid: call.sid });
+  const call = await newCall(stack.em.client);
+  const first = await invoke(stack.fx, '/recording/start', { CallSid: call.sid });
+  const again = await invoke(stack.fx, '/recording/start', { CallSid: call.sid });
   expect(again.body).toMatchObject({ created: false, recordingSid: first.body.recordingSid });
-  expect(await em.client.calls(call.sid).recordings.list()).toHaveLength(1);
-  await invoke(fx, '/recording/set-status', { CallSid: call.sid, Status: 'pause' });
-  expect((await invoke(fx, '/recording/start', { CallSid: call.sid })).body).toMatchObject({ created: false, status: 'paused' });
+  expect(await stack.em.client.calls(call.sid).recordings.list()).toHaveLength(1);
+  await invoke(stack.fx, '/recording/set-status', { CallSid: call.sid, Status: 'pause' });
+  expect((await invoke(stack.fx, '/recording/start', { CallSid: call.sid })).body).toMatchObject({ created: false, status: 'paused' });
 });
 
 describe('which recording a control without RecordingSid means', () => {
   test('none known to Sync: Twilio.CURRENT, and the real SID is recorded', async () => {
-    const call = await newCall(em.client);
-    const rec = await em.client.calls(call.sid).recordings.create(); // started outside the toolkit
-    const pause = await invoke(fx, '/recording/set-status', { CallSid: call.sid, Status: 'paused' });
+    const call = await newCall(stack.em.client);
+    const rec = await stack.em.client.calls(call.sid).recordings.create(); // started outside the toolkit
+    const pause = await invoke(stack.fx, '/recording/set-status', { CallSid: call.sid, Status: 'paused' });
     expect(pause.body).toMatchObject({ recordingSid: rec.sid, status: 'paused' });
-    expect((await syncDocument(em, call.sid))?.recordings[rec.sid].status).toBe('paused');
+    expect((await syncDocument(stack.em, call.sid))?.recordings[rec.sid].status).toBe('paused');
   });
 
   test('none at all: 404 from Twilio, and nothing written to Sync', async () => {
-    const call = await newCall(em.client);
-    const res = await invoke(fx, '/recording/set-status', { CallSid: call.sid, Status: 'paused' });
+    const call = await newCall(stack.em.client);
+    const res = await invoke(stack.fx, '/recording/set-status', { CallSid: call.sid, Status: 'paused' });
     expect(res).toMatchObject({ status: 404, body: { error: { code: 'NOT_FOUND', twilioCode: 20404, moreInfo: expect.stringContaining('20404') } } });
-    expect(await syncDocument(em, call.sid)).toBeUndefined();
-    const all = await invoke(fx, '/recording/set-status', { CallSid: call.sid, Status: 'paused', All: 'true' });
+    expect(await syncDocument(stack.em, call.sid)).toBeUndefined();
+    const all = await invoke(stack.fx, '/recording/set-status', { CallSid: call.sid, Status: 'paused', All: 'true' });
     expect(all).toMatchObject({ status: 409, body: { error: { code: 'NO_ACTIVE_RECORDING' } } });
   });
 
   test('one: that one; two: 409 naming both, unless All=true or a RecordingSid', async () => {
-    const call = await newCall(em.client);
-    const a = (await invoke(fx, '/recording/start', { CallSid: call.sid })).body.recordingSid as string;
-    const b = (await em.client.calls(call.sid).recordings.create()).sid;
-    await invoke(fx, '/recording/set-status', { CallSid: call.sid, Status: 'paused', RecordingSid: b }); // Sync learns b
-    const ambiguous = await invoke(fx, '/recording/set-status', { CallSid: call.sid, Status: 'in-progress' });
+    const call = await newCall(stack.em.client);
+    const a = (await invoke(stack.fx, '/recording/start', { CallSid: call.sid })).body.recordingSid as string;
+    const b = (await stack.em.client.calls(call.sid).recordings.create()).sid;
+    await invoke(stack.fx, '/recording/set-status', { CallSid: call.sid, Status: 'paused', RecordingSid: b }); // Sync learns b
+    const ambiguous = await invoke(stack.fx, '/recording/set-status', { CallSid: call.sid, Status: 'in-progress' });
     expect(ambiguous.status).toBe(409);
     expect(ambiguous.body).toMatchObject({ error: { code: 'SEVERAL_ACTIVE_RECORDINGS', message: expect.stringContaining(a) } });
     expect((ambiguous.body as { error: { message: string } }).error.message).toContain(b);
 
-    const all = await invoke(fx, '/recording/set-status', { CallSid: call.sid, Status: 'paused', All: 'yes' });
+    const all = await invoke(stack.fx, '/recording/set-status', { CallSid: call.sid, Status: 'paused', All: 'yes' });
     expect(all.status).toBe(200);
     expect((all.body.recordings as Array<{ recordingSid: string; status: string }>).sort((x, y) => x.recordingSid.localeCompare(y.recordingSid))).toEqual(
       [a, b].sort().map((recordingSid) => ({ recordingSid, status: 'paused' })),
     );
-    const [ra, rb] = await Promise.all([a, b].map((s) => em.client.calls(call.sid).recordings(s).fetch()));
+    const [ra, rb] = await Promise.all([a, b].map((s) => stack.em.client.calls(call.sid).recordings(s).fetch()));
     expect([ra.status, rb.status]).toEqual(['paused', 'paused']);
 
-    const one = await invoke(fx, '/recording/set-status', { CallSid: call.sid, Status: 'stop', RecordingSid: a });
+    const one = await invoke(stack.fx, '/recording/set-status', { CallSid: call.sid, Status: 'stop', RecordingSid: a });
     expect(one.body).toMatchObject({ recordingSid: a, status: 'stopped' });
-    await callbacksIdle(em);
-    const only = await invoke(fx, '/recording/set-status', { CallSid: call.sid, Status: 'resume' });
+    await callbacksIdle(stack.em);
+    const only = await invoke(stack.fx, '/recording/set-status', { CallSid: call.sid, Status: 'resume' });
     expect(only.body).toMatchObject({ recordingSid: b, status: 'in-progress' });
   });
 });
 
 describe("Twilio's refusals, mapped", () => {
   test('an unknown call is 404; an ended call is 409 with Twilio code 21220', async () => {
-    const unknown = await invoke(fx, '/recording/start', { CallSid: 'CA' + 'f'.repeat(32) });
+    const unknown = await invoke(stack.fx, '/recording/start', { CallSid: 'CA' + 'f'.repeat(32) });
     expect(unknown).toMatchObject({ status: 404, body: { error: { code: 'NOT_FOUND', twilioCode: 20404 } } });
-    const call = await newCall(em.client);
-    await em.client.calls(call.sid).update({ status: 'completed' });
-    const ended = await invoke(fx, '/recording/start', { CallSid: call.sid });
+    const call = await newCall(stack.em.client);
+    await stack.em.client.calls(call.sid).update({ status: 'completed' });
+    const ended = await invoke(stack.fx, '/recording/start', { CallSid: call.sid });
     expect(ended).toMatchObject({ status: 409, body: { error: { code: 'NOT_IN_PROGRESS', twilioCode: 21220 } } });
-    expect(await syncDocument(em, call.sid)).toBeUndefined();
+    expect(await syncDocument(stack.em, call.sid)).toBeUndefined();
   });
 
   test('Twilio.CURRENT with two active recordings is 409 with Twilio code 16108', async () => {
-    const call = await newCall(em.client);
-    await em.client.calls(call.sid).recordings.create();
-    await em.client.calls(call.sid).recordings.create();
-    const res = await invoke(fx, '/recording/set-status', { CallSid: call.sid, Status: 'paused', RecordingSid: 'Twilio.CURRENT' });
+    const call = await newCall(stack.em.client);
+    await stack.em.client.calls(call.sid).recordings.create();
+    await stack.em.client.calls(call.sid).recordings.create();
+    const res = await invoke(stack.fx, '/recording/set-status', { CallSid: call.sid, Status: 'paused', RecordingSid: 'Twilio.CURRENT' });
     expect(res).toMatchObject({ status: 409, body: { error: { code: 'SEVERAL_ACTIVE_RECORDINGS', twilioCode: 16108 } } });
   });
 
   test('pausing a paused recording and resuming a running one succeed', async () => {
-    const call = await newCall(em.client);
-    await invoke(fx, '/recording/start', { CallSid: call.sid });
-    expect((await invoke(fx, '/recording/set-status', { CallSid: call.sid, Status: 'resume' })).body).toMatchObject({ status: 'in-progress' });
-    await invoke(fx, '/recording/set-status', { CallSid: call.sid, Status: 'pause' });
-    expect((await invoke(fx, '/recording/set-status', { CallSid: call.sid, Status: 'pause' })).body).toMatchObject({ status: 'paused' });
+    const call = await newCall(stack.em.client);
+    await invoke(stack.fx, '/recording/start', { CallSid: call.sid });
+    expect((await invoke(stack.fx, '/recording/set-status', { CallSid: call.sid, Status: 'resume' })).body).toMatchObject({ status: 'in-progress' });
+    await invoke(stack.fx, '/recording/set-status', { CallSid: call.sid, Status: 'pause' });
+    expect((await invoke(stack.fx, '/recording/set-status', { CallSid: call.sid, Status: 'pause' })).body).toMatchObject({ status: 'paused' });
   });
 });

@@ -1,27 +1,18 @@
 import { newCall } from '../helpers/calls';
 import { callbacksIdle, invoke, signedCallback, syncDocument } from '../helpers/functions';
-import { startEmulator, startFunctions, type RunningEmulator, type RunningFunctions } from '../helpers/stack';
+import { useStack } from '../helpers/stack';
 
-let em: RunningEmulator;
-let fx: RunningFunctions;
-beforeAll(async () => {
-  em = await startEmulator();
-  fx = await startFunctions(em.url);
-});
-afterAll(async () => {
-  await fx?.stop();
-  await em?.close();
-});
+const stack = useStack();
 
 const RE = () => 'RE' + [...Array(32)].map(() => Math.floor(Math.random() * 16).toString(16)).join('');
 const CA = () => 'CA' + [...Array(32)].map(() => Math.floor(Math.random() * 16).toString(16)).join('');
 
 test("the emulator's signed callbacks are accepted and answered 204", async () => {
-  const call = await newCall(em.client);
-  await invoke(fx, '/recording/start', { CallSid: call.sid });
-  await em.client.calls(call.sid).update({ status: 'completed' });
-  await callbacksIdle(em);
-  const { callbacks } = await em.control<{ callbacks: Array<{ status: number; params: Record<string, string> }> }>('GET', '/callbacks');
+  const call = await newCall(stack.em.client);
+  await invoke(stack.fx, '/recording/start', { CallSid: call.sid });
+  await stack.em.client.calls(call.sid).update({ status: 'completed' });
+  await callbacksIdle(stack.em);
+  const { callbacks } = await stack.em.control<{ callbacks: Array<{ status: number; params: Record<string, string> }> }>('GET', '/callbacks');
   expect(callbacks.map((c) => [c.params.RecordingStatus, c.status])).toEqual([
     ['in-progress', 204],
     ['completed', 204],
@@ -31,12 +22,12 @@ test("the emulator's signed callbacks are accepted and answered 204", async () =
 test('unsigned, tampered or wrongly signed callbacks are refused with 403 and change nothing', async () => {
   const callSid = CA();
   const params = { CallSid: callSid, RecordingSid: RE(), RecordingStatus: 'completed', AccountSid: 'AC00000000000000000000000000000000' };
-  const unsigned = await invoke(fx, '/callbacks/recording-status', params);
+  const unsigned = await invoke(stack.fx, '/callbacks/recording-status', params);
   expect(unsigned).toMatchObject({ status: 403, body: { error: { code: 'INVALID_SIGNATURE' } } });
-  const wrongKey = await signedCallback(fx, params, 'x'.repeat(32));
+  const wrongKey = await signedCallback(stack.fx, params, 'x'.repeat(32));
   expect(wrongKey.status).toBe(403);
-  const port = new URL(fx.url).port;
-  const good = await signedCallback(fx, { ...params, RecordingStatus: 'in-progress' });
+  const port = new URL(stack.fx.url).port;
+  const good = await signedCallback(stack.fx, { ...params, RecordingStatus: 'in-progress' });
   expect(good.status).toBe(204);
   // Same signature, another body: tampered.
   const res = await fetch(`http://localhost:${port}/callbacks/recording-status`, {
@@ -45,33 +36,33 @@ test('unsigned, tampered or wrongly signed callbacks are refused with 403 and ch
     body: new URLSearchParams(params),
   });
   expect(res.status).toBe(403);
-  expect((await syncDocument(em, callSid))?.recordings[params.RecordingSid].status).toBe('in-progress');
+  expect((await syncDocument(stack.em, callSid))?.recordings[params.RecordingSid].status).toBe('in-progress');
 });
 
 test('bad callback parameters are 400', async () => {
-  const res = await signedCallback(fx, { CallSid: CA(), RecordingSid: 'RE1', RecordingStatus: 'completed' });
+  const res = await signedCallback(stack.fx, { CallSid: CA(), RecordingSid: 'RE1', RecordingStatus: 'completed' });
   expect(res.status).toBe(400);
   expect(JSON.parse(res.body)).toMatchObject({ error: { code: 'INVALID_PARAMETER', message: expect.stringContaining('RecordingSid') } });
-  expect((await signedCallback(fx, { RecordingSid: RE(), RecordingStatus: 'completed' })).status).toBe(400);
+  expect((await signedCallback(stack.fx, { RecordingSid: RE(), RecordingStatus: 'completed' })).status).toBe(400);
 });
 
 test('late, repeated and out-of-order callbacks leave the latest truth; final states stay final', async () => {
   const callSid = CA();
   const recordingSid = RE();
   const base = { CallSid: callSid, RecordingSid: recordingSid, RecordingChannels: '2', RecordingSource: 'StartCallRecordingAPI' };
-  expect((await signedCallback(fx, { ...base, RecordingStatus: 'completed', RecordingDuration: '42', RecordingUrl: `https://api.twilio.com/x/${recordingSid}` })).status).toBe(204);
-  expect((await signedCallback(fx, { ...base, RecordingStatus: 'in-progress', RecordingDuration: '0' })).status).toBe(204);
-  expect((await signedCallback(fx, { ...base, RecordingStatus: 'completed', RecordingDuration: '42' })).status).toBe(204);
-  const doc = await syncDocument(em, callSid);
+  expect((await signedCallback(stack.fx, { ...base, RecordingStatus: 'completed', RecordingDuration: '42', RecordingUrl: `https://api.twilio.com/x/${recordingSid}` })).status).toBe(204);
+  expect((await signedCallback(stack.fx, { ...base, RecordingStatus: 'in-progress', RecordingDuration: '0' })).status).toBe(204);
+  expect((await signedCallback(stack.fx, { ...base, RecordingStatus: 'completed', RecordingDuration: '42' })).status).toBe(204);
+  const doc = await syncDocument(stack.em, callSid);
   expect(doc?.recordings[recordingSid]).toMatchObject({ status: 'completed', duration: 42, channels: 2, url: expect.stringContaining(recordingSid) });
 
   // A late in-progress never overrides a pause made by a control.
-  const call = await newCall(em.client);
-  const started = await invoke(fx, '/recording/start', { CallSid: call.sid });
-  await invoke(fx, '/recording/set-status', { CallSid: call.sid, Status: 'paused' });
-  await callbacksIdle(em);
-  const { callbacks } = await em.control<{ callbacks: Array<{ id: number; params: Record<string, string> }> }>('GET', '/callbacks');
+  const call = await newCall(stack.em.client);
+  const started = await invoke(stack.fx, '/recording/start', { CallSid: call.sid });
+  await invoke(stack.fx, '/recording/set-status', { CallSid: call.sid, Status: 'paused' });
+  await callbacksIdle(stack.em);
+  const { callbacks } = await stack.em.control<{ callbacks: Array<{ id: number; params: Record<string, string> }> }>('GET', '/callbacks');
   const inProgress = callbacks.find((c) => c.params.RecordingSid === started.body.recordingSid && c.params.RecordingStatus === 'in-progress')!;
-  await em.control('POST', `/callbacks/${inProgress.id}/replay`);
-  expect((await syncDocument(em, call.sid))?.recordings[started.body.recordingSid as string].status).toBe('paused');
+  await stack.em.control('POST', `/callbacks/${inProgress.id}/replay`);
+  expect((await syncDocument(stack.em, call.sid))?.recordings[started.body.recordingSid as string].status).toBe('paused');
 });

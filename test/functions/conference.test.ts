@@ -1,59 +1,50 @@
 import { conferenceTwiml, newCall } from '../helpers/calls';
 import { callbacksIdle, invoke, syncDocument } from '../helpers/functions';
-import { startEmulator, startFunctions, type RunningEmulator, type RunningFunctions } from '../helpers/stack';
+import { useStack } from '../helpers/stack';
 
-let em: RunningEmulator;
-let fx: RunningFunctions;
-beforeAll(async () => {
-  em = await startEmulator();
-  fx = await startFunctions(em.url);
-});
-afterAll(async () => {
-  await fx?.stop();
-  await em?.close();
-});
+const stack = useStack();
 
 /** A conference recorded from the start, whose recording status callbacks reach the Functions. */
 async function recordedConference(room: string) {
-  const callbackUrl = `http://localhost:${new URL(fx.url).port}/callbacks/recording-status`;
-  const call = await newCall(em.client, conferenceTwiml(room, callbackUrl));
-  const [conference] = await em.client.conferences.list({ friendlyName: room, status: 'in-progress' });
-  await callbacksIdle(em);
-  const [recording] = await em.client.conferences(conference.sid).recordings.list();
+  const callbackUrl = `http://localhost:${new URL(stack.fx.url).port}/callbacks/recording-status`;
+  const call = await newCall(stack.em.client, conferenceTwiml(room, callbackUrl));
+  const [conference] = await stack.em.client.conferences.list({ friendlyName: room, status: 'in-progress' });
+  await callbacksIdle(stack.em);
+  const [recording] = await stack.em.client.conferences(conference.sid).recordings.list();
   return { call, conferenceSid: conference.sid, recordingSid: recording.sid };
 }
 
 test('pause and resume the recording Sync learned from the callbacks; the conference ending completes it', async () => {
   const { call, conferenceSid, recordingSid } = await recordedConference('pci-1');
-  expect((await syncDocument(em, conferenceSid))?.recordings[recordingSid]).toMatchObject({ status: 'in-progress', source: 'Conference' });
+  expect((await syncDocument(stack.em, conferenceSid))?.recordings[recordingSid]).toMatchObject({ status: 'in-progress', source: 'Conference' });
 
-  const pause = await invoke(fx, '/conference/recording/set-status', { ConferenceSid: conferenceSid, Status: 'pause', PauseBehavior: 'skip' });
+  const pause = await invoke(stack.fx, '/conference/recording/set-status', { ConferenceSid: conferenceSid, Status: 'pause', PauseBehavior: 'skip' });
   expect(pause).toMatchObject({ status: 200, body: { conferenceSid, recordingSid, status: 'paused' } });
-  expect((await em.client.conferences(conferenceSid).recordings(recordingSid).fetch()).status).toBe('paused');
-  expect((await invoke(fx, '/recording/status', { ConferenceSid: conferenceSid })).body).toMatchObject({ status: 'paused', conferenceSid });
+  expect((await stack.em.client.conferences(conferenceSid).recordings(recordingSid).fetch()).status).toBe('paused');
+  expect((await invoke(stack.fx, '/recording/status', { ConferenceSid: conferenceSid })).body).toMatchObject({ status: 'paused', conferenceSid });
 
-  const resume = await invoke(fx, '/conference/recording/set-status', { ConferenceSid: conferenceSid, Status: 'in-progress' });
+  const resume = await invoke(stack.fx, '/conference/recording/set-status', { ConferenceSid: conferenceSid, Status: 'in-progress' });
   expect(resume.body).toMatchObject({ status: 'in-progress' });
 
-  await em.client.calls(call.sid).update({ status: 'completed' });
-  await callbacksIdle(em);
-  expect((await syncDocument(em, conferenceSid))?.recordings[recordingSid]).toMatchObject({ status: 'completed', duration: expect.any(Number) });
-  const late = await invoke(fx, '/conference/recording/set-status', { ConferenceSid: conferenceSid, Status: 'paused' });
+  await stack.em.client.calls(call.sid).update({ status: 'completed' });
+  await callbacksIdle(stack.em);
+  expect((await syncDocument(stack.em, conferenceSid))?.recordings[recordingSid]).toMatchObject({ status: 'completed', duration: expect.any(Number) });
+  const late = await invoke(stack.fx, '/conference/recording/set-status', { ConferenceSid: conferenceSid, Status: 'paused' });
   expect(late.status).toBe(404); // nothing active: Twilio.CURRENT finds nothing
 });
 
 test('without Sync knowing anything, All=true asks Twilio for the active recordings', async () => {
-  const call = await newCall(em.client, conferenceTwiml('pci-2')); // no callback: Sync knows nothing
-  const [conference] = await em.client.conferences.list({ friendlyName: 'pci-2' });
-  const res = await invoke(fx, '/conference/recording/set-status', { ConferenceSid: conference.sid, Status: 'paused', All: 'true' });
+  const call = await newCall(stack.em.client, conferenceTwiml('pci-2')); // no callback: Sync knows nothing
+  const [conference] = await stack.em.client.conferences.list({ friendlyName: 'pci-2' });
+  const res = await invoke(stack.fx, '/conference/recording/set-status', { ConferenceSid: conference.sid, Status: 'paused', All: 'true' });
   expect(res).toMatchObject({ status: 200, body: { status: 'paused' } });
-  expect(await syncDocument(em, conference.sid)).toMatchObject({ sid: conference.sid });
-  await em.client.calls(call.sid).update({ status: 'completed' });
+  expect(await syncDocument(stack.em, conference.sid)).toMatchObject({ sid: conference.sid });
+  await stack.em.client.calls(call.sid).update({ status: 'completed' });
 });
 
 test('an unknown conference is 404; stop and start are refused before any Twilio request', async () => {
-  const unknown = await invoke(fx, '/conference/recording/set-status', { ConferenceSid: 'CF' + '1'.repeat(32), Status: 'paused', RecordingSid: 'RE' + '2'.repeat(32) });
+  const unknown = await invoke(stack.fx, '/conference/recording/set-status', { ConferenceSid: 'CF' + '1'.repeat(32), Status: 'paused', RecordingSid: 'RE' + '2'.repeat(32) });
   expect(unknown).toMatchObject({ status: 404, body: { error: { code: 'NOT_FOUND', twilioCode: 20404 } } });
-  const stop = await invoke(fx, '/conference/recording/set-status', { ConferenceSid: 'CF' + '1'.repeat(32), Status: 'stop' });
+  const stop = await invoke(stack.fx, '/conference/recording/set-status', { ConferenceSid: 'CF' + '1'.repeat(32), Status: 'stop' });
   expect(stop).toMatchObject({ status: 400, body: { error: { code: 'NOT_SUPPORTED_FOR_CONFERENCES' } } });
 });

@@ -1,18 +1,11 @@
 import { newCall } from '../helpers/calls';
 import { counters, invoke } from '../helpers/functions';
-import { startEmulator, startFunctions, type RunningEmulator, type RunningFunctions } from '../helpers/stack';
+import { useStack } from '../helpers/stack';
 
-let em: RunningEmulator;
-let fx: RunningFunctions;
+const stack = useStack();
 let callSid: string;
 beforeAll(async () => {
-  em = await startEmulator();
-  fx = await startFunctions(em.url);
-  callSid = (await newCall(em.client)).sid;
-});
-afterAll(async () => {
-  await fx?.stop();
-  await em?.close();
+  callSid = (await newCall(stack.em.client)).sid;
 });
 
 const CF = 'CF' + 'a'.repeat(32);
@@ -49,40 +42,40 @@ const badRequests: Array<[string, () => Record<string, unknown>, number, string,
 
 describe.each(['form', 'json'] as const)('bad parameters, sent as %s', (as) => {
   test.each(badRequests)('%s %j → %i %s', async (path, params, status, code, words) => {
-    const before = await counters(em);
-    const res = await invoke<{ error: { code: string; message: string } }>(fx, path, params(), as);
+    const before = await counters(stack.em);
+    const res = await invoke<{ error: { code: string; message: string } }>(stack.fx, path, params(), as);
     expect(res.status).toBe(status);
     expect(res.contentType).toContain('application/json');
     expect(res.body.error.code).toBe(code);
     expect(res.body.error.message).toContain(words);
     // Refused before any Twilio request: the emulator saw nothing.
-    expect((await counters(em)).total).toBe(before.total);
+    expect((await counters(stack.em)).total).toBe(before.total);
   });
 });
 
 test('aliases and case are accepted; unknown parameters (Twilio and Studio add many) are ignored', async () => {
-  const res = await invoke(fx, '/recording/start', { CallSid: callSid, RecordingChannels: 'MONO', AccountSid: 'AC1', CallStatus: 'in-progress', Foo: 'bar' });
+  const res = await invoke(stack.fx, '/recording/start', { CallSid: callSid, RecordingChannels: 'MONO', AccountSid: 'AC1', CallStatus: 'in-progress', Foo: 'bar' });
   expect(res.status).toBe(200);
-  expect((await invoke(fx, '/recording/set-status', { CallSid: callSid, Status: 'PAUSE' })).body).toMatchObject({ status: 'paused' });
-  expect((await invoke(fx, '/recording/set-status', { CallSid: callSid, Status: 'resume', All: true }, 'json')).body).toMatchObject({ status: 'in-progress' });
+  expect((await invoke(stack.fx, '/recording/set-status', { CallSid: callSid, Status: 'PAUSE' })).body).toMatchObject({ status: 'paused' });
+  expect((await invoke(stack.fx, '/recording/set-status', { CallSid: callSid, Status: 'resume', All: true }, 'json')).body).toMatchObject({ status: 'in-progress' });
 });
 
 describe('TwiML callers (Next): the call always moves on', () => {
   test('success redirects to Next', async () => {
-    const res = await invoke(fx, '/recording/set-status', { CallSid: callSid, Status: 'pause', Next: '/pay/gather' });
+    const res = await invoke(stack.fx, '/recording/set-status', { CallSid: callSid, Status: 'pause', Next: '/pay/gather' });
     expect(res.status).toBe(200);
     expect(res.contentType).toContain('text/xml');
     expect(res.body).toBe('<?xml version="1.0" encoding="UTF-8"?><Response><Redirect method="POST">/pay/gather</Redirect></Response>');
   });
 
   test('a bad parameter still redirects, with the error code added to the query', async () => {
-    const res = await invoke(fx, '/recording/set-status', { CallSid: callSid, Status: 'nope', Next: 'https://example.com/next?step=2' });
+    const res = await invoke(stack.fx, '/recording/set-status', { CallSid: callSid, Status: 'nope', Next: 'https://example.com/next?step=2' });
     expect(res.status).toBe(200);
     expect(res.body).toContain('<Redirect method="POST">https://example.com/next?step=2&amp;error=INVALID_PARAMETER</Redirect>');
   });
 
   test("a Twilio refusal redirects with Twilio's mapped code", async () => {
-    const res = await invoke(fx, '/recording/start', { CallSid: 'CA' + '9'.repeat(32), Next: '/after-start' });
+    const res = await invoke(stack.fx, '/recording/start', { CallSid: 'CA' + '9'.repeat(32), Next: '/after-start' });
     expect(res.body).toContain('<Redirect method="POST">/after-start?error=NOT_FOUND</Redirect>');
   });
 });

@@ -1,18 +1,9 @@
 // The TwiML example driven as Twilio would: each <Redirect> and <Gather> action followed with the
 // call's CallSid, and the recording's state checked on the emulator at each step.
 import { newCall } from '../helpers/calls';
-import { startEmulator, startFunctions, type RunningEmulator, type RunningFunctions } from '../helpers/stack';
+import { useStack } from '../helpers/stack';
 
-let em: RunningEmulator;
-let fx: RunningFunctions;
-beforeAll(async () => {
-  em = await startEmulator();
-  fx = await startFunctions(em.url);
-});
-afterAll(async () => {
-  await fx?.stop();
-  await em?.close();
-});
+const stack = useStack();
 
 const unescapeXml = (s: string) => s.replace(/&amp;/g, '&');
 
@@ -22,7 +13,7 @@ async function runCall(callSid: string, atGather: () => Promise<void>) {
   let url = '/examples/pay-by-phone';
   let body: Record<string, string> = {};
   for (let i = 0; i < 20; i++) {
-    const res = await fetch(new URL(url, fx.url), { method: 'POST', body: new URLSearchParams({ CallSid: callSid, AccountSid: 'AC' + '0'.repeat(32), ...body }) });
+    const res = await fetch(new URL(url, stack.fx.url), { method: 'POST', body: new URLSearchParams({ CallSid: callSid, AccountSid: 'AC' + '0'.repeat(32), ...body }) });
     const twiml = await res.text();
     visited.push(`${url} → ${twiml.replace(/<\?xml[^>]*>/, '')}`);
     body = {};
@@ -41,28 +32,28 @@ async function runCall(callSid: string, atGather: () => Promise<void>) {
 }
 
 test('the card is gathered only while the recording is paused, and recording resumes after', async () => {
-  const call = await newCall(em.client);
+  const call = await newCall(stack.em.client);
   let statusAtGather = '';
   const visited = await runCall(call.sid, async () => {
-    statusAtGather = (await em.client.calls(call.sid).recordings.list()).map((r) => r.status).join();
+    statusAtGather = (await stack.em.client.calls(call.sid).recordings.list()).map((r) => r.status).join();
   });
   expect(statusAtGather).toBe('paused');
-  const [recording] = await em.client.calls(call.sid).recordings.list();
+  const [recording] = await stack.em.client.calls(call.sid).recordings.list();
   expect(recording.status).toBe('in-progress');
   expect(visited.at(-1)).toContain('<Hangup/>');
   expect(visited.join('\n')).not.toContain('error=');
 });
 
 test('when the pause fails, the caller is told and never asked for the card', async () => {
-  const call = await newCall(em.client);
-  await em.control('POST', '/faults', { kind: '500', count: 50, method: 'POST', match: '/Recordings/' });
+  const call = await newCall(stack.em.client);
+  await stack.em.control('POST', '/faults', { kind: '500', count: 50, method: 'POST', match: '/Recordings/' });
   let gathered = false;
   const visited = await runCall(call.sid, async () => {
     gathered = true;
   });
-  await em.control('DELETE', '/faults');
+  await stack.em.control('DELETE', '/faults');
   expect(gathered).toBe(false);
   expect(visited.join('\n')).toContain('step=card&error=TWILIO_UNAVAILABLE');
   expect(visited.at(-1)).toContain('cannot take your payment securely');
-  expect((await em.client.calls(call.sid).recordings.list())[0].status).toBe('in-progress');
+  expect((await stack.em.client.calls(call.sid).recordings.list())[0].status).toBe('in-progress');
 });

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SPEC_EXCEPTIONS } from '../conformance/spec-exceptions';
-import { clientFor, freePort, ROOT } from './stack';
+import { clientFor, freePort, ROOT, stopProcess } from './stack';
 
 const SPECS = join(ROOT, 'node_modules/@twilio-alpha/mcp/twilio-oai/spec/json');
 
@@ -64,11 +64,6 @@ export async function startPrism(upstream: string): Promise<RunningPrism> {
     url,
     client: clientFor(url),
     output: () => output,
-    stop: () =>
-      new Promise<void>((ok) => {
-        if (child.exitCode !== null) return ok();
-        child.once('exit', () => ok());
-        child.kill('SIGTERM');
-      }),
+    stop: () => stopProcess(child),
   };
 }

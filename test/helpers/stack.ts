@@ -63,6 +63,15 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
+/** Ends a child process and waits until it is gone. */
+export function stopProcess(child: ChildProcess): Promise<void> {
+  return new Promise<void>((ok) => {
+    if (child.exitCode !== null || child.signalCode !== null) return ok();
+    child.once('exit', () => ok());
+    child.kill('SIGTERM');
+  });
+}
+
 export interface RunningFunctions {
   url: string;
   process: ChildProcess;
@@ -111,11 +120,23 @@ export async function startFunctions(emulatorUrl: string, env: Record<string, st
     url,
     process: child,
     output: () => output,
-    stop: () =>
-      new Promise<void>((ok) => {
-        if (child.exitCode !== null) return ok();
-        child.once('exit', () => ok());
-        child.kill('SIGTERM');
-      }),
+    stop: () => stopProcess(child),
   };
+}
+
+/**
+ * An emulator and the Functions in twilio-run for one test file, started before its tests and
+ * stopped after them; read `em` and `fx` inside tests.
+ */
+export function useStack(env: Record<string, string> = {}): { em: RunningEmulator; fx: RunningFunctions } {
+  const stack = {} as { em: RunningEmulator; fx: RunningFunctions };
+  beforeAll(async () => {
+    stack.em = await startEmulator();
+    stack.fx = await startFunctions(stack.em.url, env);
+  });
+  afterAll(async () => {
+    await stack.fx?.stop();
+    await stack.em?.close();
+  });
+  return stack;
 }

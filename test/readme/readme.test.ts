@@ -3,7 +3,7 @@ import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT } from '../helpers/stack';
+import { ROOT, stopProcess } from '../helpers/stack';
 
 const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
 const bashBlocks = (section: string) => {
@@ -34,14 +34,7 @@ beforeAll(async () => {
     }
   }
 });
-afterAll(
-  () =>
-    new Promise<void>((ok) => {
-      if (!start || start.exitCode !== null) return ok();
-      start.once('exit', () => ok());
-      start.kill('SIGTERM');
-    }),
-);
+afterAll(() => start && stopProcess(start));
 
 const run = (script: string) => execFileSync('bash', ['-euo', 'pipefail', '-c', script], { encoding: 'utf8', timeout: 30_000 });
 

@@ -3,18 +3,9 @@
 import fc from 'fast-check';
 import twilio from 'twilio';
 import { counters } from '../helpers/functions';
-import { AUTH_TOKEN, startEmulator, startFunctions, type RunningEmulator, type RunningFunctions } from '../helpers/stack';
+import { AUTH_TOKEN, useStack } from '../helpers/stack';
 
-let em: RunningEmulator;
-let fx: RunningFunctions;
-beforeAll(async () => {
-  em = await startEmulator();
-  fx = await startFunctions(em.url);
-});
-afterAll(async () => {
-  await fx?.stop();
-  await em?.close();
-});
+const stack = useStack();
 
 const RUNS = 400; // per Function: 2000 in all
 const hex = (n: number) => fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: n, maxLength: n });
@@ -92,7 +83,7 @@ function encode(params: Record<string, unknown>, encoding: string): { body: stri
 }
 
 test(`${RUNS * Object.keys(FUNCTIONS).length} malformed requests: all 4xx (or TwiML with an error), 0 5xx, 0 Twilio calls`, async () => {
-  const before = await counters(em);
+  const before = await counters(stack.em);
   const tally = { requests: 0, fiveHundreds: 0, twiml: 0, refusedSignatures: 0 };
   for (const path of Object.keys(FUNCTIONS)) {
     await fc.assert(
@@ -101,10 +92,10 @@ test(`${RUNS * Object.keys(FUNCTIONS).length} malformed requests: all 4xx (or Tw
         const headers: Record<string, string> = { 'content-type': type };
         // Callbacks are signed as Twilio signs them, so that their parameters are what gets refused.
         if (path === '/callbacks/recording-status' && encoding === 'form') {
-          const url = `http://localhost:${new URL(fx.url).port}${path}`;
+          const url = `http://localhost:${new URL(stack.fx.url).port}${path}`;
           headers['x-twilio-signature'] = twilio.getExpectedTwilioSignature(AUTH_TOKEN, url, Object.fromEntries(new URLSearchParams(body)));
         }
-        const res = await fetch(fx.url + path, { method: 'POST', headers, body });
+        const res = await fetch(stack.fx.url + path, { method: 'POST', headers, body });
         const text = await res.text();
         tally.requests += 1;
         if (res.status >= 500) tally.fiveHundreds += 1;
@@ -124,9 +115,9 @@ test(`${RUNS * Object.keys(FUNCTIONS).length} malformed requests: all 4xx (or Tw
       { numRuns: RUNS, seed: 20261125 },
     );
   }
-  const after = await counters(em);
+  const after = await counters(stack.em);
   console.log(`${tally.requests} bad requests: ${tally.fiveHundreds} 5xx, ${after.total - before.total} Twilio calls, ${tally.twiml} TwiML redirects with an error, ${tally.refusedSignatures} callbacks refused for their signature`);
   expect(tally.fiveHundreds).toBe(0);
   expect(after.total).toBe(before.total); // no Twilio request, so no Sync write either
-  expect(fx.output()).not.toContain(AUTH_TOKEN);
+  expect(stack.fx.output()).not.toContain(AUTH_TOKEN);
 }, 180_000);

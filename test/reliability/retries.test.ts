@@ -2,25 +2,16 @@
 import { retryDecision } from '../../lib/http-client';
 import { newCall } from '../helpers/calls';
 import { counters, invoke, syncDocument } from '../helpers/functions';
-import { startEmulator, startFunctions, type RunningEmulator, type RunningFunctions } from '../helpers/stack';
+import { useStack } from '../helpers/stack';
 
-let em: RunningEmulator;
-let fx: RunningFunctions;
-beforeAll(async () => {
-  em = await startEmulator();
-  fx = await startFunctions(em.url);
-});
-afterAll(async () => {
-  await fx?.stop();
-  await em?.close();
-});
-afterEach(() => em.control('DELETE', '/faults'));
+const stack = useStack();
+afterEach(() => stack.em.control('DELETE', '/faults'));
 
 const CREATE = 'POST /2010-04-01/Accounts/:AccountSid/Calls/:CallSid/Recordings.json';
 const UPDATE = 'POST /2010-04-01/Accounts/:AccountSid/Calls/:CallSid/Recordings/:Sid.json';
 /** Faults answer before routing, so the counters file them apart. */
 const FAULTED = 'POST (no route)';
-const routeCount = async (route: string) => (await counters(em)).routes[route] ?? 0;
+const routeCount = async (route: string) => (await counters(stack.em)).routes[route] ?? 0;
 
 describe('retryDecision', () => {
   const api = 'https://api.twilio.com/2010-04-01/Accounts/AC1/Calls/CA00000000000000000000000000000000';
@@ -40,64 +31,64 @@ describe('retryDecision', () => {
 });
 
 test('429 with Retry-After: the control waits and succeeds', async () => {
-  const call = await newCall(em.client);
-  await em.control('POST', '/faults', { kind: '429', count: 2, retryAfter: 1, match: '/Recordings' });
+  const call = await newCall(stack.em.client);
+  await stack.em.control('POST', '/faults', { kind: '429', count: 2, retryAfter: 1, match: '/Recordings' });
   const started = Date.now();
-  const res = await invoke(fx, '/recording/start', { CallSid: call.sid });
+  const res = await invoke(stack.fx, '/recording/start', { CallSid: call.sid });
   expect(res).toMatchObject({ status: 200, body: { created: true } });
   expect(Date.now() - started).toBeGreaterThanOrEqual(2000); // honoured both Retry-After waits
 });
 
 test('5xx before the work: an update is retried and succeeds once', async () => {
-  const call = await newCall(em.client);
-  await invoke(fx, '/recording/start', { CallSid: call.sid });
+  const call = await newCall(stack.em.client);
+  await invoke(stack.fx, '/recording/start', { CallSid: call.sid });
   const [updates, faulted] = [await routeCount(UPDATE), await routeCount(FAULTED)];
-  await em.control('POST', '/faults', { kind: '500', count: 2, match: '/Recordings/' });
-  expect((await invoke(fx, '/recording/set-status', { CallSid: call.sid, Status: 'paused' })).body).toMatchObject({ status: 'paused' });
+  await stack.em.control('POST', '/faults', { kind: '500', count: 2, match: '/Recordings/' });
+  expect((await invoke(stack.fx, '/recording/set-status', { CallSid: call.sid, Status: 'paused' })).body).toMatchObject({ status: 'paused' });
   expect((await routeCount(UPDATE)) - updates).toBe(1);
   expect((await routeCount(FAULTED)) - faulted).toBe(2);
 });
 
 test('an ambiguous 500 after creating: start adopts the recording it made, never a second', async () => {
-  const call = await newCall(em.client);
-  await em.control('POST', '/faults', { kind: '500-after', count: 1, method: 'POST', match: `/Calls/${call.sid}/Recordings.json` });
-  const res = await invoke(fx, '/recording/start', { CallSid: call.sid });
+  const call = await newCall(stack.em.client);
+  await stack.em.control('POST', '/faults', { kind: '500-after', count: 1, method: 'POST', match: `/Calls/${call.sid}/Recordings.json` });
+  const res = await invoke(stack.fx, '/recording/start', { CallSid: call.sid });
   expect(res).toMatchObject({ status: 200, body: { created: false, status: 'in-progress' } });
-  const recordings = await em.client.calls(call.sid).recordings.list();
+  const recordings = await stack.em.client.calls(call.sid).recordings.list();
   expect(recordings).toHaveLength(1);
   expect(res.body.recordingSid).toBe(recordings[0].sid);
-  expect((await syncDocument(em, call.sid))?.recordings[recordings[0].sid].status).toBe('in-progress');
+  expect((await syncDocument(stack.em, call.sid))?.recordings[recordings[0].sid].status).toBe('in-progress');
 });
 
 test('a 500 on create before any work: start looks again, finds nothing, and creates once', async () => {
-  const call = await newCall(em.client);
+  const call = await newCall(stack.em.client);
   const before = await routeCount(CREATE);
-  await em.control('POST', '/faults', { kind: '500', count: 1, method: 'POST', match: `/Calls/${call.sid}/Recordings.json` });
-  const res = await invoke(fx, '/recording/start', { CallSid: call.sid });
+  await stack.em.control('POST', '/faults', { kind: '500', count: 1, method: 'POST', match: `/Calls/${call.sid}/Recordings.json` });
+  const res = await invoke(stack.fx, '/recording/start', { CallSid: call.sid });
   expect(res.body).toMatchObject({ created: true });
   expect((await routeCount(CREATE)) - before).toBe(1);
-  expect(await em.client.calls(call.sid).recordings.list()).toHaveLength(1);
+  expect(await stack.em.client.calls(call.sid).recordings.list()).toHaveLength(1);
 });
 
 test('Twilio answering 429 for good: a clear 503 well inside the 10 s Function limit, and no Sync write', async () => {
-  const call = await newCall(em.client);
-  await em.control('POST', '/faults', { kind: '429', count: 1000, retryAfter: 1, match: '/Recordings' });
+  const call = await newCall(stack.em.client);
+  await stack.em.control('POST', '/faults', { kind: '429', count: 1000, retryAfter: 1, match: '/Recordings' });
   const started = Date.now();
-  const res = await invoke(fx, '/recording/start', { CallSid: call.sid });
+  const res = await invoke(stack.fx, '/recording/start', { CallSid: call.sid });
   const took = Date.now() - started;
   expect(res).toMatchObject({ status: 503, body: { error: { code: 'TWILIO_RATE_LIMITED', twilioCode: 20429 } } });
   expect(took).toBeLessThan(9000);
-  expect(await syncDocument(em, call.sid)).toBeUndefined();
+  expect(await syncDocument(stack.em, call.sid)).toBeUndefined();
 });
 
 test('16114 (recording busy) is retried; a 404 is not', async () => {
-  const call = await newCall(em.client);
-  await invoke(fx, '/recording/start', { CallSid: call.sid });
-  await em.control('POST', '/faults', { kind: '16114', count: 2, match: '/Recordings/' });
-  expect((await invoke(fx, '/recording/set-status', { CallSid: call.sid, Status: 'paused' })).body).toMatchObject({ status: 'paused' });
-  expect((await em.client.calls(call.sid).recordings.list())[0].status).toBe('paused');
+  const call = await newCall(stack.em.client);
+  await invoke(stack.fx, '/recording/start', { CallSid: call.sid });
+  await stack.em.control('POST', '/faults', { kind: '16114', count: 2, match: '/Recordings/' });
+  expect((await invoke(stack.fx, '/recording/set-status', { CallSid: call.sid, Status: 'paused' })).body).toMatchObject({ status: 'paused' });
+  expect((await stack.em.client.calls(call.sid).recordings.list())[0].status).toBe('paused');
   const before = await routeCount(UPDATE);
-  const res = await invoke(fx, '/recording/set-status', { CallSid: call.sid, Status: 'paused', RecordingSid: 'RE' + '0'.repeat(32) });
+  const res = await invoke(stack.fx, '/recording/set-status', { CallSid: call.sid, Status: 'paused', RecordingSid: 'RE' + '0'.repeat(32) });
   expect(res.status).toBe(404);
   expect((await routeCount(UPDATE)) - before).toBe(1);
 });
