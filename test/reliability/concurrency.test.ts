@@ -1,34 +1,25 @@
 // Many callbacks and controls on one call at once must end with the Sync document exactly right.
 import { newCall } from '../helpers/calls';
 import { callbacksIdle, invoke, syncDocument } from '../helpers/functions';
-import { startEmulator, startFunctions, type RunningEmulator, type RunningFunctions } from '../helpers/stack';
+import { startFunctions, useStack } from '../helpers/stack';
 import { HISTORY_LIMIT } from '../../lib/recording-store';
 
-let em: RunningEmulator;
-let fx: RunningFunctions;
-beforeAll(async () => {
-  em = await startEmulator();
-  fx = await startFunctions(em.url);
-});
-afterAll(async () => {
-  await fx?.stop();
-  await em?.close();
-});
+const stack = useStack();
 
 const RECORDINGS = 20;
 const CONTROLS_EACH = 5;
 const REPLAYS_EACH = 5;
 
 test(`${RECORDINGS * (CONTROLS_EACH + REPLAYS_EACH)} controls and callbacks at once on one call: no lost update`, async () => {
-  const call = await newCall(em.client);
-  const callbackUrl = `http://localhost:${new URL(fx.url).port}/callbacks/recording-status`;
+  const call = await newCall(stack.em.client);
+  const callbackUrl = `http://localhost:${new URL(stack.fx.url).port}/callbacks/recording-status`;
   const sids: string[] = [];
   for (let i = 0; i < RECORDINGS; i++) {
-    const rec = await em.client.calls(call.sid).recordings.create({ recordingStatusCallback: callbackUrl, recordingStatusCallbackEvent: ['in-progress'] });
+    const rec = await stack.em.client.calls(call.sid).recordings.create({ recordingStatusCallback: callbackUrl, recordingStatusCallbackEvent: ['in-progress'] });
     sids.push(rec.sid);
   }
-  await callbacksIdle(em);
-  const { callbacks } = await em.control<{ callbacks: Array<{ id: number; params: Record<string, string> }> }>('GET', '/callbacks');
+  await callbacksIdle(stack.em);
+  const { callbacks } = await stack.em.control<{ callbacks: Array<{ id: number; params: Record<string, string> }> }>('GET', '/callbacks');
 
   // For every recording, at once: pauses (idempotent) and late, repeated in-progress callbacks.
   const started = Date.now();
@@ -36,19 +27,40 @@ test(`${RECORDINGS * (CONTROLS_EACH + REPLAYS_EACH)} controls and callbacks at o
     sids.flatMap((sid) => {
       const inProgress = callbacks.find((c) => c.params.RecordingSid === sid)!;
       return [
-        ...Array.from({ length: CONTROLS_EACH }, () => invoke(fx, '/recording/set-status', { CallSid: call.sid, Status: 'paused', RecordingSid: sid }).then((r) => r.status)),
-        ...Array.from({ length: REPLAYS_EACH }, () => em.control<{ status: number }>('POST', `/callbacks/${inProgress.id}/replay`).then((d) => d.status)),
+        ...Array.from({ length: CONTROLS_EACH }, () => invoke(stack.fx, '/recording/set-status', { CallSid: call.sid, Status: 'paused', RecordingSid: sid }).then((r) => r.status)),
+        ...Array.from({ length: REPLAYS_EACH }, () => stack.em.control<{ status: number }>('POST', `/callbacks/${inProgress.id}/replay`).then((d) => d.status)),
       ];
     }),
   );
   const took = Date.now() - started;
   expect(results.filter((s) => s !== 200 && s !== 204)).toEqual([]);
 
-  const doc = await syncDocument(em, call.sid);
+  const doc = await syncDocument(stack.em, call.sid);
   expect(Object.keys(doc!.recordings).sort()).toEqual([...sids].sort());
   for (const sid of sids) expect(doc!.recordings[sid].status).toBe('paused');
-  for (const r of await em.client.calls(call.sid).recordings.list()) expect(r.status).toBe('paused');
+  for (const r of await stack.em.client.calls(call.sid).recordings.list()) expect(r.status).toBe('paused');
   expect(doc!.history.length).toBe(HISTORY_LIMIT);
   expect(Buffer.byteLength(JSON.stringify(doc))).toBeLessThan(16 * 1024);
   console.log(`${results.length} concurrent requests on one call's document in ${took} ms: 0 lost updates`);
+});
+
+test('two Function processes writing one document at once: If-Match conflicts retried, nothing lost', async () => {
+  const second = await startFunctions(stack.em.url);
+  try {
+    const call = await newCall(stack.em.client);
+    const sids: string[] = [];
+    for (let i = 0; i < 10; i++) sids.push((await stack.em.client.calls(call.sid).recordings.create()).sid);
+    const statuses = await Promise.all(
+      sids.flatMap((sid, i) =>
+        [stack.fx, second].flatMap((fx) =>
+          Array.from({ length: 5 }, () => invoke(fx, '/recording/set-status', { CallSid: call.sid, Status: i % 2 ? 'paused' : 'in-progress', RecordingSid: sid }).then((r) => r.status)),
+        ),
+      ),
+    );
+    expect(statuses.filter((s) => s !== 200)).toEqual([]);
+    const doc = await syncDocument(stack.em, call.sid);
+    sids.forEach((sid, i) => expect(doc!.recordings[sid].status).toBe(i % 2 ? 'paused' : 'in-progress'));
+  } finally {
+    await second.stop();
+  }
 });
