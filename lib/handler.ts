@@ -1,6 +1,6 @@
 import type { ServerlessCallback, ServerlessFunctionSignature } from '@twilio-labs/serverless-runtime-types/types';
 import { ControlError } from './errors';
-import { NEXT, parseParams, type Parsed, type Spec } from './params';
+import { CALLER, NEXT, parseParams, type Parsed, type Spec } from './params';
 import { recordingStore, twilioClient, type Env, type FunctionContext } from './twilio';
 import type { Deps } from './recordings';
 
@@ -31,8 +31,8 @@ function redirect(next: string, error?: ControlError) {
 
 /** Who asked, for the history: a Studio flow when it says so, a TwiML action URL, or a plain HTTP caller. */
 function callerOf(params: Record<string, unknown>, next: string | undefined): string {
-  const flow = [params.FlowSid, params.ExecutionSid].filter((v) => typeof v === 'string' && /^(FW|FN)[0-9a-f]{32}$/.test(v));
-  if (flow.length > 0) return `studio:${flow.join('/')}`;
+  const { FlowSid, ExecutionSid } = parseParams(CALLER, params);
+  if (FlowSid) return `studio:${[FlowSid, ExecutionSid].filter(Boolean).join('/')}`;
   return next ? 'twiml' : 'http';
 }
 
@@ -54,8 +54,9 @@ export function controlFunction<S extends Spec>(
     }
     try {
       const parsed = parseParams(spec, params);
+      const caller = callerOf(params, next);
       const client = twilioClient(context);
-      const result = await run({ client, store: recordingStore(context, client), now: Date.now, caller: callerOf(params, next) }, parsed, context);
+      const result = await run({ client, store: recordingStore(context, client), now: Date.now, caller }, parsed, context);
       callback(null, next ? redirect(next) : jsonResponse(200, result));
     } catch (err) {
       if (next) {

@@ -49,7 +49,7 @@ export function parseParams<S extends Spec>(spec: S, event: Record<string, unkno
   return result as Parsed<S>;
 }
 
-const SID_NAMES: Record<string, string> = { CA: 'Call', CF: 'Conference', RE: 'Recording', AC: 'Account' };
+const SID_NAMES: Record<string, string> = { CA: 'Call', CF: 'Conference', RE: 'Recording', AC: 'Account', FW: 'Studio Flow', FN: 'Studio Execution' };
 
 export const sid = (prefix: string) => (raw: string, name: string) => {
   if (!new RegExp(`^${prefix}[0-9a-f]{32}$`).test(raw)) {
@@ -98,12 +98,20 @@ export type PauseBehavior = (typeof PAUSE_BEHAVIORS)[number];
 /** Every control takes `Next`: with it the answer is TwiML that sends the call on (see lib/handler). */
 export const NEXT = { Next: optional('a URL or /path: answer TwiML that redirects the call there, on failure too', nextUrl) };
 
+
+/** Every control may say which Studio flow and execution asks, for the document's history. */
+export const CALLER = {
+  FlowSid: optional('the Studio flow asking ({{flow.flow_sid}}), kept in the history', sid('FW')),
+  ExecutionSid: optional('its execution ({{flow.sid}}), kept in the history', sid('FN')),
+};
+
 /** What both set-status Functions take besides the call or conference and the Status. */
 export const RECORDING_SELECTION = {
   RecordingSid: optional('the recording (RE… or Twilio.CURRENT); default: the active recording Sync knows', recordingSid),
   PauseBehavior: optional('skip or silence, with paused (Twilio default silence)', choice(PAUSE_BEHAVIORS)),
   All: optional('true: act on every recording Twilio lists as active', bool),
   ...NEXT,
+  ...CALLER,
 };
 
 /** The set-status parameters as the control takes them; PauseBehavior only makes sense with a pause. */

@@ -1,6 +1,6 @@
 // POST /recording/start: start recording an in-progress call, or return the recording it already has.
 import { controlFunction } from '../../lib/handler';
-import { NEXT, absoluteUrl, choice, optional, required, sid } from '../../lib/params';
+import { CALLER, NEXT, absoluteUrl, choice, optional, required, sid } from '../../lib/params';
 import { startCallRecording } from '../../lib/recordings';
 import { ownUrl } from '../../lib/twilio';
 
@@ -11,6 +11,7 @@ export const parameters = {
   Trim: optional('trim-silence or do-not-trim (default do-not-trim)', choice(['trim-silence', 'do-not-trim'] as const)),
   RecordingStatusCallback: optional("where Twilio reports the recording's status (default: this deployment's /callbacks/recording-status)", absoluteUrl),
   ...NEXT,
+  ...CALLER,
 };
 
 export const handler = controlFunction(parameters, (deps, p, context) =>

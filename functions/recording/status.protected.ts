@@ -1,13 +1,14 @@
 // POST|GET /recording/status: what is being recorded now, from Sync alone, for a flow to branch on.
 import { ControlError } from '../../lib/errors';
 import { controlFunction } from '../../lib/handler';
-import { NEXT, optional, sid } from '../../lib/params';
+import { CALLER, NEXT, optional, sid } from '../../lib/params';
 import { describeRecordings } from '../../lib/recordings';
 
 export const parameters = {
   CallSid: optional('the call (CA…); give this or ConferenceSid', sid('CA')),
   ConferenceSid: optional('the conference (CF…); give this or CallSid', sid('CF')),
   ...NEXT,
+  ...CALLER,
 };
 
 export const handler = controlFunction(parameters, async (deps, p) => {

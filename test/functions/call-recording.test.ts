@@ -58,6 +58,17 @@ test('start is idempotent: a second start returns the active recording instead o
   expect((await invoke(stack.fx, '/recording/start', { CallSid: call.sid })).body).toMatchObject({ created: false, status: 'paused' });
 });
 
+test("the history says who asked: a Studio flow's FlowSid and ExecutionSid, a TwiML caller, or HTTP", async () => {
+  const call = await newCall(stack.em.client);
+  const flow = { FlowSid: 'FW' + '1'.repeat(32), ExecutionSid: 'FN' + '2'.repeat(32) };
+  await invoke(stack.fx, '/recording/start', { CallSid: call.sid, ...flow });
+  await invoke(stack.fx, '/recording/set-status', { CallSid: call.sid, Status: 'pause', Next: '/next' });
+  await invoke(stack.fx, '/recording/set-status', { CallSid: call.sid, Status: 'resume' });
+  expect((await syncDocument(stack.em, call.sid))?.history.map((h) => h.by)).toEqual([`studio:${flow.FlowSid}/${flow.ExecutionSid}`, 'twiml', 'http']);
+  const bad = await invoke(stack.fx, '/recording/set-status', { CallSid: call.sid, Status: 'pause', FlowSid: 'FN' + '1'.repeat(32) });
+  expect(bad).toMatchObject({ status: 400, body: { error: { code: 'INVALID_PARAMETER', message: expect.stringContaining('FlowSid') } } });
+});
+
 describe('which recording a control without RecordingSid means', () => {
   test('none known to Sync: Twilio.CURRENT, and the real SID is recorded', async () => {
     const call = await newCall(stack.em.client);
