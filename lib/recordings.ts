@@ -93,11 +93,28 @@ export interface StartOptions {
   recordingStatusCallback: string;
 }
 
+/** The start of each call under way in this process: a second start of the same call waits for it. */
+const startsUnderWay = new Map<string, Promise<unknown>>();
+
 /**
- * Starts recording a call, or returns the recording it already has: a flow's retry, or ours after a
- * failure that may have created one, must never leave two recordings where one was asked for.
+ * Starts recording a call, or returns the recording it already has: a flow's retry, ours after a
+ * failure that may have created one, or a second start arriving at once must never leave two
+ * recordings where one was asked for. Starts of one call in this process run one after the other, so
+ * the later one finds the earlier one's recording.
  */
-export async function startCallRecording(deps: Deps, options: StartOptions) {
+export function startCallRecording(deps: Deps, options: StartOptions): ReturnType<typeof startOnce> {
+  const previous = startsUnderWay.get(options.callSid) ?? Promise.resolve();
+  const run = previous.catch(() => undefined).then(() => startOnce(deps, options));
+  startsUnderWay.set(options.callSid, run);
+  run
+    .catch(() => undefined)
+    .finally(() => {
+      if (startsUnderWay.get(options.callSid) === run) startsUnderWay.delete(options.callSid);
+    });
+  return run;
+}
+
+async function startOnce(deps: Deps, options: StartOptions) {
   const owner = callOwner(deps.client, options.callSid);
   let recording: TwilioRecording | undefined;
   let created = false;

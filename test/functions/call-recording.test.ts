@@ -56,6 +56,14 @@ test('start is idempotent: a second start returns the active recording instead o
   expect(await stack.em.client.calls(call.sid).recordings.list()).toHaveLength(1);
   await invoke(stack.fx, '/recording/set-status', { CallSid: call.sid, Status: 'pause' });
   expect((await invoke(stack.fx, '/recording/start', { CallSid: call.sid })).body).toMatchObject({ created: false, status: 'paused' });
+
+  // Several starts of one call at once (a double-fired widget): one recording, one created.
+  const fresh = await newCall(stack.em.client);
+  const starts = await Promise.all([1, 2, 3, 4].map(() => invoke(stack.fx, '/recording/start', { CallSid: fresh.sid })));
+  expect(starts.map((r) => r.status)).toEqual([200, 200, 200, 200]);
+  expect(starts.filter((r) => r.body.created === true)).toHaveLength(1);
+  expect(new Set(starts.map((r) => r.body.recordingSid)).size).toBe(1);
+  expect(await stack.em.client.calls(fresh.sid).recordings.list()).toHaveLength(1);
 });
 
 test("the history says who asked: a Studio flow's FlowSid and ExecutionSid, a TwiML caller, or HTTP", async () => {
