@@ -14,11 +14,16 @@ export function jsonResponse(status: number, body: unknown) {
   return response;
 }
 
-/** Any failure as the caller's answer; an unexpected one is logged without its details leaving the Function. */
-export function errorResponse(err: unknown) {
-  if (err instanceof ControlError) return jsonResponse(err.status, err.toJSON());
+/** Any failure as a ControlError; an unexpected one is logged, and its details do not leave the Function. */
+function asControlError(err: unknown): ControlError {
+  if (err instanceof ControlError) return err;
   console.error('recording-controls: unexpected error', (err as Error)?.stack ?? err);
-  return jsonResponse(500, new ControlError(500, 'INTERNAL_ERROR', 'The control failed unexpectedly').toJSON());
+  return new ControlError(500, 'INTERNAL_ERROR', 'The control failed unexpectedly');
+}
+
+export function errorResponse(err: unknown) {
+  const error = asControlError(err);
+  return jsonResponse(error.status, error.toJSON());
 }
 
 /** A TwiML caller is sent on to `next` whatever happened, with `error=CODE` when the control failed: a call never drops. */
@@ -59,12 +64,7 @@ export function controlFunction<S extends Spec>(
       const result = await run({ client, store: recordingStore(context, client), now: Date.now, caller }, parsed, context);
       callback(null, next ? redirect(next) : jsonResponse(200, result));
     } catch (err) {
-      if (next) {
-        if (!(err instanceof ControlError)) console.error('recording-controls: unexpected error', (err as Error)?.stack ?? err);
-        callback(null, redirect(next, err instanceof ControlError ? err : new ControlError(500, 'INTERNAL_ERROR', '')));
-      } else {
-        callback(null, errorResponse(err));
-      }
+      callback(null, next ? redirect(next, asControlError(err)) : errorResponse(err));
     }
   };
 }

@@ -2,6 +2,7 @@ import type twilio from 'twilio';
 import { ControlError, fromTwilioError } from './errors';
 import type { PauseBehavior, TargetStatus } from './params';
 import {
+  ACTIVE,
   addHistory,
   applyEvent,
   isActive,
@@ -80,6 +81,14 @@ const controlEvent = (r: TwilioRecording, seen: number): RecordingEvent => ({
   },
 });
 
+/** The recordings Twilio lists as active (in progress or paused) for this call or conference. */
+async function activeOnTwilio(owner: Owner): Promise<TwilioRecording[]> {
+  const listed = await owner.list().catch((err) => {
+    throw fromTwilioError(err, owner.label);
+  });
+  return listed.filter((r) => ACTIVE.includes(r.status as RecordingStatus));
+}
+
 const ambiguous = (err: unknown) => {
   const status = (err as { status?: number }).status;
   return status === undefined || status >= 500;
@@ -119,10 +128,7 @@ async function startOnce(deps: Deps, options: StartOptions) {
   let recording: TwilioRecording | undefined;
   let created = false;
   for (let attempt = 1; !recording; attempt++) {
-    const existing = await owner.list().catch((err) => {
-      throw fromTwilioError(err, owner.label);
-    });
-    recording = existing.find((r) => r.status === 'in-progress' || r.status === 'paused');
+    recording = (await activeOnTwilio(owner))[0];
     if (recording) break;
     try {
       recording = await deps.client.calls(options.callSid).recordings.create({
@@ -178,10 +184,7 @@ async function resolveTargets(owner: Owner, doc: RecordingDocument, options: Set
     return [options.recordingSid];
   }
   if (options.all) {
-    const listed = await owner.list().catch((err) => {
-      throw fromTwilioError(err, owner.label);
-    });
-    const active = listed.filter((r) => r.status === 'in-progress' || r.status === 'paused').map((r) => r.sid);
+    const active = (await activeOnTwilio(owner)).map((r) => r.sid);
     if (active.length === 0) throw new ControlError(409, 'NO_ACTIVE_RECORDING', `${owner.label} has no active recording`);
     return active;
   }
