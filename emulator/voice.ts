@@ -81,6 +81,12 @@ export function voiceModule(ctx: EmulatorContext): Router {
 
   const base = `/2010-04-01/Accounts/${ctx.accountSid}`;
   const durationMs = (r: Recording) => r.keptMs + (r.runningSince === null ? 0 : ctx.now() - r.runningSince);
+  /** A call's own recordings (not its conference's), or a conference's; newest last. */
+  const recordingsOf = (owner: { callSid?: string; conferenceSid?: string }) =>
+    [...recordings.values()].filter((r) =>
+      owner.conferenceSid ? r.conferenceSid === owner.conferenceSid : r.callSid === owner.callSid && !r.conferenceSid,
+    );
+
   const recordingUri = (r: Recording) =>
     r.conferenceSid ? `${base}/Conferences/${r.conferenceSid}/Recordings/${r.sid}.json` : `${base}/Calls/${r.callSid}/Recordings/${r.sid}.json`;
 
@@ -202,14 +208,14 @@ export function voiceModule(ctx: EmulatorContext): Router {
   function endCall(call: Call, status: 'completed' | 'canceled') {
     call.status = status;
     call.ended = call.updated = ctx.now();
-    for (const r of recordings.values()) if (r.callSid === call.sid && !r.conferenceSid) finish(r);
+    for (const r of recordingsOf({ callSid: call.sid })) finish(r);
     const conference = call.conferenceSid ? conferences.get(call.conferenceSid) : undefined;
     if (!conference) return;
     conference.participants.delete(call.sid);
     if (conference.participants.size === 0) {
       conference.status = 'completed';
       conference.updated = ctx.now();
-      for (const r of recordings.values()) if (r.conferenceSid === conference.sid) finish(r);
+      for (const r of recordingsOf({ conferenceSid: conference.sid })) finish(r);
     }
   }
 
@@ -246,12 +252,6 @@ export function voiceModule(ctx: EmulatorContext): Router {
     if (!conference) throw errors.notFound(`${base}/Conferences/${sid}.json`);
     return conference;
   };
-
-  /** A call's own recordings (not its conference's), or a conference's; newest last. */
-  const recordingsOf = (owner: { callSid?: string; conferenceSid?: string }) =>
-    [...recordings.values()].filter((r) =>
-      owner.conferenceSid ? r.conferenceSid === owner.conferenceSid : r.callSid === owner.callSid && !r.conferenceSid,
-    );
 
   /** A recording of this call or conference by SID, or the one `Twilio.CURRENT` stands for. */
   function findRecording(owner: { callSid?: string; conferenceSid?: string }, sid: string): Recording {
