@@ -2,7 +2,7 @@
 import { retryDecision } from '../../lib/http-client';
 import { newCall } from '../helpers/calls';
 import { counters, invoke, syncDocument } from '../helpers/functions';
-import { useStack } from '../helpers/stack';
+import { startFunctions, useStack } from '../helpers/stack';
 
 const stack = useStack();
 afterEach(() => stack.em.control('DELETE', '/faults'));
@@ -91,4 +91,18 @@ test('16114 (recording busy) is retried; a 404 is not', async () => {
   const res = await invoke(stack.fx, '/recording/set-status', { CallSid: call.sid, Status: 'paused', RecordingSid: 'RE' + '0'.repeat(32) });
   expect(res.status).toBe(404);
   expect((await routeCount(UPDATE)) - before).toBe(1);
+});
+
+test('Twilio unreachable: retried within the budget, then a clear 502, and no Sync write', async () => {
+  const closed = await startFunctions('http://127.0.0.1:9'); // nothing listens on port 9
+  try {
+    const call = await newCall(stack.em.client);
+    const started = Date.now();
+    const res = await invoke(closed, '/recording/start', { CallSid: call.sid });
+    expect(res).toMatchObject({ status: 502, body: { error: { code: 'TWILIO_UNREACHABLE' } } });
+    expect(Date.now() - started).toBeLessThan(9000);
+    expect(await syncDocument(stack.em, call.sid)).toBeUndefined();
+  } finally {
+    await closed.stop();
+  }
 });
