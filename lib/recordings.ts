@@ -142,7 +142,7 @@ async function startOnce(deps: Deps, options: StartOptions) {
       created = true;
     } catch (err) {
       // After a 5xx or a lost answer the recording may exist: look again before creating again.
-      if (!ambiguous(err) || attempt >= 3) throw fromTwilioError(err, owner.label);
+      if (!ambiguous(err) || attempt >= 3) throw fromTwilioError(err, owner.label, 'start');
     }
   }
   const seen = deps.now();
@@ -258,7 +258,7 @@ export async function recordStatusCallback(deps: Pick<Deps, 'store' | 'now'>, ca
 
 /** What a flow branches on: is this call or conference being recorded, or paused, right now. */
 export async function describeRecordings(store: RecordingStore, key: 'callSid' | 'conferenceSid', sid: string) {
-  const { doc } = await store.read(sid);
+  const { doc, revision } = await store.read(sid);
   const entries = Object.entries(doc.recordings);
   const active = entries.filter(([, r]) => isActive(r));
   const recording = active.some(([, r]) => r.status === 'in-progress');
@@ -266,6 +266,8 @@ export async function describeRecordings(store: RecordingStore, key: 'callSid' |
   return {
     [key]: sid,
     status: recording ? 'recording' : paused ? 'paused' : 'not-recording',
+    // false: Sync holds no document for it (never controlled, or expired after SYNC_DOCUMENT_TTL).
+    known: revision !== undefined,
     recording,
     paused,
     activeRecordingSids: active.map(([recordingSid]) => recordingSid),

@@ -5,7 +5,7 @@ import { ControlError, invalidParameter } from '../../lib/errors';
 import { errorResponse, jsonResponse } from '../../lib/handler';
 import { absoluteUrl, choice, optional, parseParams, required, sid } from '../../lib/params';
 import { recordStatusCallback } from '../../lib/recordings';
-import { isLocal, recordingStore, twilioClient, type FunctionContext } from '../../lib/twilio';
+import { isLocal, ownUrl, recordingStore, twilioClient, type FunctionContext } from '../../lib/twilio';
 
 const count = (raw: string, name: string) => {
   if (!/^\d{1,9}$/.test(raw)) throw invalidParameter(name, 'must be a whole number');
@@ -31,10 +31,13 @@ export const parameters = {
   RecordingUrl: optional('where the media is', absoluteUrl),
 };
 
-/** twilio-run checks no signatures; deployed, Twilio checks them before a protected Function runs. */
+/**
+ * twilio-run checks no signatures; deployed, Twilio checks them before a protected Function runs.
+ * Twilio signs the URL it called: PUBLIC_BASE_URL's when a tunnel forwards to twilio-run.
+ */
 function signedByTwilio(context: FunctionContext, headers: Record<string, string>, params: Record<string, unknown>): boolean {
   const signature = headers['x-twilio-signature'];
-  return Boolean(signature && context.AUTH_TOKEN) && twilio.validateRequest(context.AUTH_TOKEN!, signature, `http://${context.DOMAIN_NAME}${context.PATH}`, params);
+  return Boolean(signature && context.AUTH_TOKEN) && twilio.validateRequest(context.AUTH_TOKEN!, signature, ownUrl(context, context.PATH), params);
 }
 
 export const handler = async (
