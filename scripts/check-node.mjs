@@ -1,8 +1,9 @@
 // Stops at once, in words, on a Node.js that package.json's engines do not name, before anything that
-// needs a newer one loads. Plain ES modules and nothing else, so that an old Node gets this far.
+// needs a newer one loads (npm runs it from the project folder). Plain ES modules and nothing else,
+// so that an old Node gets this far.
 import { readFileSync } from 'fs';
 
-const wanted = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).engines.node;
+const wanted = JSON.parse(readFileSync('package.json', 'utf8')).engines.node;
 const [major, minor] = process.versions.node.split('.').map(Number);
 // engines.node is a list of caret ranges: "^20.19.0 || ^22.13.0".
 const lines = wanted.split('||').map((range) => range.trim().replace(/^\^/, '').split('.').map(Number));
