@@ -20,8 +20,10 @@ const printed = (run: ScriptRun) => run.output().replace('Created .env from .env
 
 /** Exits within `ms`, else fails (the old start waited at a prompt forever). */
 async function exitCode(run: ScriptRun, ms: number): Promise<number | null> {
-  const timeout = new Promise<'timeout'>((ok) => setTimeout(() => ok('timeout'), ms));
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'timeout'>((ok) => (timer = setTimeout(() => ok('timeout'), ms)));
   const code = await Promise.race([run.exited, timeout]);
+  clearTimeout(timer);
   if (code === 'timeout') throw new Error(`still running after ${ms} ms:\n${run.output()}`);
   return code;
 }
