@@ -71,3 +71,18 @@ test("the emulator's control-surface block works as written", () => {
 test('every block runs on its own', () => {
   for (const { script } of runnable) expect(() => run(script)).not.toThrow();
 });
+
+test(".env.example gives every variable Twilio's template metadata, and the README's settings table names each", () => {
+  const example = readFileSync(join(ROOT, '.env.example'), 'utf8');
+  const settings = readme.split('## Settings')[1].split('\n## ')[0];
+  const variables = [...example.matchAll(/^(\w+)=/gm)].map((m) => m[1]);
+  expect(variables.length).toBeGreaterThanOrEqual(5);
+  for (const name of variables) {
+    const comments = example.split(new RegExp(`^${name}=`, 'm'))[0].split('\n\n').pop()!;
+    expect(comments).toMatch(/^# description: .+$/m);
+    expect(comments).toMatch(/^# format: (sid|secret|text|number|url)$/m);
+    expect(comments).toMatch(/^# required: (true|false)$/m);
+    expect(settings).toContain(`| \`${name}\` |`);
+  }
+  for (const name of ['PORT', 'EMULATOR_PORT', 'HOST', 'DEPLOY_EXAMPLES', 'TWILIO_API_BASE_URL']) expect(settings).toContain(`| \`${name}\` |`);
+});
