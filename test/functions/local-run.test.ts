@@ -5,6 +5,7 @@ import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { newCall } from '../helpers/calls';
 import { callbacksIdle, counters, invoke, syncDocument } from '../helpers/functions';
+import { ownUrl, twilioClient, type FunctionContext } from '../../lib/twilio';
 import { startEmulator, startFunctions, useStack, type RunningFunctions } from '../helpers/stack';
 
 const stack = useStack();
@@ -81,6 +82,22 @@ test("the emulator's address is honoured on loopback only: another address is re
     expect((res.body as { error: { message: string } }).error.message).toContain('TWILIO_API_BASE_URL is set, but it is honoured only in a local run and only with a loopback address');
   }, elsewhere);
   expect((await counters(stack.em)).total).toBe(before);
+});
+
+test('deployed (a twil.io domain), the emulator\'s address is refused even on loopback, and PUBLIC_BASE_URL is ignored', () => {
+  // No twilio-run serves another domain, so the library is asked directly, as the Functions ask it.
+  const deployed = {
+    DOMAIN_NAME: 'recording-controls-1234-dev.twil.io',
+    ACCOUNT_SID: 'AC' + 'a'.repeat(32),
+    AUTH_TOKEN: 'b'.repeat(32),
+    TWILIO_API_BASE_URL: 'http://127.0.0.1:3010',
+    PUBLIC_BASE_URL: 'https://rc-test.example.com',
+    getTwilioClient: () => {
+      throw new Error('no client may be made');
+    },
+  } as unknown as FunctionContext;
+  expect(() => twilioClient(deployed)).toThrow(expect.objectContaining({ status: 500, code: 'INVALID_CONFIGURATION' }));
+  expect(ownUrl(deployed, '/callbacks/recording-status')).toBe('https://recording-controls-1234-dev.twil.io/callbacks/recording-status');
 });
 
 test('Twilio unreachable: the answer names no internal address; the log keeps the cause', async () => {
