@@ -11,6 +11,7 @@ import { getConfigFromCli, type StartCliFlags } from 'twilio-run/dist/config/sta
 import { printRouteInfo } from 'twilio-run/dist/printers/start';
 import { createLocalDevelopmentServer } from 'twilio-run/dist/runtime/server';
 import { createTwilioEmulator } from '../emulator';
+import { absoluteUrl } from '../lib/params';
 import { PLACEHOLDER_ACCOUNT_SID, PLACEHOLDER_AUTH_TOKEN, hasPlaceholderCredentials, isLoopbackHost, isLoopbackUrl } from '../lib/local-run';
 
 /** A server to start: where, and the variable that moves it. */
@@ -102,17 +103,22 @@ async function main() {
     console.log(`Twilio API emulator on ${emulatorUrl} (control surface: /__emulator)`);
   } else {
     console.log('Real credentials in .env: the Functions call Twilio.');
-    const publicBaseUrl = env.PUBLIC_BASE_URL;
-    if (!publicBaseUrl) {
-      console.warn(
-        `Warning: Twilio cannot reach ${url}, so recording status callbacks will not arrive and Sync learns only what the controls do. ` +
-          `Set PUBLIC_BASE_URL in .env to a public https address that forwards to port ${functions.port} (a tunnel).`,
-      );
-    } else if (!/^https?:\/\/[^/]+/.test(publicBaseUrl) || isLoopbackUrl(publicBaseUrl)) {
-      fail(`PUBLIC_BASE_URL=${publicBaseUrl} is not a public http(s) address: Twilio must reach it (e.g. https://example.ngrok.app)`);
-    } else {
-      console.log(`Recording status callbacks go to ${publicBaseUrl.replace(/\/+$/, '')}/callbacks/recording-status`);
+  }
+  // The Functions' default recording status callback goes under it (see ownUrl in lib/twilio).
+  const publicBaseUrl = env.PUBLIC_BASE_URL;
+  if (publicBaseUrl) {
+    try {
+      absoluteUrl(publicBaseUrl, 'PUBLIC_BASE_URL');
+    } catch {
+      fail(`PUBLIC_BASE_URL=${publicBaseUrl} is not an absolute http(s) URL (e.g. https://example.ngrok.app)`);
     }
+    if (!useEmulator && isLoopbackUrl(publicBaseUrl)) fail(`PUBLIC_BASE_URL=${publicBaseUrl} is an address of this machine: Twilio must reach it (e.g. https://example.ngrok.app)`);
+    console.log(`Recording status callbacks go to ${publicBaseUrl.replace(/\/+$/, '')}/callbacks/recording-status`);
+  } else if (!useEmulator) {
+    console.warn(
+      `Warning: Twilio cannot reach ${url}, so recording status callbacks will not arrive and Sync learns only what the controls do. ` +
+        `Set PUBLIC_BASE_URL in .env to a public https address that forwards to port ${functions.port} (a tunnel).`,
+    );
   }
 
   const app = await createLocalDevelopmentServer(functions.port, config);

@@ -89,7 +89,8 @@ test('settings that cannot work stop it at once, saying what to change', async (
   const cases: [Record<string, string>, Record<string, string> | undefined, string][] = [
     [{ PORT: 'abc' }, undefined, 'PORT=abc is not a port number'],
     [{}, { ...REAL, AUTH_TOKEN: 'emulator-auth-token-placeholder0' }, "One of ACCOUNT_SID and AUTH_TOKEN in .env is still the emulator's placeholder"],
-    [{ PORT: String(await freePort()) }, { ...REAL, PUBLIC_BASE_URL: 'http://localhost:3000' }, 'PUBLIC_BASE_URL=http://localhost:3000 is not a public http(s) address'],
+    [{ PORT: String(await freePort()) }, { ...REAL, PUBLIC_BASE_URL: 'http://localhost:3000' }, 'PUBLIC_BASE_URL=http://localhost:3000 is an address of this machine: Twilio must reach it'],
+    [{ PORT: String(await freePort()) }, { ...REAL, PUBLIC_BASE_URL: 'ngrok.app' }, 'PUBLIC_BASE_URL=ngrok.app is not an absolute http(s) URL'],
   ];
   for (const [vars, env, message] of cases) {
     const run = start(vars, env);
