@@ -29,7 +29,7 @@ export function twilioClient(context: FunctionContext): twilio.Twilio {
     throw new ControlError(
       500,
       'INVALID_CONFIGURATION',
-      "ACCOUNT_SID and AUTH_TOKEN are the emulator's placeholders, but no emulator is running for these Functions: start the toolkit with `npm start` (it starts the emulator and points the Functions at it), or put your Account SID and Auth Token in .env",
+      "ACCOUNT_SID or AUTH_TOKEN is the emulator's placeholder, but no emulator runs for these Functions: start the toolkit with `npm start` (it starts the emulator and points the Functions at it), or put your Account SID and Auth Token in .env",
     );
   }
   const httpClient = new TwilioHttpClient(emulator);

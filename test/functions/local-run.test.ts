@@ -54,7 +54,7 @@ test("the emulator's placeholder credentials without the emulator: a clear error
       ] as const) {
         const res = await invoke(fx, path, params);
         expect(res).toMatchObject({ status: 500, body: { error: { code: 'INVALID_CONFIGURATION' } } });
-        expect((res.body as { error: { message: string } }).error.message).toMatch(/emulator's placeholders.*start the toolkit with `npm start`/);
+        expect((res.body as { error: { message: string } }).error.message).toMatch(/emulator's placeholder, but no emulator runs for these Functions: start the toolkit with `npm start`/);
       }
       const twiml = await invoke(fx, '/recording/start', { CallSid: 'CA' + '1'.repeat(32), Next: '/next' });
       expect(twiml.body).toContain('<Redirect method="POST">/next?error=INVALID_CONFIGURATION</Redirect>');
