@@ -1,5 +1,6 @@
 import twilio from 'twilio';
-import { documentName, type RecordingDocument } from '../../lib/recording-store';
+import type { RecordingDocument } from '../../lib/recording-document';
+import { documentName } from '../../lib/recording-store';
 import { AUTH_TOKEN, type RunningEmulator, type RunningFunctions } from './stack';
 
 export interface Answer<T = Record<string, unknown>> {
