@@ -108,17 +108,27 @@ export async function settle(
   let more = extra;
   for (let round = 0; ; round++) {
     const outcomes = new Map<string, { outcome: Outcome; known?: Window }>();
+    let refused: ControlError | undefined;
     const sync = await writeDocument(
       deps,
       owner.sid,
-      (doc) =>
-        pending.reduce((d, a) => {
-          const applied = applyAnswer(d, a);
-          outcomes.set(a.recordingSid, applied);
-          return applied.doc;
-        }, more(doc)),
+      (doc) => {
+        refused = undefined;
+        return pending.reduce((d, a) => {
+          try {
+            const applied = applyAnswer(d, a);
+            outcomes.set(a.recordingSid, applied);
+            return applied.doc;
+          } catch (err) {
+            // One recording the document cannot track must not keep the others out of it.
+            refused = err as ControlError;
+            return d;
+          }
+        }, more(doc));
+      },
       round === 0 ? known : undefined,
     );
+    if (sync.synced && refused) return { synced: false, syncError: { code: refused.code, message: refused.message } };
     const concurrent = pending.filter((a) => outcomes.get(a.recordingSid)?.outcome === 'concurrent');
     if (!sync.synced || concurrent.length === 0) return sync;
     if (round >= MAX_SETTLES) {

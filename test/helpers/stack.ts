@@ -141,3 +141,20 @@ export function useStack(env: Record<string, string> = {}): { em: RunningEmulato
   });
   return stack;
 }
+
+/**
+ * One emulator and `count` twilio-run processes on it, as Twilio runs many instances of each Function:
+ * a guarantee must hold whichever instance each request reaches.
+ */
+export function useCluster(count: number, env: Record<string, string> = {}): { em: RunningEmulator; fxs: RunningFunctions[] } {
+  const cluster = { fxs: [] as RunningFunctions[] } as { em: RunningEmulator; fxs: RunningFunctions[] };
+  beforeAll(async () => {
+    cluster.em = await startEmulator();
+    cluster.fxs = await Promise.all(Array.from({ length: count }, () => startFunctions(cluster.em.url, env)));
+  });
+  afterAll(async () => {
+    await Promise.all(cluster.fxs.map((fx) => fx.stop()));
+    await cluster.em?.close();
+  });
+  return cluster;
+}
