@@ -2,50 +2,22 @@
 // Starts the emulator and the built Functions through twilio-run, as users run them; prints a table and
 // writes bench/results.json.
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
-import twilio from 'twilio';
 import { documentName } from '../lib/recording-store';
 import { conferenceTwiml, newCall } from '../test/helpers/calls';
 import { freePort, ROOT, startEmulator, startFunctions, AUTH_TOKEN, type RunningEmulator, type RunningFunctions } from '../test/helpers/stack';
+import { burst } from './burst';
+import { callback, latencyOption, percentiles, post, recordingSid, round, timed, type Params } from './measure';
+import { roundTrips } from './round-trips';
 
 const quick = process.argv.includes('--quick');
+const latency = latencyOption(process.argv);
 const CALLS = quick ? 50 : 500;
 const THROUGHPUT_CALLBACKS = quick ? 100 : 1000;
-
-type Params = Record<string, string>;
-
-function percentiles(samples: number[]) {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-  return { p50: round(at(50)), p95: round(at(95)), p99: round(at(99)), n: sorted.length };
-}
-const round = (ms: number) => Math.round(ms * 100) / 100;
-
-async function timed(fn: () => Promise<unknown>): Promise<number> {
-  const start = performance.now();
-  await fn();
-  return performance.now() - start;
-}
-
-async function post(fx: RunningFunctions, path: string, params: Params, headers: Record<string, string> = {}): Promise<number> {
-  const res = await fetch(fx.url + path, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
-    body: new URLSearchParams(params),
-  });
-  await res.arrayBuffer();
-  if (res.status >= 300) throw new Error(`${path} answered ${res.status}`);
-  return res.status;
-}
-
-/** A recording status callback signed as Twilio signs it. */
-function callback(fx: RunningFunctions, params: Params) {
-  const url = `http://localhost:${new URL(fx.url).port}/callbacks/recording-status`;
-  return post(fx, '/callbacks/recording-status', params, { 'x-twilio-signature': twilio.getExpectedTwilioSignature(AUTH_TOKEN, url, params) });
-}
-
-const recordingSid = (i: number) => 'RE' + i.toString(16).padStart(32, '0');
+const ROUND_TRIP_SAMPLES = quick ? 20 : 100;
+const BURST = quick ? { calls: 100, cap: 20, latencyMs: 150 } : { calls: 500, cap: 100, latencyMs: 150 };
 
 type Comparison = Awaited<ReturnType<typeof compare>>;
 
@@ -79,9 +51,33 @@ async function cost(em: RunningEmulator, control: () => Promise<unknown>) {
 async function main() {
   const em = await startEmulator();
   const fx = await startFunctions(em.url);
-  const c = em.client;
-  const results: Record<string, unknown> = { quick, callsPerFunction: CALLS, node: process.version };
+  const second = await startFunctions(em.url);
+  const results: Record<string, unknown> = { quick, node: process.version, machine: `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB` };
   try {
+    if (latency) {
+      results.roundTrips = { latencyMs: latency, samples: ROUND_TRIP_SAMPLES, rows: await roundTrips(em, fx, latency, ROUND_TRIP_SAMPLES) };
+    } else {
+      Object.assign(results, await withoutLatency(em, fx));
+    }
+    results.burst = await burst(em, [fx, second], BURST);
+  } finally {
+    await Promise.all([fx.stop(), second.stop()]);
+    await em.close();
+  }
+  if (!latency) results.coldStartMs = await coldStarts();
+
+  // A run with --latency and one without each add their own figures: the file keeps both.
+  const file = join(ROOT, 'bench/results.json');
+  const previous = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
+  writeFileSync(file, JSON.stringify({ ...previous, ...results }, null, 2) + '\n');
+  print(results);
+}
+
+/** Against the emulator with no latency: mostly what the Functions themselves cost. */
+async function withoutLatency(em: RunningEmulator, fx: RunningFunctions) {
+  const c = em.client;
+  const results: Record<string, unknown> = { callsPerFunction: CALLS };
+  {
     // Latency, toolkit against the same control made directly with the twilio library.
     const startCalls = await Promise.all(Array.from({ length: CALLS }, () => newCall(c)));
     const directCalls = await Promise.all(Array.from({ length: CALLS }, () => newCall(c)));
@@ -170,14 +166,8 @@ async function main() {
     };
     results.documentGrowth = await growth(em, fx);
     results.peakMemoryMiB = peakMemoryMiB(fx.process.pid!);
-  } finally {
-    await fx.stop();
-    await em.close();
   }
-  results.coldStartMs = await coldStarts();
-
-  writeFileSync(join(ROOT, 'bench/results.json'), JSON.stringify(results, null, 2) + '\n');
-  print(results);
+  return results;
 }
 
 /**
@@ -297,23 +287,33 @@ async function coldStarts() {
 }
 
 function print(results: Record<string, unknown>) {
-  const latency = results.latencyMs as Array<Comparison & { ownOverheadP50Ms: number }>;
-  console.log(`\nLatency over ${CALLS} calls each (ms), toolkit through twilio-run vs the same control with the twilio library`);
-  console.table(
-    Object.fromEntries(
-      latency.map((l) => [l.name, { p50: l.toolkit.p50, p95: l.toolkit.p95, p99: l.toolkit.p99, 'direct p50': l.direct.p50, 'direct p95': l.direct.p95, 'direct p99': l.direct.p99, 'ratio p50': l.ratioP50, 'own work p50': l.ownOverheadP50Ms }]),
-    ),
-  );
-  const costs = results.twilioRequestsPerControl as Record<string, { total: number; routes: Record<string, number> }>;
-  console.log('\nTwilio requests per control');
-  console.table(Object.fromEntries(Object.entries(costs).map(([k, v]) => [k, { total: v.total, routes: Object.entries(v.routes).map(([r, n]) => `${n}× ${r}`).join(', ') }])));
-  console.log('\nCallback throughput');
-  console.table(results.callbackThroughput);
-  console.log('\nDocument growth: recordings tracked in one Sync document');
-  console.table(results.documentGrowth);
-  console.log('\nCold start, fresh twilio-run process to first answer (ms)');
-  console.table(results.coldStartMs);
-  console.log(`\nPeak memory of the Functions' process: ${results.peakMemoryMiB} MiB\nWritten to bench/results.json`);
+  console.log(`\nMachine: ${results.machine}, Node ${results.node}`);
+  const trips = results.roundTrips as { latencyMs: { voice: number; sync: number }; samples: number; rows: object[] } | undefined;
+  if (trips) {
+    console.log(`\nWith Twilio's round trips (Voice ${trips.latencyMs.voice} ms, Sync ${trips.latencyMs.sync} ms per request), ${trips.samples} of each (ms)`);
+    console.table(trips.rows);
+  } else {
+    const latency = results.latencyMs as Array<Comparison & { ownOverheadP50Ms: number }>;
+    console.log(`\nLatency over ${CALLS} calls each (ms), toolkit through twilio-run vs the same control with the twilio library`);
+    console.table(
+      Object.fromEntries(
+        latency.map((l) => [l.name, { p50: l.toolkit.p50, p95: l.toolkit.p95, p99: l.toolkit.p99, 'direct p50': l.direct.p50, 'direct p95': l.direct.p95, 'direct p99': l.direct.p99, 'ratio p50': l.ratioP50, 'own work p50': l.ownOverheadP50Ms }]),
+      ),
+    );
+    const costs = results.twilioRequestsPerControl as Record<string, { total: number; routes: Record<string, number> }>;
+    console.log('\nTwilio requests per control');
+    console.table(Object.fromEntries(Object.entries(costs).map(([k, v]) => [k, { total: v.total, routes: Object.entries(v.routes).map(([r, n]) => `${n}× ${r}`).join(', ') }])));
+    console.log('\nCallback throughput');
+    console.table(results.callbackThroughput);
+    console.log('\nDocument growth: recordings tracked in one Sync document');
+    console.table(results.documentGrowth);
+    console.log('\nCold start, fresh twilio-run process to first answer (ms)');
+    console.table(results.coldStartMs);
+    console.log(`\nPeak memory of the Functions' process: ${results.peakMemoryMiB} MiB`);
+  }
+  console.log('\nA burst at account scale: one pause on each of many calls at once, over two Function processes');
+  console.table([results.burst]);
+  console.log('Written to bench/results.json');
 }
 
 main().catch((err) => {

@@ -1,9 +1,11 @@
 import type twilio from 'twilio';
 import type { Context } from '@twilio-labs/serverless-runtime-types/types';
+import { Deadline, SYNC_RESERVE_MS } from './deadline';
 import { ControlError } from './errors';
 import { TwilioHttpClient } from './http-client';
 import { hasPlaceholderCredentials, isLoopbackUrl } from './local-run';
 import { RecordingStore } from './recording-store';
+import type { Deps } from './recordings';
 
 /** The settings the Functions read from their environment (.env locally, the service's variables deployed). */
 export type Env = {
@@ -20,10 +22,10 @@ export type Env = {
 export type FunctionContext = Context<Env>;
 
 /**
- * The Function's own Twilio client, sending through TwilioHttpClient (retries within the run's time
- * budget; the emulator's address when one is configured).
+ * The Function's own Twilio client, sending through TwilioHttpClient (retries, and nothing outlives
+ * `deadline`; the emulator's address when one is configured).
  */
-export function twilioClient(context: FunctionContext): twilio.Twilio {
+export function twilioClient(context: FunctionContext, deadline: Deadline): twilio.Twilio {
   const emulator = emulatorAddress(context);
   if (!emulator && hasPlaceholderCredentials(context)) {
     throw new ControlError(
@@ -32,18 +34,31 @@ export function twilioClient(context: FunctionContext): twilio.Twilio {
       "ACCOUNT_SID or AUTH_TOKEN is the emulator's placeholder, but no emulator runs for these Functions: start the toolkit with `npm start` (it starts the emulator and points the Functions at it), or put your Account SID and Auth Token in .env",
     );
   }
-  const httpClient = new TwilioHttpClient(emulator);
+  const httpClient = new TwilioHttpClient(deadline, emulator);
   // getTwilioClient is typed with twilio v4's options, but the runtime hands them to this project's twilio.
   const getClient = context.getTwilioClient as unknown as (options: { httpClient: TwilioHttpClient }) => twilio.Twilio;
   return getClient({ httpClient });
 }
 
-export function recordingStore(context: FunctionContext, client: twilio.Twilio): RecordingStore {
+const syncServiceSid = (context: FunctionContext) => context.SYNC_SERVICE_SID || 'default';
+
+export function recordingStore(context: FunctionContext, deadline: Deadline, client = twilioClient(context, deadline)): RecordingStore {
   const ttl = Number(context.SYNC_DOCUMENT_TTL ?? 86400);
-  return new RecordingStore(client, {
-    serviceSid: context.SYNC_SERVICE_SID || 'default',
-    ttlSeconds: Number.isInteger(ttl) && ttl >= 0 ? ttl : 86400,
-  });
+  return new RecordingStore(client, { serviceSid: syncServiceSid(context), ttlSeconds: Number.isInteger(ttl) && ttl >= 0 ? ttl : 86400 }, deadline);
+}
+
+/** What a control of a request that arrived at `arrival` works with: Voice stops early enough for Sync to be told. */
+export function controlDeps(context: FunctionContext, arrival: number, caller: string): Deps {
+  const deadline = Deadline.fromArrival(arrival);
+  const syncClient = twilioClient(context, deadline);
+  return {
+    client: twilioClient(context, deadline.before(SYNC_RESERVE_MS)),
+    syncClient,
+    syncServiceSid: syncServiceSid(context),
+    store: recordingStore(context, deadline, syncClient),
+    deadline,
+    caller,
+  };
 }
 
 /**

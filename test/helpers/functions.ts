@@ -1,5 +1,6 @@
 import twilio from 'twilio';
-import { documentName, type RecordingDocument } from '../../lib/recording-store';
+import type { RecordingDocument } from '../../lib/recording-document';
+import { documentName } from '../../lib/recording-store';
 import { AUTH_TOKEN, type RunningEmulator, type RunningFunctions } from './stack';
 
 export interface Answer<T = Record<string, unknown>> {
@@ -53,3 +54,21 @@ export async function syncDocument(em: RunningEmulator, sid: string): Promise<Re
 
 export const counters = (em: RunningEmulator) => em.control<{ total: number; routes: Record<string, number> }>('GET', '/counters');
 export const callbacksIdle = (em: RunningEmulator) => em.control('GET', '/callbacks/idle');
+
+/** Every Voice and every Sync request the emulator serves waits this long, as on Twilio. */
+export async function setLatency(em: RunningEmulator, latency: { voice: number; sync: number }) {
+  await em.control('DELETE', '/faults');
+  if (latency.voice > 0) await em.control('POST', '/faults', { kind: 'latency', ms: latency.voice, count: 1e9, match: '/2010-04-01/' });
+  if (latency.sync > 0) await em.control('POST', '/faults', { kind: 'latency', ms: latency.sync, count: 1e9, match: '/v1/Services' });
+}
+
+/** The call's recordings on the emulator beside what its Sync document says of each: equal when Sync tells Twilio's truth. */
+export async function twilioAndSync(em: RunningEmulator, callSid: string) {
+  await callbacksIdle(em);
+  const recordings = await em.client.calls(callSid).recordings.list();
+  const doc = await syncDocument(em, callSid);
+  return {
+    twilio: Object.fromEntries(recordings.map((r) => [r.sid, r.status])),
+    sync: Object.fromEntries(recordings.map((r) => [r.sid, doc?.recordings[r.sid]?.status])),
+  };
+}
