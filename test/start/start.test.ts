@@ -1,6 +1,10 @@
 // `npm start` as a newcomer meets it: the ports it is given, on loopback only, a taken port refused in
 // one line without a prompt or anything left running, and a real account's missing public address said.
-import { freePort } from '../helpers/stack';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ROOT, freePort } from '../helpers/stack';
 import { listeningAddresses, processGroup, projectFolder, runScript, waitUntilServing, type ScriptRun } from '../helpers/scripts';
 
 const REAL = { ACCOUNT_SID: 'AC' + 'a'.repeat(32), AUTH_TOKEN: 'b'.repeat(32), SYNC_SERVICE_SID: 'default' };
@@ -97,4 +101,23 @@ test('settings that cannot work stop it at once, saying what to change', async (
     expect(await exitCode(run, 10_000)).not.toBe(0);
     expect(run.output()).toContain(message);
   }
+});
+
+test("a Node outside package.json's engines stops every command that builds, in one line; a newer one is warned about", () => {
+  const check = (engines: string) => {
+    const dir = mkdtempSync(join(tmpdir(), 'rc-engines-'));
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ engines: { node: engines } }));
+    return spawnSync(process.execPath, [join(ROOT, 'scripts/check-node.mjs')], { cwd: dir, encoding: 'utf8' });
+  };
+  const [major, minor] = process.versions.node.split('.').map(Number);
+  const older = check(`^${major + 1}.0.0 || ^${major + 3}.2.0`);
+  expect(older.status).toBe(1);
+  expect(older.stderr.trim()).toBe(
+    `Node.js ${process.versions.node} is not supported: this project needs Node.js ${major + 1}.0 or a later ${major + 1}.x, or ${major + 3}.2 or a later ${major + 3}.x (package.json engines). Install one, e.g. \`nvm install 22\`.`,
+  );
+  const newer = check(`^${major - 2}.0.0`);
+  expect(newer.status).toBe(0);
+  expect(newer.stderr).toContain(`Warning: Node.js ${process.versions.node} is newer than this project supports`);
+  const supported = check(`^${major}.${minor}.0`);
+  expect(supported).toMatchObject({ status: 0, stdout: '', stderr: '' });
 });
