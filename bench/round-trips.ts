@@ -3,29 +3,9 @@
 import type twilio from 'twilio';
 import { documentName } from '../lib/recording-store';
 import { newCall } from '../test/helpers/calls';
-import { setLatency } from '../test/helpers/functions';
+import { inSequence, servedRequests, setLatency } from '../test/helpers/functions';
 import type { RunningEmulator, RunningFunctions } from '../test/helpers/stack';
 import { callback, percentiles, post, round, type Latency } from './measure';
-
-interface ServedRequest {
-  method: string;
-  path: string;
-  startedAt: number;
-  endedAt: number;
-}
-
-/**
- * The longest chain of the requests in `window` that ran one after another (each started after the
- * previous one ended): the round trips a caller waited for, however many ran side by side.
- */
-export function inSequence(requests: ServedRequest[], window: [number, number]): number {
-  const inside = requests.filter((r) => r.startedAt >= window[0] && r.endedAt <= window[1]).sort((a, b) => a.endedAt - b.endedAt);
-  const chain = inside.map(() => 1);
-  inside.forEach((r, i) => {
-    for (let j = 0; j < i; j++) if (inside[j].endedAt <= r.startedAt) chain[i] = Math.max(chain[i], chain[j] + 1);
-  });
-  return Math.max(0, ...chain);
-}
 
 const now = () => performance.timeOrigin + performance.now();
 
@@ -80,7 +60,7 @@ export async function roundTrips(em: RunningEmulator, fx: RunningFunctions, late
     ];
     for (const [name, rawName, control, raw] of controls) {
       const m = await measure(samples, control, raw);
-      const { requests } = await em.control<{ requests: ServedRequest[] }>('GET', '/requests');
+      const requests = await servedRequests(em);
       const sequences = m.windows.map((w) => inSequence(requests, w));
       const t = percentiles(m.toolkit);
       const d = percentiles(m.direct);

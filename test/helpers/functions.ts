@@ -72,3 +72,27 @@ export async function twilioAndSync(em: RunningEmulator, callSid: string) {
     sync: Object.fromEntries(recordings.map((r) => [r.sid, doc?.recordings[r.sid]?.status])),
   };
 }
+
+/** The Twilio requests the emulator served, timed on this process's clock (the emulator runs in it). */
+export interface ServedRequest {
+  method: string;
+  route: string;
+  path: string;
+  startedAt: number;
+  endedAt: number;
+}
+
+/**
+ * The longest chain of the requests in `window` that ran one after another (each started after the
+ * previous one ended): the round trips a caller waited for, however many ran side by side.
+ */
+export function inSequence(requests: ServedRequest[], window: [number, number]): number {
+  const inside = requests.filter((r) => r.startedAt >= window[0] && r.endedAt <= window[1]).sort((a, b) => a.endedAt - b.endedAt);
+  const chain = inside.map(() => 1);
+  inside.forEach((r, i) => {
+    for (let j = 0; j < i; j++) if (inside[j].endedAt <= r.startedAt) chain[i] = Math.max(chain[i], chain[j] + 1);
+  });
+  return Math.max(0, ...chain);
+}
+
+export const servedRequests = async (em: RunningEmulator) => (await em.control<{ requests: ServedRequest[] }>('GET', '/requests')).requests;
