@@ -10,6 +10,7 @@ export interface Delivery {
   at: string;
   /** The answer of the callback's server; absent while in flight or when it could not be reached. */
   status?: number;
+  contentType?: string;
   body?: string;
   error?: string;
 }
@@ -66,6 +67,7 @@ export class CallbackDelivery {
           signal: AbortSignal.timeout(15_000),
         });
         delivery.status = res.status;
+        delivery.contentType = res.headers.get('content-type') ?? undefined;
         delivery.body = await res.text();
       } catch (err) {
         delivery.error = (err as Error).message;
