@@ -19,8 +19,8 @@ afterAll(async () => {
 
 test('the voice operations the toolkit uses conform, answers included', async () => {
   const c = prism.client;
-  const call = await c.calls.create({ to: '+15005550006', from: '+15005550001', twiml: '<Response><Pause length="60"/></Response>' });
-  await c.calls(call.sid).fetch();
+  // Created queued, fetched while ringing and once answered: every status of the call's life conforms.
+  const call = await newCall(c);
   await c.calls.list({ status: 'in-progress', limit: 5 });
   const rec = await c.calls(call.sid).recordings.create({
     recordingStatusCallback: 'http://127.0.0.1:9/unreachable',
@@ -37,7 +37,7 @@ test('the voice operations the toolkit uses conform, answers included', async ()
   await c.calls(call.sid).recordings(rec.sid).fetch();
   await c.calls(call.sid).recordings(rec.sid).remove();
 
-  await c.calls.create({ to: '+15005550006', from: '+15005550001', twiml: conferenceTwiml('conformance') });
+  await newCall(c, conferenceTwiml('conformance'));
   const [conference] = await c.conferences.list({ friendlyName: 'conformance', status: 'in-progress' });
   await c.conferences(conference.sid).fetch();
   const [confRec] = await c.conferences(conference.sid).recordings.list();
