@@ -59,6 +59,7 @@ test("the emulator's control-surface curls work as written", () => {
   const [control] = bashBlocks('## The emulator');
   const out = run(control);
   expect(out).toContain('"routes"');
+  expect(out).toMatch(/"step":"Pay","result":"success","attempts":\["success"\],"callStatus":"in-progress","recordings":\["paused"\]/);
   expect(out).toContain('"kind":"429"');
   expect(out).toContain('"callbacks"');
   run('curl -s -X DELETE http://127.0.0.1:3010/__emulator/faults');
