@@ -29,7 +29,7 @@ const flowOf = (...states: unknown[]) => ({ initial_state: 'Trigger', states, fl
 async function run(flow: object, inputs: unknown[] = []) {
   const sid = await callIn(em, { Flow: flow, inputs, rewriteUrls: { 'https://fn.example.twil.io': fn.url } });
   const result = await finishedCall(em, sid);
-  return { sid, ...result, widgets: result.log.filter((e) => e.step === 'widget') };
+  return { ...result, widgets: result.log.filter((e) => e.step === 'widget') };
 }
 
 test('Run Function posts rendered parameters, signed; success on 2xx with parsed JSON, fail otherwise', async () => {
