@@ -1,17 +1,12 @@
 // The Functions under the account limits the emulator can enforce: a cap on concurrent requests (they
 // retry after Retry-After and succeed), and both answers of Twilio.CURRENT with nothing recording.
 import { invoke } from '../helpers/functions';
+import type { ServedRequest } from '../../emulator/app';
 import { newCall } from '../helpers/calls';
 import { useStack } from '../helpers/stack';
 
 const stack = useStack();
 afterEach(() => stack.em.control('POST', '/limits', { concurrentRequests: 0, currentWithNoActiveRecording: '404' }));
-
-interface Served {
-  startedAt: number;
-  endedAt: number;
-  status: number;
-}
 
 test('with a cap of 3 concurrent requests, 6 starts at once all succeed: refused requests are retried', async () => {
   const calls = await Promise.all(Array.from({ length: 6 }, () => newCall(stack.em.client)));
@@ -22,7 +17,7 @@ test('with a cap of 3 concurrent requests, 6 starts at once all succeed: refused
   const answers = await Promise.all(calls.map((c) => invoke(stack.fx, '/recording/start', { CallSid: c.sid })));
   await stack.em.control('DELETE', '/faults');
   expect(answers.map((a) => a.status)).toEqual(Array(6).fill(200));
-  const requests = (await stack.em.control<{ requests: Served[] }>('GET', '/requests')).requests.filter((r) => r.startedAt > since);
+  const requests = (await stack.em.control<{ requests: ServedRequest[] }>('GET', '/requests')).requests.filter((r) => r.startedAt > since);
   expect(requests.filter((r) => r.status === 429).length).toBeGreaterThan(0);
   // Never more than three requests were being served at once, and three at times.
   const edges = requests
