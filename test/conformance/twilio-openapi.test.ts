@@ -1,6 +1,6 @@
 // Every request the toolkit and its tests send, and every answer the emulator gives, checked against
 // Twilio's OpenAPI description by Prism (proxy mode, --errors): a violation turns into a 422 or a 500.
-import { conferenceTwiml, newCall } from '../helpers/calls';
+import { callIn, conferenceTwiml, finishedCall, newCall } from '../helpers/calls';
 import { startPrism, type RunningPrism } from '../helpers/conformance';
 import { callbacksIdle, invoke } from '../helpers/functions';
 import { ACCOUNT_SID, startEmulator, startFunctions, type RunningEmulator } from '../helpers/stack';
@@ -44,6 +44,19 @@ test('the voice operations the toolkit uses conform, answers included', async ()
   await c.conferences(conference.sid).recordings(confRec.sid).update({ status: 'paused', pauseBehavior: 'silence' });
   await c.conferences(conference.sid).recordings(confRec.sid).fetch();
   await c.calls(call.sid).update({ status: 'completed' });
+
+  // An incoming call, fetched while ringing and once its flow has run.
+  const flow = {
+    initial_state: 'Trigger',
+    states: [
+      { name: 'Trigger', type: 'trigger', transitions: [{ event: 'incomingCall', next: 'hi' }], properties: {} },
+      { name: 'hi', type: 'say-play', transitions: [{ event: 'audioComplete' }], properties: { say: 'Hi' } },
+    ],
+  };
+  const inbound = await callIn(em, { Flow: flow });
+  await c.calls(inbound).fetch();
+  await finishedCall(em, inbound);
+  await expect(c.calls(inbound).fetch()).resolves.toMatchObject({ direction: 'inbound', status: 'completed' });
 });
 
 test('the Sync operations the toolkit uses conform', async () => {
