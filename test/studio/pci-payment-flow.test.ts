@@ -1,66 +1,15 @@
 // The importable Studio flow: its shape (it parses, calls only this project's Functions with parameters
 // they accept, takes card data only through Capture Payments after a pause it checked), then the flow
 // run for real on ringing incoming calls along each branch, with the recording's state at every widget.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parameters as setConferenceStatus } from '../../functions/conference/recording/set-status.protected';
-import { parameters as setStatus } from '../../functions/recording/set-status.protected';
-import { parameters as start } from '../../functions/recording/start.protected';
-import { parameters as status } from '../../functions/recording/status.protected';
-import type { Spec } from '../../lib/params';
-import { callIn, finishedCall } from '../helpers/calls';
-import { ROOT, useStack } from '../helpers/stack';
+import { deadEnds, expectFunctionsKnown, expectWellFormed, loadFlow, reachable, runFlow } from '../helpers/flows';
+import { useStack } from '../helpers/stack';
 
-interface State {
-  name: string;
-  type: string;
-  transitions: Array<{ event: string; next?: string; conditions?: Array<{ arguments: string[]; type: string; value: string }> }>;
-  properties: { url?: string; parameters?: Array<{ key: string; value: string }>; input?: string };
-}
-const flow = JSON.parse(readFileSync(join(ROOT, 'studio/pci-payment-flow.json'), 'utf8')) as { initial_state: string; states: State[] };
-const byName = new Map(flow.states.map((s) => [s.name, s]));
-const DEPLOYED = 'https://recording-controls-0000-dev.twil.io';
-
-/** Each Function's accepted parameters, from its own source. */
-const FUNCTIONS: Record<string, Spec> = {
-  '/recording/start': start,
-  '/recording/set-status': setStatus,
-  '/conference/recording/set-status': setConferenceStatus,
-  '/recording/status': status,
-};
+const { flow, byName } = loadFlow('pci-payment-flow.json');
 
 describe('the flow as written', () => {
-  test('every transition points at a widget that exists, and every widget is reachable', () => {
-    expect(byName.has(flow.initial_state)).toBe(true);
-    const reached = new Set<string>();
-    const visit = (name: string) => {
-      if (reached.has(name)) return;
-      reached.add(name);
-      for (const t of byName.get(name)!.transitions) if (t.next) {
-        expect(byName.has(t.next)).toBe(true);
-        visit(t.next);
-      }
-    };
-    visit(flow.initial_state);
-    expect([...reached].sort()).toEqual([...byName.keys()].sort());
-  });
+  test('every transition points at a widget that exists, and every widget is reachable', () => expectWellFormed(flow));
 
-  test('every Run Function widget calls a Function of this project with parameters it accepts, and has a fail branch', () => {
-    const calls = flow.states.filter((s) => s.type === 'run-function');
-    expect(calls.length).toBeGreaterThanOrEqual(3);
-    for (const state of calls) {
-      const path = new URL(state.properties.url!).pathname;
-      const spec = FUNCTIONS[path];
-      expect({ widget: state.name, path, known: Boolean(spec) }).toEqual({ widget: state.name, path, known: true });
-      for (const { key, value } of state.properties.parameters!) {
-        expect({ widget: state.name, key, accepted: key in spec }).toEqual({ widget: state.name, key, accepted: true });
-        // Literal values must parse as the Function parses them; {{…}} ones are filled in by Studio.
-        if (!value.includes('{{')) expect(() => spec[key].parse(value, key)).not.toThrow();
-      }
-      for (const [key, field] of Object.entries(spec)) if (field.required) expect(state.properties.parameters!.map((p) => p.key)).toContain(key);
-      expect(state.transitions.find((t) => t.event === 'fail')?.next).toBeDefined();
-    }
-  });
+  test('every Run Function widget calls a Function of this project with parameters it accepts, and has a fail branch', () => expectFunctionsKnown(flow));
 
   test('no card data is gathered in Studio: no Gather widget, card capture only through Capture Payments', () => {
     expect(flow.states.filter((s) => s.type === 'gather-input-on-call')).toEqual([]);
@@ -79,19 +28,11 @@ describe('the flow as written', () => {
     expect(byName.get('pause_recording')!.properties.parameters).toEqual(
       expect.arrayContaining([{ key: 'Status', value: 'paused' }, { key: 'All', value: 'true' }, { key: 'PauseBehavior', value: 'skip' }]),
     );
-    const reached = new Set<string>();
-    const visit = (name: string) => {
-      if (reached.has(name)) return;
-      reached.add(name);
-      for (const t of byName.get(name)!.transitions) if (t.next && !confirmed.includes(t)) visit(t.next);
-    };
-    visit(flow.initial_state);
-    expect(reached.has('capture_payment')).toBe(false);
+    expect(reachable(flow, (t) => confirmed.includes(t)).has('capture_payment')).toBe(false);
   });
 
   test('every event of every widget that can happen mid-call leads somewhere, except a hang-up and the last words', () => {
-    const deadEnds = flow.states.flatMap((s) => s.transitions.filter((t) => !t.next).map((t) => `${s.name}.${t.event}`));
-    expect(deadEnds.sort()).toEqual(
+    expect(deadEnds(flow)).toEqual(
       [
         'Trigger.incomingConversationMessage',
         'Trigger.incomingMessage',
@@ -110,19 +51,7 @@ describe('the flow run on incoming calls', () => {
   const stack = useStack();
   afterEach(() => stack.em.control('DELETE', '/faults'));
 
-  /** Runs the flow on a new ringing call; answers each widget's name, event and the call's recordings then. */
-  async function run(inputs: unknown[]) {
-    const sid = await callIn(stack.em, { Flow: flow, inputs, rewriteUrls: { [DEPLOYED]: stack.fx.url } });
-    const result = await finishedCall(stack.em, sid);
-    const widgets = result.log.filter((e) => e.step === 'widget');
-    return {
-      sid,
-      status: result.status,
-      path: widgets.map((e) => `${e.widget}:${e.event} [${e.callStatus}; ${e.recordings.join(',')}]`),
-      widgets,
-      recordings: (await stack.em.client.calls(sid).recordings.list()).map((r) => r.status),
-    };
-  }
+  const run = (inputs: unknown[]) => runFlow(stack.em, stack.fx, flow, inputs);
 
   const answered = ['Trigger:incomingCall [ringing; ]', 'say_greeting:audioComplete [in-progress; ]', 'start_recording:success [in-progress; in-progress]'];
   const paused = ['pause_recording:success [in-progress; paused]', 'check_paused:match [in-progress; paused]'];
