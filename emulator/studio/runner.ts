@@ -2,7 +2,7 @@ import { Liquid } from 'liquidjs';
 import type { EmulatorContext } from '../app';
 import type { CallbackDelivery } from '../callbacks';
 import { newSid } from '../format';
-import { answerPrompt } from '../voice/caller';
+import { answerPrompt, keyed } from '../voice/caller';
 import type { Call, Calls } from '../voice/calls';
 import { capturePayment, type PayResult } from '../voice/pay';
 import type { TwimlInterpreter } from '../voice/twiml/interpreter';
@@ -46,6 +46,9 @@ const PAY_EVENTS: Record<PayResult, string> = {
 
 /** Studio stops an execution after 1,000 steps. */
 const MAX_STEPS = 1000;
+/** A Run Function widget fails when the Function has not answered within 10 s, or answers more than 64 kB. */
+const FUNCTION_TIMEOUT_MS = 10_000;
+const FUNCTION_MAX_BYTES = 64 * 1024;
 
 function checkFlow(raw: unknown): FlowDefinition | string {
   const flow = raw as FlowDefinition;
@@ -153,7 +156,10 @@ export class StudioRunner {
           this.calls.end(call, 'completed');
           return { event: 'hangup', outputs: {}, shown: { say, input: 'hangup' } };
         }
-        if ('digits' in input) return { event: 'keypress', outputs: { Digits: input.digits }, shown: { say, input: 'keypress' } };
+        if ('digits' in input) {
+          const digits = keyed(input.digits, String(p.finish_on_key ?? '#'), Number(p.number_of_digits) || undefined);
+          return { event: 'keypress', outputs: { Digits: digits }, shown: { say, input: 'keypress' } };
+        }
         if ('speech' in input && speechOn) {
           return { event: 'speech', outputs: { SpeechResult: input.speech, Confidence: '0.92' }, shown: { say, input: 'speech' } };
         }
@@ -200,7 +206,7 @@ export class StudioRunner {
     for (const { key, value } of (p.parameters ?? []) as Array<{ key: string; value: string }>) params[key] = await this.render(value, scope);
     let url = String(p.url);
     for (const [from, to] of Object.entries(rewriteUrls)) if (url.startsWith(from)) url = to + url.slice(from.length);
-    const answer = await this.webhooks.deliver(url, 'POST', params);
+    const answer = await this.webhooks.deliver(url, 'POST', params, FUNCTION_TIMEOUT_MS);
     const status = answer.status ?? 0;
     const outputs: Record<string, unknown> = { status_code: status, body: answer.body ?? '', content_type: answer.contentType ?? '' };
     if (answer.contentType?.includes('application/json')) {
@@ -210,7 +216,7 @@ export class StudioRunner {
         // Studio leaves `parsed` out when the body is not JSON.
       }
     }
-    const ok = status >= 200 && status < 300 && Buffer.byteLength(answer.body ?? '') <= 64 * 1024;
+    const ok = status >= 200 && status < 300 && Buffer.byteLength(answer.body ?? '') <= FUNCTION_MAX_BYTES;
     return { event: ok ? 'success' : 'fail', outputs, shown: { url, params, status_code: status, parsed: outputs.parsed } };
   }
 }

@@ -35,6 +35,13 @@ export function answerPrompt(inputs: CallerInput[]): { digits: string } | { spee
   return { silent: true };
 }
 
+/** The digits a gather reports: up to the finish key (not included), or the first `numDigits`. */
+export function keyed(digits: string, finishOnKey: string, numDigits?: number): string {
+  const end = finishOnKey ? digits.indexOf(finishOnKey) : -1;
+  const typed = end >= 0 ? digits.slice(0, end) : digits;
+  return numDigits ? typed.slice(0, numDigits) : typed;
+}
+
 /** What the caller does at one <Pay> attempt: the next pay input (or hang-up/silence), else silence. */
 export function answerPay(inputs: CallerInput[]): PayOutcome {
   const next = inputs[0];

@@ -99,6 +99,7 @@ test("a webhook that fails ends the call, as Twilio's application error does", a
 
 test.each([
   [[{ digits: '1' }], 'You chose 1', 'Digits'],
+  [[{ digits: '12' }], 'You chose 1', 'Digits'],
   [[{ speech: 'one' }], 'You chose one', 'SpeechResult'],
   [[], 'Nothing heard', 'timeout'],
   [[{ silent: true }], 'Nothing heard', 'timeout'],

@@ -83,13 +83,16 @@ describe('Gather Input On Call', () => {
         { event: 'keypress', next: 'pressed' },
         { event: 'speech', ...(speech ? { next: 'spoke' } : {}) },
         { event: 'timeout', next: 'silent' },
-      ], { say: 'Press or say something', timeout: 5 }),
+      ], { say: 'Press or say something', timeout: 5, finish_on_key: '#', number_of_digits: 4 }),
       say('pressed', 'pressed {{widgets.ask.Digits}}'),
       say('spoke', 'said {{widgets.ask.SpeechResult}}'),
       say('silent', 'nothing'),
     );
   test.each([
     [true, [{ digits: '42' }], 'pressed 42'],
+    // The finish key ends the entry and is not reported; so does the digit count.
+    [true, [{ digits: '42#9' }], 'pressed 42'],
+    [true, [{ digits: '123456' }], 'pressed 1234'],
     [true, [{ speech: 'hello there' }], 'said hello there'],
     [true, [], 'nothing'],
     // Studio listens for speech only when the speech transition leads somewhere.

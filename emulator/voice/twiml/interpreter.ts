@@ -1,6 +1,6 @@
 import type { EmulatorContext } from '../../app';
 import type { CallbackDelivery } from '../../callbacks';
-import { answerPrompt } from '../caller';
+import { answerPrompt, keyed } from '../caller';
 import type { Call, Calls } from '../calls';
 import { capturePayment } from '../pay';
 import { parseTwiml, type Verb } from './parse';
@@ -155,7 +155,7 @@ export class TwimlInterpreter {
     }
     const params: Record<string, string> | undefined =
       'digits' in input && kinds.includes('dtmf')
-        ? { Digits: input.digits }
+        ? { Digits: keyed(input.digits, attrs.finishOnKey ?? '#', Number(attrs.numDigits) || undefined) }
         : 'speech' in input && kinds.includes('speech')
           ? { SpeechResult: input.speech, Confidence: '0.92' }
           : undefined;
