@@ -75,8 +75,11 @@ export function expectFunctionsKnown(flow: Flow): void {
   }
 }
 
-/** The transitions that end the execution, as `widget.event`. */
-export const deadEnds = (flow: Flow) => flow.states.flatMap((s) => s.transitions.filter((t) => !t.next).map((t) => `${s.name}.${t.event}`)).sort();
+/** The transitions of a call that end the execution, as `widget.event` (the trigger's other channels left out). */
+export const deadEnds = (flow: Flow) =>
+  flow.states
+    .flatMap((s) => s.transitions.filter((t) => !t.next && !(s.type === 'trigger' && t.event !== 'incomingCall')).map((t) => `${s.name}.${t.event}`))
+    .sort();
 
 /**
  * Runs a shipped flow on a new ringing incoming call, its Run Function widgets pointed at twilio-run.

@@ -21,10 +21,6 @@ describe('the flow as written', () => {
   test('every input kind of every question leads somewhere; only the last words end the call', () => {
     expect(deadEnds(flow)).toEqual(
       [
-        'Trigger.incomingConversationMessage',
-        'Trigger.incomingMessage',
-        'Trigger.incomingParent',
-        'Trigger.incomingRequest',
         'say_thanks.audioComplete',
         'say_unanswered.audioComplete',
         'say_unavailable.audioComplete',
