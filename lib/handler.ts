@@ -1,7 +1,7 @@
 import type { ServerlessCallback, ServerlessFunctionSignature } from '@twilio-labs/serverless-runtime-types/types';
 import { ControlError } from './errors';
 import { CALLER, NEXT, parseParams, type Parsed, type Spec } from './params';
-import { recordingStore, twilioClient, type Env, type FunctionContext } from './twilio';
+import { evidenceLog, recordingStore, twilioClient, type Env, type FunctionContext } from './twilio';
 import type { Deps } from './recordings';
 
 type Event = Record<string, unknown> & { request?: unknown };
@@ -61,7 +61,7 @@ export function controlFunction<S extends Spec>(
       const parsed = parseParams(spec, params);
       const caller = callerOf(params, next);
       const client = twilioClient(context);
-      const result = await run({ client, store: recordingStore(context, client), now: Date.now, caller }, parsed, context);
+      const result = await run({ client, store: recordingStore(context, client), now: Date.now, caller, evidence: evidenceLog(context, client) }, parsed, context);
       callback(null, next ? redirect(next) : jsonResponse(200, result));
     } catch (err) {
       callback(null, next ? redirect(next, asControlError(err)) : errorResponse(err));

@@ -1,5 +1,6 @@
 import type twilio from 'twilio';
 import { ControlError, fromTwilioError } from './errors';
+import { appendEvidence, type EvidenceLog } from './evidence-log';
 import type { PauseBehavior, TargetStatus } from './params';
 import {
   ACTIVE,
@@ -18,6 +19,8 @@ export interface Deps {
   store: RecordingStore;
   now(): number;
   caller: string;
+  /** The call's evidence log (lib/evidence-log), appended beside each Sync write. */
+  evidence?: EvidenceLog;
 }
 
 /** The fields of a recording resource that the toolkit keeps, as the twilio library returns them. */
@@ -147,15 +150,19 @@ async function startOnce(deps: Deps, options: StartOptions) {
   }
   const seen = deps.now();
   const started = recording;
-  await deps.store.update(owner.sid, (doc) =>
-    addHistory(applyEvent(doc, controlEvent(started, seen)), {
-      at: new Date(seen).toISOString(),
-      action: created ? 'start' : 'start (already recording)',
-      recordingSid: started.sid,
-      by: deps.caller,
-    }),
-  );
-  return { callSid: owner.sid, recordingSid: started.sid, status: started.status, created, recordings: [{ recordingSid: started.sid, status: started.status }] };
+  const action = created ? 'start' : 'start (already recording)';
+  const [, evidence] = await Promise.all([
+    deps.store.update(owner.sid, (doc) =>
+      addHistory(applyEvent(doc, controlEvent(started, seen)), {
+        at: new Date(seen).toISOString(),
+        action,
+        recordingSid: started.sid,
+        by: deps.caller,
+      }),
+    ),
+    appendEvidence(deps.evidence, owner.sid, created ? [{ at: new Date(seen).toISOString(), recordingSid: started.sid, status: started.status, action, by: deps.caller, source: 'control' }] : []),
+  ]);
+  return { callSid: owner.sid, recordingSid: started.sid, status: started.status, created, recordings: [{ recordingSid: started.sid, status: started.status }], ...evidence };
 }
 
 export interface SetStatusOptions {
@@ -209,7 +216,13 @@ export async function setRecordingStatus(deps: Deps, owner: Owner, options: SetS
   const settled = await Promise.allSettled(targets.map((sid) => owner.update(sid, options.status, options.pauseBehavior)));
   const done = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
   const seen = deps.now();
+  let evidence = {};
   if (done.length > 0) {
+    const logged = appendEvidence(
+      deps.evidence,
+      owner.sid,
+      done.map((r) => ({ at: new Date(seen).toISOString(), recordingSid: r.sid, status: r.status, action: options.status, pauseBehavior: options.pauseBehavior, by: deps.caller, source: 'control' as const })),
+    );
     await deps.store.update(
       owner.sid,
       (doc) =>
@@ -225,6 +238,7 @@ export async function setRecordingStatus(deps: Deps, owner: Owner, options: SetS
         ),
       known,
     );
+    evidence = await logged;
   }
   const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
   if (failed) {
@@ -232,7 +246,7 @@ export async function setRecordingStatus(deps: Deps, owner: Owner, options: SetS
     throw fromTwilioError(failed.reason, subject);
   }
   const recordings: RecordingResult[] = done.map((r) => ({ recordingSid: r.sid, status: r.status }));
-  return { [owner.key]: owner.sid, recordingSid: recordings[0].recordingSid, status: recordings[0].status, recordings };
+  return { [owner.key]: owner.sid, recordingSid: recordings[0].recordingSid, status: recordings[0].status, recordings, ...evidence };
 }
 
 export interface StatusCallback {
@@ -249,11 +263,15 @@ export interface StatusCallback {
 }
 
 /** Keeps the Sync document true to what Twilio reports, whatever order the callbacks come in. */
-export async function recordStatusCallback(deps: Pick<Deps, 'store' | 'now'>, callback: StatusCallback): Promise<void> {
+export async function recordStatusCallback(deps: Pick<Deps, 'store' | 'now' | 'evidence'>, callback: StatusCallback): Promise<void> {
   const ownerSid = callback.conferenceSid ?? callback.callSid;
   if (!ownerSid) throw new ControlError(400, 'MISSING_PARAMETER', 'CallSid or ConferenceSid is required');
   const { callSid: _c, conferenceSid: _f, recordingSid, status, ...details } = callback;
-  await deps.store.update(ownerSid, (doc) => applyEvent(doc, { recordingSid, status, origin: 'callback', seen: deps.now(), details }));
+  const seen = deps.now();
+  await Promise.all([
+    deps.store.update(ownerSid, (doc) => applyEvent(doc, { recordingSid, status, origin: 'callback', seen, details })),
+    appendEvidence(deps.evidence, ownerSid, [{ at: new Date(seen).toISOString(), recordingSid, status, by: 'twilio', source: 'callback' }]),
+  ]);
 }
 
 /** What a flow branches on: is this call or conference being recorded, or paused, right now. */

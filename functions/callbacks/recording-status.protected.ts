@@ -5,7 +5,7 @@ import { ControlError, invalidParameter } from '../../lib/errors';
 import { errorResponse, jsonResponse } from '../../lib/handler';
 import { absoluteUrl, choice, optional, parseParams, required, sid } from '../../lib/params';
 import { recordStatusCallback } from '../../lib/recordings';
-import { isLocal, recordingStore, twilioClient, type FunctionContext } from '../../lib/twilio';
+import { evidenceLog, isLocal, recordingStore, twilioClient, type FunctionContext } from '../../lib/twilio';
 
 const count = (raw: string, name: string) => {
   if (!/^\d{1,9}$/.test(raw)) throw invalidParameter(name, 'must be a whole number');
@@ -50,7 +50,7 @@ export const handler = async (
     const p = parseParams(parameters, params);
     const client = twilioClient(context);
     await recordStatusCallback(
-      { store: recordingStore(context, client), now: Date.now },
+      { store: recordingStore(context, client), now: Date.now, evidence: evidenceLog(context, client) },
       {
         callSid: p.CallSid,
         conferenceSid: p.ConferenceSid,
