@@ -6,6 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import twilio from 'twilio';
 import { documentName } from '../lib/recording-store';
+import { startBrowser } from '../test/helpers/browser';
 import { conferenceTwiml, newCall } from '../test/helpers/calls';
 import { freePort, ROOT, startEmulator, startFunctions, AUTH_TOKEN, type RunningEmulator, type RunningFunctions } from '../test/helpers/stack';
 
@@ -175,6 +176,7 @@ async function main() {
     await em.close();
   }
   results.coldStartMs = await coldStarts();
+  results.console = await consoleBench();
 
   writeFileSync(join(ROOT, 'bench/results.json'), JSON.stringify(results, null, 2) + '\n');
   print(results);
@@ -296,6 +298,61 @@ async function coldStarts() {
   return rows;
 }
 
+/**
+ * The console with 200 live calls tracked: its list Function (p50/p95) and the page in Chromium, from
+ * navigation to all 200 rows drawn (signed in already).
+ */
+async function consoleBench() {
+  const em = await startEmulator();
+  const password = 'bench-console-password';
+  const fx = await startFunctions(em.url, { ADMIN_PASSWORD: password });
+  try {
+    const calls = await Promise.all(Array.from({ length: 200 }, () => newCall(em.client)));
+    for (const call of calls) await post(fx, '/recording/start', { CallSid: call.sid });
+    await em.control('GET', '/callbacks/idle');
+    const login = await fetch(fx.url + '/console/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ Password: password }) });
+    const { token } = (await login.json()) as { token: string };
+    const list: number[] = [];
+    for (let i = 0; i < (quick ? 20 : 100); i++) {
+      list.push(
+        await timed(async () => {
+          const res = await fetch(fx.url + '/console/calls', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ Token: token }) });
+          const { calls: listed } = (await res.json()) as { calls: unknown[] };
+          if (listed.length !== 200) throw new Error(`/console/calls listed ${listed.length} calls`);
+        }),
+      );
+    }
+    const listMs = percentiles(list);
+    let pageLoadMs: ReturnType<typeof percentiles> | string;
+    try {
+      const browser = await startBrowser();
+      try {
+        const page = await browser.context.newPage();
+        await page.goto(`${fx.url}/console/index.html`);
+        await page.evaluate((t) => (globalThis as unknown as { sessionStorage: { setItem(k: string, v: string): void } }).sessionStorage.setItem('console-token', t), token);
+        const loads: number[] = [];
+        for (let i = 0; i < (quick ? 3 : 10); i++) {
+          loads.push(
+            await timed(async () => {
+              await page.reload();
+              await page.locator('li.call').nth(199).waitFor();
+            }),
+          );
+        }
+        pageLoadMs = percentiles(loads);
+      } finally {
+        await browser.close();
+      }
+    } catch (err) {
+      pageLoadMs = `not measured: ${(err as Error).message.split('\n')[0]}`;
+    }
+    return { trackedCalls: 200, listCallMs: { p50: listMs.p50, p95: listMs.p95 }, pageLoadTo200RowsMs: pageLoadMs };
+  } finally {
+    await fx.stop();
+    await em.close();
+  }
+}
+
 function print(results: Record<string, unknown>) {
   const latency = results.latencyMs as Array<Comparison & { ownOverheadP50Ms: number }>;
   console.log(`\nLatency over ${CALLS} calls each (ms), toolkit through twilio-run vs the same control with the twilio library`);
@@ -313,6 +370,8 @@ function print(results: Record<string, unknown>) {
   console.table(results.documentGrowth);
   console.log('\nCold start, fresh twilio-run process to first answer (ms)');
   console.table(results.coldStartMs);
+  console.log('\nThe console with 200 tracked calls: /console/calls and the page in Chromium until 200 rows are drawn (ms)');
+  console.log(JSON.stringify(results.console, null, 2));
   console.log(`\nPeak memory of the Functions' process: ${results.peakMemoryMiB} MiB\nWritten to bench/results.json`);
 }
 
