@@ -2,7 +2,7 @@ import { Router, type Request } from 'express';
 import type { EmulatorContext } from './app';
 import { errors } from './errors';
 import { iso8601, newSid, single } from './format';
-import { parseData, parseTtl } from './sync';
+import { parseData, parseTtl, parseUniqueName } from './sync';
 
 interface SyncList {
   sid: string;
@@ -25,7 +25,6 @@ interface ListItem {
   expires: number | null;
 }
 
-const SID_PATTERN = /^[A-Z]{2}[0-9a-f]{32}$/;
 /** Twilio's page sizes for Lists and List Items: 50 by default, 100 at most. */
 const MAX_PAGE_SIZE = 100;
 
@@ -115,8 +114,7 @@ export function syncListsRouter(ctx: EmulatorContext, findService: (key: string)
   const router = Router();
   router.post('/v1/Services/:ServiceSid/Lists', (req, res) => {
     const service = findService(req.params.ServiceSid as string);
-    const uniqueName = single(req, 'UniqueName') ?? null;
-    if (uniqueName !== null && (uniqueName.length < 1 || uniqueName.length > 320 || SID_PATTERN.test(uniqueName))) throw errors.invalidUniqueName();
+    const uniqueName = parseUniqueName(req);
     if (uniqueName !== null && [...lists.values()].some((l) => l.serviceSid === service.sid && l.uniqueName === uniqueName && live(l))) {
       throw errors.uniqueNameExists(uniqueName);
     }

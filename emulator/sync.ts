@@ -45,6 +45,13 @@ export function parseData(req: Request): unknown {
   return data;
 }
 
+/** A UniqueName: 1 to 320 characters that do not look like a SID; null when none is given. */
+export function parseUniqueName(req: Request): string | null {
+  const uniqueName = single(req, 'UniqueName') ?? null;
+  if (uniqueName !== null && (uniqueName.length < 1 || uniqueName.length > 320 || SID_PATTERN.test(uniqueName))) throw errors.invalidUniqueName();
+  return uniqueName;
+}
+
 export function parseTtl(req: Request, name = 'Ttl'): number | undefined {
   const raw = single(req, name);
   if (raw === undefined) return undefined;
@@ -156,8 +163,7 @@ export function syncModule(ctx: EmulatorContext): Router {
 
   router.post('/v1/Services/:ServiceSid/Documents', (req, res) => {
     const service = findService(req.params.ServiceSid as string);
-    const uniqueName = single(req, 'UniqueName') ?? null;
-    if (uniqueName !== null && (uniqueName.length < 1 || uniqueName.length > 320 || SID_PATTERN.test(uniqueName))) throw errors.invalidUniqueName();
+    const uniqueName = parseUniqueName(req);
     const data = parseData(req) ?? {};
     const ttl = parseTtl(req);
     if (uniqueName !== null && [...documents.values()].some((d) => d.serviceSid === service.sid && d.uniqueName === uniqueName && isLive(d))) {

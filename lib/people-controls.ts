@@ -1,7 +1,7 @@
-import { ControlError } from './errors';
+import { ControlError, notSupportedForConferences } from './errors';
 import { toCsv, toSegments, windowInsidePause } from './evidence-log';
 import { textResponse } from './people-handler';
-import { PAUSE_BEHAVIORS, bool, choice, optional, recordingSid, setStatusOptions, sid, type PauseBehavior, type TargetStatus } from './params';
+import { choice, optional, setStatusOptions, sid, type PauseBehavior, type TargetStatus } from './params';
 import { callOwner, conferenceOwner, setRecordingStatus, startCallRecording, type Deps } from './recordings';
 import { ownUrl, type FunctionContext } from './twilio';
 
@@ -14,12 +14,6 @@ import { ownUrl, type FunctionContext } from './twilio';
 export const TARGET = {
   CallSid: optional('the call (CA…); give this or ConferenceSid', sid('CA')),
   ConferenceSid: optional('the conference (CF…); give this or CallSid', sid('CF')),
-};
-
-export const SELECTION = {
-  RecordingSid: optional('the recording (RE… or Twilio.CURRENT); default: the active recording Sync knows', recordingSid),
-  PauseBehavior: optional('skip or silence, with a pause (Twilio default silence)', choice(PAUSE_BEHAVIORS)),
-  All: optional('true: act on every recording Twilio lists as active', bool),
 };
 
 export type Action = 'start' | TargetStatus;
@@ -40,11 +34,7 @@ export async function personControl(
 ) {
   const target = oneTarget(p);
   if (target.kind === 'conference' && (action === 'start' || action === 'stopped')) {
-    throw new ControlError(
-      400,
-      'NOT_SUPPORTED_FOR_CONFERENCES',
-      "Twilio's API cannot start or stop a conference recording: it starts with <Conference record=\"record-from-start\"> and ends with the conference. Pause or resume it.",
-    );
+    throw notSupportedForConferences();
   }
   if (action === 'start') {
     return startCallRecording(deps, {
