@@ -22,7 +22,7 @@ const PREFIX = documentName('');
 /** Sync's largest page of Documents: 200 calls take two requests. */
 const PAGE_SIZE = 100;
 
-export function summarize(doc: RecordingDocument, revision: string, updatedAt: string): TrackedCall {
+function summarize(doc: RecordingDocument, revision: string, updatedAt: string): TrackedCall {
   const recordings = Object.entries(doc.recordings ?? {}).map(([recordingSid, r]) => ({
     recordingSid,
     status: r.status,

@@ -78,6 +78,9 @@ $('sign-in').addEventListener('submit', async (event) => {
   }
 });
 $('sign-out').addEventListener('click', () => signOut(''));
+document.addEventListener('visibilitychange', () => {
+  if (!document.hidden && token) poll();
+});
 
 function start() {
   $('sign-in').hidden = true;
@@ -88,7 +91,8 @@ function start() {
 
 let polling = false;
 async function poll() {
-  if (polling) return;
+  // A hidden tab reads nothing; it catches up when shown (see visibilitychange).
+  if (polling || document.hidden) return;
   polling = true;
   clearTimeout(pollTimer);
   try {
@@ -244,27 +248,35 @@ function drawTimeline(row) {
   const lanes = [...new Set(segments.map((s) => s.recordingSid))];
   const width = 1000;
   const left = 150;
-  const lane = 26;
+  const lane = 44;
   const x = (ms) => left + ((ms - start) / Math.max(end - start, 1)) * (width - left - 10);
-  const picture = svg('svg', { viewBox: `0 0 ${width} ${lanes.length * lane + 20}`, role: 'img', 'aria-label': `Recording timeline of ${row.sid}` });
-  lanes.forEach((sid, i) => picture.append(svg('text', { x: 0, y: i * lane + 16 }, sid.slice(0, 12) + '…')));
+  const picture = svg('svg', { viewBox: `0 0 ${width} ${lanes.length * lane + 16}`, role: 'img', 'aria-label': `Recording timeline of ${row.sid}` });
+  lanes.forEach((sid, i) => picture.append(svg('text', { x: 0, y: i * lane + 30 }, sid.slice(0, 12) + '…')));
+  // Who asked, above each change; a label that would overlap the previous one is left to the tooltip and the list.
+  const labelledUntil = new Map();
   for (const s of segments) {
     const i = lanes.indexOf(s.recordingSid);
     const from = x(Date.parse(s.from));
     const to = s.state === 'stopped' ? x(end) : x(s.to ? Date.parse(s.to) : now);
     const rect = svg('rect', {
       x: from,
-      y: i * lane + 4,
+      y: i * lane + 18,
       width: Math.max(to - from, 2),
-      height: lane - 8,
+      height: 18,
       class: `${s.state}${s.pauseBehavior ? ' ' + s.pauseBehavior : ''}`,
       'data-state': s.state,
     });
     rect.append(svg('title', {}, describe(s)));
-    picture.append(rect);
+    picture.append(rect, svg('line', { x1: from, x2: from, y1: i * lane + 4, y2: i * lane + 36, class: 'change' }));
+    if (from >= (labelledUntil.get(i) ?? 0)) {
+      const label = `${s.state === 'paused' ? `paused (${s.pauseBehavior})` : s.state} · ${s.by}`;
+      const nearEnd = from > width - 160;
+      picture.append(svg('text', { x: nearEnd ? from - 3 : from + 3, y: i * lane + 13, 'text-anchor': nearEnd ? 'end' : 'start', class: 'who' }, label));
+      labelledUntil.set(i, from + 7 * label.length);
+    }
   }
-  picture.append(svg('text', { x: left, y: lanes.length * lane + 16 }, `${clock(new Date(start).toISOString())} UTC`));
-  picture.append(svg('text', { x: width - 10, y: lanes.length * lane + 16, 'text-anchor': 'end' }, `${clock(new Date(end).toISOString())} UTC`));
+  picture.append(svg('text', { x: left, y: lanes.length * lane + 12 }, `${clock(new Date(start).toISOString())} UTC`));
+  picture.append(svg('text', { x: width - 10, y: lanes.length * lane + 12, 'text-anchor': 'end' }, `${clock(new Date(end).toISOString())} UTC`));
   box.replaceChildren(picture);
   changes.replaceChildren(...segments.map((s) => Object.assign(document.createElement('li'), { textContent: `${s.recordingSid}: ${describe(s)}` })));
 }

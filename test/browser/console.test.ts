@@ -101,6 +101,20 @@ test('sign in, see a live call, pause it, watch the timeline, resume, and export
   // The idle call's stop, then this call's pause and resume.
   expect(updates).toBe(3);
   expect(evidence.segments.every((s, i) => i === 0 || Date.parse(s.from) >= Date.parse(evidence.segments[i - 1].from))).toBe(true);
+
+  // The auditor's check from the page: inside the pause, then across its end.
+  const pause = evidence.segments[1];
+  const check = async (from: number, to: number) => {
+    const form = row(callSid).locator('form.window-check');
+    await form.getByLabel('From (UTC)').fill(new Date(from).toISOString());
+    await form.getByLabel('To (UTC)').fill(new Date(to).toISOString());
+    await form.locator('output').evaluate((el) => (el.textContent = ''));
+    await form.getByRole('button', { name: 'Inside a pause?' }).click();
+    await form.locator('output', { hasText: /^(Yes|No)/ }).waitFor();
+    return form.locator('output').textContent();
+  };
+  expect(await check(Date.parse(pause.from) + 100, Date.parse(pause.to!) - 100)).toMatch(/^Yes/);
+  expect(await check(Date.parse(pause.from) + 100, Date.parse(pause.to!) + 100)).toMatch(/^No/);
 });
 
 test('a caller field holding HTML shows as text, and no script runs', async () => {
