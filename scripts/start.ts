@@ -28,6 +28,12 @@ if (useEmulator) {
   console.log('Real credentials in .env: the Functions call Twilio.');
 }
 
+console.log(
+  env.ADMIN_PASSWORD
+    ? `Recording console: http://localhost:${port}/console/index.html`
+    : 'Recording console off: set ADMIN_PASSWORD in .env to turn it on.',
+);
+
 const child = spawn(
   process.execPath,
   [require.resolve('twilio-run/bin/twilio-run.js'), 'start', '--env', envFile, '--port', port, '--no-fork-process', '--no-live'],
