@@ -31,6 +31,9 @@ export const evidenceListName = (sid: string) => `recording-controls-log-${sid}`
 /** Sync's largest page of List Items. */
 const PAGE_SIZE = 100;
 
+/** Lists being created in this process: concurrent first appends to one call share one creation. */
+const creations = new Map<string, Promise<void>>();
+
 export class EvidenceLog {
   constructor(
     private readonly client: twilio.Twilio,
@@ -41,10 +44,29 @@ export class EvidenceLog {
     return this.client.sync.v1.services(this.options.serviceSid);
   }
 
-  /** Appends the entries, creating the list on first use (another process may create it at the same time). */
-  async append(ownerSid: string, entries: NewEvidence[]): Promise<void> {
+  /** Creates the list unless this process is already doing so; another process may create it first (409). */
+  private createList(ownerSid: string): Promise<void> {
     const name = evidenceListName(ownerSid);
-    const items = () => this.service().syncLists(name).syncListItems;
+    const key = `${this.options.serviceSid}/${name}`;
+    let creation = creations.get(key);
+    if (!creation) {
+      creation = this.service()
+        .syncLists.create({ uniqueName: name, ttl: this.options.ttlSeconds })
+        .then(
+          () => undefined,
+          (err) => {
+            if ((err as { status?: number }).status !== 409) throw fromTwilioError(err, `the evidence log of ${ownerSid}`);
+          },
+        )
+        .finally(() => creations.delete(key));
+      creations.set(key, creation);
+    }
+    return creation;
+  }
+
+  /** Appends the entries, creating the list on first use. */
+  async append(ownerSid: string, entries: NewEvidence[]): Promise<void> {
+    const items = () => this.service().syncLists(evidenceListName(ownerSid)).syncListItems;
     const add = (entry: NewEvidence) => items().create({ data: { id: randomUUID(), ...entry }, collectionTtl: this.options.ttlSeconds });
     await Promise.all(
       entries.map(async (entry) => {
@@ -52,11 +74,7 @@ export class EvidenceLog {
           await add(entry);
         } catch (err) {
           if ((err as { status?: number }).status !== 404) throw fromTwilioError(err, `the evidence log of ${ownerSid}`);
-          await this.service()
-            .syncLists.create({ uniqueName: name, ttl: this.options.ttlSeconds })
-            .catch((created) => {
-              if ((created as { status?: number }).status !== 409) throw fromTwilioError(created, `the evidence log of ${ownerSid}`);
-            });
+          await this.createList(ownerSid);
           await add(entry).catch((again) => {
             throw fromTwilioError(again, `the evidence log of ${ownerSid}`);
           });
