@@ -2,51 +2,23 @@
 // Starts the emulator and the built Functions through twilio-run, as users run them; prints a table and
 // writes bench/results.json.
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
-import twilio from 'twilio';
 import { documentName } from '../lib/recording-store';
-import { startBrowser } from '../test/helpers/browser';
 import { conferenceTwiml, newCall } from '../test/helpers/calls';
 import { freePort, ROOT, startEmulator, startFunctions, AUTH_TOKEN, type RunningEmulator, type RunningFunctions } from '../test/helpers/stack';
+import { burst } from './burst';
+import { consoleBench } from './console';
+import { callback, latencyOption, percentiles, post, recordingSid, round, timed, type Params } from './measure';
+import { roundTrips } from './round-trips';
 
 const quick = process.argv.includes('--quick');
+const latency = latencyOption(process.argv);
 const CALLS = quick ? 50 : 500;
 const THROUGHPUT_CALLBACKS = quick ? 100 : 1000;
-
-type Params = Record<string, string>;
-
-function percentiles(samples: number[]) {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-  return { p50: round(at(50)), p95: round(at(95)), p99: round(at(99)), n: sorted.length };
-}
-const round = (ms: number) => Math.round(ms * 100) / 100;
-
-async function timed(fn: () => Promise<unknown>): Promise<number> {
-  const start = performance.now();
-  await fn();
-  return performance.now() - start;
-}
-
-async function post(fx: RunningFunctions, path: string, params: Params, headers: Record<string, string> = {}): Promise<number> {
-  const res = await fetch(fx.url + path, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
-    body: new URLSearchParams(params),
-  });
-  await res.arrayBuffer();
-  if (res.status >= 300) throw new Error(`${path} answered ${res.status}`);
-  return res.status;
-}
-
-/** A recording status callback signed as Twilio signs it. */
-function callback(fx: RunningFunctions, params: Params) {
-  const url = `http://localhost:${new URL(fx.url).port}/callbacks/recording-status`;
-  return post(fx, '/callbacks/recording-status', params, { 'x-twilio-signature': twilio.getExpectedTwilioSignature(AUTH_TOKEN, url, params) });
-}
-
-const recordingSid = (i: number) => 'RE' + i.toString(16).padStart(32, '0');
+const ROUND_TRIP_SAMPLES = quick ? 20 : 100;
+const BURST = quick ? { calls: 100, cap: 20, latencyMs: 150 } : { calls: 500, cap: 100, latencyMs: 150 };
 
 type Comparison = Awaited<ReturnType<typeof compare>>;
 
@@ -80,9 +52,36 @@ async function cost(em: RunningEmulator, control: () => Promise<unknown>) {
 async function main() {
   const em = await startEmulator();
   const fx = await startFunctions(em.url);
-  const c = em.client;
-  const results: Record<string, unknown> = { quick, callsPerFunction: CALLS, node: process.version };
+  const second = await startFunctions(em.url);
+  const results: Record<string, unknown> = { quick, node: process.version, machine: `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB` };
   try {
+    if (latency) {
+      results.roundTrips = { latencyMs: latency, samples: ROUND_TRIP_SAMPLES, rows: await roundTrips(em, fx, latency, ROUND_TRIP_SAMPLES) };
+    } else {
+      Object.assign(results, await withoutLatency(em, fx));
+    }
+    results.burst = await burst(em, [fx, second], BURST);
+  } finally {
+    await Promise.all([fx.stop(), second.stop()]);
+    await em.close();
+  }
+  if (!latency) {
+    results.coldStartMs = await coldStarts();
+    results.console = await consoleBench(quick);
+  }
+
+  // A run with --latency and one without each add their own figures: the file keeps both.
+  const file = join(ROOT, 'bench/results.json');
+  const previous = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
+  writeFileSync(file, JSON.stringify({ ...previous, ...results }, null, 2) + '\n');
+  print(results);
+}
+
+/** Against the emulator with no latency: mostly what the Functions themselves cost. */
+async function withoutLatency(em: RunningEmulator, fx: RunningFunctions) {
+  const c = em.client;
+  const results: Record<string, unknown> = { callsPerFunction: CALLS };
+  {
     // Latency, toolkit against the same control made directly with the twilio library.
     const startCalls = await Promise.all(Array.from({ length: CALLS }, () => newCall(c)));
     const directCalls = await Promise.all(Array.from({ length: CALLS }, () => newCall(c)));
@@ -171,15 +170,8 @@ async function main() {
     };
     results.documentGrowth = await growth(em, fx);
     results.peakMemoryMiB = peakMemoryMiB(fx.process.pid!);
-  } finally {
-    await fx.stop();
-    await em.close();
   }
-  results.coldStartMs = await coldStarts();
-  results.console = await consoleBench();
-
-  writeFileSync(join(ROOT, 'bench/results.json'), JSON.stringify(results, null, 2) + '\n');
-  print(results);
+  return results;
 }
 
 /**
@@ -298,81 +290,36 @@ async function coldStarts() {
   return rows;
 }
 
-/**
- * The console with 200 live calls tracked: its list Function (p50/p95) and the page in Chromium, from
- * navigation to all 200 rows drawn (signed in already).
- */
-async function consoleBench() {
-  const em = await startEmulator();
-  const password = 'bench-console-password';
-  const fx = await startFunctions(em.url, { ADMIN_PASSWORD: password });
-  try {
-    const calls = await Promise.all(Array.from({ length: 200 }, () => newCall(em.client)));
-    for (const call of calls) await post(fx, '/recording/start', { CallSid: call.sid });
-    await em.control('GET', '/callbacks/idle');
-    const login = await fetch(fx.url + '/console/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ Password: password }) });
-    const { token } = (await login.json()) as { token: string };
-    const list: number[] = [];
-    for (let i = 0; i < (quick ? 20 : 100); i++) {
-      list.push(
-        await timed(async () => {
-          const res = await fetch(fx.url + '/console/calls', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ Token: token }) });
-          const { calls: listed } = (await res.json()) as { calls: unknown[] };
-          if (listed.length !== 200) throw new Error(`/console/calls listed ${listed.length} calls`);
-        }),
-      );
-    }
-    const listMs = percentiles(list);
-    let pageLoadMs: ReturnType<typeof percentiles> | string;
-    try {
-      const browser = await startBrowser();
-      try {
-        const page = await browser.context.newPage();
-        await page.goto(`${fx.url}/console/index.html`);
-        await page.evaluate((t) => (globalThis as unknown as { sessionStorage: { setItem(k: string, v: string): void } }).sessionStorage.setItem('console-token', t), token);
-        const loads: number[] = [];
-        for (let i = 0; i < (quick ? 3 : 10); i++) {
-          loads.push(
-            await timed(async () => {
-              await page.reload();
-              await page.locator('li.call').nth(199).waitFor();
-            }),
-          );
-        }
-        pageLoadMs = percentiles(loads);
-      } finally {
-        await browser.close();
-      }
-    } catch (err) {
-      pageLoadMs = `not measured: ${(err as Error).message.split('\n')[0]}`;
-    }
-    return { trackedCalls: 200, listCallMs: { p50: listMs.p50, p95: listMs.p95 }, pageLoadTo200RowsMs: pageLoadMs };
-  } finally {
-    await fx.stop();
-    await em.close();
-  }
-}
-
 function print(results: Record<string, unknown>) {
-  const latency = results.latencyMs as Array<Comparison & { ownOverheadP50Ms: number }>;
-  console.log(`\nLatency over ${CALLS} calls each (ms), toolkit through twilio-run vs the same control with the twilio library`);
-  console.table(
-    Object.fromEntries(
-      latency.map((l) => [l.name, { p50: l.toolkit.p50, p95: l.toolkit.p95, p99: l.toolkit.p99, 'direct p50': l.direct.p50, 'direct p95': l.direct.p95, 'direct p99': l.direct.p99, 'ratio p50': l.ratioP50, 'own work p50': l.ownOverheadP50Ms }]),
-    ),
-  );
-  const costs = results.twilioRequestsPerControl as Record<string, { total: number; routes: Record<string, number> }>;
-  console.log('\nTwilio requests per control');
-  console.table(Object.fromEntries(Object.entries(costs).map(([k, v]) => [k, { total: v.total, routes: Object.entries(v.routes).map(([r, n]) => `${n}× ${r}`).join(', ') }])));
-  console.log('\nCallback throughput');
-  console.table(results.callbackThroughput);
-  console.log('\nDocument growth: recordings tracked in one Sync document');
-  console.table(results.documentGrowth);
-  console.log('\nCold start, fresh twilio-run process to first answer (ms)');
-  console.table(results.coldStartMs);
-  console.log('\nThe console with 200 tracked calls: /console/calls and the page in Chromium until 200 rows are drawn (ms)');
-  console.log(JSON.stringify(results.console, null, 2));
-  console.log(`\nPeak memory of the Functions' process: ${results.peakMemoryMiB} MiB\nWritten to bench/results.json`);
+  console.log(`\nMachine: ${results.machine}, Node ${results.node}`);
+  const trips = results.roundTrips as { latencyMs: { voice: number; sync: number }; samples: number; rows: object[] } | undefined;
+  if (trips) {
+    console.log(`\nWith Twilio's round trips (Voice ${trips.latencyMs.voice} ms, Sync ${trips.latencyMs.sync} ms per request), ${trips.samples} of each (ms)`);
+    console.table(trips.rows);
+  } else {
+    const latency = results.latencyMs as Array<Comparison & { ownOverheadP50Ms: number }>;
+    console.log(`\nLatency over ${CALLS} calls each (ms), toolkit through twilio-run vs the same control with the twilio library`);
+    console.table(
+      Object.fromEntries(
+        latency.map((l) => [l.name, { p50: l.toolkit.p50, p95: l.toolkit.p95, p99: l.toolkit.p99, 'direct p50': l.direct.p50, 'direct p95': l.direct.p95, 'direct p99': l.direct.p99, 'ratio p50': l.ratioP50, 'own work p50': l.ownOverheadP50Ms }]),
+      ),
+    );
+    const costs = results.twilioRequestsPerControl as Record<string, { total: number; routes: Record<string, number> }>;
+    console.log('\nTwilio requests per control');
+    console.table(Object.fromEntries(Object.entries(costs).map(([k, v]) => [k, { total: v.total, routes: Object.entries(v.routes).map(([r, n]) => `${n}× ${r}`).join(', ') }])));
+    console.log('\nCallback throughput');
+    console.table(results.callbackThroughput);
+    console.log('\nDocument growth: recordings tracked in one Sync document');
+    console.table(results.documentGrowth);
+    console.log('\nCold start, fresh twilio-run process to first answer (ms)');
+    console.table(results.coldStartMs);
+    console.log(`\nPeak memory of the Functions' process: ${results.peakMemoryMiB} MiB`);
+    console.log('\nThe console with 200 tracked calls: /console/calls and the page in Chromium until 200 rows are drawn (ms)');
+    console.log(JSON.stringify(results.console, null, 2));
+  }
+  console.log('\nA burst at account scale: one pause on each of many calls at once, over two Function processes');
+  console.table([results.burst]);
+  console.log('Written to bench/results.json');
 }
 
 main().catch((err) => {

@@ -1,6 +1,7 @@
 import type twilio from 'twilio';
 import { fromTwilioError } from './errors';
-import { documentName, isActive, type RecordingDocument } from './recording-store';
+import { isActive, type RecordingDocument } from './recording-document';
+import { documentName } from './recording-store';
 import type { SyncOptions } from './twilio';
 
 /** One call or conference as the console lists it: the state at a glance and its recordings. */

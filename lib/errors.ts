@@ -1,3 +1,5 @@
+import { DeadlineExceeded } from './http-client';
+
 /** What a caller gets when a control fails: an HTTP status, a stable code to branch on, and words for people. */
 export class ControlError extends Error {
   constructor(
@@ -47,6 +49,11 @@ const isTwilioFailure = (err: unknown): err is TwilioFailure =>
  */
 export function fromTwilioError(err: unknown, subject: string): ControlError {
   if (err instanceof ControlError) return err;
+  if (err instanceof DeadlineExceeded) {
+    return err.method.toUpperCase() === 'GET'
+      ? new ControlError(504, 'TWILIO_TIMEOUT', `Twilio did not answer in time about ${subject}`)
+      : new ControlError(504, 'TWILIO_TIMEOUT', `Twilio did not answer in time about ${subject}: the change may or may not have been made`);
+  }
   if (!isTwilioFailure(err)) {
     return new ControlError(502, 'TWILIO_UNREACHABLE', `Twilio could not be reached: ${(err as Error)?.message ?? err}`);
   }
@@ -65,6 +72,10 @@ export function fromTwilioError(err: unknown, subject: string): ControlError {
       return new ControlError(409, 'SEVERAL_ACTIVE_RECORDINGS', `${subject} has several active recordings: name one with RecordingSid, or pass All=true`, code);
     case code === 16114:
       return new ControlError(503, 'RECORDING_BUSY', `Twilio kept answering that the recording could not take the action now; try again`, code);
+    case code === 54009:
+      return new ControlError(503, 'SYNC_RATE_LIMITED', `Sync kept refusing writes to ${subject} as too frequent`, code);
+    case code === 54006:
+      return new ControlError(500, 'SYNC_DOCUMENT_TOO_LARGE', `Sync refused ${subject} as larger than 16 KiB`, code);
     case status === 429:
       return new ControlError(503, 'TWILIO_RATE_LIMITED', 'Twilio kept answering 429 Too Many Requests; try again later', code);
     case code === 20003 || status === 401 || status === 403:

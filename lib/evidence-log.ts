@@ -44,10 +44,14 @@ export class EvidenceLog {
     return this.client.sync.v1.services(this.options.serviceSid);
   }
 
+  private key(ownerSid: string) {
+    return `${this.options.serviceSid}/${evidenceListName(ownerSid)}`;
+  }
+
   /** Creates the list unless this process is already doing so; another process may create it first (409). */
   private createList(ownerSid: string): Promise<void> {
     const name = evidenceListName(ownerSid);
-    const key = `${this.options.serviceSid}/${name}`;
+    const key = this.key(ownerSid);
     let creation = creations.get(key);
     if (!creation) {
       creation = this.service()
@@ -64,8 +68,17 @@ export class EvidenceLog {
     return creation;
   }
 
+  /**
+   * Creates the list ahead of its first append, for a caller that knows it is new (a call Sync has not
+   * seen): the append then waits for the creation instead of failing, creating and trying again.
+   */
+  prepare(ownerSid: string): void {
+    this.createList(ownerSid).catch(() => undefined); // the append reports a failure
+  }
+
   /** Appends the entries, creating the list on first use. */
   async append(ownerSid: string, entries: NewEvidence[]): Promise<void> {
+    await creations.get(this.key(ownerSid))?.catch(() => undefined);
     const items = () => this.service().syncLists(evidenceListName(ownerSid)).syncListItems;
     const add = (entry: NewEvidence) => items().create({ data: { id: randomUUID(), ...entry }, collectionTtl: this.options.ttlSeconds });
     await Promise.all(

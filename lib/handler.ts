@@ -1,7 +1,7 @@
 import type { ServerlessCallback, ServerlessFunctionSignature } from '@twilio-labs/serverless-runtime-types/types';
 import { ControlError } from './errors';
 import { CALLER, NEXT, parseParams, type Parsed, type Spec } from './params';
-import { evidenceLog, recordingStore, twilioClient, type Env, type FunctionContext } from './twilio';
+import { controlDeps, type Env, type FunctionContext } from './twilio';
 import type { Deps } from './recordings';
 
 type Event = Record<string, unknown> & { request?: unknown };
@@ -26,10 +26,17 @@ export function errorResponse(err: unknown) {
   return jsonResponse(error.status, error.toJSON());
 }
 
+/** Adds `pair` to the query of `url`, before any fragment, where the next step can read it. */
+export function withQuery(url: string, pair: string): string {
+  const hash = url.indexOf('#');
+  const [base, fragment] = hash < 0 ? [url, ''] : [url.slice(0, hash), url.slice(hash)];
+  return `${base}${base.includes('?') ? '&' : '?'}${pair}${fragment}`;
+}
+
 /** A TwiML caller is sent on to `next` whatever happened, with `error=CODE` when the control failed: a call never drops. */
 function redirect(next: string, error?: ControlError) {
   const twiml = new Twilio.twiml.VoiceResponse();
-  const target = error ? `${next}${next.includes('?') ? '&' : '?'}error=${encodeURIComponent(error.code)}` : next;
+  const target = error ? withQuery(next, `error=${encodeURIComponent(error.code)}`) : next;
   twiml.redirect({ method: 'POST' }, target);
   return twiml;
 }
@@ -50,6 +57,7 @@ export function controlFunction<S extends Spec>(
   run: (deps: Deps, params: Parsed<S>, context: FunctionContext) => Promise<object>,
 ): ServerlessFunctionSignature<Env, Event & { request: { cookies: object; headers: object } }> {
   return async (context: FunctionContext, event: Event, callback: ServerlessCallback) => {
+    const arrival = Date.now();
     const { request: _request, ...params } = event;
     let next: string | undefined;
     try {
@@ -60,8 +68,7 @@ export function controlFunction<S extends Spec>(
     try {
       const parsed = parseParams(spec, params);
       const caller = callerOf(params, next);
-      const client = twilioClient(context);
-      const result = await run({ client, store: recordingStore(context, client), now: Date.now, caller, evidence: evidenceLog(context, client) }, parsed, context);
+      const result = await run(controlDeps(context, arrival, caller), parsed, context);
       callback(null, next ? redirect(next) : jsonResponse(200, result));
     } catch (err) {
       callback(null, next ? redirect(next, asControlError(err)) : errorResponse(err));

@@ -1,6 +1,7 @@
 import twilio from 'twilio';
 import type RequestClient from 'twilio/lib/base/RequestClient';
 import type Response from 'twilio/lib/http/response';
+import { Deadline } from './deadline';
 
 /**
  * Where Twilio's hosts are answered instead: one base URL for all of them (the emulator serves
@@ -9,17 +10,12 @@ import type Response from 'twilio/lib/http/response';
 export type BaseUrls = string | Record<string, string>;
 
 export interface RetryPolicy {
-  /** All attempts and waits of one Function run end within this; Twilio stops a Function at 10 s. */
-  budgetMs: number;
   baseDelayMs: number;
   maxDelayMs: number;
-  /** The longest a single request may take before it counts as a connection failure. */
-  requestTimeoutMs: number;
   maxAttempts: number;
 }
 
-export const DEFAULT_RETRY_POLICY: RetryPolicy = { budgetMs: 7000, baseDelayMs: 100, maxDelayMs: 2000, requestTimeoutMs: 4000, maxAttempts: 8 };
-
+export const DEFAULT_RETRY_POLICY: RetryPolicy = { baseDelayMs: 100, maxDelayMs: 2000, maxAttempts: 8 };
 
 /** 16114: "resource not in a state to accept recording action request", which Twilio says to retry. */
 const TRANSIENT_TWILIO_CODES = new Set([16114]);
@@ -52,34 +48,47 @@ function isCollection(uri: string): boolean {
   return /^(Calls|Recordings|Conferences|Participants|Services|Documents)$/.test(last);
 }
 
+/** The twilio library's own default; only clients without a Function's deadline (tests, the bench) reach it. */
+const LONGEST_REQUEST_MS = 30_000;
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A request still unanswered at its caller's deadline: Twilio may or may not have carried it out. */
+export class DeadlineExceeded extends Error {
+  constructor(readonly method: string) {
+    super(`Twilio did not answer before the deadline`);
+  }
+}
 
 /**
  * Twilio's own request client with two additions, so every Twilio request of a Function run gets them:
- * retries with exponential backoff and full jitter inside one time budget (see retryDecision), and,
- * for the local emulator, another base URL. Subclassing keeps the library's wire format exactly
- * (auth, form encoding, arrays as repeated keys, If-Match).
+ * retries with exponential backoff and full jitter, and a deadline that no attempt, wait or answer
+ * outlives (see lib/deadline); for the local emulator, another base URL. Subclassing keeps the
+ * library's wire format exactly (auth, form encoding, arrays as repeated keys, If-Match).
  */
 export class TwilioHttpClient extends twilio.RequestClient {
-  private readonly deadline: number;
-
   constructor(
+    private readonly deadline: Deadline,
     private readonly baseUrls?: BaseUrls,
     private readonly policy: RetryPolicy = DEFAULT_RETRY_POLICY,
   ) {
-    super({ timeout: policy.requestTimeoutMs });
-    this.deadline = Date.now() + policy.budgetMs;
+    super();
   }
 
   override async request<T>(opts: RequestClient.RequestOptions<T>): Promise<Response<T>> {
     const uri = this.baseUrls ? rewriteUri(opts.uri, this.baseUrls) : opts.uri;
     for (let attempt = 0; ; attempt++) {
-      const remaining = this.deadline - Date.now();
+      const remaining = this.deadline.remaining();
+      if (remaining <= 0) throw new DeadlineExceeded(opts.method);
       let outcome: Response<T> | 'network-error';
       let failure: unknown;
       try {
-        outcome = await super.request<T>({ ...opts, uri, timeout: Math.min(this.policy.requestTimeoutMs, Math.max(remaining, 250)) });
+        // Twilio is waited for as long as the deadline allows: a shorter cut-off would only turn a slow
+        // answer into an unknown outcome.
+        outcome = await super.request<T>({ ...opts, uri, timeout: Math.min(remaining, LONGEST_REQUEST_MS) });
       } catch (err) {
+        // A timer may fire a millisecond early: an answer missing at the deadline is a timeout.
+        if (this.deadline.remaining() <= 5) throw new DeadlineExceeded(opts.method);
         outcome = 'network-error';
         failure = err;
       }
@@ -90,7 +99,7 @@ export class TwilioHttpClient extends twilio.RequestClient {
       );
       const backoff = Math.random() * Math.min(this.policy.maxDelayMs, this.policy.baseDelayMs * 2 ** attempt);
       const delay = decision.retry ? Math.max(decision.minDelayMs, backoff) : 0;
-      if (!decision.retry || attempt + 1 >= this.policy.maxAttempts || Date.now() + delay >= this.deadline) {
+      if (!decision.retry || attempt + 1 >= this.policy.maxAttempts || delay >= this.deadline.remaining()) {
         if (outcome === 'network-error') throw failure;
         return outcome;
       }

@@ -66,7 +66,8 @@ export const choice =
   <T extends string>(values: readonly T[], aliases: Record<string, T> = {}) =>
   (raw: string, name: string): T => {
     const key = raw.trim().toLowerCase();
-    const value = (values as readonly string[]).includes(key) ? (key as T) : aliases[key];
+    // Own properties only: `constructor` or `__proto__` must not read Object's own members as values.
+    const value = (values as readonly string[]).includes(key) ? (key as T) : Object.hasOwn(aliases, key) ? aliases[key] : undefined;
     if (!value) throw invalidParameter(name, `must be one of ${[...values, ...Object.keys(aliases)].join(', ')}`);
     return value;
   };
@@ -79,13 +80,16 @@ export const bool = (raw: string, name: string): boolean => {
 };
 
 export const absoluteUrl = (raw: string, name: string): string => {
-  if (!/^https?:\/\/[^\s"'<>]+$/i.test(raw) || !URL.canParse(raw)) throw invalidParameter(name, 'must be an absolute http(s) URL');
+  if (!/^https?:\/\/[^\s"'<>\\]+$/i.test(raw) || !URL.canParse(raw)) throw invalidParameter(name, 'must be an absolute http(s) URL');
   return raw;
 };
 
-/** Where a TwiML caller goes next: an absolute URL, or a path that Twilio resolves against this Function's URL. */
+/**
+ * Where a TwiML caller goes next: an absolute URL, or a path that Twilio resolves against this
+ * Function's URL. Backslashes are refused: URL resolution reads `/\\evil.com` as `//evil.com`.
+ */
 export const nextUrl = (raw: string, name: string): string => {
-  if (/^\/(?!\/)[^\s"'<>]*$/.test(raw)) return raw;
+  if (/^\/(?!\/)[^\s"'<>\\]*$/.test(raw)) return raw;
   return absoluteUrl(raw, name);
 };
 

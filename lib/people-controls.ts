@@ -2,7 +2,9 @@ import { ControlError, notSupportedForConferences } from './errors';
 import { toCsv, toSegments, windowInsidePause } from './evidence-log';
 import { textResponse } from './people-handler';
 import { choice, optional, setStatusOptions, sid, type PauseBehavior, type TargetStatus } from './params';
-import { callOwner, conferenceOwner, setRecordingStatus, startCallRecording, type Deps } from './recordings';
+import { callOwner, conferenceOwner, type Deps } from './recordings';
+import { setRecordingStatus } from './set-status';
+import { startCallRecording } from './start-recording';
 import { ownUrl, type FunctionContext } from './twilio';
 
 /**

@@ -1,9 +1,10 @@
 import type { ServerlessCallback } from '@twilio-labs/serverless-runtime-types/types';
+import { Deadline } from './deadline';
 import { errorResponse, jsonResponse } from './handler';
 import { optional, parseParams, type Parsed, type Spec } from './params';
 import { verifyConsoleToken, verifyFlexToken } from './people-auth';
 import type { Deps } from './recordings';
-import { evidenceLog, recordingStore, twilioClient, type FunctionContext } from './twilio';
+import { controlDeps, twilioClient, type FunctionContext } from './twilio';
 
 /** Console Functions take a console token (lib/people-auth); agent Functions a Flex user token. */
 export type Audience = 'console' | 'agent';
@@ -44,14 +45,14 @@ export function peopleFunction<S extends Spec>(
   run: (deps: Deps, params: Parsed<S>, context: FunctionContext) => Promise<object>,
 ) {
   return async (context: FunctionContext, event: Record<string, unknown>, callback: ServerlessCallback) => {
+    const arrival = Date.now();
     const { request: _request, ...params } = event;
     try {
       const { Token } = parseParams(TOKEN, params);
-      const client = twilioClient(context);
-      const caller = audience === 'console' ? verifyConsoleToken(context, Token) : await verifyFlexToken(client, Token);
+      const caller =
+        audience === 'console' ? verifyConsoleToken(context, Token) : await verifyFlexToken(twilioClient(context, Deadline.fromArrival(arrival)), Token);
       const parsed = parseParams(spec, params);
-      const deps: Deps = { client, store: recordingStore(context, client), now: Date.now, caller, evidence: evidenceLog(context, client) };
-      const result = await run(deps, parsed, context);
+      const result = await run(controlDeps(context, arrival, caller), parsed, context);
       callback(null, withCors(audience, result instanceof Twilio.Response ? (result as Answer) : jsonResponse(200, result)));
     } catch (err) {
       callback(null, withCors(audience, errorResponse(err)));

@@ -1,10 +1,12 @@
 // POST /callbacks/recording-status: Twilio's RecordingStatusCallback, which keeps the Sync document true.
 import twilio from 'twilio';
 import type { ServerlessCallback } from '@twilio-labs/serverless-runtime-types/types';
+import { Deadline } from '../../lib/deadline';
 import { ControlError, invalidParameter } from '../../lib/errors';
 import { errorResponse, jsonResponse } from '../../lib/handler';
 import { absoluteUrl, choice, optional, parseParams, required, sid } from '../../lib/params';
-import { recordStatusCallback } from '../../lib/recordings';
+import { fromTwilioStatus } from '../../lib/recording-document';
+import { recordStatusCallback } from '../../lib/status-callback';
 import { evidenceLog, isLocal, recordingStore, twilioClient, type FunctionContext } from '../../lib/twilio';
 
 const count = (raw: string, name: string) => {
@@ -20,7 +22,7 @@ const date = (raw: string, name: string) => {
 
 export const parameters = {
   RecordingSid: required('the recording (RE…)', sid('RE')),
-  RecordingStatus: required('in-progress, completed, absent, …', choice(['in-progress', 'paused', 'stopped', 'completed', 'absent', 'failed'] as const)),
+  RecordingStatus: required('in-progress, completed, absent, …', choice(['in-progress', 'paused', 'stopped', 'processing', 'completed', 'absent', 'failed'] as const)),
   CallSid: optional('the call, for call recordings', sid('CA')),
   ConferenceSid: optional('the conference, for conference recordings', sid('CF')),
   RecordingDuration: optional('seconds', count),
@@ -31,10 +33,21 @@ export const parameters = {
   RecordingUrl: optional('where the media is', absoluteUrl),
 };
 
-/** twilio-run checks no signatures; deployed, Twilio checks them before a protected Function runs. */
+/**
+ * twilio-run checks no signatures; deployed, Twilio checks them before a protected Function runs.
+ * Twilio signs the full URL, query included, with the POST body's parameters; twilio-run hands the
+ * Function both merged, query first, so each split of them in that order is tried.
+ */
 function signedByTwilio(context: FunctionContext, headers: Record<string, string>, params: Record<string, unknown>): boolean {
   const signature = headers['x-twilio-signature'];
-  return Boolean(signature && context.AUTH_TOKEN) && twilio.validateRequest(context.AUTH_TOKEN!, signature, `http://${context.DOMAIN_NAME}${context.PATH}`, params);
+  if (!signature || !context.AUTH_TOKEN) return false;
+  const entries = Object.entries(params).map(([k, v]) => [k, String(v)] as [string, string]);
+  for (let queryLength = 0; queryLength <= entries.length; queryLength++) {
+    const query = new URLSearchParams(entries.slice(0, queryLength)).toString();
+    const url = `http://${context.DOMAIN_NAME}${context.PATH}${query ? `?${query}` : ''}`;
+    if (twilio.validateRequest(context.AUTH_TOKEN, signature, url, Object.fromEntries(entries.slice(queryLength)))) return true;
+  }
+  return false;
 }
 
 export const handler = async (
@@ -42,20 +55,20 @@ export const handler = async (
   event: Record<string, unknown> & { request: { headers: Record<string, string> } },
   callback: ServerlessCallback,
 ) => {
+  const deadline = Deadline.fromArrival(Date.now());
   const { request, ...params } = event;
   try {
     if (isLocal(context) && !signedByTwilio(context, request?.headers ?? {}, params)) {
       throw new ControlError(403, 'INVALID_SIGNATURE', 'X-Twilio-Signature is missing or does not match this request');
     }
     const p = parseParams(parameters, params);
-    const client = twilioClient(context);
-    await recordStatusCallback(
-      { store: recordingStore(context, client), now: Date.now, evidence: evidenceLog(context, client) },
-      {
-        callSid: p.CallSid,
-        conferenceSid: p.ConferenceSid,
-        recordingSid: p.RecordingSid,
-        status: p.RecordingStatus,
+    const client = twilioClient(context, deadline);
+    await recordStatusCallback(recordingStore(context, deadline, client), {
+      callSid: p.CallSid,
+      conferenceSid: p.ConferenceSid,
+      recordingSid: p.RecordingSid,
+      status: fromTwilioStatus(p.RecordingStatus),
+      details: {
         duration: p.RecordingDuration,
         channels: p.RecordingChannels,
         source: p.RecordingSource,
@@ -63,7 +76,7 @@ export const handler = async (
         startTime: p.RecordingStartTime,
         url: p.RecordingUrl,
       },
-    );
+    }, evidenceLog(context, deadline, client));
     callback(null, jsonResponse(204, ''));
   } catch (err) {
     callback(null, errorResponse(err));

@@ -1,7 +1,7 @@
 // POST /recording/start: start recording an in-progress call, or return the recording it already has.
 import { controlFunction } from '../../lib/handler';
 import { CALLER, NEXT, absoluteUrl, choice, optional, required, sid } from '../../lib/params';
-import { startCallRecording } from '../../lib/recordings';
+import { startCallRecording } from '../../lib/start-recording';
 import { ownUrl } from '../../lib/twilio';
 
 export const parameters = {

@@ -2,7 +2,7 @@
 import { ControlError } from '../../lib/errors';
 import { controlFunction } from '../../lib/handler';
 import { CALLER, NEXT, optional, sid } from '../../lib/params';
-import { describeRecordings } from '../../lib/recordings';
+import { describeRecordings } from '../../lib/describe-recordings';
 
 export const parameters = {
   CallSid: optional('the call (CA…); give this or ConferenceSid', sid('CA')),

@@ -123,7 +123,7 @@ test('a caller field holding HTML shows as text, and no script runs', async () =
   const at = new Date().toISOString();
   await stack.em.client.sync.v1.services('default').documents.create({
     uniqueName: documentName(sid),
-    data: { sid, recordings: { [recordingSid]: { status: 'paused', at: { paused: at }, seen: Date.now(), pauseBehavior: 'silence' } }, history: [{ at, action: 'paused', recordingSid, by: HOSTILE }] },
+    data: { sid, recordings: { [recordingSid]: { status: 'paused', at: { paused: at }, pauseBehavior: 'silence' } }, history: [{ at, action: 'paused', recordingSid, by: HOSTILE }] },
     ttl: 600,
   });
   await new EvidenceLog(stack.em.client, { serviceSid: 'default', ttlSeconds: 600 }).append(sid, [

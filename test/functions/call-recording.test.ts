@@ -35,7 +35,7 @@ test('a whole call: start, pause, resume, stop, with Twilio and Sync agreeing at
   await callbacksIdle(stack.em);
   const doc = await syncDocument(stack.em, call.sid);
   expect(doc?.recordings[sid]).toMatchObject({ status: 'completed', duration: expect.any(Number), url: expect.stringContaining(sid) });
-  expect(Object.keys(doc!.recordings[sid].at)).toEqual(['in-progress', 'paused', 'stopped', 'completed']);
+  expect(Object.keys(doc!.recordings[sid].at ?? {})).toEqual(['in-progress', 'paused', 'stopped', 'completed']);
   expect(doc?.history.map((h) => h.action)).toEqual(['start', 'paused (skip)', 'in-progress', 'stopped']);
   expect(await statusOf(call.sid)).toMatchObject({ status: 'not-recording' });
 
@@ -86,10 +86,10 @@ describe('which recording a control without RecordingSid means', () => {
     expect((await syncDocument(stack.em, call.sid))?.recordings[rec.sid].status).toBe('paused');
   });
 
-  test('none at all: 404 from Twilio, and nothing written to Sync', async () => {
+  test('none at all: 409 NO_ACTIVE_RECORDING, and nothing written to Sync', async () => {
     const call = await newCall(stack.em.client);
     const res = await invoke(stack.fx, '/recording/set-status', { CallSid: call.sid, Status: 'paused' });
-    expect(res).toMatchObject({ status: 404, body: { error: { code: 'NOT_FOUND', twilioCode: 20404, moreInfo: expect.stringContaining('20404') } } });
+    expect(res).toMatchObject({ status: 409, body: { error: { code: 'NO_ACTIVE_RECORDING' } } });
     expect(await syncDocument(stack.em, call.sid)).toBeUndefined();
     const all = await invoke(stack.fx, '/recording/set-status', { CallSid: call.sid, Status: 'paused', All: 'true' });
     expect(all).toMatchObject({ status: 409, body: { error: { code: 'NO_ACTIVE_RECORDING' } } });

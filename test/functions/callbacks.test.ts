@@ -1,6 +1,7 @@
+import twilio from 'twilio';
 import { newCall } from '../helpers/calls';
 import { callbacksIdle, invoke, signedCallback, syncDocument } from '../helpers/functions';
-import { useStack } from '../helpers/stack';
+import { AUTH_TOKEN, useStack } from '../helpers/stack';
 
 const stack = useStack();
 
@@ -37,6 +38,20 @@ test('unsigned, tampered or wrongly signed callbacks are refused with 403 and ch
   });
   expect(res.status).toBe(403);
   expect((await syncDocument(stack.em, callSid))?.recordings[params.RecordingSid].status).toBe('in-progress');
+});
+
+test('a callback URL with a query string is checked as Twilio signs it: the full URL, the body apart', async () => {
+  const port = new URL(stack.fx.url).port;
+  const url = `http://localhost:${port}/callbacks/recording-status?foo=bar&tenant=a%20b`;
+  const params = { CallSid: CA(), RecordingSid: RE(), RecordingStatus: 'in-progress' };
+  const send = (signature: string) =>
+    fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature }, body: new URLSearchParams(params) });
+  expect((await send(twilio.getExpectedTwilioSignature(AUTH_TOKEN, url, params))).status).toBe(204);
+  // Signed for the URL without its query: not what Twilio would have sent.
+  expect((await send(twilio.getExpectedTwilioSignature(AUTH_TOKEN, url.split('?')[0], params))).status).toBe(403);
+  // A GET callback: everything in the query, signed with no body.
+  const get = `http://localhost:${port}/callbacks/recording-status?${new URLSearchParams({ ...params, RecordingStatus: 'completed' })}`;
+  expect((await fetch(get, { headers: { 'x-twilio-signature': twilio.getExpectedTwilioSignature(AUTH_TOKEN, get, {}) } })).status).toBe(204);
 });
 
 test('bad callback parameters are 400', async () => {

@@ -30,7 +30,7 @@ test('pause and resume the recording Sync learned from the callbacks; the confer
   await callbacksIdle(stack.em);
   expect((await syncDocument(stack.em, conferenceSid))?.recordings[recordingSid]).toMatchObject({ status: 'completed', duration: expect.any(Number) });
   const late = await invoke(stack.fx, '/conference/recording/set-status', { ConferenceSid: conferenceSid, Status: 'paused' });
-  expect(late.status).toBe(404); // nothing active: Twilio.CURRENT finds nothing
+  expect(late).toMatchObject({ status: 409, body: { error: { code: 'NOT_IN_PROGRESS', twilioCode: 21220 } } }); // the conference is over
 });
 
 test('without Sync knowing anything, All=true asks Twilio for the active recordings', async () => {

@@ -35,6 +35,15 @@ const badRequests: Array<[string, () => Record<string, unknown>, number, string,
   ['/conference/recording/set-status', () => ({ ConferenceSid: CF, Status: 'stopped' }), 400, 'NOT_SUPPORTED_FOR_CONFERENCES', 'conference'],
   ['/conference/recording/set-status', () => ({ ConferenceSid: CF, Status: 'start' }), 400, 'NOT_SUPPORTED_FOR_CONFERENCES', 'record-from-start'],
   ['/conference/recording/set-status', () => ({ ConferenceSid: CF, Status: 'paused', RecordingSid: RE.slice(0, 20) }), 400, 'INVALID_PARAMETER', 'RecordingSid'],
+  // JavaScript's own names are not values: nothing reads Object's members as a status or a default.
+  ...(['constructor', '__proto__', 'toString', 'hasOwnProperty'] as const).flatMap((name): typeof badRequests => [
+    ['/recording/set-status', () => ({ CallSid: callSid, Status: name }), 400, 'INVALID_PARAMETER', 'Status'],
+    ['/recording/set-status', () => ({ CallSid: callSid, Status: 'paused', PauseBehavior: name }), 400, 'INVALID_PARAMETER', 'PauseBehavior'],
+    ['/recording/start', () => ({ CallSid: callSid, RecordingChannels: name }), 400, 'INVALID_PARAMETER', 'RecordingChannels'],
+    ['/conference/recording/set-status', () => ({ ConferenceSid: CF, Status: name }), 400, 'INVALID_PARAMETER', 'Status'],
+  ]),
+  ['/recording/set-status', () => ({ CallSid: callSid, Status: 'paused', Next: '/\\evil.com/x' }), 400, 'INVALID_PARAMETER', 'Next'],
+  ['/recording/set-status', () => ({ CallSid: callSid, Status: 'paused', Next: 'https://example.com\\@evil.com/' }), 400, 'INVALID_PARAMETER', 'Next'],
   ['/recording/status', () => ({}), 400, 'INVALID_PARAMETER', 'CallSid'],
   ['/recording/status', () => ({ CallSid: callSid, ConferenceSid: CF }), 400, 'INVALID_PARAMETER', 'exactly one'],
   ['/recording/status', () => ({ CallSid: 'x'.repeat(5000) }), 400, 'INVALID_PARAMETER', 'longer'],
@@ -72,6 +81,11 @@ describe('TwiML callers (Next): the call always moves on', () => {
     const res = await invoke(stack.fx, '/recording/set-status', { CallSid: callSid, Status: 'nope', Next: 'https://example.com/next?step=2' });
     expect(res.status).toBe(200);
     expect(res.body).toContain('<Redirect method="POST">https://example.com/next?step=2&amp;error=INVALID_PARAMETER</Redirect>');
+  });
+
+  test('the error goes into the query, before any fragment, where the next step reads it', async () => {
+    const res = await invoke(stack.fx, '/recording/set-status', { CallSid: 'CA' + '8'.repeat(32), Status: 'pause', Next: '/path?a=1#x' });
+    expect(res.body).toContain('<Redirect method="POST">/path?a=1&amp;error=NOT_FOUND#x</Redirect>');
   });
 
   test("a Twilio refusal redirects with Twilio's mapped code", async () => {

@@ -1,5 +1,6 @@
 import twilio from 'twilio';
-import { documentName, type RecordingDocument } from '../../lib/recording-store';
+import type { RecordingDocument } from '../../lib/recording-document';
+import { documentName } from '../../lib/recording-store';
 import { AUTH_TOKEN, type RunningEmulator, type RunningFunctions } from './stack';
 
 export interface Answer<T = Record<string, unknown>> {
@@ -53,3 +54,45 @@ export async function syncDocument(em: RunningEmulator, sid: string): Promise<Re
 
 export const counters = (em: RunningEmulator) => em.control<{ total: number; routes: Record<string, number> }>('GET', '/counters');
 export const callbacksIdle = (em: RunningEmulator) => em.control('GET', '/callbacks/idle');
+
+/** Every Voice and every Sync request the emulator serves waits this long, as on Twilio. */
+export async function setLatency(em: RunningEmulator, latency: { voice: number; sync: number }) {
+  await em.control('DELETE', '/faults');
+  if (latency.voice > 0) await em.control('POST', '/faults', { kind: 'latency', ms: latency.voice, count: 1e9, match: '/2010-04-01/' });
+  if (latency.sync > 0) await em.control('POST', '/faults', { kind: 'latency', ms: latency.sync, count: 1e9, match: '/v1/Services' });
+}
+
+/** The call's recordings on the emulator beside what its Sync document says of each: equal when Sync tells Twilio's truth. */
+export async function twilioAndSync(em: RunningEmulator, callSid: string) {
+  await callbacksIdle(em);
+  const recordings = await em.client.calls(callSid).recordings.list();
+  const doc = await syncDocument(em, callSid);
+  return {
+    twilio: Object.fromEntries(recordings.map((r) => [r.sid, r.status])),
+    sync: Object.fromEntries(recordings.map((r) => [r.sid, doc?.recordings[r.sid]?.status])),
+  };
+}
+
+/** The Twilio requests the emulator served, timed on this process's clock (the emulator runs in it). */
+export interface ServedRequest {
+  method: string;
+  route: string;
+  path: string;
+  startedAt: number;
+  endedAt: number;
+}
+
+/**
+ * The longest chain of the requests in `window` that ran one after another (each started after the
+ * previous one ended): the round trips a caller waited for, however many ran side by side.
+ */
+export function inSequence(requests: ServedRequest[], window: [number, number]): number {
+  const inside = requests.filter((r) => r.startedAt >= window[0] && r.endedAt <= window[1]).sort((a, b) => a.endedAt - b.endedAt);
+  const chain = inside.map(() => 1);
+  inside.forEach((r, i) => {
+    for (let j = 0; j < i; j++) if (inside[j].endedAt <= r.startedAt) chain[i] = Math.max(chain[i], chain[j] + 1);
+  });
+  return Math.max(0, ...chain);
+}
+
+export const servedRequests = async (em: RunningEmulator) => (await em.control<{ requests: ServedRequest[] }>('GET', '/requests')).requests;

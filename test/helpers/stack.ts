@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import twilio from 'twilio';
 import { createTwilioEmulator, type Emulator } from '../../emulator';
+import { Deadline } from '../../lib/deadline';
 import { DEFAULT_RETRY_POLICY, TwilioHttpClient } from '../../lib/http-client';
 
 export const ROOT = resolve(__dirname, '../..');
@@ -24,7 +25,7 @@ export interface RunningEmulator {
 
 /** The official library against `baseUrl`, sending each request once: tests see every answer as it is. */
 export function clientFor(baseUrl: string, accountSid = ACCOUNT_SID, authToken = AUTH_TOKEN): twilio.Twilio {
-  return twilio(accountSid, authToken, { httpClient: new TwilioHttpClient(baseUrl, { ...DEFAULT_RETRY_POLICY, maxAttempts: 1 }) });
+  return twilio(accountSid, authToken, { httpClient: new TwilioHttpClient(new Deadline(Number.MAX_SAFE_INTEGER), baseUrl, { ...DEFAULT_RETRY_POLICY, maxAttempts: 1 }) });
 }
 
 /** Starts an emulator of its own on a free loopback port, so a test's faults and counters are its own. */
@@ -139,4 +140,21 @@ export function useStack(env: Record<string, string> = {}): { em: RunningEmulato
     await stack.em?.close();
   });
   return stack;
+}
+
+/**
+ * One emulator and `count` twilio-run processes on it, as Twilio runs many instances of each Function:
+ * a guarantee must hold whichever instance each request reaches.
+ */
+export function useCluster(count: number, env: Record<string, string> = {}): { em: RunningEmulator; fxs: RunningFunctions[] } {
+  const cluster = { fxs: [] as RunningFunctions[] } as { em: RunningEmulator; fxs: RunningFunctions[] };
+  beforeAll(async () => {
+    cluster.em = await startEmulator();
+    cluster.fxs = await Promise.all(Array.from({ length: count }, () => startFunctions(cluster.em.url, env)));
+  });
+  afterAll(async () => {
+    await Promise.all(cluster.fxs.map((fx) => fx.stop()));
+    await cluster.em?.close();
+  });
+  return cluster;
 }

@@ -50,7 +50,7 @@ test("the Functions' curls work as written: a call's recording, then a conferenc
   expect(out).toContain('"status":"paused","recording":false,"paused":true');
   expect(out).toContain('<Redirect method="POST">/after-resume</Redirect>');
   expect(out).toContain('"status":"stopped"');
-  expect(out).toContain('"code":"NOT_FOUND"');
+  expect(out).toContain('"code":"NO_ACTIVE_RECORDING"');
   expect(out).toMatch(/"conferenceSid":"CF[0-9a-f]{32}","recordingSid":"RE[0-9a-f]{32}","status":"paused"/);
   expect(out).toMatch(/"conferenceSid":"CF[0-9a-f]{32}","recordingSid":"RE[0-9a-f]{32}","status":"in-progress"/);
 });

@@ -2,7 +2,7 @@
 import { newCall } from '../helpers/calls';
 import { callbacksIdle, invoke, syncDocument } from '../helpers/functions';
 import { startFunctions, useStack } from '../helpers/stack';
-import { HISTORY_LIMIT } from '../../lib/recording-store';
+import { HISTORY_LIMIT } from '../../lib/recording-document';
 
 const stack = useStack();
 

@@ -40,3 +40,17 @@ test('controls from two processes at once on a call without a log yet: one list,
     await second.stop();
   }
 });
+
+test("a call's first start creates its log beside the claim: one list creation, one append, no failed attempt", async () => {
+  const call = await newCall(stack.em.client);
+  const route = (r: Awaited<ReturnType<typeof counters>>, key: string) => r.routes[key] ?? 0;
+  const before = await counters(stack.em);
+  const started = await invoke(stack.fx, '/recording/start', { CallSid: call.sid, RecordingStatusCallback: 'http://127.0.0.1:9/' });
+  expect(started.body).toMatchObject({ created: true });
+  expect(started.body).not.toHaveProperty('evidenceLogged');
+  const after = await counters(stack.em);
+  expect(route(after, 'POST /v1/Services/:ServiceSid/Lists') - route(before, 'POST /v1/Services/:ServiceSid/Lists')).toBe(1);
+  expect(route(after, 'POST /v1/Services/:ServiceSid/Lists/:ListSid/Items') - route(before, 'POST /v1/Services/:ServiceSid/Lists/:ListSid/Items')).toBe(1);
+  const [entry] = await new EvidenceLog(stack.em.client, { serviceSid: 'default', ttlSeconds: 86400 }).readAll(call.sid);
+  expect(entry).toMatchObject({ action: 'start', status: 'in-progress', by: 'http', source: 'control' });
+});

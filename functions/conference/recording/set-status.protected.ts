@@ -2,7 +2,8 @@
 import { notSupportedForConferences } from '../../../lib/errors';
 import { controlFunction } from '../../../lib/handler';
 import { RECORDING_SELECTION, choice, required, setStatusOptions, sid } from '../../../lib/params';
-import { conferenceOwner, setRecordingStatus } from '../../../lib/recordings';
+import { conferenceOwner } from '../../../lib/recordings';
+import { setRecordingStatus } from '../../../lib/set-status';
 
 /** Only pause and resume exist for conference recordings; starting or stopping gets an answer that says why. */
 function conferenceStatus(raw: string, name: string) {

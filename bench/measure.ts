@@ -1,0 +1,56 @@
+// What every part of the benchmark measures with: timings, percentiles, and the Functions called as
+// Studio and Twilio call them.
+import twilio from 'twilio';
+import { AUTH_TOKEN, type RunningFunctions } from '../test/helpers/stack';
+
+export type Params = Record<string, string>;
+
+export const round = (ms: number) => Math.round(ms * 100) / 100;
+
+export function percentiles(samples: number[]) {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+  return { p50: round(at(50)), p95: round(at(95)), p99: round(at(99)), n: sorted.length };
+}
+
+export async function timed(fn: () => Promise<unknown>): Promise<number> {
+  const start = performance.now();
+  await fn();
+  return performance.now() - start;
+}
+
+export async function post(fx: RunningFunctions, path: string, params: Params, headers: Record<string, string> = {}): Promise<number> {
+  const res = await fetch(fx.url + path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    body: new URLSearchParams(params),
+  });
+  await res.arrayBuffer();
+  if (res.status >= 300) throw new Error(`${path} answered ${res.status}`);
+  return res.status;
+}
+
+/** A recording status callback signed as Twilio signs it. */
+export function callback(fx: RunningFunctions, params: Params) {
+  const url = `http://localhost:${new URL(fx.url).port}/callbacks/recording-status`;
+  return post(fx, '/callbacks/recording-status', params, { 'x-twilio-signature': twilio.getExpectedTwilioSignature(AUTH_TOKEN, url, params) });
+}
+
+export const recordingSid = (i: number) => 'RE' + i.toString(16).padStart(32, '0');
+
+export interface Latency {
+  voice: number;
+  sync: number;
+}
+
+/** `--latency voice=150,sync=80`: what each Twilio request waits in the emulator, as on Twilio. */
+export function latencyOption(argv: string[]): Latency | undefined {
+  const i = argv.indexOf('--latency');
+  if (i < 0) return undefined;
+  const pairs = Object.fromEntries((argv[i + 1] ?? '').split(',').map((p) => p.split('=')));
+  const latency = { voice: Number(pairs.voice ?? 0), sync: Number(pairs.sync ?? 0) };
+  if (!Number.isFinite(latency.voice) || !Number.isFinite(latency.sync) || latency.voice < 0 || latency.sync < 0) {
+    throw new Error('--latency takes voice=MS,sync=MS, e.g. --latency voice=150,sync=80');
+  }
+  return latency;
+}

@@ -1,0 +1,88 @@
+// Each control beside the one raw request a user would otherwise send, with Twilio's round trips
+// simulated by the emulator's latency: what a caller waits for is the requests in sequence.
+import type twilio from 'twilio';
+import { documentName } from '../lib/recording-store';
+import { newCall } from '../test/helpers/calls';
+import { inSequence, servedRequests, setLatency } from '../test/helpers/functions';
+import type { RunningEmulator, RunningFunctions } from '../test/helpers/stack';
+import { callback, percentiles, post, round, type Latency } from './measure';
+
+const now = () => performance.timeOrigin + performance.now();
+
+async function measure(samples: number, control: (i: number) => Promise<unknown>, raw: (i: number) => Promise<unknown>) {
+  const toolkit: number[] = [];
+  const direct: number[] = [];
+  const windows: Array<[number, number]> = [];
+  for (let i = 0; i < samples; i++) {
+    const start = now();
+    await control(i);
+    const end = now();
+    toolkit.push(end - start);
+    windows.push([start, end]);
+    const rawStart = now();
+    await raw(i);
+    direct.push(now() - rawStart);
+  }
+  return { toolkit, direct, windows };
+}
+
+/** One row per control: p50s, their ratio, and the Twilio requests in sequence counted by the emulator. */
+export async function roundTrips(em: RunningEmulator, fx: RunningFunctions, latency: Latency, samples: number) {
+  const c = em.client;
+  // Callbacks of the recordings started here go nowhere, so that their Sync writes do not fall inside a start's window.
+  const noCallbacks = { RecordingStatusCallback: 'http://127.0.0.1:9/' };
+  const startCalls = await Promise.all(Array.from({ length: samples }, () => newCall(c)));
+  const rawCalls = await Promise.all(Array.from({ length: samples }, () => newCall(c)));
+  const call = await newCall(c);
+  const { sid: active } = await c.calls(call.sid).recordings.create();
+  await post(fx, '/recording/set-status', { CallSid: call.sid, Status: 'in-progress' });
+  const rawCall = await newCall(c);
+  const rawRecording = await c.calls(rawCall.sid).recordings.create();
+  const doc = (client: twilio.Twilio) => client.sync.v1.services('default').documents(documentName(call.sid));
+  const status = (i: number) => (i % 2 ? 'in-progress' : 'paused');
+
+  await setLatency(em, latency);
+  const rows = [];
+  try {
+    const controls: Array<[string, string, (i: number) => Promise<unknown>, (i: number) => Promise<unknown>]> = [
+      ['/recording/set-status (no RecordingSid)', 'update', (i) => post(fx, '/recording/set-status', { CallSid: call.sid, Status: status(i) }), (i) => c.calls(rawCall.sid).recordings(rawRecording.sid).update({ status: status(i) })],
+      ['/recording/start', 'create', (i) => post(fx, '/recording/start', { CallSid: startCalls[i].sid, ...noCallbacks }), (i) => c.calls(rawCalls[i].sid).recordings.create()],
+      ['/recording/status', 'Sync fetch', () => post(fx, '/recording/status', { CallSid: call.sid }), () => doc(c).fetch()],
+      [
+        '/callbacks/recording-status',
+        'Sync fetch + update',
+        () => callback(fx, { CallSid: call.sid, RecordingSid: active, RecordingStatus: 'in-progress' }),
+        async () => {
+          const d = await doc(c).fetch();
+          await doc(c).update({ data: d.data, ifMatch: d.revision });
+        },
+      ],
+    ];
+    for (const [name, rawName, control, raw] of controls) {
+      const m = await measure(samples, control, raw);
+      const requests = await servedRequests(em);
+      const sequences = m.windows.map((w) => inSequence(requests, w));
+      const t = percentiles(m.toolkit);
+      const d = percentiles(m.direct);
+      rows.push({
+        control: name,
+        p50: t.p50,
+        p95: t.p95,
+        raw: rawName,
+        rawP50: d.p50,
+        ratio: round(t.p50 / d.p50),
+        // The most common count, so one call's stray callback write does not speak for all.
+        requestsInSequence: mode(sequences),
+      });
+    }
+  } finally {
+    await setLatency(em, { voice: 0, sync: 0 });
+  }
+  return rows;
+}
+
+function mode(values: number[]): number {
+  const counts = new Map<number, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0][0];
+}

@@ -1,0 +1,117 @@
+import { SYNC_RESERVE_MS } from './deadline';
+import { ControlError, fromTwilioError } from './errors';
+import { appendEvidence } from './evidence-log';
+import { applyAnswer, type RecordingDocument, type TwilioAnswer } from './recording-document';
+import { answerOf, callOwner, historyOf, listOnTwilio, timed, writeDocument, type Deps, type Owner, type SyncOutcome } from './recordings';
+import { StartClaim, type ClaimState } from './start-claim';
+
+export interface StartOptions {
+  callSid: string;
+  recordingChannels: 'mono' | 'dual';
+  recordingTrack: 'inbound' | 'outbound' | 'both';
+  trim: 'trim-silence' | 'do-not-trim';
+  recordingStatusCallback: string;
+}
+
+/** How often a start waiting for another one's claim looks at the call's recordings again. */
+const POLL_MS = 150;
+
+const ambiguous = (err: unknown) => {
+  const status = (err as { status?: number }).status;
+  return status === undefined || status >= 500;
+};
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Every recording Twilio listed goes into the document: a start also repairs what Sync missed. */
+const reconcile = (listed: TwilioAnswer[]) => (doc: RecordingDocument) => listed.reduce((d, a) => applyAnswer(d, a).doc, doc);
+
+/**
+ * Starts recording a call, or returns the recording it already has, so that a flow's retry, a
+ * double-fired widget or starts arriving at once in any number of Function instances never leave two
+ * recordings where one was asked for. The call's recordings, its Sync document and a claim on starting
+ * it (lib/start-claim) are asked for side by side; only the claim's holder creates, and the others wait
+ * for its recording to appear on Twilio: three round trips in sequence for a new recording.
+ */
+export async function startCallRecording(deps: Deps, options: StartOptions) {
+  const owner = callOwner(deps.client, options.callSid);
+  const known = deps.store.read(owner.sid);
+  known.catch(() => undefined);
+  // A call Sync has not seen has no evidence log yet: create it now, beside the claim, not after the recording.
+  known.then(({ revision }) => revision === undefined && deps.evidence?.prepare(owner.sid)).catch(() => undefined);
+  // A holder must have sent its create, and heard back, before its claim can pass to another start.
+  const claim = new StartClaim(deps.syncClient, deps.syncServiceSid, options.callSid, deps.deadline.before(SYNC_RESERVE_MS).at);
+  for (let first = true; ; first = false) {
+    const [state, listed] = await Promise.all([claim.acquire(), listOnTwilio(owner)]);
+    if (listed.active.length > 0) {
+      if (state.held) void claim.release();
+      return answer(owner, listed.active[0], false, await writeDocument(deps, owner.sid, (doc) => historyOf(deps, 'start (already recording)', listed.active[0].recordingSid)(reconcile(listed.all)(doc)), first ? known : undefined));
+    }
+    if (state.held) return create(deps, owner, options, claim, listed.all, first ? known : undefined);
+    const adopted = await waitForHolder(owner, state, claim.until);
+    if (adopted) return answer(owner, adopted, false, { synced: true });
+  }
+}
+
+/**
+ * While another start holds the claim, its recording is what this start returns: the holder writes it
+ * to Sync. Gives up when this start's own time runs out, with an answer that says to ask again.
+ */
+async function waitForHolder(owner: Owner, state: ClaimState, until: number): Promise<TwilioAnswer | undefined> {
+  if (state.held) return undefined;
+  if (state.by === 'nobody') {
+    await sleep(POLL_MS * Math.random()); // released or taken over just now: look again, not all at once
+    return undefined;
+  }
+  while (Date.now() < state.until) {
+    if (Date.now() + POLL_MS >= until) {
+      throw new ControlError(503, 'START_IN_PROGRESS', `Another start of ${owner.label} is still under way; ask again to get its recording`);
+    }
+    await sleep(POLL_MS * (0.5 + Math.random()));
+    const { active } = await listOnTwilio(owner);
+    if (active.length > 0) return active[0];
+  }
+  return undefined; // the holder's time ran out: take the claim over
+}
+
+async function create(deps: Deps, owner: Owner, options: StartOptions, claim: StartClaim, listed: TwilioAnswer[], known?: ReturnType<Deps['store']['read']>) {
+  let recording: TwilioAnswer | undefined;
+  let created = false;
+  try {
+    for (let attempt = 1; !recording; attempt++) {
+      try {
+        const { value, window } = await timed(() =>
+          deps.client.calls(options.callSid).recordings.create({
+            recordingChannels: options.recordingChannels,
+            recordingTrack: options.recordingTrack,
+            trim: options.trim,
+            recordingStatusCallback: options.recordingStatusCallback,
+            recordingStatusCallbackEvent: ['in-progress', 'completed', 'absent'],
+            recordingStatusCallbackMethod: 'POST',
+          }),
+        );
+        recording = answerOf(value, window);
+        created = true;
+      } catch (err) {
+        // After a 5xx or a lost answer the recording may exist: look again before creating again.
+        if (!ambiguous(err) || attempt >= 3) throw fromTwilioError(err, owner.label);
+        recording = (await listOnTwilio(owner)).active[0];
+      }
+    }
+  } catch (err) {
+    void claim.release();
+    throw err;
+  }
+  const started = recording;
+  const action = created ? 'start' : 'start (already recording)';
+  const [sync, , evidence] = await Promise.all([
+    writeDocument(deps, owner.sid, (doc) => historyOf(deps, action, started.recordingSid)(applyAnswer(reconcile(listed)(doc), started).doc), known),
+    claim.release(),
+    appendEvidence(deps.evidence, owner.sid, created ? [{ at: new Date(started.window[1]).toISOString(), recordingSid: started.recordingSid, status: started.status, action, by: deps.caller, source: 'control' }] : []),
+  ]);
+  return answer(owner, started, created, { ...sync, ...evidence });
+}
+
+function answer(owner: Owner, recording: TwilioAnswer, created: boolean, sync: SyncOutcome & { evidenceLogged?: false }) {
+  const { recordingSid, status } = recording;
+  return { callSid: owner.sid, recordingSid, status, created, recordings: [{ recordingSid, status }], ...sync };
+}

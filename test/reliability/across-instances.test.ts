@@ -1,0 +1,203 @@
+// What holds with several Function instances on one account: two twilio-run processes on one emulator,
+// with Twilio's round trips (latency faults), so requests overlap as they do deployed.
+import fc from 'fast-check';
+import { newCall } from '../helpers/calls';
+import { callbacksIdle, invoke, setLatency, signedCallback, syncDocument, twilioAndSync, type Answer } from '../helpers/functions';
+import { useCluster } from '../helpers/stack';
+
+const cluster = useCluster(2);
+const pick = (i: number) => cluster.fxs[i % cluster.fxs.length];
+afterEach(async () => {
+  await cluster.em.control('DELETE', '/faults');
+  await cluster.em.control('POST', '/limits', { syncDocumentWritesPerSecond: 0 });
+});
+
+test('ten starts of one call at once over two instances: one recording, the same one in every answer, one created', async () => {
+  await setLatency(cluster.em, { voice: 60, sync: 30 });
+  for (let round = 0; round < 8; round++) {
+    const call = await newCall(cluster.em.client);
+    const starts = await Promise.all(Array.from({ length: 10 }, (_, i) => invoke(pick(i), '/recording/start', { CallSid: call.sid })));
+    expect(starts.map((s) => s.status)).toEqual(Array(10).fill(200));
+    expect(new Set(starts.map((s) => s.body.recordingSid)).size).toBe(1);
+    expect(starts.filter((s) => s.body.created === true)).toHaveLength(1);
+    expect(await cluster.em.client.calls(call.sid).recordings.list()).toHaveLength(1);
+  }
+});
+
+test('twenty starts of one call at once with Twilio answering in 2 s: every answer inside 10 s, one recording', async () => {
+  const call = await newCall(cluster.em.client);
+  await setLatency(cluster.em, { voice: 2000, sync: 2000 });
+  const timedStart = async (i: number) => {
+    const sent = Date.now();
+    const res = await invoke(pick(i), '/recording/start', { CallSid: call.sid });
+    return { res, took: Date.now() - sent };
+  };
+  const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => timedStart(i)));
+  await setLatency(cluster.em, { voice: 0, sync: 0 });
+  const worst = Math.max(...answers.map((a) => a.took));
+  console.log(`20 starts at 2 s per Twilio request: worst answer ${worst} ms, statuses ${JSON.stringify(answers.map((a) => a.res.status))}`);
+  expect(worst).toBeLessThan(10_000);
+  const recordings = await cluster.em.client.calls(call.sid).recordings.list();
+  expect(recordings).toHaveLength(1);
+  for (const { res } of answers) {
+    // Each says the one recording, or that another start is still under way: never another recording.
+    if (res.status === 200) expect(res.body.recordingSid).toBe(recordings[0].sid);
+    else expect(res).toMatchObject({ status: 503, body: { error: { code: 'START_IN_PROGRESS' } } });
+  }
+  expect(answers.filter((a) => a.res.status === 200).length).toBeGreaterThanOrEqual(10);
+});
+
+test('rounds of six concurrent pauses and resumes over two instances: Sync ends equal to Twilio, every time', async () => {
+  await setLatency(cluster.em, { voice: 150, sync: 80 });
+  const call = await newCall(cluster.em.client);
+  await invoke(cluster.fxs[0], '/recording/start', { CallSid: call.sid });
+  for (let round = 0; round < 12; round++) {
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        new Promise((r) => setTimeout(r, Math.random() * 40)).then(() =>
+          invoke(pick(i + round), '/recording/set-status', { CallSid: call.sid, Status: Math.random() < 0.5 ? 'pause' : 'resume' }),
+        ),
+      ),
+    );
+    expect(answers.map((a) => [a.status, a.body.synced])).toEqual(Array(6).fill([200, true]));
+    const { twilio, sync } = await twilioAndSync(cluster.em, call.sid);
+    expect(sync).toEqual(twilio);
+  }
+});
+
+test('conference recordings too: concurrent pauses and resumes over two instances leave Sync equal to Twilio', async () => {
+  const port = new URL(cluster.fxs[0].url).port;
+  await cluster.em.client.calls.create({
+    to: '+15005550006',
+    from: '+15005550001',
+    twiml: `<Response><Dial><Conference record="record-from-start" recordingStatusCallback="http://localhost:${port}/callbacks/recording-status" recordingStatusCallbackEvent="in-progress completed absent">truth</Conference></Dial></Response>`,
+  });
+  const [conference] = await cluster.em.client.conferences.list({ friendlyName: 'truth', status: 'in-progress' });
+  await callbacksIdle(cluster.em);
+  await setLatency(cluster.em, { voice: 150, sync: 80 });
+  for (let round = 0; round < 8; round++) {
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        invoke(pick(i + round), '/conference/recording/set-status', { ConferenceSid: conference.sid, Status: Math.random() < 0.5 ? 'pause' : 'resume' }),
+      ),
+    );
+    expect(answers.map((a) => a.status)).toEqual(Array(6).fill(200));
+    const [recording] = await cluster.em.client.conferences(conference.sid).recordings.list();
+    expect((await syncDocument(cluster.em, conference.sid))?.recordings[recording.sid].status).toBe(recording.status);
+  }
+});
+
+test('any interleaving of controls and callbacks from two instances ends with Sync equal to Twilio (property)', async () => {
+  await setLatency(cluster.em, { voice: 150, sync: 80 });
+  const op = fc.record({
+    kind: fc.constantFrom('pause', 'pause', 'pause-skip', 'resume', 'resume', 'resume', 'start', 'replay', 'stop'),
+    instance: fc.nat(1),
+    delay: fc.nat(40),
+  });
+  await fc.assert(
+    fc.asyncProperty(fc.array(op, { minLength: 4, maxLength: 12 }), async (ops) => {
+      const call = await newCall(cluster.em.client);
+      await invoke(cluster.fxs[0], '/recording/start', { CallSid: call.sid });
+      await callbacksIdle(cluster.em);
+      const { callbacks } = await cluster.em.control<{ callbacks: Array<{ id: number; params: Record<string, string> }> }>('GET', '/callbacks');
+      const mine = callbacks.filter((c) => c.params.CallSid === call.sid);
+      const answers = await Promise.all(
+        ops.map(async ({ kind, instance, delay }) => {
+          await new Promise((r) => setTimeout(r, delay));
+          const fx = cluster.fxs[instance];
+          if (kind === 'replay') return cluster.em.control<Answer>('POST', `/callbacks/${mine[0].id}/replay`);
+          if (kind === 'start') return invoke(fx, '/recording/start', { CallSid: call.sid });
+          const status = kind.split('-')[0];
+          return invoke(fx, '/recording/set-status', { CallSid: call.sid, Status: status, ...(kind === 'pause-skip' ? { PauseBehavior: 'skip' } : {}) });
+        }),
+      );
+      for (const a of answers) expect((a as Answer).body?.synced).not.toBe(false);
+      const { twilio, sync } = await twilioAndSync(cluster.em, call.sid);
+      expect(sync).toEqual(twilio);
+    }),
+    { numRuns: 20 },
+  );
+}, 180_000);
+
+test('a callback every 100 ms while Sync answers in 300 ms: none lost, every answer inside 10 s', async () => {
+  const callSid = (await newCall(cluster.em.client)).sid;
+  await setLatency(cluster.em, { voice: 0, sync: 300 });
+  const sids = Array.from({ length: 80 }, (_, i) => 'RE' + i.toString(16).padStart(4, '0') + 'f'.repeat(28));
+  const sent: Array<Promise<{ status: number; took: number }>> = [];
+  for (const [i, sid] of sids.entries()) {
+    const start = Date.now();
+    sent.push(
+      signedCallback(pick(i), { CallSid: callSid, RecordingSid: sid, RecordingStatus: 'completed', RecordingDuration: String(i) }).then((r) => ({ status: r.status, took: Date.now() - start })),
+    );
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const results = await Promise.all(sent);
+  await setLatency(cluster.em, { voice: 0, sync: 0 });
+  expect(results.filter((r) => r.status !== 204)).toEqual([]);
+  expect(Math.max(...results.map((r) => r.took))).toBeLessThan(10_000);
+  const doc = await syncDocument(cluster.em, callSid);
+  const kept = sids.filter((sid) => doc?.recordings[sid]?.status === 'completed' || doc?.ended?.split(' ').includes(sid.slice(2, 14)));
+  expect(kept).toHaveLength(sids.length);
+});
+
+test("Sync failing after Twilio did the control: the answer says what Twilio did and that Sync missed it; the next control repairs it", async () => {
+  const call = await newCall(cluster.em.client);
+  await invoke(cluster.fxs[0], '/recording/start', { CallSid: call.sid });
+  await invoke(cluster.fxs[0], '/recording/set-status', { CallSid: call.sid, Status: 'pause' });
+  await cluster.em.control('POST', '/faults', { kind: '500', count: 1e6, match: '/Documents/', method: 'POST' });
+  const sent = Date.now();
+  const resume = await invoke(cluster.fxs[1], '/recording/set-status', { CallSid: call.sid, Status: 'resume' });
+  expect(Date.now() - sent).toBeLessThan(10_000);
+  expect(resume).toMatchObject({ status: 200, body: { status: 'in-progress', synced: false, syncError: { code: expect.any(String) } } });
+  expect((await cluster.em.client.calls(call.sid).recordings.list())[0].status).toBe('in-progress');
+  expect(Object.values((await syncDocument(cluster.em, call.sid))!.recordings)[0].status).toBe('paused'); // missed
+  await cluster.em.control('DELETE', '/faults');
+
+  const next = await invoke(cluster.fxs[0], '/recording/start', { CallSid: call.sid });
+  expect(next.body).toMatchObject({ created: false, status: 'in-progress', synced: true });
+  const { twilio, sync } = await twilioAndSync(cluster.em, call.sid);
+  expect(sync).toEqual(twilio);
+});
+
+test('a pruned recording stays ended: after 150 start-pause-stop cycles a late in-progress callback cannot revive one', async () => {
+  const call = await newCall(cluster.em.client);
+  const first = await invoke(cluster.fxs[0], '/recording/start', { CallSid: call.sid });
+  const firstSid = first.body.recordingSid as string;
+  const inProgress = { CallSid: call.sid, RecordingSid: firstSid, RecordingStatus: 'in-progress', RecordingDuration: '0' };
+  for (let i = 0; i < 150; i++) {
+    if (i > 0) await invoke(pick(i), '/recording/start', { CallSid: call.sid });
+    await invoke(pick(i + 1), '/recording/set-status', { CallSid: call.sid, Status: 'pause' });
+    await invoke(pick(i), '/recording/set-status', { CallSid: call.sid, Status: 'stop' });
+  }
+  await callbacksIdle(cluster.em);
+  const doc = (await syncDocument(cluster.em, call.sid))!;
+  expect(doc.recordings[firstSid]).toBeUndefined();
+  expect(Buffer.byteLength(JSON.stringify(doc))).toBeLessThan(16 * 1024);
+  expect((await signedCallback(cluster.fxs[1], inProgress)).status).toBe(204);
+  expect((await syncDocument(cluster.em, call.sid))!.recordings[firstSid]).toBeUndefined();
+  // Every later control without a SID still finds the one recording that is active.
+  await invoke(cluster.fxs[0], '/recording/start', { CallSid: call.sid });
+  const pause = await invoke(cluster.fxs[1], '/recording/set-status', { CallSid: call.sid, Status: 'pause' });
+  expect(pause).toMatchObject({ status: 200, body: { status: 'paused' } });
+  expect((await invoke(cluster.fxs[0], '/recording/status', { CallSid: call.sid })).body).toMatchObject({ status: 'paused', activeRecordingSids: [pause.body.recordingSid] });
+}, 120_000);
+
+test('60 active recordings on one call: the document stays under 16 KiB; what it cannot track is refused clearly, and said', async () => {
+  const call = await newCall(cluster.em.client);
+  const port = new URL(cluster.fxs[0].url).port;
+  for (let i = 0; i < 60; i++) {
+    await cluster.em.client.calls(call.sid).recordings.create({ recordingStatusCallback: `http://localhost:${port}/callbacks/recording-status`, recordingStatusCallbackEvent: ['in-progress'] });
+  }
+  await callbacksIdle(cluster.em);
+  const { callbacks } = await cluster.em.control<{ callbacks: Array<{ status: number; body: string; params: Record<string, string> }> }>('GET', '/callbacks');
+  const mine = callbacks.filter((c) => c.params.CallSid === call.sid);
+  expect(mine.filter((c) => c.status === 204)).toHaveLength(40);
+  expect(mine.filter((c) => c.status === 409).map((c) => JSON.parse(c.body).error.code)).toEqual(Array(20).fill('TOO_MANY_RECORDINGS'));
+
+  const all = await invoke(cluster.fxs[1], '/recording/set-status', { CallSid: call.sid, Status: 'pause', All: 'true' });
+  expect(all).toMatchObject({ status: 200, body: { synced: false, syncError: { code: 'TOO_MANY_RECORDINGS' } } });
+  expect((all.body.recordings as unknown[]).length).toBe(60);
+  const doc = (await syncDocument(cluster.em, call.sid))!;
+  expect(Buffer.byteLength(JSON.stringify(doc))).toBeLessThan(16 * 1024);
+  expect(Object.values(doc.recordings).filter((r) => r.status === 'paused')).toHaveLength(40);
+});

@@ -1,0 +1,64 @@
+// How many Twilio round trips a caller waits for: with Twilio's latency on, the emulator's request log
+// shows which of a control's requests ran side by side and which one after another.
+import { newCall } from '../helpers/calls';
+import { callbacksIdle, inSequence, invoke, servedRequests, setLatency, signedCallback, type ServedRequest } from '../helpers/functions';
+import { useStack } from '../helpers/stack';
+
+const stack = useStack();
+afterEach(() => setLatency(stack.em, { voice: 0, sync: 0 }));
+
+const now = () => performance.timeOrigin + performance.now();
+/** A control's requests, as the emulator served them, and how many of them ran in sequence. */
+async function traced(path: string, params: Record<string, string>) {
+  const from = now();
+  const answer = await invoke(stack.fx, path, params);
+  const to = now();
+  const requests = (await servedRequests(stack.em)).filter((r) => r.startedAt >= from && r.endedAt <= to);
+  return { answer, requests, sequence: inSequence(requests, [from, to]) };
+}
+const overlap = (a: ServedRequest, b: ServedRequest) => a.startedAt < b.endedAt && b.startedAt < a.endedAt;
+const find = (requests: ServedRequest[], method: string, route: RegExp) => {
+  const found = requests.filter((r) => r.method === method && route.test(r.route));
+  expect(found).toHaveLength(1);
+  return found[0];
+};
+// Callbacks of the recordings started here go nowhere: their Sync writes must not fall inside a control.
+const noCallbacks = { RecordingStatusCallback: 'http://127.0.0.1:9/' };
+
+test('set-status: the Sync read runs beside the Twilio update; two round trips in sequence', async () => {
+  const call = await newCall(stack.em.client);
+  await invoke(stack.fx, '/recording/start', { CallSid: call.sid, ...noCallbacks });
+  await setLatency(stack.em, { voice: 150, sync: 80 });
+  const { answer, requests, sequence } = await traced('/recording/set-status', { CallSid: call.sid, Status: 'pause' });
+  expect(answer.body).toMatchObject({ status: 'paused', synced: true });
+  const update = find(requests, 'POST', /Recordings\/:Sid\.json$/);
+  const read = find(requests, 'GET', /Documents\/:Sid$/);
+  expect(overlap(update, read)).toBe(true);
+  expect(update.path).toContain('Twilio.CURRENT');
+  expect(sequence).toBe(2);
+});
+
+test('start: the recordings list, the Sync read and the claim side by side, then the create, then the write; three in sequence', async () => {
+  const call = await newCall(stack.em.client);
+  await setLatency(stack.em, { voice: 150, sync: 80 });
+  const { answer, requests, sequence } = await traced('/recording/start', { CallSid: call.sid, ...noCallbacks });
+  expect(answer.body).toMatchObject({ created: true, synced: true });
+  const list = find(requests, 'GET', /Calls\/:CallSid\/Recordings\.json$/);
+  const read = find(requests, 'GET', /Documents\/:Sid$/);
+  const claim = requests.find((r) => r.method === 'POST' && /Documents$/.test(r.route) && r.startedAt < list.endedAt)!;
+  expect(overlap(list, read) && overlap(list, claim)).toBe(true);
+  const create = find(requests, 'POST', /Calls\/:CallSid\/Recordings\.json$/);
+  expect(create.startedAt).toBeGreaterThanOrEqual(list.endedAt);
+  expect(sequence).toBe(3);
+});
+
+test('status: one Sync read; a callback: a Sync read, then a write', async () => {
+  const call = await newCall(stack.em.client);
+  const { answer: started } = await traced('/recording/start', { CallSid: call.sid, ...noCallbacks });
+  await callbacksIdle(stack.em);
+  await setLatency(stack.em, { voice: 150, sync: 80 });
+  expect((await traced('/recording/status', { CallSid: call.sid })).sequence).toBe(1);
+  const from = now();
+  expect((await signedCallback(stack.fx, { CallSid: call.sid, RecordingSid: started.body.recordingSid as string, RecordingStatus: 'completed' })).status).toBe(204);
+  expect(inSequence(await servedRequests(stack.em), [from, now()])).toBe(2);
+});
