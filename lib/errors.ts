@@ -45,9 +45,10 @@ const isTwilioFailure = (err: unknown): err is TwilioFailure =>
 
 /**
  * Turns a failed Twilio request into the caller's answer. `subject` names what was asked for, e.g.
- * "call CA…" or "recording RE… of call CA…", so a 404 says what was not found.
+ * "call CA…" or "recording RE… of call CA…", so a 404 says what was not found; `action` says whether a
+ * recording was being started or changed, so a refusal says what to do next.
  */
-export function fromTwilioError(err: unknown, subject: string): ControlError {
+export function fromTwilioError(err: unknown, subject: string, action: 'start' | 'change' = 'change'): ControlError {
   if (err instanceof ControlError) return err;
   if (err instanceof DeadlineExceeded) {
     return err.method.toUpperCase() === 'GET'
@@ -55,17 +56,21 @@ export function fromTwilioError(err: unknown, subject: string): ControlError {
       : new ControlError(504, 'TWILIO_TIMEOUT', `Twilio did not answer in time about ${subject}: the change may or may not have been made`);
   }
   if (!isTwilioFailure(err)) {
-    return new ControlError(502, 'TWILIO_UNREACHABLE', `Twilio could not be reached: ${(err as Error)?.message ?? err}`);
+    // The cause names internal addresses: it goes to the Function's log, not to the caller.
+    console.error(`recording-controls: Twilio could not be reached for ${subject}:`, (err as Error)?.message ?? err);
+    return new ControlError(502, 'TWILIO_UNREACHABLE', `Twilio could not be reached for ${subject}; try again`);
   }
   const { status = 500, code, message = '' } = err;
   switch (true) {
     case code === 20404 || status === 404:
       return new ControlError(404, 'NOT_FOUND', `Twilio does not know ${subject}`, code);
+    case code === 21220 && action === 'start':
+      return new ControlError(409, 'NOT_IN_PROGRESS', `Twilio cannot record ${subject}: a call is recorded only while it is in progress, answered and not ended (${message})`, code);
     case code === 21220:
       return new ControlError(
         409,
         'NOT_IN_PROGRESS',
-        `The call is not in progress or the recording has ended (${message}). A stopped recording cannot be restarted: start a new one with /recording/start.`,
+        `Twilio cannot change ${subject}: the call is not in progress or the recording has ended (${message}). An ended recording never restarts; while the call is in progress, /recording/start starts a new one.`,
         code,
       );
     case code === 16108:
@@ -81,7 +86,8 @@ export function fromTwilioError(err: unknown, subject: string): ControlError {
     case code === 20003 || status === 401 || status === 403:
       return new ControlError(500, 'TWILIO_AUTH_FAILED', 'Twilio refused the account credentials of this deployment', code);
     case status >= 500:
-      return new ControlError(502, 'TWILIO_UNAVAILABLE', `Twilio failed (HTTP ${status}) and kept failing when retried`, code);
+      // Requests that are safe to repeat were retried before this; a create was not (see http-client).
+      return new ControlError(502, 'TWILIO_UNAVAILABLE', `Twilio failed (HTTP ${status}) for ${subject}; try again`, code);
     default:
       return new ControlError(502, 'TWILIO_REJECTED', `Twilio refused the request for ${subject}: ${message}`, code);
   }

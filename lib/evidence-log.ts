@@ -69,8 +69,8 @@ export class EvidenceLog {
   }
 
   /**
-   * Creates the list ahead of its first append, for a caller that knows it is new (a call Sync has not
-   * seen): the append then waits for the creation instead of failing, creating and trying again.
+   * Creates the list ahead of an append, when it may well not exist yet (a start): the append then waits
+   * for the creation instead of failing, creating and trying again.
    */
   prepare(ownerSid: string): void {
     this.createList(ownerSid).catch(() => undefined); // the append reports a failure

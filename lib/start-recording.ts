@@ -36,8 +36,9 @@ export async function startCallRecording(deps: Deps, options: StartOptions) {
   const owner = callOwner(deps.client, options.callSid);
   const known = deps.store.read(owner.sid);
   known.catch(() => undefined);
-  // A call Sync has not seen has no evidence log yet: create it now, beside the claim, not after the recording.
-  known.then(({ revision }) => revision === undefined && deps.evidence?.prepare(owner.sid)).catch(() => undefined);
+  // The call's evidence log, created beside the claim (409 when it exists): the start's append then goes
+  // straight, and a start stays three round trips in sequence.
+  deps.evidence?.prepare(owner.sid);
   // A holder must have sent its create, and heard back, before its claim can pass to another start.
   const claim = new StartClaim(deps.syncClient, deps.syncServiceSid, options.callSid, deps.deadline.before(SYNC_RESERVE_MS).at);
   for (let first = true; ; first = false) {
@@ -93,7 +94,7 @@ async function create(deps: Deps, owner: Owner, options: StartOptions, claim: St
         created = true;
       } catch (err) {
         // After a 5xx or a lost answer the recording may exist: look again before creating again.
-        if (!ambiguous(err) || attempt >= 3) throw fromTwilioError(err, owner.label);
+        if (!ambiguous(err) || attempt >= 3) throw fromTwilioError(err, owner.label, 'start');
         recording = (await listOnTwilio(owner)).active[0];
       }
     }

@@ -1,5 +1,7 @@
 // Builds what runs and deploys: each Function bundled alone (deployed Functions cannot import each
-// other by relative path), the assets copied, and the emulator and the start script for Node.
+// other by relative path), the assets copied, and the emulator and the scripts for Node. dist/functions
+// (every Function) is what `npm start` serves; dist/deploy/functions is what a deploy uploads: the same
+// without the examples, unless DEPLOY_EXAMPLES=true.
 import { build } from 'esbuild';
 import { cpSync, existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,7 +12,9 @@ const walk = (dir) =>
   );
 
 rmSync('dist', { recursive: true, force: true });
-const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning', sourcemap: false };
+// node20.19: the oldest Node that runs the bundles (package.json engines, for local runs); deployed they
+// run on the newer node22 (.twilioserverlessrc runtime).
+const common = { bundle: true, platform: 'node', target: 'node20.19', format: 'cjs', logLevel: 'warning', sourcemap: false };
 
 await build({
   ...common,
@@ -22,9 +26,15 @@ await build({
 });
 await build({
   ...common,
-  entryPoints: ['emulator/main.ts', 'scripts/start.ts', 'bench/bench.ts'],
+  entryPoints: ['emulator/main.ts', 'scripts/start.ts', 'scripts/deploy.ts', 'bench/bench.ts'],
   outbase: '.',
   outdir: 'dist',
   packages: 'external',
 });
 if (existsSync('assets')) cpSync('assets', 'dist/assets', { recursive: true });
+
+const withExamples = process.env.DEPLOY_EXAMPLES === 'true';
+cpSync('dist/functions', 'dist/deploy/functions', {
+  recursive: true,
+  filter: (source) => withExamples || !source.startsWith(join('dist', 'functions', 'examples')),
+});

@@ -7,7 +7,7 @@ import { errorResponse, jsonResponse } from '../../lib/handler';
 import { absoluteUrl, choice, optional, parseParams, required, sid } from '../../lib/params';
 import { fromTwilioStatus } from '../../lib/recording-document';
 import { recordStatusCallback } from '../../lib/status-callback';
-import { evidenceLog, isLocal, recordingStore, twilioClient, type FunctionContext } from '../../lib/twilio';
+import { evidenceLog, isLocal, ownUrl, recordingStore, twilioClient, type FunctionContext } from '../../lib/twilio';
 
 const count = (raw: string, name: string) => {
   if (!/^\d{1,9}$/.test(raw)) throw invalidParameter(name, 'must be a whole number');
@@ -36,7 +36,8 @@ export const parameters = {
 /**
  * twilio-run checks no signatures; deployed, Twilio checks them before a protected Function runs.
  * Twilio signs the full URL, query included, with the POST body's parameters; twilio-run hands the
- * Function both merged, query first, so each split of them in that order is tried.
+ * Function both merged, query first, so each split of them in that order is tried. The URL is the one
+ * Twilio called: PUBLIC_BASE_URL's when a tunnel forwards to twilio-run.
  */
 function signedByTwilio(context: FunctionContext, headers: Record<string, string>, params: Record<string, unknown>): boolean {
   const signature = headers['x-twilio-signature'];
@@ -44,7 +45,7 @@ function signedByTwilio(context: FunctionContext, headers: Record<string, string
   const entries = Object.entries(params).map(([k, v]) => [k, String(v)] as [string, string]);
   for (let queryLength = 0; queryLength <= entries.length; queryLength++) {
     const query = new URLSearchParams(entries.slice(0, queryLength)).toString();
-    const url = `http://${context.DOMAIN_NAME}${context.PATH}${query ? `?${query}` : ''}`;
+    const url = `${ownUrl(context, context.PATH)}${query ? `?${query}` : ''}`;
     if (twilio.validateRequest(context.AUTH_TOKEN, signature, url, Object.fromEntries(entries.slice(queryLength)))) return true;
   }
   return false;

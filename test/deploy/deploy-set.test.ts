@@ -1,9 +1,13 @@
-// What `npm run deploy` uploads, listed the way the Serverless tooling lists it: exactly the compiled
-// Functions, protected but for the token-checked people ones, and the assets; no sources, tests or secrets.
+// What a deploy uploads, listed the way the Serverless tooling lists it: exactly the compiled Functions,
+// protected but for the token-checked people ones, and the assets; no sources, tests, secrets, or examples unless asked. And what
+// `npm run deploy` refuses before any network step.
 import { getListOfFunctionsAndAssets } from '@twilio-labs/serverless-api/dist/utils/fs';
-import { existsSync, readdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { getConfig } from 'twilio-run/dist/config/utils/configLoader';
+import { readSpecializedConfig } from 'twilio-run/dist/config/global';
+import { projectFolder, runScript } from '../helpers/scripts';
 import { ROOT } from '../helpers/stack';
 
 const walk = (dir: string): string[] =>
@@ -11,19 +15,23 @@ const walk = (dir: string): string[] =>
     ? readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)]))
     : [];
 
-async function deploySet() {
-  const config = getConfig(ROOT) as { functionsFolder: string; assetsFolder: string };
-  return getListOfFunctionsAndAssets(ROOT, {
+/** The deploy set of the project in `dir`, with the folders twilio-run's deploy command reads from .twilioserverlessrc. */
+async function deploySet(dir = ROOT) {
+  const config = readSpecializedConfig(dir, join(dir, '.twilioserverlessrc'), 'deploy') as { functionsFolder: string; assetsFolder: string };
+  return getListOfFunctionsAndAssets(dir, {
     functionsFolderNames: [config.functionsFolder],
     assetsFolderNames: [config.assetsFolder],
   });
 }
 
-test('the deploy set holds one Function per source file, compiled: protected, but for the people ones that check tokens', async () => {
-  const { functions } = await deploySet();
-  const expected = walk(join(ROOT, 'functions'))
+const sourcePaths = (dir: string) =>
+  walk(join(ROOT, dir))
     .map((f) => '/' + relative(join(ROOT, 'functions'), f).replace(/(\.protected)?\.ts$/, ''))
     .sort();
+
+test('the deploy set holds one Function per source file outside functions/examples/, compiled: protected, but for the people ones that check tokens', async () => {
+  const { functions } = await deploySet();
+  const expected = sourcePaths('functions').filter((path) => !path.startsWith('/examples/'));
   expect(expected.length).toBeGreaterThanOrEqual(5);
   expect(functions.map((f) => f.path).sort()).toEqual(expected);
   for (const fn of functions) {
@@ -41,4 +49,86 @@ test('the deploy set holds the assets and nothing else: no sources, tests, maps 
     expect(file).not.toMatch(/\.ts$|\.map$|\.test\.|(^|\/)\.env/);
     expect(relative(ROOT, file)).toMatch(/^dist\//);
   }
+});
+
+test('the examples are deployed only when the build is told DEPLOY_EXAMPLES=true; npm start serves them always', async () => {
+  // A copy of the project to build in, so that this project's dist/ stays as the other tests use it.
+  const dir = mkdtempSync(join(tmpdir(), 'rc-build-'));
+  for (const entry of readdirSync(ROOT).filter((name) => !['node_modules', 'dist', '.git', '.env'].includes(name))) {
+    cpSync(join(ROOT, entry), join(dir, entry), { recursive: true });
+  }
+  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
+  const examples = sourcePaths('functions/examples');
+  expect(examples.length).toBeGreaterThanOrEqual(1);
+  const build = (vars: Record<string, string>) =>
+    execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: dir, env: { ...process.env, DEPLOY_EXAMPLES: '', ...vars } });
+
+  build({});
+  expect((await deploySet(dir)).functions.map((f) => f.path)).not.toEqual(expect.arrayContaining([examples[0]]));
+  const served = walk(join(dir, 'dist/functions')).map((f) => '/' + relative(join(dir, 'dist/functions'), f).replace(/\.protected\.js$/, ''));
+  expect(served).toEqual(expect.arrayContaining(examples));
+
+  build({ DEPLOY_EXAMPLES: 'true' });
+  expect((await deploySet(dir)).functions.map((f) => f.path)).toEqual(expect.arrayContaining(examples));
+});
+
+describe('npm run deploy refuses, before any network step', () => {
+  // Loaded into the deploy script and anything it starts: records every connection attempt and lets
+  // none through, so nothing leaves the machine whatever the script does.
+  const tripwireDir = mkdtempSync(join(tmpdir(), 'rc-tripwire-'));
+  const tripwire = join(tripwireDir, 'tripwire.js');
+  const log = join(tripwireDir, 'connections.log');
+  writeFileSync(
+    tripwire,
+    `const net = require('net'), dns = require('dns'), fs = require('fs');
+const record = (what) => { fs.appendFileSync(${JSON.stringify(log)}, what + '\\n'); };
+net.Socket.prototype.connect = function () { record('connect ' + JSON.stringify(arguments[0])); process.nextTick(() => this.destroy(new Error('blocked by the test'))); return this; };
+dns.lookup = (host, ...rest) => { record('lookup ' + host); rest.pop()(new Error('blocked by the test')); };
+`,
+  );
+  const connections = () => (existsSync(log) ? readFileSync(log, 'utf8') : '');
+  const deploy = async (env: Record<string, string>) => {
+    writeFileSync(log, '');
+    const run = runScript('deploy', projectFolder(env), { NODE_OPTIONS: `--require ${tripwire}` });
+    const code = await run.exited;
+    return { code, output: run.output() };
+  };
+  const REAL = { ACCOUNT_SID: 'AC' + 'a'.repeat(32), AUTH_TOKEN: 'b'.repeat(32), SYNC_SERVICE_SID: 'default' };
+
+  test('the tripwire sees a connection attempt and stops it', () => {
+    writeFileSync(log, '');
+    execFileSync(process.execPath, ['--require', tripwire, '-e', "require('https').get('https://api.twilio.com/').on('error', () => {})"]);
+    expect(connections()).toMatch(/api\.twilio\.com/);
+  });
+
+  test("the emulator's placeholder credentials, with the fix", async () => {
+    const { code, output } = await deploy(Object.fromEntries(readFileSync(join(ROOT, '.env.example'), 'utf8').split('\n').filter((l) => /^\w+=/.test(l)).map((l) => l.split('='))));
+    expect(code).not.toBe(0);
+    expect(output).toContain(".env holds the emulator's placeholder credentials");
+    expect(output).toContain('put your Account SID and Auth Token (Twilio Console, Account Info) in .env');
+    expect(output).not.toContain('Deploying');
+    expect(connections()).toBe('');
+  });
+
+  test("the emulator's address, or any address of this machine", async () => {
+    for (const [name, value] of [
+      ['TWILIO_API_BASE_URL', 'http://127.0.0.1:3010'],
+      ['TWILIO_API_BASE_URL', 'https://api.example.com'],
+      ['SOME_WEBHOOK', 'http://localhost:8080/hook'],
+    ]) {
+      const { code, output } = await deploy({ ...REAL, [name]: value });
+      expect(code).not.toBe(0);
+      expect(output).toContain(`.env sets ${name} to an address of this machine`);
+      expect(connections()).toBe('');
+    }
+  });
+
+  test('no .env, or no credentials in it', async () => {
+    const noEnv = runScript('deploy', projectFolder(), { NODE_OPTIONS: `--require ${tripwire}` });
+    expect(await noEnv.exited).not.toBe(0);
+    expect(noEnv.output()).toContain('There is no .env: copy .env.example to .env');
+    const { code, output } = await deploy({ SYNC_SERVICE_SID: 'default' });
+    expect(code).not.toBe(0);
+    expect(output).toContain('.env has no account credentials');
+  });
 });

@@ -1,0 +1,123 @@
+// `npm start` as a newcomer meets it: the ports it is given, on loopback only, a taken port refused in
+// one line without a prompt or anything left running, and a real account's missing public address said.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ROOT, freePort } from '../helpers/stack';
+import { listeningAddresses, processGroup, projectFolder, runScript, waitUntilServing, type ScriptRun } from '../helpers/scripts';
+
+const REAL = { ACCOUNT_SID: 'AC' + 'a'.repeat(32), AUTH_TOKEN: 'b'.repeat(32), SYNC_SERVICE_SID: 'default' };
+
+const running: ScriptRun[] = [];
+const start = (vars: Record<string, string>, env?: Record<string, string>) => {
+  const run = runScript('start', projectFolder(env), vars);
+  running.push(run);
+  return run;
+};
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((run) => run.stop()));
+});
+
+/** What it printed, less the note that it created .env (each run here has a fresh project folder). */
+const printed = (run: ScriptRun) => run.output().replace('Created .env from .env.example\n', '').trim();
+
+/** Exits within `ms`, else fails (the old start waited at a prompt forever). */
+async function exitCode(run: ScriptRun, ms: number): Promise<number | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'timeout'>((ok) => (timer = setTimeout(() => ok('timeout'), ms)));
+  const code = await Promise.race([run.exited, timeout]);
+  clearTimeout(timer);
+  if (code === 'timeout') throw new Error(`still running after ${ms} ms:\n${run.output()}`);
+  return code;
+}
+
+test('the Functions and the emulator listen on loopback only, on the ports given, and it says so', async () => {
+  const [port, emulatorPort] = [await freePort(), await freePort()];
+  const run = start({ PORT: String(port), EMULATOR_PORT: String(emulatorPort) });
+  await waitUntilServing(run, [`http://127.0.0.1:${port}/`, `http://127.0.0.1:${emulatorPort}/__emulator/counters`]);
+  expect(listeningAddresses(run.process.pid!).sort()).toEqual([`127.0.0.1:${emulatorPort}`, `127.0.0.1:${port}`].sort());
+  expect(run.output()).toContain(`Functions on http://localhost:${port}, listening on 127.0.0.1 only`);
+  expect(run.output()).toContain(`Twilio API emulator on http://127.0.0.1:${emulatorPort}`);
+});
+
+test('HOST moves the Functions, not the emulator', async () => {
+  const [port, emulatorPort] = [await freePort(), await freePort()];
+  const run = start({ PORT: String(port), EMULATOR_PORT: String(emulatorPort), HOST: '::1' });
+  await waitUntilServing(run, [`http://[::1]:${port}/`, `http://127.0.0.1:${emulatorPort}/__emulator/counters`]);
+  expect(listeningAddresses(run.process.pid!).sort()).toEqual([`127.0.0.1:${emulatorPort}`, `[::1]:${port}`].sort());
+});
+
+test('a second npm start on taken ports stops within seconds, names each port and its variable, and leaves nothing running', async () => {
+  const [port, emulatorPort, otherPort] = [await freePort(), await freePort(), await freePort()];
+  const first = start({ PORT: String(port), EMULATOR_PORT: String(emulatorPort) });
+  await waitUntilServing(first, [`http://127.0.0.1:${port}/`, `http://127.0.0.1:${emulatorPort}/__emulator/counters`]);
+
+  const both = start({ PORT: String(port), EMULATOR_PORT: String(emulatorPort) });
+  expect(await exitCode(both, 10_000)).not.toBe(0);
+  expect(both.output()).toContain(`Port ${port} (the Functions) is already in use: set PORT to a free port`);
+  expect(both.output()).toContain(`Port ${emulatorPort} (the Twilio API emulator) is already in use: set EMULATOR_PORT to a free port`);
+  expect(printed(both).split('\n')).toHaveLength(2);
+  expect(processGroup(both.process.pid!)).toEqual([]);
+
+  // The emulator's port alone: nothing starts on the free one either.
+  const emulatorOnly = start({ PORT: String(otherPort), EMULATOR_PORT: String(emulatorPort) });
+  expect(await exitCode(emulatorOnly, 10_000)).not.toBe(0);
+  expect(printed(emulatorOnly)).toBe(
+    `Port ${emulatorPort} (the Twilio API emulator) is already in use: set EMULATOR_PORT to a free port, e.g. EMULATOR_PORT=${emulatorPort + 1} npm start`,
+  );
+  expect(processGroup(emulatorOnly.process.pid!)).toEqual([]);
+
+  // The first one is untouched.
+  expect((await fetch(`http://127.0.0.1:${emulatorPort}/__emulator/counters`)).status).toBe(200);
+});
+
+test('real credentials: no emulator, and a warning that Twilio cannot reach the callbacks without PUBLIC_BASE_URL', async () => {
+  const port = await freePort();
+  const run = start({ PORT: String(port) }, REAL);
+  // Only a path that is no Function: nothing here calls Twilio.
+  await waitUntilServing(run, [`http://127.0.0.1:${port}/`]);
+  expect(run.output()).toContain('Real credentials in .env: the Functions call Twilio.');
+  expect(run.output()).toContain(`Twilio cannot reach http://localhost:${port}`);
+  expect(run.output()).toContain('Set PUBLIC_BASE_URL in .env');
+  expect(listeningAddresses(run.process.pid!)).toEqual([`127.0.0.1:${port}`]);
+
+  const otherPort = await freePort();
+  const withUrl = start({ PORT: String(otherPort) }, { ...REAL, PUBLIC_BASE_URL: 'https://rc-test.example.com/' });
+  await waitUntilServing(withUrl, [`http://127.0.0.1:${otherPort}/`]);
+  expect(withUrl.output()).toContain('Recording status callbacks go to https://rc-test.example.com/callbacks/recording-status');
+  expect(withUrl.output()).not.toContain('Twilio cannot reach');
+});
+
+test('settings that cannot work stop it at once, saying what to change', async () => {
+  const cases: [Record<string, string>, Record<string, string> | undefined, string][] = [
+    [{ PORT: 'abc' }, undefined, 'PORT=abc is not a port number'],
+    [{}, { ...REAL, AUTH_TOKEN: 'emulator-auth-token-placeholder0' }, "One of ACCOUNT_SID and AUTH_TOKEN in .env is still the emulator's placeholder"],
+    [{ PORT: String(await freePort()) }, { ...REAL, PUBLIC_BASE_URL: 'http://localhost:3000' }, 'PUBLIC_BASE_URL=http://localhost:3000 is an address of this machine: Twilio must reach it'],
+    [{ PORT: String(await freePort()) }, { ...REAL, PUBLIC_BASE_URL: 'ngrok.app' }, 'PUBLIC_BASE_URL=ngrok.app is not an absolute http(s) URL'],
+  ];
+  for (const [vars, env, message] of cases) {
+    const run = start(vars, env);
+    expect(await exitCode(run, 10_000)).not.toBe(0);
+    expect(run.output()).toContain(message);
+  }
+});
+
+test("a Node outside package.json's engines stops every command that builds, in one line; a newer one is warned about", () => {
+  const check = (engines: string) => {
+    const dir = mkdtempSync(join(tmpdir(), 'rc-engines-'));
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ engines: { node: engines } }));
+    return spawnSync(process.execPath, [join(ROOT, 'scripts/check-node.mjs')], { cwd: dir, encoding: 'utf8' });
+  };
+  const [major, minor] = process.versions.node.split('.').map(Number);
+  const older = check(`^${major + 1}.0.0 || ^${major + 3}.2.0`);
+  expect(older.status).toBe(1);
+  expect(older.stderr.trim()).toBe(
+    `Node.js ${process.versions.node} is not supported: this project needs Node.js ${major + 1}.0 or a later ${major + 1}.x, or ${major + 3}.2 or a later ${major + 3}.x (package.json engines). Install one, e.g. \`nvm install 22\`.`,
+  );
+  const newer = check(`^${major - 2}.0.0`);
+  expect(newer.status).toBe(0);
+  expect(newer.stderr).toContain(`Warning: Node.js ${process.versions.node} is newer than this project supports`);
+  const supported = check(`^${major}.${minor}.0`);
+  expect(supported).toMatchObject({ status: 0, stdout: '', stderr: '' });
+});
