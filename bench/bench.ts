@@ -90,7 +90,7 @@ async function withoutLatency(em: RunningEmulator, fx: RunningFunctions) {
     const directCall = await newCall(c);
     const directRecording = await c.calls(directCall.sid).recordings.create();
     await post(fx, '/recording/set-status', { CallSid: call.sid, Status: 'in-progress', RecordingSid: recording.sid });
-    await c.calls.create({ to: '+15005550006', from: '+15005550001', twiml: conferenceTwiml('bench') });
+    await newCall(c, conferenceTwiml('bench'));
     const [conference] = await c.conferences.list({ friendlyName: 'bench' });
     const [confRecording] = await c.conferences(conference.sid).recordings.list();
     const status = (i: number) => (i % 2 ? 'in-progress' : 'paused');

@@ -1,6 +1,7 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { timingSafeEqual } from 'node:crypto';
 import { errors, sendError, TwilioApiError } from './errors';
+import { DEFAULT_SETTINGS, settingsRoutes, type Settings } from './settings';
 
 /** What the emulator needs to know to answer like one Twilio account. */
 export interface EmulatorOptions {
@@ -34,7 +35,22 @@ export interface EmulatorContext extends EmulatorOptions {
   now(): number;
   onReset(fn: () => void): void;
   control: Router;
+  /** Changed on the control surface, read by the modules when they answer. */
+  settings: Settings;
 }
+
+/** One served Twilio API request, timed precisely enough to see two requests overlap. */
+export interface ServedRequest {
+  method: string;
+  route: string;
+  path: string;
+  startedAt: number;
+  endedAt: number;
+  status: number;
+}
+
+/** Milliseconds since the epoch with sub-millisecond precision. */
+const preciseNow = () => performance.timeOrigin + performance.now();
 
 export interface Emulator {
   app: express.Express;
@@ -49,8 +65,10 @@ type ModuleFactory = (ctx: EmulatorContext) => Router;
  * `POST /2010-04-01/Accounts/:AccountSid/Calls/:CallSid/Recordings.json`; modules declare full templates.
  */
 function routeKey(req: Request): string {
-  return `${req.method} ${(req.route?.path as string | undefined) ?? '(no route)'}`;
+  return `${req.method} ${routeTemplate(req)}`;
 }
+
+const routeTemplate = (req: Request) => (req.route?.path as string | undefined) ?? '(no route)';
 
 function sameSecret(a: string, b: string): boolean {
   const x = Buffer.from(a);
@@ -62,6 +80,8 @@ export function createEmulator(options: EmulatorOptions, modules: ModuleFactory[
   let clockOffsetMs = 0;
   let faults: Fault[] = [];
   const counters = new Map<string, number>();
+  let served: ServedRequest[] = [];
+  let inFlight = 0;
   const resetHooks: Array<() => void> = [];
   const control = express.Router();
   const context: EmulatorContext = {
@@ -69,11 +89,14 @@ export function createEmulator(options: EmulatorOptions, modules: ModuleFactory[
     now: () => Date.now() + clockOffsetMs,
     onReset: (fn) => resetHooks.push(fn),
     control,
+    settings: { ...DEFAULT_SETTINGS },
   };
   const reset = () => {
     clockOffsetMs = 0;
     faults = [];
     counters.clear();
+    served = [];
+    Object.assign(context.settings, DEFAULT_SETTINGS);
     resetHooks.forEach((fn) => fn());
   };
 
@@ -91,6 +114,10 @@ export function createEmulator(options: EmulatorOptions, modules: ModuleFactory[
   control.get('/counters', (_req, res) => {
     res.json({ total: [...counters.values()].reduce((a, b) => a + b, 0), routes: Object.fromEntries(counters) });
   });
+  control.get('/requests', (_req, res) => {
+    res.json({ requests: served });
+  });
+  settingsRoutes(control, context.settings);
   control.post('/faults', (req, res) => {
     const fault = (req.body ?? {}) as Partial<Fault>;
     if (!fault.kind || !['429', '500', '500-after', '16114', 'latency'].includes(fault.kind)) {
@@ -125,10 +152,20 @@ export function createEmulator(options: EmulatorOptions, modules: ModuleFactory[
       sendError(res, errors.authenticate());
       return;
     }
+    const startedAt = preciseNow();
     res.on('finish', () => {
       const key = routeKey(req);
       counters.set(key, (counters.get(key) ?? 0) + 1);
+      served.push({ method: req.method, route: routeTemplate(req), path: req.path, startedAt, endedAt: preciseNow(), status: res.statusCode });
     });
+    // Twilio caps the requests an account has in flight at once; the one over the cap is refused at once.
+    const cap = context.settings.concurrentRequests;
+    if (cap > 0 && inFlight >= cap) {
+      sendError(res, errors.tooManyRequests(1));
+      return;
+    }
+    inFlight += 1;
+    res.on('close', () => (inFlight -= 1));
     const fault = faults.find((f) => f.count > 0 && (!f.match || req.path.includes(f.match)) && (!f.method || f.method === req.method));
     if (!fault) {
       next();

@@ -10,6 +10,7 @@ export interface Delivery {
   at: string;
   /** The answer of the callback's server; absent while in flight or when it could not be reached. */
   status?: number;
+  contentType?: string;
   body?: string;
   error?: string;
 }
@@ -47,8 +48,11 @@ export class CallbackDelivery {
     while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
   }
 
-  /** Starts a delivery and returns its log entry once answered; callers that must not wait ignore the promise. */
-  deliver(url: string, method: 'GET' | 'POST', params: Record<string, string>): Promise<Delivery> {
+  /**
+   * Starts a delivery and returns its log entry once answered (or given up after `timeoutMs`); callers
+   * that must not wait ignore the promise.
+   */
+  deliver(url: string, method: 'GET' | 'POST', params: Record<string, string>, timeoutMs = 15_000): Promise<Delivery> {
     const target = method === 'GET' ? `${url}${url.includes('?') ? '&' : '?'}${new URLSearchParams(params)}` : url;
     const signature = twilio.getExpectedTwilioSignature(this.ctx.authToken, target, method === 'POST' ? params : {});
     const delivery: Delivery = { id: this.log.length, url, method, params, signature, at: new Date(this.ctx.now()).toISOString() };
@@ -63,9 +67,10 @@ export class CallbackDelivery {
             ...(method === 'POST' ? { 'Content-Type': 'application/x-www-form-urlencoded' } : {}),
           },
           body: method === 'POST' ? new URLSearchParams(params).toString() : undefined,
-          signal: AbortSignal.timeout(15_000),
+          signal: AbortSignal.timeout(timeoutMs),
         });
         delivery.status = res.status;
+        delivery.contentType = res.headers.get('content-type') ?? undefined;
         delivery.body = await res.text();
       } catch (err) {
         delivery.error = (err as Error).message;

@@ -45,6 +45,9 @@ export const errors = {
     new TwilioApiError(400, 20001, `Invalid parameter ${name}: ${detail}`),
   callNotInProgress: (callSid: string) =>
     new TwilioApiError(400, 21220, `Call ${callSid} is not in-progress. Cannot perform this operation.`),
+  /** One of the two answers seen from Twilio.CURRENT when nothing is recording (see Settings). */
+  noActiveRecording: () =>
+    new TwilioApiError(400, 21220, 'Twilio.CURRENT: there is no active recording to act on'),
   concurrentRecordings: () =>
     new TwilioApiError(400, 16108, 'Request failed due to concurrent recordings: Twilio.CURRENT needs exactly one active recording'),
   recordingNotActionable: () =>

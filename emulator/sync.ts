@@ -64,7 +64,6 @@ export function parseTtl(req: Request, name = 'Ttl'): number | undefined {
 export function syncModule(ctx: EmulatorContext): Router {
   const services = new Map<string, Service>();
   const documents = new Map<string, Document>();
-  let writesPerSecond = 0;
   const makeDefault = () => {
     const now = ctx.now();
     const service: Service = { sid: newSid('IS'), uniqueName: 'default', friendlyName: 'Default Service', created: now, updated: now };
@@ -74,13 +73,7 @@ export function syncModule(ctx: EmulatorContext): Router {
   ctx.onReset(() => {
     services.clear();
     documents.clear();
-    writesPerSecond = 0;
     makeDefault();
-  });
-  // Twilio slows writes to one Document (about 20/s, far fewer once it is large); off unless asked for.
-  ctx.control.post('/limits', (req, res) => {
-    writesPerSecond = Number((req.body as { syncDocumentWritesPerSecond?: unknown } | undefined)?.syncDocumentWritesPerSecond ?? 0);
-    res.json({ syncDocumentWritesPerSecond: writesPerSecond });
   });
 
   const serviceUrl = (s: Service) => `https://sync.twilio.com/v1/Services/${s.sid}`;
@@ -136,6 +129,7 @@ export function syncModule(ctx: EmulatorContext): Router {
     ttl === undefined ? current : ttl === 0 ? null : ctx.now() + ttl * 1000;
   function countWrite(d: Document) {
     const now = ctx.now();
+    const writesPerSecond = ctx.settings.syncDocumentWritesPerSecond;
     d.writes = d.writes.filter((t) => now - t < 1000);
     // Twilio's rate falls as a Document grows: full rate up to 1 KiB, about a tenth of it at 10 KiB.
     const size = Buffer.byteLength(JSON.stringify(d.data));

@@ -1,5 +1,7 @@
-// A TwiML call script using the controls as action URLs: record the call, pause around the card
-// capture, resume after. Point a phone number's voice webhook at /examples/pay-by-phone.
+// A TwiML call script using the controls as action URLs: answer, record the call, pause the recording
+// around <Pay> (card data goes only to Twilio's payment connector, PCI Mode on), resume after.
+// Point a phone number's voice webhook at /examples/pay-by-phone. studio/pci-payment-flow.json is the
+// same script as a Studio flow; both end the same way for every outcome.
 import type { ServerlessCallback } from '@twilio-labs/serverless-runtime-types/types';
 import type { FunctionContext } from '../../lib/twilio';
 
@@ -9,34 +11,48 @@ const SELF = '/examples/pay-by-phone';
 const control = (path: string, params: Record<string, string>, next: string) =>
   `${path}?${new URLSearchParams({ ...params, Next: next })}`;
 
-export const handler = (_context: FunctionContext, event: { step?: string; error?: string }, callback: ServerlessCallback) => {
+interface Event {
+  step?: string;
+  error?: string;
+  /** <Pay>'s outcome, posted to its action. */
+  Result?: string;
+  outcome?: string;
+}
+
+export const handler = (_context: FunctionContext, event: Event, callback: ServerlessCallback) => {
   const twiml = new Twilio.twiml.VoiceResponse();
   switch (event.step) {
     case undefined:
-      // Recording is a record of the call, not a condition of it: the script goes on if it fails.
-      twiml.redirect(control('/recording/start', {}, `${SELF}?step=pay`));
+      // <Say> answers the call: a recording can start only once the call is in progress.
+      twiml.say('Thank you for calling. This call is recorded, except while you enter your card details.');
+      // Recording is a record of the call, not a condition of it: either way, the pause decides.
+      twiml.redirect(control('/recording/start', {}, `${SELF}?step=pause`));
+      break;
+    case 'pause':
+      twiml.redirect(control('/recording/set-status', { Status: 'pause', All: 'true', PauseBehavior: 'skip' }, `${SELF}?step=pay`));
       break;
     case 'pay':
-      twiml.say('To pay your bill, please have your card ready.');
-      twiml.redirect(control('/recording/set-status', { Status: 'pause', All: 'true', PauseBehavior: 'skip' }, `${SELF}?step=card`));
-      break;
-    case 'card':
-      // Card details are asked for only once nothing is recording: paused, or no recording at all.
+      // Paused, or nothing recording (NO_ACTIVE_RECORDING): no recording can capture the card. Any
+      // other failure may leave a recording running, so no card is taken.
       if (event.error && event.error !== 'NO_ACTIVE_RECORDING') {
-        twiml.say('Sorry, we cannot take your payment securely right now. Please call back later.');
+        twiml.say('Sorry, we cannot take your card securely right now. Nothing was charged. Please call back later.');
         twiml.hangup();
         break;
       }
-      twiml
-        .gather({ action: `${SELF}?step=resume`, finishOnKey: '#', numDigits: 19, timeout: 10 })
-        .say('Please enter your card number, followed by the pound key.');
-      twiml.redirect(`${SELF}?step=resume`);
+      twiml.pay({ action: `${SELF}?step=paid`, chargeAmount: '0', maxAttempts: 2, paymentMethod: 'credit-card', tokenType: 'reusable' });
       break;
-    case 'resume':
-      twiml.redirect(control('/recording/set-status', { Status: 'resume', All: 'true' }, `${SELF}?step=done`));
+    case 'paid': {
+      const outcome = event.Result === 'success' ? 'paid' : 'not-paid';
+      // A failed resume leaves the recording paused, which is safe: the caller hears the outcome anyway.
+      twiml.redirect(control('/recording/set-status', { Status: 'resume', All: 'true' }, `${SELF}?step=done&outcome=${outcome}`));
       break;
+    }
     default:
-      twiml.say('Thank you. Your payment details have been received.');
+      twiml.say(
+        event.outcome === 'paid'
+          ? 'Thank you. Your card was accepted.'
+          : 'Sorry, we could not take your card. Nothing was charged. Please call back later.',
+      );
       twiml.hangup();
   }
   callback(null, twiml);

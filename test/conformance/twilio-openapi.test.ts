@@ -1,6 +1,6 @@
 // Every request the toolkit and its tests send, and every answer the emulator gives, checked against
 // Twilio's OpenAPI description by Prism (proxy mode, --errors): a violation turns into a 422 or a 500.
-import { conferenceTwiml, newCall } from '../helpers/calls';
+import { callIn, conferenceTwiml, finishedCall, newCall } from '../helpers/calls';
 import { startPrism, type RunningPrism } from '../helpers/conformance';
 import { callbacksIdle, invoke } from '../helpers/functions';
 import { ACCOUNT_SID, startEmulator, startFunctions, type RunningEmulator } from '../helpers/stack';
@@ -19,8 +19,8 @@ afterAll(async () => {
 
 test('the voice operations the toolkit uses conform, answers included', async () => {
   const c = prism.client;
-  const call = await c.calls.create({ to: '+15005550006', from: '+15005550001', twiml: '<Response><Pause length="60"/></Response>' });
-  await c.calls(call.sid).fetch();
+  // Created queued, fetched while ringing and once answered: every status of the call's life conforms.
+  const call = await newCall(c);
   await c.calls.list({ status: 'in-progress', limit: 5 });
   const rec = await c.calls(call.sid).recordings.create({
     recordingStatusCallback: 'http://127.0.0.1:9/unreachable',
@@ -37,13 +37,26 @@ test('the voice operations the toolkit uses conform, answers included', async ()
   await c.calls(call.sid).recordings(rec.sid).fetch();
   await c.calls(call.sid).recordings(rec.sid).remove();
 
-  await c.calls.create({ to: '+15005550006', from: '+15005550001', twiml: conferenceTwiml('conformance') });
+  await newCall(c, conferenceTwiml('conformance'));
   const [conference] = await c.conferences.list({ friendlyName: 'conformance', status: 'in-progress' });
   await c.conferences(conference.sid).fetch();
   const [confRec] = await c.conferences(conference.sid).recordings.list();
   await c.conferences(conference.sid).recordings(confRec.sid).update({ status: 'paused', pauseBehavior: 'silence' });
   await c.conferences(conference.sid).recordings(confRec.sid).fetch();
   await c.calls(call.sid).update({ status: 'completed' });
+
+  // An incoming call, fetched while ringing and once its flow has run.
+  const flow = {
+    initial_state: 'Trigger',
+    states: [
+      { name: 'Trigger', type: 'trigger', transitions: [{ event: 'incomingCall', next: 'hi' }], properties: {} },
+      { name: 'hi', type: 'say-play', transitions: [{ event: 'audioComplete' }], properties: { say: 'Hi' } },
+    ],
+  };
+  const inbound = await callIn(em, { Flow: flow });
+  await c.calls(inbound).fetch();
+  await finishedCall(em, inbound);
+  await expect(c.calls(inbound).fetch()).resolves.toMatchObject({ direction: 'inbound', status: 'completed' });
 });
 
 test('the Sync operations the toolkit uses conform', async () => {

@@ -1,59 +1,84 @@
-// The TwiML example driven as Twilio would: each <Redirect> and <Gather> action followed with the
-// call's CallSid, and the recording's state checked on the emulator at each step.
-import { newCall } from '../helpers/calls';
+// The TwiML example run by the emulator as Twilio runs it, on ringing incoming calls: each <Redirect>
+// and <Pay> action fetched with the call's parameters, the caller scripted, and the recording's state
+// logged at every verb. It goes through the same outcomes as the Studio flow and ends the same way.
+import { callIn, finishedCall, type CallLog } from '../helpers/calls';
 import { useStack } from '../helpers/stack';
 
 const stack = useStack();
+afterEach(() => stack.em.control('DELETE', '/faults'));
 
-const unescapeXml = (s: string) => s.replace(/&amp;/g, '&');
+const THANKS = 'Thank you. Your card was accepted.';
+const NOT_PAID = 'Sorry, we could not take your card. Nothing was charged. Please call back later.';
+const UNAVAILABLE = 'Sorry, we cannot take your card securely right now. Nothing was charged. Please call back later.';
 
-/** Follows the script from its first URL until it hangs up; returns each step's TwiML and what ran at each. */
-async function runCall(callSid: string, atGather: () => Promise<void>) {
-  const visited: string[] = [];
-  let url = '/examples/pay-by-phone';
-  let body: Record<string, string> = {};
-  for (let i = 0; i < 20; i++) {
-    const res = await fetch(new URL(url, stack.fx.url), { method: 'POST', body: new URLSearchParams({ CallSid: callSid, AccountSid: 'AC' + '0'.repeat(32), ...body }) });
-    const twiml = await res.text();
-    visited.push(`${url} → ${twiml.replace(/<\?xml[^>]*>/, '')}`);
-    body = {};
-    const gather = /<Gather action="([^"]+)"/.exec(twiml);
-    if (gather) {
-      await atGather();
-      url = unescapeXml(gather[1]);
-      body = { Digits: '4111111111111111' };
-      continue;
-    }
-    const redirect = /<Redirect[^>]*>([^<]+)<\/Redirect>/.exec(twiml);
-    if (!redirect) return visited;
-    url = unescapeXml(redirect[1]);
-  }
-  throw new Error(`no hang-up:\n${visited.join('\n')}`);
+/** Each verb the call ran, with the call's status and its recordings' statuses at that moment. */
+const verbs = (result: CallLog) =>
+  result.log
+    .filter((e) => ['Say', 'Pay', 'Redirect', 'Hangup', 'Gather'].includes(e.step))
+    .map((e) => `${e.step}${e.step === 'Pay' ? `:${e.result}` : e.step === 'Redirect' ? `:${String(e.url).split('?')[0]}` : ''} [${e.callStatus}; ${e.recordings.join(',')}]`);
+
+async function run(inputs: unknown[]) {
+  const sid = await callIn(stack.em, { Url: `${stack.fx.url}/examples/pay-by-phone`, inputs });
+  const result = await finishedCall(stack.em, sid);
+  return { result, verbs: verbs(result), said: result.log.filter((e) => e.step === 'Say').map((e) => e.text), sid };
 }
 
-test('the card is gathered only while the recording is paused, and recording resumes after', async () => {
-  const call = await newCall(stack.em.client);
-  let statusAtGather = '';
-  const visited = await runCall(call.sid, async () => {
-    statusAtGather = (await stack.em.client.calls(call.sid).recordings.list()).map((r) => r.status).join();
-  });
-  expect(statusAtGather).toBe('paused');
-  const [recording] = await stack.em.client.calls(call.sid).recordings.list();
-  expect(recording.status).toBe('in-progress');
-  expect(visited.at(-1)).toContain('<Hangup/>');
-  expect(visited.join('\n')).not.toContain('error=');
+const greetingAndPause = [
+  'Say [in-progress; ]',
+  'Redirect:/recording/start [in-progress; ]',
+  'Redirect:/examples/pay-by-phone [in-progress; in-progress]',
+  'Redirect:/recording/set-status [in-progress; in-progress]',
+  'Redirect:/examples/pay-by-phone [in-progress; paused]',
+];
+const resumeAndTell = (result: string) => [
+  `Pay:${result} [in-progress; paused]`,
+  'Redirect:/recording/set-status [in-progress; paused]',
+  'Redirect:/examples/pay-by-phone [in-progress; in-progress]',
+  'Say [in-progress; in-progress]',
+  'Hangup [in-progress; in-progress]',
+];
+
+test('the call rings until the greeting; the card is taken by <Pay> while paused; recording resumes after', async () => {
+  const { result, verbs: ran, said } = await run([{ pay: 'success' }]);
+  expect(result.log[0]).toMatchObject({ step: 'ringing', callStatus: 'ringing' });
+  expect(result.log.find((e) => e.step === 'answered')).toBeDefined();
+  expect(ran).toEqual([...greetingAndPause, ...resumeAndTell('success')]);
+  expect(said.at(-1)).toBe(THANKS);
+  expect(result.status).toBe('completed');
+  // Card data is never gathered by the script itself.
+  expect(result.log.filter((e) => e.step === 'Gather')).toEqual([]);
 });
 
-test('when the pause fails, the caller is told and never asked for the card', async () => {
-  const call = await newCall(stack.em.client);
-  await stack.em.control('POST', '/faults', { kind: '500', count: 50, method: 'POST', match: '/Recordings/' });
-  let gathered = false;
-  const visited = await runCall(call.sid, async () => {
-    gathered = true;
-  });
-  await stack.em.control('DELETE', '/faults');
-  expect(gathered).toBe(false);
-  expect(visited.join('\n')).toContain('step=card&error=TWILIO_UNAVAILABLE');
-  expect(visited.at(-1)).toContain('cannot take your payment securely');
-  expect((await stack.em.client.calls(call.sid).recordings.list())[0].status).toBe('in-progress');
+test.each([
+  ['the card declined twice', [{ pay: 'declined' }, { pay: 'declined' }]],
+  ['a caller who stays silent', []],
+  ['a caller who speaks', [{ speech: 'four one one one' }]],
+])('%s: nothing charged, recording resumed, the caller told', async (_name, inputs) => {
+  const { verbs: ran, said } = await run(inputs);
+  expect(ran).toEqual([...greetingAndPause, ...resumeAndTell('too-many-failed-attempts')]);
+  expect(said.at(-1)).toBe(NOT_PAID);
+});
+
+test('a caller who hangs up during <Pay>: the call ends and the recording completes', async () => {
+  const { result, verbs: ran, sid } = await run([{ pay: 'hangup' }]);
+  expect(ran).toEqual([...greetingAndPause, 'Pay:caller-hung-up [in-progress; paused]']);
+  expect(result.status).toBe('completed');
+  expect((await stack.em.client.calls(sid).recordings.list()).map((r) => r.status)).toEqual(['completed']);
+});
+
+test('the pause failing: no card is asked for, and the caller is told so', async () => {
+  await stack.em.control('POST', '/faults', { kind: '500', count: 100, method: 'POST', match: '/Recordings/' });
+  const { result, verbs: ran, said } = await run([{ pay: 'success' }]);
+  expect(ran).toEqual([...greetingAndPause.slice(0, 4), 'Redirect:/examples/pay-by-phone [in-progress; in-progress]', 'Say [in-progress; in-progress]', 'Hangup [in-progress; in-progress]']);
+  expect(result.log.filter((e) => e.step === 'webhook').map((e) => String(e.url))).toContainEqual(expect.stringContaining('step=pay&error=TWILIO_UNAVAILABLE'));
+  expect(said.at(-1)).toBe(UNAVAILABLE);
+});
+
+test('the start failing: nothing records, so the card is taken with nothing to pause (NO_ACTIVE_RECORDING)', async () => {
+  await stack.em.control('POST', '/faults', { kind: '500', count: 100, method: 'POST', match: '/Recordings.json' });
+  const { result, verbs: ran, said } = await run([{ pay: 'success' }]);
+  expect(ran.every((v) => v.endsWith('; ]'))).toBe(true);
+  expect(ran.filter((v) => v.startsWith('Pay'))).toEqual(['Pay:success [in-progress; ]']);
+  expect(result.log.filter((e) => e.step === 'webhook').map((e) => String(e.url))).toContainEqual(expect.stringContaining('step=pay&error=NO_ACTIVE_RECORDING'));
+  expect(said.at(-1)).toBe(THANKS);
 });

@@ -63,6 +63,7 @@ test("the emulator's control-surface block works as written", () => {
   const [control] = runnable.filter((b) => b.section === 'The emulator').map((b) => b.script);
   const out = run(control);
   expect(out).toContain('"routes"');
+  expect(out).toMatch(/"step":"Pay","result":"success","attempts":\["success"\],"callStatus":"in-progress","recordings":\["paused"\]/);
   expect(out).toContain('"kind":"429"');
   expect(out).toContain('"callbacks"');
   run(`curl -s -X DELETE http://127.0.0.1:${env.EMULATOR_PORT}/__emulator/faults`);

@@ -1,78 +1,128 @@
-// The importable Studio flow: it parses, its transitions hold, it calls only this project's Functions
-// with parameters they accept, and no path reaches a card gather without a confirmed pause.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parameters as setConferenceStatus } from '../../functions/conference/recording/set-status.protected';
-import { parameters as setStatus } from '../../functions/recording/set-status.protected';
-import { parameters as start } from '../../functions/recording/start.protected';
-import { parameters as status } from '../../functions/recording/status.protected';
-import type { Spec } from '../../lib/params';
-import { ROOT } from '../helpers/stack';
+// The importable Studio flow: its shape (it parses, calls only this project's Functions with parameters
+// they accept, takes card data only through Capture Payments after a pause it checked), then the flow
+// run for real on ringing incoming calls along each branch, with the recording's state at every widget.
+import { deadEnds, expectFunctionsKnown, expectWellFormed, loadFlow, reachable, runFlow } from '../helpers/flows';
+import { useStack } from '../helpers/stack';
 
-interface State {
-  name: string;
-  type: string;
-  transitions: Array<{ event: string; next?: string; conditions?: Array<{ arguments: string[]; type: string; value: string }> }>;
-  properties: { url?: string; parameters?: Array<{ key: string; value: string }>; input?: string };
-}
-const flow = JSON.parse(readFileSync(join(ROOT, 'studio/pci-payment-flow.json'), 'utf8')) as { initial_state: string; states: State[] };
-const byName = new Map(flow.states.map((s) => [s.name, s]));
+const { flow, byName } = loadFlow('pci-payment-flow.json');
 
-/** Each Function's accepted parameters, from its own source. */
-const FUNCTIONS: Record<string, Spec> = {
-  '/recording/start': start,
-  '/recording/set-status': setStatus,
-  '/conference/recording/set-status': setConferenceStatus,
-  '/recording/status': status,
-};
+describe('the flow as written', () => {
+  test('every transition points at a widget that exists, and every widget is reachable', () => expectWellFormed(flow));
 
-test('every transition points at a widget that exists, and every widget is reachable', () => {
-  expect(byName.has(flow.initial_state)).toBe(true);
-  const reached = new Set<string>();
-  const visit = (name: string) => {
-    if (reached.has(name)) return;
-    reached.add(name);
-    for (const t of byName.get(name)!.transitions) if (t.next) {
-      expect(byName.has(t.next)).toBe(true);
-      visit(t.next);
-    }
-  };
-  visit(flow.initial_state);
-  expect([...reached].sort()).toEqual([...byName.keys()].sort());
+  test('every Run Function widget calls a Function of this project with parameters it accepts, and has a fail branch', () => expectFunctionsKnown(flow));
+
+  test('no card data is gathered in Studio: no Gather widget, card capture only through Capture Payments', () => {
+    expect(flow.states.filter((s) => s.type === 'gather-input-on-call')).toEqual([]);
+    expect(flow.states.filter((s) => s.type === 'capture-payments').map((s) => s.name)).toEqual(['capture_payment']);
+  });
+
+  test('Capture Payments is reachable only through a pause that succeeded or found nothing recording', () => {
+    const confirmed = [
+      byName.get('check_paused')!.transitions.find((t) => t.event === 'match')!,
+      byName.get('check_nothing_recording')!.transitions.find((t) => t.event === 'match')!,
+    ];
+    expect(confirmed.map((t) => [t.next, t.conditions])).toEqual([
+      ['capture_payment', [expect.objectContaining({ arguments: ['{{widgets.pause_recording.parsed.status}}'], type: 'equal_to', value: 'paused' })]],
+      ['capture_payment', [expect.objectContaining({ arguments: ['{{widgets.pause_recording.parsed.error.code}}'], type: 'equal_to', value: 'NO_ACTIVE_RECORDING' })]],
+    ]);
+    expect(byName.get('pause_recording')!.properties.parameters).toEqual(
+      expect.arrayContaining([{ key: 'Status', value: 'paused' }, { key: 'All', value: 'true' }, { key: 'PauseBehavior', value: 'skip' }]),
+    );
+    expect(reachable(flow, (t) => confirmed.includes(t)).has('capture_payment')).toBe(false);
+  });
+
+  test('every event of every widget that can happen mid-call leads somewhere, except a hang-up and the last words', () => {
+    expect(deadEnds(flow)).toEqual(
+      [
+        'capture_payment.hangup',
+        'say_not_paid.audioComplete',
+        'say_payment_unavailable.audioComplete',
+        'say_thanks.audioComplete',
+      ].sort(),
+    );
+  });
 });
 
-test('every Run Function widget calls a Function of this project with parameters it accepts, and has a fail branch', () => {
-  const calls = flow.states.filter((s) => s.type === 'run-function');
-  expect(calls.length).toBeGreaterThanOrEqual(3);
-  for (const state of calls) {
-    const path = new URL(state.properties.url!).pathname;
-    const spec = FUNCTIONS[path];
-    expect({ widget: state.name, path, known: Boolean(spec) }).toEqual({ widget: state.name, path, known: true });
-    for (const { key, value } of state.properties.parameters!) {
-      expect({ widget: state.name, key, accepted: key in spec }).toEqual({ widget: state.name, key, accepted: true });
-      // Literal values must parse as the Function parses them; {{…}} ones are filled in by Studio.
-      if (!value.includes('{{')) expect(() => spec[key].parse(value, key)).not.toThrow();
-    }
-    for (const [key, field] of Object.entries(spec)) if (field.required) expect(state.properties.parameters!.map((p) => p.key)).toContain(key);
-    expect(state.transitions.find((t) => t.event === 'fail')?.next).toBeDefined();
-  }
-});
+describe('the flow run on incoming calls', () => {
+  const stack = useStack();
+  afterEach(() => stack.em.control('DELETE', '/faults'));
 
-test('no card gather is reachable except through a pause the Function confirmed', () => {
-  const gathers = flow.states.filter((s) => s.type === 'gather-input-on-call').map((s) => s.name);
-  expect(gathers.length).toBeGreaterThan(0);
-  const confirm = byName.get('check_paused')!;
-  const match = confirm.transitions.find((t) => t.event === 'match')!;
-  expect(match.conditions).toEqual([expect.objectContaining({ arguments: ['{{widgets.pause_recording.parsed.status}}'], type: 'equal_to', value: 'paused' })]);
-  const pause = byName.get('pause_recording')!;
-  expect(pause.properties.parameters).toEqual(expect.arrayContaining([{ key: 'Status', value: 'paused' }, { key: 'All', value: 'true' }]));
-  // Without the confirmed branch, no gather can be reached from the trigger.
-  const reached = new Set<string>();
-  const visit = (name: string) => {
-    if (reached.has(name)) return;
-    reached.add(name);
-    for (const t of byName.get(name)!.transitions) if (t.next && t !== match) visit(t.next);
-  };
-  visit(flow.initial_state);
-  for (const g of gathers) expect(reached.has(g)).toBe(false);
+  const run = (inputs: unknown[]) => runFlow(stack.em, stack.fx, flow, inputs);
+
+  const answered = ['Trigger:incomingCall [ringing; ]', 'say_greeting:audioComplete [in-progress; ]', 'start_recording:success [in-progress; in-progress]'];
+  const paused = ['pause_recording:success [in-progress; paused]', 'check_paused:match [in-progress; paused]'];
+  const notPaid = [
+    'capture_payment:maxFailedAttempts [in-progress; paused]',
+    'note_not_paid:next [in-progress; paused]',
+    'resume_recording:success [in-progress; in-progress]',
+    'tell_outcome:noMatch [in-progress; in-progress]',
+    'say_not_paid:audioComplete [in-progress; in-progress]',
+  ];
+
+  test('the card accepted: recording starts after the greeting, is paused for the card, resumed after', async () => {
+    const result = await run([{ pay: 'success' }]);
+    expect(result.path).toEqual([
+      ...answered,
+      ...paused,
+      'capture_payment:success [in-progress; paused]',
+      'note_paid:next [in-progress; paused]',
+      'resume_recording:success [in-progress; in-progress]',
+      'tell_outcome:match [in-progress; in-progress]',
+      'say_thanks:audioComplete [in-progress; in-progress]',
+    ]);
+    expect(result.status).toBe('completed');
+    expect(result.recordings).toEqual(['completed']);
+    const pause = result.widgets.find((w) => w.widget === 'pause_recording')!;
+    expect(pause.params).toMatchObject({ All: 'true', PauseBehavior: 'skip', FlowSid: expect.stringMatching(/^FW/), ExecutionSid: expect.stringMatching(/^FN/) });
+  });
+
+  test('the card declined twice: the caller is told nothing was charged, recording resumed', async () => {
+    expect((await run([{ pay: 'declined' }, { pay: 'declined' }])).path).toEqual([...answered, ...paused, ...notPaid]);
+  });
+
+  test('a caller who stays silent at the card prompt: the attempts time out, nothing charged', async () => {
+    expect((await run([])).path).toEqual([...answered, ...paused, ...notPaid]);
+  });
+
+  test('a caller who speaks at the card prompt: speech is no card entry, nothing charged, nothing of it in the flow', async () => {
+    const result = await run([{ speech: 'four one one one' }]);
+    expect(result.path).toEqual([...answered, ...paused, ...notPaid]);
+    expect(JSON.stringify(result.widgets)).not.toContain('four one one one');
+  });
+
+  test('a caller who hangs up during the card entry: the execution ends, the recording completes', async () => {
+    const result = await run([{ pay: 'hangup' }]);
+    expect(result.path).toEqual([...answered, ...paused, 'capture_payment:hangup [completed; completed]']);
+    expect(result.recordings).toEqual(['completed']);
+  });
+
+  test('the pause failing: no card is asked for, and the caller is told so', async () => {
+    await stack.em.control('POST', '/faults', { kind: '500', count: 100, method: 'POST', match: '/Recordings/' });
+    const result = await run([{ pay: 'success' }]);
+    expect(result.path).toEqual([
+      ...answered,
+      'pause_recording:fail [in-progress; in-progress]',
+      'check_nothing_recording:noMatch [in-progress; in-progress]',
+      'say_payment_unavailable:audioComplete [in-progress; in-progress]',
+    ]);
+    expect(result.widgets.find((w) => w.widget === 'pause_recording')).toMatchObject({ status_code: 502, parsed: { error: { code: 'TWILIO_UNAVAILABLE' } } });
+  });
+
+  test('the start failing: nothing records, so the card is taken with nothing to pause (NO_ACTIVE_RECORDING)', async () => {
+    await stack.em.control('POST', '/faults', { kind: '500', count: 100, method: 'POST', match: '/Recordings.json' });
+    const result = await run([{ pay: 'success' }]);
+    expect(result.path).toEqual([
+      'Trigger:incomingCall [ringing; ]',
+      'say_greeting:audioComplete [in-progress; ]',
+      'start_recording:fail [in-progress; ]',
+      'pause_recording:fail [in-progress; ]',
+      'check_nothing_recording:match [in-progress; ]',
+      'capture_payment:success [in-progress; ]',
+      'note_paid:next [in-progress; ]',
+      'resume_recording:fail [in-progress; ]',
+      'tell_outcome:match [in-progress; ]',
+      'say_thanks:audioComplete [in-progress; ]',
+    ]);
+    expect(result.widgets.find((w) => w.widget === 'pause_recording')).toMatchObject({ status_code: 409, parsed: { error: { code: 'NO_ACTIVE_RECORDING' } } });
+  });
 });

@@ -1,0 +1,263 @@
+import type { Request, Response, Router } from 'express';
+import type { EmulatorContext } from '../app';
+import type { CallbackDelivery } from '../callbacks';
+import { errors } from '../errors';
+import { listPage, many, newSid, rfc2822, single } from '../format';
+import { oneOf } from './params';
+
+export type RecordingStatus = 'in-progress' | 'paused' | 'stopped' | 'processing' | 'completed' | 'absent';
+type CallbackEvent = 'in-progress' | 'completed' | 'absent';
+
+export interface Recording {
+  sid: string;
+  callSid: string | null;
+  conferenceSid: string | null;
+  status: RecordingStatus;
+  channels: 1 | 2;
+  source: 'StartCallRecordingAPI' | 'Conference';
+  track: 'inbound' | 'outbound' | 'both';
+  created: number;
+  updated: number;
+  /** Audio kept so far, and since when the current stretch has been running (null while not adding). */
+  keptMs: number;
+  runningSince: number | null;
+  pauseBehavior: 'skip' | 'silence';
+  callback?: RecordingCallback;
+}
+
+export interface RecordingCallback {
+  url: string;
+  method: 'GET' | 'POST';
+  events: CallbackEvent[];
+}
+
+/** A call's own recordings (not its conference's), or a conference's. */
+export type RecordingOwner = { callSid: string; conferenceSid?: undefined } | { conferenceSid: string; callSid?: undefined };
+
+const ACTIVE: RecordingStatus[] = ['in-progress', 'paused'];
+const EVENTS: CallbackEvent[] = ['in-progress', 'completed', 'absent'];
+
+/** RecordingStatusCallback and its method and events, as the API and TwiML's <Conference> take them. */
+export function callbackTarget(url: string | undefined, method: string | undefined, events: string[] | undefined): RecordingCallback | undefined {
+  if (!url) return undefined;
+  if (!/^https?:\/\/[^\s]+$/.test(url)) throw errors.invalidParameter('RecordingStatusCallback', 'must be an absolute http(s) URL');
+  for (const e of events ?? []) oneOf('RecordingStatusCallbackEvent', e, EVENTS, 'completed');
+  return {
+    url,
+    method: oneOf('RecordingStatusCallbackMethod', method?.toUpperCase(), ['GET', 'POST'] as const, 'POST'),
+    events: (events?.length ? events : ['completed']) as CallbackEvent[],
+  };
+}
+
+/** Call and conference recordings: their states, kept audio, status callbacks and Twilio.CURRENT. */
+export class Recordings {
+  private readonly all = new Map<string, Recording>();
+
+  constructor(
+    private readonly ctx: EmulatorContext,
+    private readonly callbacks: CallbackDelivery,
+  ) {
+    ctx.onReset(() => this.all.clear());
+    // Twilio ends a recording with no audio as `absent`; the emulator does it on request.
+    ctx.control.post('/recordings/:sid/absent', (req, res) => {
+      const r = this.all.get(req.params.sid);
+      if (!r) {
+        res.status(404).json({ message: `No recording ${req.params.sid}` });
+        return;
+      }
+      this.finish(r, 'absent');
+      res.json(this.json(r));
+    });
+  }
+
+  private get base() {
+    return `/2010-04-01/Accounts/${this.ctx.accountSid}`;
+  }
+
+  /** The owner's recordings, oldest first. */
+  of(owner: RecordingOwner): Recording[] {
+    return [...this.all.values()].filter((r) =>
+      owner.conferenceSid ? r.conferenceSid === owner.conferenceSid : r.callSid === owner.callSid && !r.conferenceSid,
+    );
+  }
+
+  private durationMs(r: Recording) {
+    return r.keptMs + (r.runningSince === null ? 0 : this.ctx.now() - r.runningSince);
+  }
+
+  json(r: Recording) {
+    const base = this.base;
+    return {
+      account_sid: this.ctx.accountSid,
+      api_version: '2010-04-01',
+      call_sid: r.callSid,
+      conference_sid: r.conferenceSid,
+      date_created: rfc2822(r.created),
+      date_updated: rfc2822(r.updated),
+      start_time: rfc2822(r.created),
+      // Twilio reports -1 until the recording is finished.
+      duration: r.status === 'completed' ? String(Math.round(this.durationMs(r) / 1000)) : '-1',
+      sid: r.sid,
+      price: null,
+      price_unit: 'USD',
+      status: r.status,
+      channels: r.channels,
+      source: r.source,
+      error_code: null,
+      encryption_details: null,
+      ...(r.conferenceSid ? {} : { track: r.track }),
+      uri: r.conferenceSid ? `${base}/Conferences/${r.conferenceSid}/Recordings/${r.sid}.json` : `${base}/Calls/${r.callSid}/Recordings/${r.sid}.json`,
+    };
+  }
+
+  private notify(r: Recording, event: CallbackEvent) {
+    if (!r.callback?.events.includes(event)) return;
+    const params: Record<string, string> = {
+      AccountSid: this.ctx.accountSid,
+      RecordingSid: r.sid,
+      RecordingUrl: `https://api.twilio.com${this.base}/Recordings/${r.sid}`,
+      RecordingStatus: event,
+      RecordingChannels: String(r.channels),
+      RecordingSource: r.source,
+      RecordingStartTime: rfc2822(r.created),
+      RecordingDuration: event === 'in-progress' ? '0' : String(Math.round(this.durationMs(r) / 1000)),
+      ErrorCode: '0',
+      CallbackSource: 'call-progress-events',
+      Timestamp: rfc2822(this.ctx.now()),
+    };
+    if (r.callSid) params.CallSid = r.callSid;
+    if (r.conferenceSid) params.ConferenceSid = r.conferenceSid;
+    if (!r.conferenceSid) params.RecordingTrack = r.track;
+    void this.callbacks.deliver(r.callback.url, r.callback.method, params);
+  }
+
+  private setStatus(r: Recording, status: RecordingStatus, pauseBehavior: 'skip' | 'silence' = 'silence') {
+    const now = this.ctx.now();
+    const adding = status === 'in-progress' || (status === 'paused' && pauseBehavior === 'silence');
+    if (r.runningSince !== null) r.keptMs += now - r.runningSince;
+    r.runningSince = adding ? now : null;
+    r.status = status;
+    r.pauseBehavior = pauseBehavior;
+    r.updated = now;
+  }
+
+  /** Ends an active recording (call ended, stopped, conference over) and tells its callback. */
+  finish(r: Recording, status: 'completed' | 'absent' = 'completed') {
+    if (!ACTIVE.includes(r.status)) return;
+    this.setStatus(r, status);
+    this.notify(r, status);
+  }
+
+  finishAll(owner: RecordingOwner) {
+    for (const r of this.of(owner)) this.finish(r);
+  }
+
+  start(fields: Pick<Recording, 'callSid' | 'conferenceSid' | 'channels' | 'source' | 'track' | 'callback'>) {
+    const now = this.ctx.now();
+    const r: Recording = { ...fields, sid: newSid('RE'), status: 'in-progress', created: now, updated: now, keptMs: 0, runningSince: now, pauseBehavior: 'silence' };
+    this.all.set(r.sid, r);
+    this.notify(r, 'in-progress');
+    return r;
+  }
+
+  /** A recording of this call or conference by SID, or the one `Twilio.CURRENT` stands for. */
+  find(owner: RecordingOwner, sid: string): Recording {
+    const mine = this.of(owner);
+    if (sid === 'Twilio.CURRENT') {
+      const active = mine.filter((r) => ACTIVE.includes(r.status));
+      if (active.length > 1) throw errors.concurrentRecordings();
+      if (active.length === 0) {
+        if (this.ctx.settings.currentWithNoActiveRecording === '21220') throw errors.noActiveRecording();
+        throw errors.notFound(`${owner.conferenceSid ?? owner.callSid}/Recordings/Twilio.CURRENT`);
+      }
+      return active[0];
+    }
+    const r = mine.find((x) => x.sid === sid);
+    if (!r) throw errors.notFound(`${this.base}/Recordings/${sid}.json`);
+    return r;
+  }
+
+  private update(req: Request, res: Response, r: Recording, allowStop: boolean) {
+    const status = single(req, 'Status');
+    if (status === undefined) throw errors.missingParameter(20001, 'Status');
+    const allowed = allowStop ? (['paused', 'in-progress', 'stopped'] as const) : (['paused', 'in-progress'] as const);
+    const next = oneOf('Status', status, allowed, 'paused');
+    const pauseBehavior = oneOf('PauseBehavior', single(req, 'PauseBehavior'), ['skip', 'silence'] as const, 'silence');
+    if (!ACTIVE.includes(r.status)) throw errors.recordingFinished(r.sid, r.status);
+    if (next === 'stopped') {
+      this.finish(r);
+      // Twilio answers `stopped` and completes the recording once processed; here processing is instant.
+      res.json({ ...this.json(r), status: 'stopped', duration: '-1' });
+      return;
+    }
+    // Pausing a paused recording or resuming a running one succeeds, as on Twilio.
+    if (r.status !== next || (next === 'paused' && r.pauseBehavior !== pauseBehavior)) this.setStatus(r, next, pauseBehavior);
+    res.json(this.json(r));
+  }
+
+  /**
+   * The Recordings routes under a call and under a conference. `findCall` and `findConference` throw
+   * Twilio's 404 for an unknown SID; recording a call needs it in progress (21220).
+   */
+  routes(
+    account: Router,
+    A: string,
+    findCall: (sid: string) => { sid: string; status: string },
+    findConference: (sid: string) => { sid: string },
+  ) {
+    const base = this.base;
+    account.post(A + '/Calls/:CallSid/Recordings.json', (req, res) => {
+      const call = findCall(req.params.CallSid as string);
+      const channels = oneOf('RecordingChannels', single(req, 'RecordingChannels'), ['mono', 'dual'] as const, 'mono');
+      const track = oneOf('RecordingTrack', single(req, 'RecordingTrack'), ['inbound', 'outbound', 'both'] as const, 'both');
+      oneOf('Trim', single(req, 'Trim'), ['trim-silence', 'do-not-trim'] as const, 'do-not-trim');
+      const callback = callbackTarget(
+        single(req, 'RecordingStatusCallback'),
+        single(req, 'RecordingStatusCallbackMethod'),
+        many(req, 'RecordingStatusCallbackEvent'),
+      );
+      if (call.status !== 'in-progress') throw errors.callNotInProgress(call.sid);
+      const r = this.start({ callSid: call.sid, conferenceSid: null, channels: channels === 'dual' ? 2 : 1, source: 'StartCallRecordingAPI', track, callback });
+      res.status(201).json(this.json(r));
+    });
+    account.get(A + '/Calls/:CallSid/Recordings.json', (req, res) => {
+      const call = findCall(req.params.CallSid as string);
+      const list = this.of({ callSid: call.sid }).reverse();
+      res.json(listPage(req, 'recordings', `${base}/Calls/${call.sid}/Recordings.json`, list.map((r) => this.json(r))));
+    });
+    account.get(A + '/Calls/:CallSid/Recordings/:Sid.json', (req, res) => {
+      const call = findCall(req.params.CallSid as string);
+      res.json(this.json(this.find({ callSid: call.sid }, req.params.Sid as string)));
+    });
+    account.post(A + '/Calls/:CallSid/Recordings/:Sid.json', (req, res) => {
+      const call = findCall(req.params.CallSid as string);
+      if (call.status !== 'in-progress') throw errors.callNotInProgress(call.sid);
+      this.update(req, res, this.find({ callSid: call.sid }, req.params.Sid as string), true);
+    });
+    account.delete(A + '/Calls/:CallSid/Recordings/:Sid.json', (req, res) => {
+      const call = findCall(req.params.CallSid as string);
+      const r = this.find({ callSid: call.sid }, req.params.Sid as string);
+      this.finish(r);
+      this.all.delete(r.sid);
+      res.status(204).end();
+    });
+
+    account.get(A + '/Conferences/:ConferenceSid/Recordings.json', (req, res) => {
+      const conference = findConference(req.params.ConferenceSid as string);
+      const list = this.of({ conferenceSid: conference.sid }).reverse();
+      res.json(listPage(req, 'recordings', `${base}/Conferences/${conference.sid}/Recordings.json`, list.map((r) => this.json(r))));
+    });
+    account.get(A + '/Conferences/:ConferenceSid/Recordings/:Sid.json', (req, res) => {
+      const conference = findConference(req.params.ConferenceSid as string);
+      res.json(this.json(this.find({ conferenceSid: conference.sid }, req.params.Sid as string)));
+    });
+    // A conference recording can be paused and resumed, never started or stopped through the API.
+    account.post(A + '/Conferences/:ConferenceSid/Recordings/:Sid.json', (req, res) => {
+      const conference = findConference(req.params.ConferenceSid as string);
+      this.update(req, res, this.find({ conferenceSid: conference.sid }, req.params.Sid as string), false);
+    });
+    account.post(A + '/Conferences/:ConferenceSid/Recordings.json', () => {
+      throw errors.methodNotAllowed();
+    });
+  }
+}

@@ -1,0 +1,194 @@
+import type { EmulatorContext } from '../../app';
+import type { CallbackDelivery } from '../../callbacks';
+import { answerPrompt, keyed } from '../caller';
+import type { Call, Calls } from '../calls';
+import { capturePayment } from '../pay';
+import { parseTwiml, type Verb } from './parse';
+
+/** A request for TwiML: the document's URL and what Twilio adds to its own parameters. */
+interface Fetch {
+  url: string;
+  method: 'GET' | 'POST';
+  params?: Record<string, string>;
+}
+
+/** After a document: fetch another, hang up because it ran out, or stop (the call ended or was redirected). */
+type Next = Fetch | 'ran-out' | 'stop';
+
+/** The verbs that pick up an incoming call; <Redirect>, <Hangup> and <Reject> do not. */
+const ANSWERING = new Set(['Say', 'Play', 'Pause', 'Gather', 'Pay', 'Dial', 'Record', 'Enqueue', 'Conference']);
+
+const absolute = (target: string, documentUrl: string | undefined) => new URL(target, documentUrl).toString();
+const httpMethod = (value: string | undefined): 'GET' | 'POST' => (value?.toUpperCase() === 'GET' ? 'GET' : 'POST');
+
+/**
+ * Runs TwiML on a call as Twilio does: verb by verb, fetching each webhook (signed like every Twilio
+ * request) for <Redirect>, <Gather> and <Pay> actions, answering the caller from its script, and hanging
+ * up when a document runs out. Every verb is written to the call's log.
+ */
+export class TwimlInterpreter {
+  constructor(
+    private readonly ctx: EmulatorContext,
+    private readonly calls: Calls,
+    private readonly webhooks: CallbackDelivery,
+  ) {}
+
+  /** The parameters Twilio sends with every request about a call. */
+  callParams(call: Call): Record<string, string> {
+    return {
+      AccountSid: this.ctx.accountSid,
+      ApiVersion: '2010-04-01',
+      CallSid: call.sid,
+      CallStatus: call.status,
+      Direction: call.direction,
+      From: call.from,
+      To: call.to,
+      Caller: call.from,
+      Called: call.to,
+    };
+  }
+
+  async run(call: Call, generation: number, source: { twiml: string } | Fetch): Promise<void> {
+    let document: { twiml: string; url?: string } | undefined = 'twiml' in source ? { twiml: source.twiml } : await this.fetch(call, source);
+    while (document && this.calls.isLive(call, generation)) {
+      let verbs: Verb[];
+      try {
+        verbs = parseTwiml(document.twiml);
+      } catch (err) {
+        return this.fail(call, (err as Error).message);
+      }
+      const next = await this.execute(call, generation, verbs, document.url);
+      if (!this.calls.isLive(call, generation) || next === 'stop') return;
+      if (next === 'ran-out') {
+        this.calls.note(call, 'hangup', { reason: 'no more TwiML' });
+        this.calls.end(call, 'completed');
+        return;
+      }
+      document = await this.fetch(call, next);
+    }
+  }
+
+  /** Fetches TwiML from a webhook; a failure ends the call, as Twilio's "application error" does (11200). */
+  private async fetch(call: Call, request: Fetch): Promise<{ twiml: string; url: string } | undefined> {
+    const delivery = await this.webhooks.deliver(request.url, request.method, { ...this.callParams(call), ...request.params });
+    const ok = delivery.status !== undefined && delivery.status >= 200 && delivery.status < 300;
+    this.calls.note(call, 'webhook', { url: request.url, method: request.method, params: request.params ?? {}, status: delivery.status ?? delivery.error });
+    if (!ok) return this.fail(call, `HTTP retrieval failure (11200): ${request.url} answered ${delivery.status ?? delivery.error}`);
+    return { twiml: delivery.body ?? '', url: request.url };
+  }
+
+  private fail(call: Call, message: string): undefined {
+    this.calls.note(call, 'application-error', { message });
+    this.calls.end(call, 'completed');
+    return undefined;
+  }
+
+  private async execute(call: Call, generation: number, verbs: Verb[], documentUrl: string | undefined): Promise<Next> {
+    for (const verb of verbs) {
+      if (!this.calls.isLive(call, generation)) return 'stop';
+      if (ANSWERING.has(verb.name)) this.calls.answer(call);
+      const next = await this.verb(call, generation, verb, documentUrl);
+      if (next) return next;
+    }
+    return 'ran-out';
+  }
+
+  /** Runs one verb; answers what comes next, or nothing to go on to the following verb. */
+  private async verb(call: Call, generation: number, verb: Verb, documentUrl: string | undefined): Promise<Next | undefined> {
+    const { attrs } = verb;
+    switch (verb.name) {
+      case 'Say':
+        this.calls.note(call, 'Say', { text: verb.text });
+        return undefined;
+      case 'Play':
+        this.calls.note(call, 'Play', { url: verb.text });
+        return undefined;
+      case 'Pause': {
+        const seconds = Number(attrs.length ?? 1);
+        this.calls.note(call, 'Pause', { length: seconds });
+        await this.calls.sleep(call, seconds * 1000);
+        return undefined;
+      }
+      case 'Gather':
+        return this.gather(call, verb, documentUrl);
+      case 'Pay':
+        return this.pay(call, verb, documentUrl);
+      case 'Redirect':
+        this.calls.note(call, 'Redirect', { url: verb.text });
+        return { url: absolute(verb.text, documentUrl), method: httpMethod(attrs.method) };
+      case 'Hangup':
+      case 'Reject':
+        this.calls.note(call, verb.name);
+        this.calls.end(call, verb.name === 'Reject' ? 'canceled' : 'completed');
+        return 'stop';
+      case 'Dial': {
+        const conference = verb.children.find((c) => c.name === 'Conference');
+        this.calls.note(call, 'Dial', conference ? { conference: conference.text } : { to: verb.text });
+        if (!conference) return undefined;
+        const a = conference.attrs;
+        this.calls.joinConference(call, {
+          name: conference.text,
+          record: a.record === 'record-from-start',
+          recordingStatusCallback: a.recordingStatusCallback,
+          recordingStatusCallbackMethod: a.recordingStatusCallbackMethod,
+          recordingStatusCallbackEvent: a.recordingStatusCallbackEvent?.split(/\s+/).filter(Boolean),
+        });
+        // In the conference until the call ends or is sent other TwiML.
+        if (this.calls.isLive(call, generation)) await this.calls.untilInterrupted(call);
+        return 'stop';
+      }
+      default:
+        this.calls.note(call, verb.name, { unsupported: true });
+        return undefined;
+    }
+  }
+
+  private gather(call: Call, verb: Verb, documentUrl: string | undefined): Next | undefined {
+    const { attrs } = verb;
+    const prompt = verb.children.filter((c) => c.name === 'Say').map((c) => c.text).join(' ');
+    const kinds = (attrs.input ?? 'dtmf').split(/\s+/);
+    const input = answerPrompt(call.inputs);
+    if ('hangup' in input) {
+      this.calls.note(call, 'Gather', { prompt, input: 'hangup' });
+      this.calls.end(call, 'completed');
+      return 'stop';
+    }
+    const params: Record<string, string> | undefined =
+      'digits' in input && kinds.includes('dtmf')
+        ? { Digits: keyed(input.digits, attrs.finishOnKey ?? '#', Number(attrs.numDigits) || undefined) }
+        : 'speech' in input && kinds.includes('speech')
+          ? { SpeechResult: input.speech, Confidence: '0.92' }
+          : undefined;
+    this.calls.note(call, 'Gather', { prompt, input: params ? Object.keys(params)[0] : 'timeout' });
+    // Without input Twilio goes on to the next verb, unless asked to post the empty result.
+    if (!params && attrs.actionOnEmptyResult !== 'true') return undefined;
+    const action = attrs.action ?? documentUrl;
+    if (!action) return undefined;
+    return { url: absolute(action, documentUrl), method: httpMethod(attrs.method), params: params ?? { Digits: '' } };
+  }
+
+  private pay(call: Call, verb: Verb, documentUrl: string | undefined): Next | undefined {
+    const { attrs } = verb;
+    const capture = capturePayment(call.inputs, { maxAttempts: Number(attrs.maxAttempts ?? 1), chargeAmount: attrs.chargeAmount, currency: attrs.currency });
+    this.calls.note(call, 'Pay', { result: capture.result, attempts: capture.attempts });
+    if (attrs.statusCallback) {
+      const url = absolute(attrs.statusCallback, documentUrl);
+      for (const outcome of capture.attempts) {
+        void this.webhooks.deliver(url, 'POST', {
+          AccountSid: this.ctx.accountSid,
+          CallSid: call.sid,
+          For: 'payment',
+          Capture: 'payment-card-number',
+          PartialResult: 'false',
+          ...(outcome === 'success' ? { PaymentCardNumber: 'xxxxxxxxxxxx1111', PaymentCardType: 'visa' } : { ErrorType: outcome }),
+        });
+      }
+    }
+    if (capture.result === 'caller-hung-up') {
+      this.calls.end(call, 'completed');
+      return 'stop';
+    }
+    if (!attrs.action) return undefined;
+    return { url: absolute(attrs.action, documentUrl), method: httpMethod(attrs.method), params: capture.params };
+  }
+}

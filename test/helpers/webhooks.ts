@@ -1,0 +1,49 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface WebhookRequest {
+  path: string;
+  params: Record<string, string>;
+  signature: string | undefined;
+}
+
+type Answer = string | { status: number; type?: string; body: string };
+
+export interface Webhooks {
+  url: string;
+  received: WebhookRequest[];
+  close(): Promise<void>;
+}
+
+/**
+ * A small web app of fixed answers, standing in for a customer's TwiML app or Function: each path
+ * answers from `routes` (TwiML by default), and every request is kept.
+ */
+export async function startWebhooks(
+  routes: Record<string, (params: Record<string, string>) => Answer | Promise<Answer>>,
+): Promise<Webhooks> {
+  const received: WebhookRequest[] = [];
+  const server: Server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (d) => (body += d));
+    req.on('end', async () => {
+      const [path, query = ''] = (req.url ?? '').split('?');
+      const params = Object.fromEntries(new URLSearchParams(req.method === 'GET' ? query : body));
+      received.push({ path: req.url ?? '', params, signature: req.headers['x-twilio-signature'] as string | undefined });
+      const route = routes[path];
+      const answer = route ? await route(params) : { status: 404, body: 'not found' };
+      const { status, type, body: text } = typeof answer === 'string' ? { status: 200, type: 'text/xml', body: answer } : answer;
+      res.writeHead(status, { 'content-type': type ?? 'text/plain' }).end(text);
+    });
+  });
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    received,
+    close: () =>
+      new Promise<void>((ok) => {
+        server.closeAllConnections();
+        server.close(() => ok());
+      }),
+  };
+}
