@@ -8,10 +8,10 @@ export type RecordingStatus = 'in-progress' | 'paused' | 'stopped' | 'completed'
 export type PauseBehavior = 'skip' | 'silence';
 
 /**
- * When one of Twilio's answers was true: the local times (ms) its request was sent and answered.
- * Twilio made the change, or read the state, at some instant between the two.
+ * When one of Twilio's answers was true: the local times (ms) its request was sent and answered, and
+ * which instance's clock read them. Twilio made the change, or read the state, at some instant between.
  */
-export type Window = [sent: number, answered: number];
+export type Window = [sent: number, answered: number, clock?: string];
 
 export interface TrackedRecording {
   status: RecordingStatus;
@@ -106,7 +106,8 @@ export interface CallbackReport {
  */
 export type Outcome = 'taken' | 'older' | 'concurrent' | 'final' | 'ended';
 
-const before = (a: Window, b: Window, margin: number) => a[1] + margin < b[0];
+/** Whether `a` ended before `b` began; read on two instances' clocks, only with the margin between them. */
+const before = (a: Window, b: Window, margin: number) => a[1] + (a[2] !== undefined && a[2] === b[2] ? 0 : margin) < b[0];
 const defined = <T extends object>(o: T | undefined) => Object.fromEntries(Object.entries(o ?? {}).filter(([, v]) => v !== undefined && v !== '')) as Partial<T>;
 
 function put(doc: RecordingDocument, sid: string, next: TrackedRecording): RecordingDocument {
@@ -157,7 +158,11 @@ export function applyAnswer(
   if (before(answer.window, current.ev, marginMs)) return fill('older');
   const sameState = current.status === answer.status && (answer.status !== 'paused' || !answer.pauseBehavior || answer.pauseBehavior === current.pauseBehavior);
   // Both orders end in the same state: keep it, with a window covering both, so later answers are still ordered safely.
-  if (sameState) return take([Math.min(current.ev[0], answer.window[0]), Math.max(current.ev[1], answer.window[1])]);
+  if (sameState) {
+    const clock = current.ev[2] === answer.window[2] ? current.ev[2] : undefined;
+    const [sent, answered] = [Math.min(current.ev[0], answer.window[0]), Math.max(current.ev[1], answer.window[1])];
+    return take(clock === undefined ? [sent, answered] : [sent, answered, clock]);
+  }
   return { ...fill('concurrent'), known: current.ev };
 }
 

@@ -1,7 +1,7 @@
 // What holds with several Function instances on one account: two twilio-run processes on one emulator,
 // with Twilio's round trips (latency faults), so requests overlap as they do deployed.
 import fc from 'fast-check';
-import { newCall } from '../helpers/calls';
+import { conferenceTwiml, newCall } from '../helpers/calls';
 import { callbacksIdle, invoke, setLatency, signedCallback, syncDocument, twilioAndSync, type Answer } from '../helpers/functions';
 import { useCluster } from '../helpers/stack';
 
@@ -67,11 +67,7 @@ test('rounds of six concurrent pauses and resumes over two instances: Sync ends 
 
 test('conference recordings too: concurrent pauses and resumes over two instances leave Sync equal to Twilio', async () => {
   const port = new URL(cluster.fxs[0].url).port;
-  await cluster.em.client.calls.create({
-    to: '+15005550006',
-    from: '+15005550001',
-    twiml: `<Response><Dial><Conference record="record-from-start" recordingStatusCallback="http://localhost:${port}/callbacks/recording-status" recordingStatusCallbackEvent="in-progress completed absent">truth</Conference></Dial></Response>`,
-  });
+  await newCall(cluster.em.client, conferenceTwiml('truth', `http://localhost:${port}/callbacks/recording-status`));
   const [conference] = await cluster.em.client.conferences.list({ friendlyName: 'truth', status: 'in-progress' });
   await callbacksIdle(cluster.em);
   await setLatency(cluster.em, { voice: 150, sync: 80 });

@@ -52,6 +52,11 @@ describe('two answers for one recording', () => {
     expect(overlap.doc.recordings[RE].status).toBe('paused');
     expect(applyAnswer(first(), answer('in-progress', [240, 260]), 50).outcome).toBe('concurrent');
   });
+  test('read on one instance: ordered by its own clock, with no margin', () => {
+    const mine = (doc = emptyDocument('CA1')) => applyAnswer(doc, answer('paused', [100, 200, 'i1']), 50).doc;
+    expect(applyAnswer(mine(), answer('in-progress', [201, 300, 'i1']), 50).outcome).toBe('taken');
+    expect(applyAnswer(mine(), answer('in-progress', [201, 300, 'i2']), 50).outcome).toBe('concurrent');
+  });
   test('overlapping with the same state: kept, with a window covering both', () => {
     const same = applyAnswer(first(), answer('paused', [150, 260]), 50);
     expect(same.outcome).toBe('taken');
