@@ -98,7 +98,8 @@ export class TwilioHttpClient extends twilio.RequestClient {
         outcome === 'network-error' ? outcome : { status: outcome.statusCode, body: outcome.body, retryAfter: outcome.headers?.['retry-after'] },
       );
       const backoff = Math.random() * Math.min(this.policy.maxDelayMs, this.policy.baseDelayMs * 2 ** attempt);
-      const delay = decision.retry ? Math.max(decision.minDelayMs, backoff) : 0;
+      // Jitter on top of Retry-After too: callers refused at once must not all come back at once.
+      const delay = decision.retry ? decision.minDelayMs + backoff : 0;
       if (!decision.retry || attempt + 1 >= this.policy.maxAttempts || delay >= this.deadline.remaining()) {
         if (outcome === 'network-error') throw failure;
         return outcome;

@@ -3,9 +3,10 @@ import type { RunningEmulator } from './stack';
 
 /**
  * A call that is in progress on the emulator: created through the API (so `queued`, then `ringing`),
- * then fetched until the callee has answered (the emulator's answer delay).
+ * then fetched until the callee has answered (the emulator's answer delay). It lasts an hour: long runs
+ * (the benchmark) must not see it end under them.
  */
-export async function newCall(client: twilio.Twilio, twiml = '<Response><Pause length="60"/></Response>') {
+export async function newCall(client: twilio.Twilio, twiml = '<Response><Pause length="3600"/></Response>') {
   const created = await client.calls.create({ to: '+15005550006', from: '+15005550001', twiml });
   for (let i = 0; i < 200; i++) {
     const call = await client.calls(created.sid).fetch();
