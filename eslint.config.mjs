@@ -15,4 +15,14 @@ export default tseslint.config(
     files: ['**/*.js', '**/*.mjs'],
     languageOptions: { globals: { require: 'readonly', module: 'writable', process: 'readonly', console: 'readonly' } },
   },
+  {
+    // The console runs in browsers.
+    files: ['assets/**/*.js'],
+    languageOptions: {
+      sourceType: 'script',
+      globals: Object.fromEntries(
+        ['document', 'window', 'fetch', 'sessionStorage', 'setTimeout', 'clearTimeout', 'URL', 'Blob', 'console'].map((name) => [name, 'readonly']),
+      ),
+    },
+  },
 );

@@ -9,6 +9,7 @@ import { documentName } from '../lib/recording-store';
 import { conferenceTwiml, newCall } from '../test/helpers/calls';
 import { freePort, ROOT, startEmulator, startFunctions, AUTH_TOKEN, type RunningEmulator, type RunningFunctions } from '../test/helpers/stack';
 import { burst } from './burst';
+import { consoleBench } from './console';
 import { callback, latencyOption, percentiles, post, recordingSid, round, timed, type Params } from './measure';
 import { roundTrips } from './round-trips';
 
@@ -64,7 +65,10 @@ async function main() {
     await Promise.all([fx.stop(), second.stop()]);
     await em.close();
   }
-  if (!latency) results.coldStartMs = await coldStarts();
+  if (!latency) {
+    results.coldStartMs = await coldStarts();
+    results.console = await consoleBench(quick);
+  }
 
   // A run with --latency and one without each add their own figures: the file keeps both.
   const file = join(ROOT, 'bench/results.json');
@@ -310,6 +314,8 @@ function print(results: Record<string, unknown>) {
     console.log('\nCold start, fresh twilio-run process to first answer (ms)');
     console.table(results.coldStartMs);
     console.log(`\nPeak memory of the Functions' process: ${results.peakMemoryMiB} MiB`);
+    console.log('\nThe console with 200 tracked calls: /console/calls and the page in Chromium until 200 rows are drawn (ms)');
+    console.log(JSON.stringify(results.console, null, 2));
   }
   console.log('\nA burst at account scale: one pause on each of many calls at once, over two Function processes');
   console.table([results.burst]);

@@ -2,6 +2,7 @@ import { Router, type Request } from 'express';
 import type { EmulatorContext } from './app';
 import { errors } from './errors';
 import { iso8601, newSid, single } from './format';
+import { syncListsRouter } from './sync-lists';
 
 interface Service {
   sid: string;
@@ -28,7 +29,8 @@ interface Document {
 const MAX_DATA_BYTES = 16 * 1024;
 const SID_PATTERN = /^[A-Z]{2}[0-9a-f]{32}$/;
 
-function parseData(req: Request): unknown {
+/** A Data form field: a JSON object of at most 16 KiB, as Documents and List Items take it. */
+export function parseData(req: Request): unknown {
   const raw = (req.body as Record<string, unknown> | undefined)?.Data;
   if (raw === undefined) return undefined;
   if (typeof raw !== 'string') throw errors.invalidParameter('Data', 'must be a JSON object as a string');
@@ -43,15 +45,22 @@ function parseData(req: Request): unknown {
   return data;
 }
 
-function parseTtl(req: Request): number | undefined {
-  const raw = single(req, 'Ttl');
+/** A UniqueName: 1 to 320 characters that do not look like a SID; null when none is given. */
+export function parseUniqueName(req: Request): string | null {
+  const uniqueName = single(req, 'UniqueName') ?? null;
+  if (uniqueName !== null && (uniqueName.length < 1 || uniqueName.length > 320 || SID_PATTERN.test(uniqueName))) throw errors.invalidUniqueName();
+  return uniqueName;
+}
+
+export function parseTtl(req: Request, name = 'Ttl'): number | undefined {
+  const raw = single(req, name);
   if (raw === undefined) return undefined;
   const ttl = Number(raw);
-  if (!Number.isInteger(ttl) || ttl < 0 || ttl > 31_536_000) throw errors.invalidParameter('Ttl', 'must be 0 to 31536000 seconds');
+  if (!Number.isInteger(ttl) || ttl < 0 || ttl > 31_536_000) throw errors.invalidParameter(name, 'must be 0 to 31536000 seconds');
   return ttl;
 }
 
-/** Sync v1: services (with the `default` alias) and documents with revisions, If-Match, TTL and Twilio's size limit. */
+/** Sync v1: services (with the `default` alias), documents with revisions, If-Match, TTL and Twilio's size limit, and lists. */
 export function syncModule(ctx: EmulatorContext): Router {
   const services = new Map<string, Service>();
   const documents = new Map<string, Document>();
@@ -148,8 +157,7 @@ export function syncModule(ctx: EmulatorContext): Router {
 
   router.post('/v1/Services/:ServiceSid/Documents', (req, res) => {
     const service = findService(req.params.ServiceSid as string);
-    const uniqueName = single(req, 'UniqueName') ?? null;
-    if (uniqueName !== null && (uniqueName.length < 1 || uniqueName.length > 320 || SID_PATTERN.test(uniqueName))) throw errors.invalidUniqueName();
+    const uniqueName = parseUniqueName(req);
     const data = parseData(req) ?? {};
     const ttl = parseTtl(req);
     if (uniqueName !== null && [...documents.values()].some((d) => d.serviceSid === service.sid && d.uniqueName === uniqueName && isLive(d))) {
@@ -187,6 +195,7 @@ export function syncModule(ctx: EmulatorContext): Router {
     documents.delete(d.sid);
     res.status(204).end();
   });
+  router.use(syncListsRouter(ctx, findService));
   return router;
 }
 

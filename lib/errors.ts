@@ -26,6 +26,12 @@ export class ControlError extends Error {
 
 export const invalidParameter = (name: string, detail: string) => new ControlError(400, 'INVALID_PARAMETER', `${name} ${detail}`);
 export const missingParameter = (name: string) => new ControlError(400, 'MISSING_PARAMETER', `${name} is required`);
+export const notSupportedForConferences = () =>
+  new ControlError(
+    400,
+    'NOT_SUPPORTED_FOR_CONFERENCES',
+    "Twilio's API cannot start or stop a conference recording: it starts with <Conference record=\"record-from-start\"> and ends with the conference. Use paused or in-progress.",
+  );
 
 /** The fields of the twilio library's RestException that matter here. */
 interface TwilioFailure {

@@ -109,11 +109,16 @@ export const CALLER = {
   ExecutionSid: optional('its execution ({{flow.sid}}), kept in the history', sid('FN')),
 };
 
-/** What both set-status Functions take besides the call or conference and the Status. */
-export const RECORDING_SELECTION = {
+/** Which recordings a set-status means, and how to pause: for flows and people alike. */
+export const RECORDING_CHOICE = {
   RecordingSid: optional('the recording (RE… or Twilio.CURRENT); default: the active recording Sync knows', recordingSid),
   PauseBehavior: optional('skip or silence, with paused (Twilio default silence)', choice(PAUSE_BEHAVIORS)),
   All: optional('true: act on every recording Twilio lists as active', bool),
+};
+
+/** What both set-status Functions take besides the call or conference and the Status. */
+export const RECORDING_SELECTION = {
+  ...RECORDING_CHOICE,
   ...NEXT,
   ...CALLER,
 };

@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import type twilio from 'twilio';
 import type { Deadline } from './deadline';
 import { ControlError, fromTwilioError } from './errors';
+import type { EvidenceLog } from './evidence-log';
 import type { PauseBehavior, TargetStatus } from './params';
 import { addHistory, fromTwilioStatus, isActive, type ControlAction, type TwilioAnswer, type Window } from './recording-document';
 import type { Change, RecordingStore, Snapshot } from './recording-store';
@@ -18,6 +19,8 @@ export interface Deps {
   syncClient: twilio.Twilio;
   deadline: Deadline;
   caller: string;
+  /** The call's evidence log (lib/evidence-log), appended beside each Sync write. */
+  evidence?: EvidenceLog;
 }
 
 /** The fields of a recording resource that the toolkit keeps, as the twilio library returns them. */

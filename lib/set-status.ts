@@ -1,4 +1,5 @@
 import { ControlError, fromTwilioError } from './errors';
+import { appendEvidence } from './evidence-log';
 import type { PauseBehavior, TargetStatus } from './params';
 import { applyAnswer, isActive, isTombstoned, type Outcome, type RecordingDocument, type TwilioAnswer, type Window } from './recording-document';
 import type { Snapshot } from './recording-store';
@@ -84,13 +85,21 @@ export async function setRecordingStatus(deps: Deps, owner: Owner, options: SetS
   known.catch(() => undefined); // a failed read is the write's to report
   const { done, failure } = await updateOnTwilio(owner, options, known);
   let sync: SyncOutcome = { synced: true };
+  let evidence = {};
   if (done.length > 0) {
     const action = options.status === 'paused' && options.pauseBehavior ? `paused (${options.pauseBehavior})` : options.status;
-    sync = await settle(deps, owner, done, (doc) => done.reduce((d, a) => historyOf(deps, action, a.recordingSid)(d), doc), known);
+    [sync, evidence] = await Promise.all([
+      settle(deps, owner, done, (doc) => done.reduce((d, a) => historyOf(deps, action, a.recordingSid)(d), doc), known),
+      appendEvidence(
+        deps.evidence,
+        owner.sid,
+        done.map((a) => ({ at: new Date(a.window[1]).toISOString(), recordingSid: a.recordingSid, status: a.status, action: options.status, pauseBehavior: options.pauseBehavior, by: deps.caller, source: 'control' as const })),
+      ),
+    ]);
   }
   if (failure) throw failure;
   const recordings: RecordingResult[] = done.map((a) => ({ recordingSid: a.recordingSid, status: a.status }));
-  return { [owner.key]: owner.sid, recordingSid: recordings[0].recordingSid, status: recordings[0].status, recordings, ...sync };
+  return { [owner.key]: owner.sid, recordingSid: recordings[0].recordingSid, status: recordings[0].status, recordings, ...sync, ...evidence };
 }
 
 /**

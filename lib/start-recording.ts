@@ -1,5 +1,6 @@
 import { SYNC_RESERVE_MS } from './deadline';
 import { ControlError, fromTwilioError } from './errors';
+import { appendEvidence } from './evidence-log';
 import { applyAnswer, type RecordingDocument, type TwilioAnswer } from './recording-document';
 import { answerOf, callOwner, historyOf, listOnTwilio, timed, writeDocument, type Deps, type Owner, type SyncOutcome } from './recordings';
 import { StartClaim, type ClaimState } from './start-claim';
@@ -35,6 +36,9 @@ export async function startCallRecording(deps: Deps, options: StartOptions) {
   const owner = callOwner(deps.client, options.callSid);
   const known = deps.store.read(owner.sid);
   known.catch(() => undefined);
+  // The call's evidence log, created beside the claim (409 when it exists): the start's append then goes
+  // straight, and a start stays three round trips in sequence.
+  deps.evidence?.prepare(owner.sid);
   // A holder must have sent its create, and heard back, before its claim can pass to another start.
   const claim = new StartClaim(deps.syncClient, deps.syncServiceSid, options.callSid, deps.deadline.before(SYNC_RESERVE_MS).at);
   for (let first = true; ; first = false) {
@@ -99,14 +103,16 @@ async function create(deps: Deps, owner: Owner, options: StartOptions, claim: St
     throw err;
   }
   const started = recording;
-  const [sync] = await Promise.all([
-    writeDocument(deps, owner.sid, (doc) => historyOf(deps, created ? 'start' : 'start (already recording)', started.recordingSid)(applyAnswer(reconcile(listed)(doc), started).doc), known),
+  const action = created ? 'start' : 'start (already recording)';
+  const [sync, , evidence] = await Promise.all([
+    writeDocument(deps, owner.sid, (doc) => historyOf(deps, action, started.recordingSid)(applyAnswer(reconcile(listed)(doc), started).doc), known),
     claim.release(),
+    appendEvidence(deps.evidence, owner.sid, created ? [{ at: new Date(started.window[1]).toISOString(), recordingSid: started.recordingSid, status: started.status, action, by: deps.caller, source: 'control' }] : []),
   ]);
-  return answer(owner, started, created, sync);
+  return answer(owner, started, created, { ...sync, ...evidence });
 }
 
-function answer(owner: Owner, recording: TwilioAnswer, created: boolean, sync: SyncOutcome) {
+function answer(owner: Owner, recording: TwilioAnswer, created: boolean, sync: SyncOutcome & { evidenceLogged?: false }) {
   const { recordingSid, status } = recording;
   return { callSid: owner.sid, recordingSid, status, created, recordings: [{ recordingSid, status }], ...sync };
 }

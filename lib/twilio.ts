@@ -2,6 +2,7 @@ import type twilio from 'twilio';
 import type { Context } from '@twilio-labs/serverless-runtime-types/types';
 import { Deadline, SYNC_RESERVE_MS } from './deadline';
 import { ControlError } from './errors';
+import { EvidenceLog } from './evidence-log';
 import { TwilioHttpClient } from './http-client';
 import { hasPlaceholderCredentials, isLoopbackUrl } from './local-run';
 import { RecordingStore } from './recording-store';
@@ -13,6 +14,8 @@ export type Env = {
   AUTH_TOKEN?: string;
   SYNC_SERVICE_SID?: string;
   SYNC_DOCUMENT_TTL?: string;
+  /** The console's password; empty or unset: the console is off (see lib/people-auth). */
+  ADMIN_PASSWORD?: string;
   /** Set only by `npm start` and the tests: the local emulator's address (honoured locally, on loopback only). */
   TWILIO_API_BASE_URL?: string;
   /** Local runs against a real account: the public address that forwards to twilio-run, for Twilio's callbacks. */
@@ -42,9 +45,24 @@ export function twilioClient(context: FunctionContext, deadline: Deadline): twil
 
 const syncServiceSid = (context: FunctionContext) => context.SYNC_SERVICE_SID || 'default';
 
-export function recordingStore(context: FunctionContext, deadline: Deadline, client = twilioClient(context, deadline)): RecordingStore {
+export interface SyncOptions {
+  serviceSid: string;
+  ttlSeconds: number;
+}
+
+/** Where the toolkit keeps its Sync objects, and for how long after their last write. */
+export function syncOptions(context: FunctionContext): SyncOptions {
   const ttl = Number(context.SYNC_DOCUMENT_TTL ?? 86400);
-  return new RecordingStore(client, { serviceSid: syncServiceSid(context), ttlSeconds: Number.isInteger(ttl) && ttl >= 0 ? ttl : 86400 }, deadline);
+  return { serviceSid: syncServiceSid(context), ttlSeconds: Number.isInteger(ttl) && ttl >= 0 ? ttl : 86400 };
+}
+
+export function recordingStore(context: FunctionContext, deadline: Deadline, client = twilioClient(context, deadline)): RecordingStore {
+  return new RecordingStore(client, syncOptions(context), deadline);
+}
+
+/** The evidence log (lib/evidence-log), kept with the documents' TTL. */
+export function evidenceLog(context: FunctionContext, deadline: Deadline, client = twilioClient(context, deadline)): EvidenceLog {
+  return new EvidenceLog(client, syncOptions(context));
 }
 
 /** What a control of a request that arrived at `arrival` works with: Voice stops early enough for Sync to be told. */
@@ -56,6 +74,7 @@ export function controlDeps(context: FunctionContext, arrival: number, caller: s
     syncClient,
     syncServiceSid: syncServiceSid(context),
     store: recordingStore(context, deadline, syncClient),
+    evidence: evidenceLog(context, deadline, syncClient),
     deadline,
     caller,
   };

@@ -124,6 +124,7 @@ async function main() {
   const app = await createLocalDevelopmentServer(functions.port, config);
   await listen(httpServer(app), functions);
   console.log(`Functions on ${url}, listening on ${host}${isLoopbackHost(host) ? ' only (HOST changes it)' : ''}`);
+  console.log(env.ADMIN_PASSWORD ? `Recording console: ${url}/console/index.html` : 'Recording console off: set ADMIN_PASSWORD in .env to turn it on.');
   if (!isLoopbackHost(host)) {
     console.warn(`Warning: HOST=${host}: other machines can reach the Functions, and locally they check no signatures: anyone who reaches them can control the recordings.`);
   }

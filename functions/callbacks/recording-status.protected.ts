@@ -7,7 +7,7 @@ import { errorResponse, jsonResponse } from '../../lib/handler';
 import { absoluteUrl, choice, optional, parseParams, required, sid } from '../../lib/params';
 import { fromTwilioStatus } from '../../lib/recording-document';
 import { recordStatusCallback } from '../../lib/status-callback';
-import { isLocal, ownUrl, recordingStore, type FunctionContext } from '../../lib/twilio';
+import { evidenceLog, isLocal, ownUrl, recordingStore, twilioClient, type FunctionContext } from '../../lib/twilio';
 
 const count = (raw: string, name: string) => {
   if (!/^\d{1,9}$/.test(raw)) throw invalidParameter(name, 'must be a whole number');
@@ -63,7 +63,8 @@ export const handler = async (
       throw new ControlError(403, 'INVALID_SIGNATURE', 'X-Twilio-Signature is missing or does not match this request');
     }
     const p = parseParams(parameters, params);
-    await recordStatusCallback(recordingStore(context, deadline), {
+    const client = twilioClient(context, deadline);
+    await recordStatusCallback(recordingStore(context, deadline, client), {
       callSid: p.CallSid,
       conferenceSid: p.ConferenceSid,
       recordingSid: p.RecordingSid,
@@ -76,7 +77,7 @@ export const handler = async (
         startTime: p.RecordingStartTime,
         url: p.RecordingUrl,
       },
-    });
+    }, evidenceLog(context, deadline, client));
     callback(null, jsonResponse(204, ''));
   } catch (err) {
     callback(null, errorResponse(err));

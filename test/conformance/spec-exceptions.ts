@@ -13,10 +13,15 @@ const FORM = 'application/x-www-form-urlencoded';
 
 export const SPEC_EXCEPTIONS: Array<{ name: string; why: string; apply(spec: Spec): void }> = [
   {
-    name: 'Sync Document Data is sent as a JSON string',
+    name: 'Sync Document and List Item Data is sent as a JSON string',
     why: 'The spec types Data as an object; the library (and Twilio) send the JSON text of it in a form field.',
     apply(spec) {
-      for (const path of ['/v1/Services/{ServiceSid}/Documents', '/v1/Services/{ServiceSid}/Documents/{Sid}']) {
+      for (const path of [
+        '/v1/Services/{ServiceSid}/Documents',
+        '/v1/Services/{ServiceSid}/Documents/{Sid}',
+        '/v1/Services/{ServiceSid}/Lists/{ListSid}/Items',
+        '/v1/Services/{ServiceSid}/Lists/{ListSid}/Items/{Index}',
+      ]) {
         spec.paths[path].post.requestBody!.content[FORM].schema.properties.Data = { type: 'string' };
       }
     },

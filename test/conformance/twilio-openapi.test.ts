@@ -72,6 +72,19 @@ test('the Sync operations the toolkit uses conform', async () => {
   await docs('conformance-doc').remove();
 });
 
+test('the Sync List operations of the evidence log conform, paging included', async () => {
+  const lists = prism.client.sync.v1.services('default').syncLists;
+  await lists.create({ uniqueName: 'conformance-log', ttl: 600 });
+  await lists('conformance-log').fetch();
+  for (let i = 0; i < 3; i++) await lists('conformance-log').syncListItems.create({ data: { i }, collectionTtl: 600 });
+  const items = await lists('conformance-log').syncListItems.list({ order: 'asc', pageSize: 2 });
+  expect(items.map((item) => item.data)).toEqual([{ i: 0 }, { i: 1 }, { i: 2 }]);
+  await lists('conformance-log').syncListItems.list({ order: 'desc', from: '1', bounds: 'exclusive' });
+  await lists('conformance-log').syncListItems(0).fetch();
+  await lists.list();
+  await expect(lists('no-such-log').syncListItems.create({ data: {} })).rejects.toMatchObject({ status: 404 });
+});
+
 test("error answers pass through with Twilio's codes", async () => {
   const c = prism.client;
   await expect(c.calls('CA' + '0'.repeat(32)).fetch()).rejects.toMatchObject({ status: 404, code: 20404 });
@@ -98,7 +111,7 @@ test('the check can fail: a request that breaks the spec is refused by Prism, no
 
 test('the allowed exceptions are few and named', () => {
   expect(SPEC_EXCEPTIONS.map((e) => e.name)).toEqual([
-    'Sync Document Data is sent as a JSON string',
+    'Sync Document and List Item Data is sent as a JSON string',
     'RecordingStatusCallbackEvent is sent as repeated keys',
     "2010-04-01 list pages' *_uri fields are paths",
     'A conference in progress has reason_conference_ended null',

@@ -13,7 +13,7 @@ export function toolkitSpec(): object {
   const sync = JSON.parse(readFileSync(join(SPECS, 'twilio_sync_v1.json'), 'utf8'));
   const wanted = (path: string) =>
     /^\/2010-04-01\/Accounts\/\{AccountSid\}\/(Calls|Conferences)(\.json|\/\{(Sid|CallSid|ConferenceSid)\}(\.json|\/Recordings(\.json|\/\{Sid\}\.json)))$/.test(path) ||
-    /^\/v1\/Services(\/\{Sid\}|\/\{ServiceSid\}\/Documents(\/\{Sid\})?)?$/.test(path);
+    /^\/v1\/Services(\/\{Sid\}|\/\{ServiceSid\}\/(Documents(\/\{Sid\})?|Lists(\/\{Sid\}|\/\{ListSid\}\/Items(\/\{Index\})?)?))?$/.test(path);
   const paths = Object.fromEntries(
     [...Object.entries(api.paths), ...Object.entries(sync.paths)]
       .filter(([path]) => wanted(path))

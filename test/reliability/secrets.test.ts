@@ -13,8 +13,10 @@ test('.env is git-ignored and .env.example holds only the emulator placeholders'
   const example = parseEnv(readFileSync(join(ROOT, '.env.example'), 'utf8'));
   expect(example.ACCOUNT_SID).toBe('AC' + '0'.repeat(32));
   expect(example.AUTH_TOKEN).toBe('emulator-auth-token-placeholder0');
-  expect(Object.keys(example).sort()).toEqual(['ACCOUNT_SID', 'AUTH_TOKEN', 'PUBLIC_BASE_URL', 'SYNC_DOCUMENT_TTL', 'SYNC_SERVICE_SID']);
+  expect(Object.keys(example).sort()).toEqual(['ACCOUNT_SID', 'ADMIN_PASSWORD', 'AUTH_TOKEN', 'PUBLIC_BASE_URL', 'SYNC_DOCUMENT_TTL', 'SYNC_SERVICE_SID']);
   expect(example.PUBLIC_BASE_URL).toBe('');
+  // No password ships: the console stays off until one is set.
+  expect(example.ADMIN_PASSWORD).toBe('');
 });
 
 test('a deployment builds its callback URL from its own domain, over https', () => {

@@ -1,5 +1,5 @@
 // POST /conference/recording/set-status: pause or resume the recording of a conference.
-import { ControlError } from '../../../lib/errors';
+import { notSupportedForConferences } from '../../../lib/errors';
 import { controlFunction } from '../../../lib/handler';
 import { RECORDING_SELECTION, choice, required, setStatusOptions, sid } from '../../../lib/params';
 import { conferenceOwner } from '../../../lib/recordings';
@@ -8,11 +8,7 @@ import { setRecordingStatus } from '../../../lib/set-status';
 /** Only pause and resume exist for conference recordings; starting or stopping gets an answer that says why. */
 function conferenceStatus(raw: string, name: string) {
   if (/^(start|started|stop|stopped)$/i.test(raw.trim())) {
-    throw new ControlError(
-      400,
-      'NOT_SUPPORTED_FOR_CONFERENCES',
-      "Twilio's API cannot start or stop a conference recording: it starts with <Conference record=\"record-from-start\"> and ends with the conference. Use paused or in-progress.",
-    );
+    throw notSupportedForConferences();
   }
   return choice(['paused', 'in-progress'] as const, { pause: 'paused', resume: 'in-progress' })(raw, name);
 }

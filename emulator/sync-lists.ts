@@ -1,0 +1,194 @@
+import { Router, type Request } from 'express';
+import type { EmulatorContext } from './app';
+import { errors } from './errors';
+import { iso8601, newSid, single } from './format';
+import { parseData, parseTtl, parseUniqueName } from './sync';
+
+interface SyncList {
+  sid: string;
+  serviceSid: string;
+  uniqueName: string | null;
+  revision: number;
+  nextIndex: number;
+  items: ListItem[];
+  created: number;
+  updated: number;
+  expires: number | null;
+}
+
+interface ListItem {
+  index: number;
+  data: unknown;
+  revision: number;
+  created: number;
+  updated: number;
+  expires: number | null;
+}
+
+/** Twilio's page sizes for Lists and List Items: 50 by default, 100 at most. */
+const MAX_PAGE_SIZE = 100;
+
+/**
+ * Sync v1 Lists and List Items of one service (the sync module hands over its services): unique
+ * names, TTL (Ttl or CollectionTtl, and CollectionTtl on an item refreshing its list), indexes that
+ * only grow, and paging with Order, From, Bounds and a PageToken.
+ */
+export function syncListsRouter(ctx: EmulatorContext, findService: (key: string) => { sid: string }): Router {
+  const lists = new Map<string, SyncList>();
+  ctx.onReset(() => lists.clear());
+
+  const live = (x: { expires: number | null }) => x.expires === null || x.expires > ctx.now();
+  const expiry = (ttl: number | undefined, current: number | null) => (ttl === undefined ? current : ttl === 0 ? null : ctx.now() + ttl * 1000);
+  const listUrl = (l: SyncList) => `https://sync.twilio.com/v1/Services/${l.serviceSid}/Lists/${l.sid}`;
+  const listJson = (l: SyncList) => ({
+    sid: l.sid,
+    unique_name: l.uniqueName,
+    account_sid: ctx.accountSid,
+    service_sid: l.serviceSid,
+    url: listUrl(l),
+    links: { items: `${listUrl(l)}/Items`, permissions: `${listUrl(l)}/Permissions` },
+    revision: String(l.revision),
+    date_expires: l.expires === null ? null : iso8601(l.expires),
+    date_created: iso8601(l.created),
+    date_updated: iso8601(l.updated),
+    created_by: 'system',
+  });
+  const itemJson = (l: SyncList, i: ListItem) => ({
+    index: i.index,
+    account_sid: ctx.accountSid,
+    service_sid: l.serviceSid,
+    list_sid: l.sid,
+    url: `${listUrl(l)}/Items/${i.index}`,
+    revision: String(i.revision),
+    data: i.data,
+    date_expires: i.expires === null ? null : iso8601(i.expires),
+    date_created: iso8601(i.created),
+    date_updated: iso8601(i.updated),
+    created_by: 'system',
+  });
+
+  const findList = (req: Request) => {
+    const service = findService(req.params.ServiceSid as string);
+    const key = (req.params.ListSid ?? req.params.Sid) as string;
+    const l = [...lists.values()].find((x) => x.serviceSid === service.sid && (x.sid === key || x.uniqueName === key) && live(x));
+    if (!l) throw errors.notFound(`/v1/Services/${service.sid}/Lists/${key}`);
+    return l;
+  };
+  /** Ttl is an alias of CollectionTtl that wins when both are given. */
+  const collectionTtl = (req: Request) => parseTtl(req) ?? parseTtl(req, 'CollectionTtl');
+
+  /** One page of `all`, starting at PageToken (an offset this emulator hands out), with Sync's meta block. */
+  function page<T>(req: Request, key: string, path: string, all: T[]) {
+    const pageSize = Math.min(Math.max(Number(single(req, 'PageSize') ?? 50) || 50, 1), MAX_PAGE_SIZE);
+    const pageNumber = Math.max(Number(single(req, 'Page') ?? 0) || 0, 0);
+    const token = single(req, 'PageToken');
+    const offset = token === undefined ? 0 : Number(token.replace(/^PT/, ''));
+    if (!Number.isInteger(offset) || offset < 0) throw errors.invalidParameter('PageToken', 'is not a token this API gave');
+    const slice = all.slice(offset, offset + pageSize);
+    const query = new URLSearchParams(
+      Object.entries({ Order: single(req, 'Order'), From: single(req, 'From'), Bounds: single(req, 'Bounds') }).filter(
+        (e): e is [string, string] => e[1] !== undefined,
+      ),
+    );
+    const url = (p: number, t?: number) => {
+      const params = new URLSearchParams(query);
+      params.set('PageSize', String(pageSize));
+      params.set('Page', String(p));
+      if (t !== undefined) params.set('PageToken', `PT${t}`);
+      return `https://sync.twilio.com${path}?${params}`;
+    };
+    return {
+      [key]: slice,
+      meta: {
+        page: pageNumber,
+        page_size: pageSize,
+        first_page_url: url(0),
+        previous_page_url: offset > 0 ? url(pageNumber - 1, Math.max(offset - pageSize, 0)) : null,
+        url: url(pageNumber, token === undefined ? undefined : offset),
+        next_page_url: offset + pageSize < all.length ? url(pageNumber + 1, offset + pageSize) : null,
+        key,
+      },
+    };
+  }
+
+  const router = Router();
+  router.post('/v1/Services/:ServiceSid/Lists', (req, res) => {
+    const service = findService(req.params.ServiceSid as string);
+    const uniqueName = parseUniqueName(req);
+    if (uniqueName !== null && [...lists.values()].some((l) => l.serviceSid === service.sid && l.uniqueName === uniqueName && live(l))) {
+      throw errors.uniqueNameExists(uniqueName);
+    }
+    const now = ctx.now();
+    const l: SyncList = {
+      sid: newSid('ES'),
+      serviceSid: service.sid,
+      uniqueName,
+      revision: 0,
+      nextIndex: 0,
+      items: [],
+      created: now,
+      updated: now,
+      expires: expiry(collectionTtl(req), null),
+    };
+    lists.set(l.sid, l);
+    res.status(201).json(listJson(l));
+  });
+  router.get('/v1/Services/:ServiceSid/Lists', (req, res) => {
+    const service = findService(req.params.ServiceSid as string);
+    const all = [...lists.values()].filter((l) => l.serviceSid === service.sid && live(l)).map(listJson);
+    res.json(page(req, 'lists', `/v1/Services/${service.sid}/Lists`, all));
+  });
+  router.get('/v1/Services/:ServiceSid/Lists/:Sid', (req, res) => {
+    res.json(listJson(findList(req)));
+  });
+  router.post('/v1/Services/:ServiceSid/Lists/:Sid', (req, res) => {
+    const l = findList(req);
+    l.expires = expiry(collectionTtl(req), l.expires);
+    l.revision += 1;
+    l.updated = ctx.now();
+    res.json(listJson(l));
+  });
+  router.delete('/v1/Services/:ServiceSid/Lists/:Sid', (req, res) => {
+    lists.delete(findList(req).sid);
+    res.status(204).end();
+  });
+
+  router.post('/v1/Services/:ServiceSid/Lists/:ListSid/Items', (req, res) => {
+    const l = findList(req);
+    const data = parseData(req);
+    if (data === undefined) throw errors.missingParameter(20001, 'Data');
+    const itemTtl = parseTtl(req) ?? parseTtl(req, 'ItemTtl');
+    const listTtl = parseTtl(req, 'CollectionTtl');
+    const now = ctx.now();
+    const item: ListItem = { index: l.nextIndex++, data, revision: 0, created: now, updated: now, expires: expiry(itemTtl, null) };
+    l.items.push(item);
+    l.expires = expiry(listTtl, l.expires);
+    l.revision += 1;
+    l.updated = now;
+    res.status(201).json(itemJson(l, item));
+  });
+  router.get('/v1/Services/:ServiceSid/Lists/:ListSid/Items', (req, res) => {
+    const l = findList(req);
+    const order = single(req, 'Order') ?? 'asc';
+    const bounds = single(req, 'Bounds') ?? 'inclusive';
+    if (order !== 'asc' && order !== 'desc') throw errors.invalidParameter('Order', 'must be asc or desc');
+    if (bounds !== 'inclusive' && bounds !== 'exclusive') throw errors.invalidParameter('Bounds', 'must be inclusive or exclusive');
+    const rawFrom = single(req, 'From');
+    const from = rawFrom === undefined ? undefined : Number(rawFrom);
+    if (from !== undefined && !Number.isInteger(from)) throw errors.invalidParameter('From', 'must be an item index');
+    const items = l.items.filter(live).filter((i) => {
+      if (from === undefined) return true;
+      if (i.index === from) return bounds === 'inclusive';
+      return order === 'asc' ? i.index > from : i.index < from;
+    });
+    if (order === 'desc') items.reverse();
+    res.json(page(req, 'items', `/v1/Services/${l.serviceSid}/Lists/${l.sid}/Items`, items.map((i) => itemJson(l, i))));
+  });
+  router.get('/v1/Services/:ServiceSid/Lists/:ListSid/Items/:Index', (req, res) => {
+    const l = findList(req);
+    const item = l.items.find((i) => String(i.index) === req.params.Index && live(i));
+    if (!item) throw errors.notFound(`/v1/Services/${l.serviceSid}/Lists/${l.sid}/Items/${req.params.Index}`);
+    res.json(itemJson(l, item));
+  });
+  return router;
+}

@@ -1,0 +1,8 @@
+// POST /agent/start: a Flex agent starts recording their call, or gets the recording it already has.
+import { required, sid } from '../../lib/params';
+import { personControl } from '../../lib/people-controls';
+import { peopleFunction } from '../../lib/people-handler';
+
+export const parameters = { CallSid: required('the call to record (CA…)', sid('CA')) };
+
+export const handler = peopleFunction('agent', parameters, (deps, p, context) => personControl(deps, context, p, 'start'));

@@ -1,0 +1,12 @@
+// POST /console/control: start, pause, resume or stop a recording from the console, as console:admin.
+import { RECORDING_CHOICE, required } from '../../lib/params';
+import { ACTION, TARGET, personControl } from '../../lib/people-controls';
+import { peopleFunction } from '../../lib/people-handler';
+
+export const parameters = {
+  ...TARGET,
+  Action: required('start, pause, resume or stop', ACTION),
+  ...RECORDING_CHOICE,
+};
+
+export const handler = peopleFunction('console', parameters, (deps, p, context) => personControl(deps, context, p, p.Action));

@@ -1,0 +1,17 @@
+// POST /console/login: exchanges ADMIN_PASSWORD for a console token that expires (lib/people-auth).
+import type { ServerlessCallback } from '@twilio-labs/serverless-runtime-types/types';
+import { errorResponse, jsonResponse } from '../../lib/handler';
+import { optional, parseParams } from '../../lib/params';
+import { consoleLogin } from '../../lib/people-auth';
+import type { FunctionContext } from '../../lib/twilio';
+
+export const parameters = { Password: optional('the ADMIN_PASSWORD of this deployment', (raw) => raw) };
+
+export const handler = async (context: FunctionContext, event: Record<string, unknown>, callback: ServerlessCallback) => {
+  try {
+    const { Password } = parseParams(parameters, event);
+    callback(null, jsonResponse(200, await consoleLogin(context, Password)));
+  } catch (err) {
+    callback(null, errorResponse(err));
+  }
+};
