@@ -1,6 +1,6 @@
 // Account limits the control surface can switch on: a cap on concurrent requests, what Twilio.CURRENT
 // answers with nothing recording, and the request log that shows requests overlapping in time.
-import type { ServedRequest } from '../../emulator/app';
+import { servedRequests } from '../helpers/functions';
 import { newCall } from '../helpers/calls';
 import { startEmulator, type RunningEmulator } from '../helpers/stack';
 
@@ -9,7 +9,7 @@ beforeAll(async () => (em = await startEmulator()));
 afterAll(() => em.close());
 afterEach(() => em.control('POST', '/reset'));
 
-const requests = async () => (await em.control<{ requests: ServedRequest[] }>('GET', '/requests')).requests;
+const requests = () => servedRequests(em);
 
 test('over the concurrency cap a request is refused with 429, 20429 and Retry-After; under it, served', async () => {
   const call = await newCall(em.client);

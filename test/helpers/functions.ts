@@ -1,3 +1,4 @@
+import type { ServedRequest } from '../../emulator/app';
 import twilio from 'twilio';
 import type { RecordingDocument } from '../../lib/recording-document';
 import { documentName } from '../../lib/recording-store';
@@ -73,15 +74,6 @@ export async function twilioAndSync(em: RunningEmulator, callSid: string) {
   };
 }
 
-/** The Twilio requests the emulator served, timed on this process's clock (the emulator runs in it). */
-export interface ServedRequest {
-  method: string;
-  route: string;
-  path: string;
-  startedAt: number;
-  endedAt: number;
-}
-
 /**
  * The longest chain of the requests in `window` that ran one after another (each started after the
  * previous one ended): the round trips a caller waited for, however many ran side by side.
@@ -95,4 +87,5 @@ export function inSequence(requests: ServedRequest[], window: [number, number]):
   return Math.max(0, ...chain);
 }
 
+/** The Twilio requests the emulator served, timed on this process's clock (the emulator runs in it). */
 export const servedRequests = async (em: RunningEmulator) => (await em.control<{ requests: ServedRequest[] }>('GET', '/requests')).requests;

@@ -1,7 +1,6 @@
 // The Functions under the account limits the emulator can enforce: a cap on concurrent requests (they
 // retry after Retry-After and succeed), and both answers of Twilio.CURRENT with nothing recording.
-import { invoke } from '../helpers/functions';
-import type { ServedRequest } from '../../emulator/app';
+import { invoke, servedRequests } from '../helpers/functions';
 import { newCall } from '../helpers/calls';
 import { useStack } from '../helpers/stack';
 
@@ -17,7 +16,7 @@ test('with a cap of 3 concurrent requests, 6 starts at once all succeed: refused
   const answers = await Promise.all(calls.map((c) => invoke(stack.fx, '/recording/start', { CallSid: c.sid })));
   await stack.em.control('DELETE', '/faults');
   expect(answers.map((a) => a.status)).toEqual(Array(6).fill(200));
-  const requests = (await stack.em.control<{ requests: ServedRequest[] }>('GET', '/requests')).requests.filter((r) => r.startedAt > since);
+  const requests = (await servedRequests(stack.em)).filter((r) => r.startedAt > since);
   expect(requests.filter((r) => r.status === 429).length).toBeGreaterThan(0);
   // Never more than three requests were being served at once, and three at times.
   const edges = requests

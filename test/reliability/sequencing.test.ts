@@ -1,7 +1,8 @@
 // How many Twilio round trips a caller waits for: with Twilio's latency on, the emulator's request log
 // shows which of a control's requests ran side by side and which one after another.
 import { newCall } from '../helpers/calls';
-import { callbacksIdle, inSequence, invoke, servedRequests, setLatency, signedCallback, type ServedRequest } from '../helpers/functions';
+import type { ServedRequest } from '../../emulator/app';
+import { callbacksIdle, inSequence, invoke, servedRequests, setLatency, signedCallback } from '../helpers/functions';
 import { useStack } from '../helpers/stack';
 
 const stack = useStack();
