@@ -7,7 +7,7 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { documentName } from '../lib/recording-store';
 import { conferenceTwiml, newCall } from '../test/helpers/calls';
-import { inSequence, servedRequests } from '../test/helpers/functions';
+import { servedRequests } from '../test/helpers/functions';
 import { freePort, ROOT, startEmulator, startFunctions, AUTH_TOKEN, type RunningEmulator, type RunningFunctions } from '../test/helpers/stack';
 import { burst } from './burst';
 import { consoleBench } from './console';
@@ -24,33 +24,49 @@ const BURST = quick ? { calls: 100, cap: 20, latencyMs: 150 } : { calls: 500, ca
 type Comparison = Awaited<ReturnType<typeof compare>>;
 
 /** Runs `control` CALLS times one after another, and `direct` (the same control, raw API) as many. */
-async function compare(name: string, control: (i: number) => Promise<unknown>, direct: (i: number) => Promise<unknown>) {
+async function compare(em: RunningEmulator, name: string, control: (i: number) => Promise<unknown>, direct: (i: number) => Promise<unknown>) {
   const toolkit: number[] = [];
   const raw: number[] = [];
+  const windows: Array<[number, number]> = [];
+  const now = () => performance.timeOrigin + performance.now();
   for (let i = 0; i < CALLS; i++) {
-    toolkit.push(await timed(() => control(i)));
+    const start = now();
+    await control(i);
+    windows.push([start, now()]);
+    toolkit.push(windows[i][1] - start);
     raw.push(await timed(() => direct(i)));
   }
+  // The Functions' own work: their time while no Twilio request of theirs was in flight.
+  const requests = await servedRequests(em);
+  const own = windows.map(([from, to]) => to - from - busy(requests.filter((r) => r.startedAt >= from && r.endedAt <= to)));
   const t = percentiles(toolkit);
   const r = percentiles(raw);
-  return { name, toolkit: t, direct: r, ratioP50: round(t.p50 / r.p50) };
+  return { name, toolkit: t, direct: r, ratioP50: round(t.p50 / r.p50), ownOverheadP50Ms: percentiles(own).p50 };
+}
+
+/** How long at least one of `requests` was in flight. */
+function busy(requests: Array<{ startedAt: number; endedAt: number }>): number {
+  let total = 0;
+  let reach = -Infinity;
+  for (const r of [...requests].sort((a, b) => a.startedAt - b.startedAt)) {
+    total += Math.max(0, r.endedAt - Math.max(r.startedAt, reach));
+    reach = Math.max(reach, r.endedAt);
+  }
+  return total;
 }
 
 /** Twilio requests one control makes, by route, from the emulator's counters. */
 async function cost(em: RunningEmulator, control: () => Promise<unknown>) {
   await em.control('GET', '/callbacks/idle');
   const before = await em.control<{ routes: Record<string, number> }>('GET', '/counters');
-  const from = performance.timeOrigin + performance.now();
   await control();
-  const to = performance.timeOrigin + performance.now();
   const after = await em.control<{ total: number; routes: Record<string, number> }>('GET', '/counters');
-  const inSequenceCount = inSequence(await servedRequests(em), [from, to]);
   const routes = Object.fromEntries(
     Object.entries(after.routes)
       .map(([route, n]) => [route.replace('/2010-04-01/Accounts/:AccountSid', '').replace('/v1/Services/:ServiceSid', ' Sync'), n - (before.routes[route] ?? 0)] as const)
       .filter(([, n]) => n > 0),
   );
-  return { total: Object.values(routes).reduce((a, b) => a + b, 0), inSequence: inSequenceCount, routes };
+  return { total: Object.values(routes).reduce((a, b) => a + b, 0), routes };
 }
 
 async function main() {
@@ -102,6 +118,7 @@ async function withoutLatency(em: RunningEmulator, fx: RunningFunctions) {
 
     results.latencyMs = [
       await compare(
+        em,
         '/recording/start',
         (i) => post(fx, '/recording/start', { CallSid: startCalls[i].sid }),
         async (i) => {
@@ -110,21 +127,25 @@ async function withoutLatency(em: RunningEmulator, fx: RunningFunctions) {
         },
       ),
       await compare(
+        em,
         '/recording/set-status',
         (i) => post(fx, '/recording/set-status', { CallSid: call.sid, Status: status(i) }),
         (i) => c.calls(directCall.sid).recordings(directRecording.sid).update({ status: status(i) }),
       ),
       await compare(
+        em,
         '/conference/recording/set-status',
         (i) => post(fx, '/conference/recording/set-status', { ConferenceSid: conference.sid, Status: status(i), RecordingSid: confRecording.sid }),
         (i) => c.conferences(conference.sid).recordings(confRecording.sid).update({ status: status(i) }),
       ),
       await compare(
+        em,
         '/recording/status',
         () => post(fx, '/recording/status', { CallSid: call.sid }),
         () => doc().fetch(),
       ),
       await compare(
+        em,
         '/callbacks/recording-status',
         () => callback(fx, { CallSid: call.sid, RecordingSid: recording.sid, RecordingStatus: 'in-progress' }),
         async () => {
@@ -154,20 +175,6 @@ async function withoutLatency(em: RunningEmulator, fx: RunningFunctions) {
       callback: await cost(em, () => callback(fx, { CallSid: costCall.sid, RecordingSid: recordingSid(1), RecordingStatus: 'completed' })),
     };
 
-    // The Functions' own work: their time less that of the Twilio requests they make, each costed at
-    // one raw request's p50 (the direct set-status: one update).
-    const latency = results.latencyMs as Array<Comparison & { ownOverheadP50Ms?: number }>;
-    const costs = results.twilioRequestsPerControl as Record<string, { total: number; inSequence: number }>;
-    const perRequest = latency.find((l) => l.name === '/recording/set-status')!.direct.p50;
-    const costOf: Record<string, string> = {
-      '/recording/start': 'start (new recording)',
-      '/recording/set-status': 'set-status with RecordingSid',
-      '/conference/recording/set-status': 'conference set-status',
-      '/recording/status': 'status',
-      '/callbacks/recording-status': 'callback',
-    };
-    // Requests side by side cost one round trip: only those in sequence are taken off.
-    for (const l of latency) l.ownOverheadP50Ms = round(Math.max(0, l.toolkit.p50 - costs[costOf[l.name]].inSequence * perRequest));
 
     results.callbackThroughput = {
       'one call, 50 in flight': await throughput(em, fx, 1),
@@ -302,16 +309,16 @@ function print(results: Record<string, unknown>) {
     console.log(`\nWith Twilio's round trips (Voice ${trips.latencyMs.voice} ms, Sync ${trips.latencyMs.sync} ms per request), ${trips.samples} of each (ms)`);
     console.table(trips.rows);
   } else {
-    const latency = results.latencyMs as Array<Comparison & { ownOverheadP50Ms: number }>;
+    const latency = results.latencyMs as Comparison[];
     console.log(`\nLatency over ${CALLS} calls each (ms), toolkit through twilio-run vs the same control with the twilio library`);
     console.table(
       Object.fromEntries(
         latency.map((l) => [l.name, { p50: l.toolkit.p50, p95: l.toolkit.p95, p99: l.toolkit.p99, 'direct p50': l.direct.p50, 'direct p95': l.direct.p95, 'direct p99': l.direct.p99, 'ratio p50': l.ratioP50, 'own work p50': l.ownOverheadP50Ms }]),
       ),
     );
-    const costs = results.twilioRequestsPerControl as Record<string, { total: number; inSequence: number; routes: Record<string, number> }>;
+    const costs = results.twilioRequestsPerControl as Record<string, { total: number; routes: Record<string, number> }>;
     console.log('\nTwilio requests per control');
-    console.table(Object.fromEntries(Object.entries(costs).map(([k, v]) => [k, { total: v.total, 'in sequence': v.inSequence, routes: Object.entries(v.routes).map(([r, n]) => `${n}× ${r}`).join(', ') }])));
+    console.table(Object.fromEntries(Object.entries(costs).map(([k, v]) => [k, { total: v.total, routes: Object.entries(v.routes).map(([r, n]) => `${n}× ${r}`).join(', ') }])));
     console.log('\nCallback throughput');
     console.table(results.callbackThroughput);
     console.log('\nDocument growth: recordings tracked in one Sync document');
