@@ -43,9 +43,13 @@ export async function startCallRecording(deps: Deps, options: StartOptions) {
   const claim = new StartClaim(deps.syncClient, deps.syncServiceSid, options.callSid, deps.deadline.before(SYNC_RESERVE_MS).at);
   for (let first = true; ; first = false) {
     const [state, listed] = await Promise.all([claim.acquire(), listOnTwilio(owner)]);
-    if (listed.active.length > 0) {
-      if (state.held) void claim.release();
-      return answer(owner, listed.active[0], false, await writeDocument(deps, owner.sid, (doc) => historyOf(deps, 'start (already recording)', listed.active[0].recordingSid)(reconcile(listed.all)(doc)), first ? known : undefined));
+    const [active] = listed.active;
+    if (active) {
+      const [sync] = await Promise.all([
+        writeDocument(deps, owner.sid, (doc) => historyOf(deps, 'start (already recording)', active.recordingSid)(reconcile(listed.all)(doc)), first ? known : undefined),
+        state.held ? claim.release() : undefined,
+      ]);
+      return answer(owner, active, false, sync);
     }
     if (state.held) return create(deps, owner, options, claim, listed.all, first ? known : undefined);
     const adopted = await waitForHolder(owner, state, claim.until);
@@ -99,7 +103,8 @@ async function create(deps: Deps, owner: Owner, options: StartOptions, claim: St
       }
     }
   } catch (err) {
-    void claim.release();
+    // Released before answering: a deployed Function may be frozen once it has answered.
+    await claim.release();
     throw err;
   }
   const started = recording;
