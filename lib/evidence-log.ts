@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type twilio from 'twilio';
 import { fromTwilioError } from './errors';
+import type { TwilioAnswer } from './recording-document';
 import type { SyncOptions } from './twilio';
 
 /**
@@ -11,8 +12,10 @@ import type { SyncOptions } from './twilio';
 export interface EvidenceEntry {
   /** Tells a retried append (Twilio may have stored the first attempt) from a new change. */
   id: string;
-  /** UTC, ISO 8601. */
+  /** UTC, ISO 8601: when Twilio answered the control, or when the callback came. */
   at: string;
+  /** A control's: when its request to Twilio was sent. The change took effect between `sentAt` and `at`. */
+  sentAt?: string;
   recordingSid: string;
   /** What the recording became: in-progress, paused, stopped, or from Twilio's callbacks completed, absent, failed. */
   status: string;
@@ -25,6 +28,20 @@ export interface EvidenceEntry {
 }
 
 export type NewEvidence = Omit<EvidenceEntry, 'id'>;
+
+/** The evidence of one of Twilio's answers to a control: what it made of the recording, and when. */
+export function evidenceOf(answer: TwilioAnswer, by: string, asked: { action: string; pauseBehavior?: 'skip' | 'silence' }): NewEvidence {
+  const [sent, answered] = answer.window;
+  return {
+    at: new Date(answered).toISOString(),
+    sentAt: new Date(sent).toISOString(),
+    recordingSid: answer.recordingSid,
+    status: answer.status,
+    ...asked,
+    by,
+    source: 'control',
+  };
+}
 
 export const evidenceListName = (sid: string) => `recording-controls-log-${sid}`;
 
@@ -138,15 +155,26 @@ export interface Segment {
   /** Who caused the change that began this segment, and whether a control or Twilio's callback reported it. */
   by: string;
   source: 'control' | 'callback';
+  /**
+   * A pause whose control overlapped a control of another kind on the same recording: which one Twilio
+   * applied last is unknown, so the pause proves nothing.
+   */
+  uncertain?: true;
 }
 
 const stateOf = (status: string): SegmentState | undefined =>
   status === 'in-progress' ? 'recorded' : status === 'paused' ? 'paused' : ['stopped', 'completed', 'absent', 'failed'].includes(status) ? 'stopped' : undefined;
 
+const sentOf = (e: EvidenceEntry) => e.sentAt ?? e.at;
+/** Two controls of one recording whose requests to Twilio overlapped: their order on Twilio is unknown. */
+const concurrent = (a: EvidenceEntry, b: EvidenceEntry) => a.source === 'control' && b.source === 'control' && sentOf(a) <= b.at && sentOf(b) <= a.at;
+
 /**
  * Each recording's segments over wall-clock time, from its entries in time order. The same rule as
  * the state document: a callback's in-progress only opens a recording (it never ends a pause), and
- * once stopped a recording stays stopped.
+ * once stopped a recording stays stopped. A change took effect at some moment between its control's
+ * `sentAt` and `at`; segments take the moment that leaves the most recorded time, so a pause is never
+ * drawn, or proved, longer than it surely was.
  */
 export function toSegments(entries: EvidenceEntry[]): Segment[] {
   const ordered = entries.map((e, i) => ({ e, i })).sort((a, b) => a.e.at.localeCompare(b.e.at) || a.i - b.i);
@@ -159,9 +187,11 @@ export function toSegments(entries: EvidenceEntry[]): Segment[] {
     if (current && e.source === 'callback' && state === 'recorded') continue;
     const behavior = state === 'paused' ? (e.pauseBehavior ?? 'silence') : undefined;
     if (current && current.state === state && current.pauseBehavior === behavior) continue;
-    if (current) current.to = e.at;
-    const segment: Segment = { recordingSid: e.recordingSid, state, from: e.at, to: state === 'stopped' ? e.at : null, by: e.by, source: e.source };
+    const boundary = state === 'recorded' ? sentOf(e) : e.at;
+    if (current) current.to = boundary < current.from ? current.from : boundary;
+    const segment: Segment = { recordingSid: e.recordingSid, state, from: boundary, to: state === 'stopped' ? boundary : null, by: e.by, source: e.source };
     if (behavior) segment.pauseBehavior = behavior;
+    if (state === 'paused' && entries.some((o) => o.recordingSid === e.recordingSid && stateOf(o.status) !== 'paused' && concurrent(o, e))) segment.uncertain = true;
     segments.push(segment);
     open.set(e.recordingSid, segment);
   }
@@ -178,11 +208,11 @@ export function windowInsidePause(segments: Segment[], from: Date, to: Date): { 
   const until = (s: Segment) => (s.to === null ? Infinity : Date.parse(s.to));
   const overlapping = segments.filter((s) => s.state !== 'stopped' && Date.parse(s.from) < end && until(s) > start);
   const recorded = overlapping.some((s) => s.state === 'recorded');
-  const covered = overlapping.some((s) => s.state === 'paused' && Date.parse(s.from) <= start && until(s) >= end);
+  const covered = overlapping.some((s) => s.state === 'paused' && !s.uncertain && Date.parse(s.from) <= start && until(s) >= end);
   return { insidePause: !recorded && covered, segments: overlapping };
 }
 
-const CSV_COLUMNS = ['recording_sid', 'state', 'from', 'to', 'pause_behavior', 'by', 'source'] as const;
+const CSV_COLUMNS = ['recording_sid', 'state', 'from', 'to', 'pause_behavior', 'by', 'source', 'order_uncertain'] as const;
 
 /** One row per segment, RFC 4180 quoting; a cell that a spreadsheet would run as a formula is prefixed with '. */
 export function toCsv(segments: Segment[]): string {
@@ -191,6 +221,6 @@ export function toCsv(segments: Segment[]): string {
     const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
     return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
   };
-  const rows = segments.map((s) => [s.recordingSid, s.state, s.from, s.to, s.pauseBehavior, s.by, s.source].map(cell).join(','));
+  const rows = segments.map((s) => [s.recordingSid, s.state, s.from, s.to, s.pauseBehavior, s.by, s.source, s.uncertain ? 'true' : ''].map(cell).join(','));
   return [CSV_COLUMNS.join(','), ...rows].join('\r\n') + '\r\n';
 }

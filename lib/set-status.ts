@@ -1,5 +1,5 @@
 import { ControlError, fromTwilioError } from './errors';
-import { appendEvidence } from './evidence-log';
+import { appendEvidence, evidenceOf } from './evidence-log';
 import type { PauseBehavior, TargetStatus } from './params';
 import { applyAnswer, isActive, isTombstoned, type Outcome, type RecordingDocument, type TwilioAnswer, type Window } from './recording-document';
 import type { Snapshot } from './recording-store';
@@ -93,7 +93,7 @@ export async function setRecordingStatus(deps: Deps, owner: Owner, options: SetS
       appendEvidence(
         deps.evidence,
         owner.sid,
-        done.map((a) => ({ at: new Date(a.window[1]).toISOString(), recordingSid: a.recordingSid, status: a.status, action: options.status, pauseBehavior: options.pauseBehavior, by: deps.caller, source: 'control' as const })),
+        done.map((a) => evidenceOf(a, deps.caller, { action: options.status, pauseBehavior: options.pauseBehavior })),
       ),
     ]);
   }
@@ -112,6 +112,22 @@ export async function settle(
   answers: TwilioAnswer[],
   extra: (doc: RecordingDocument) => RecordingDocument,
   known?: Promise<Snapshot>,
+): Promise<SyncOutcome> {
+  const readBacks: Array<Promise<unknown>> = [];
+  try {
+    return await settleRounds(deps, owner, answers, extra, known, readBacks);
+  } finally {
+    await Promise.all(readBacks);
+  }
+}
+
+async function settleRounds(
+  deps: Deps,
+  owner: Owner,
+  answers: TwilioAnswer[],
+  extra: (doc: RecordingDocument) => RecordingDocument,
+  known: Promise<Snapshot> | undefined,
+  readBacks: Array<Promise<unknown>>,
 ): Promise<SyncOutcome> {
   let pending = answers;
   let more = extra;
@@ -148,6 +164,8 @@ export async function settle(
         const { value, window } = await timed(() => owner.fetch(a.recordingSid));
         return { ...answerOf(value, window), after: outcomes.get(a.recordingSid)?.known };
       }));
+      // What Twilio was read back as goes into the evidence too: it settles what the racing controls' entries leave open.
+      readBacks.push(appendEvidence(deps.evidence, owner.sid, pending.map((a) => evidenceOf(a, 'twilio', { action: 'checked' }))));
     } catch (err) {
       const error = fromTwilioError(err, owner.label);
       return { synced: false, syncError: { code: error.code, message: `The recording's order against a concurrent control is unknown: ${error.message}` } };

@@ -1,6 +1,6 @@
 import { SYNC_RESERVE_MS } from './deadline';
 import { ControlError, fromTwilioError } from './errors';
-import { appendEvidence } from './evidence-log';
+import { appendEvidence, evidenceOf } from './evidence-log';
 import { applyAnswer, type RecordingDocument, type TwilioAnswer } from './recording-document';
 import { answerOf, callOwner, historyOf, listOnTwilio, timed, writeDocument, type Deps, type Owner, type SyncOutcome } from './recordings';
 import { StartClaim, type ClaimState } from './start-claim';
@@ -112,7 +112,7 @@ async function create(deps: Deps, owner: Owner, options: StartOptions, claim: St
   const [sync, , evidence] = await Promise.all([
     writeDocument(deps, owner.sid, (doc) => historyOf(deps, action, started.recordingSid)(applyAnswer(reconcile(listed)(doc), started).doc), known),
     claim.release(),
-    appendEvidence(deps.evidence, owner.sid, created ? [{ at: new Date(started.window[1]).toISOString(), recordingSid: started.recordingSid, status: started.status, action, by: deps.caller, source: 'control' }] : []),
+    appendEvidence(deps.evidence, owner.sid, created ? [evidenceOf(started, deps.caller, { action })] : []),
   ]);
   return answer(owner, started, created, { ...sync, ...evidence });
 }

@@ -196,7 +196,7 @@ describe('the console', () => {
     const csv = await invoke<string>(stack.fx, '/console/evidence', { Token, CallSid: callSid, Format: 'csv' }, 'json');
     expect(csv.contentType).toContain('text/csv');
     expect(csv.body.trim().split('\r\n')).toHaveLength(5);
-    expect(csv.body).toMatch(/^recording_sid,state,from,to,pause_behavior,by,source\r\n/);
+    expect(csv.body).toMatch(/^recording_sid,state,from,to,pause_behavior,by,source,order_uncertain\r\n/);
 
     const bad = await invoke(stack.fx, '/console/evidence', { Token, CallSid: callSid, From: 'yesterday', To: windowEnd.toISOString() }, 'json');
     expect(bad).toMatchObject({ status: 400, body: { error: { code: 'INVALID_PARAMETER' } } });
