@@ -230,7 +230,8 @@ const svg = (name, attrs, text) => {
   return node;
 };
 const clock = (iso) => new Date(iso).toISOString().slice(11, 19);
-const describe = (s) => `${s.state === 'paused' ? `paused (${s.pauseBehavior})` : s.state} from ${clock(s.from)} UTC by ${s.by}${s.source === 'callback' ? ' (Twilio callback)' : ''}`;
+const describe = (s) =>
+  `${s.state === 'paused' ? `paused (${s.pauseBehavior})` : s.state} from ${clock(s.from)} UTC by ${s.by}${s.source === 'callback' ? ' (Twilio callback)' : ''}${s.uncertain ? ', uncertain: it raced another control' : ''}`;
 
 /** Each recording on its own lane: recorded, paused and stopped stretches over wall-clock time, with who asked. */
 function drawTimeline(row) {
@@ -269,7 +270,7 @@ function drawTimeline(row) {
     rect.append(svg('title', {}, describe(s)));
     picture.append(rect, svg('line', { x1: from, x2: from, y1: i * lane + 4, y2: i * lane + 36, class: 'change' }));
     if (from >= (labelledUntil.get(i) ?? 0)) {
-      const label = `${s.state === 'paused' ? `paused (${s.pauseBehavior})` : s.state} · ${s.by}`;
+      const label = `${s.state === 'paused' ? `paused (${s.pauseBehavior})${s.uncertain ? ' ?' : ''}` : s.state} · ${s.by}`;
       const nearEnd = from > width - 160;
       picture.append(svg('text', { x: nearEnd ? from - 3 : from + 3, y: i * lane + 13, 'text-anchor': nearEnd ? 'end' : 'start', class: 'who' }, label));
       labelledUntil.set(i, from + 7 * label.length);
