@@ -64,13 +64,13 @@ async function refusal(err: unknown, owner: Owner, target: string, known: Promis
 }
 
 /** The recordings this control changes on Twilio, each with the window of Twilio's answer. */
-async function updateOnTwilio(owner: Owner, options: SetStatusOptions, known: Promise<Snapshot>): Promise<{ done: TwilioAnswer[]; failure?: ControlError }> {
+async function updateOnTwilio(owner: Owner, options: SetStatusOptions, known: () => Promise<Snapshot>): Promise<{ done: TwilioAnswer[]; failure?: ControlError }> {
   const targets = options.all ? (await listOnTwilio(owner)).active.map((a) => a.recordingSid) : [options.recordingSid ?? CURRENT];
   if (targets.length === 0) throw await noRecordingError(owner);
   const settled = await Promise.allSettled(targets.map((sid) => timed(() => owner.update(sid, options.status, options.pauseBehavior))));
   const done = settled.flatMap((s) => (s.status === 'fulfilled' ? [answerOf(s.value.value, s.value.window, options.pauseBehavior)] : []));
   const failedAt = settled.findIndex((s) => s.status === 'rejected');
-  const failure = failedAt < 0 ? undefined : await refusal((settled[failedAt] as PromiseRejectedResult).reason, owner, targets[failedAt], known);
+  const failure = failedAt < 0 ? undefined : await refusal((settled[failedAt] as PromiseRejectedResult).reason, owner, targets[failedAt], known());
   return { done, failure };
 }
 
@@ -81,9 +81,12 @@ async function updateOnTwilio(owner: Owner, options: SetStatusOptions, known: Pr
  * update overlapped another's, the recording is read from Twilio again until its order is known.
  */
 export async function setRecordingStatus(deps: Deps, owner: Owner, options: SetStatusOptions) {
+  // `known` is asked for only once the update has failed, after it is set.
+  const updating = updateOnTwilio(owner, options, () => known);
+  // Sent just after the update, the longer round trip, and beside it.
   const known = deps.store.read(owner.sid);
   known.catch(() => undefined); // a failed read is the write's to report
-  const { done, failure } = await updateOnTwilio(owner, options, known);
+  const { done, failure } = await updating;
   let sync: SyncOutcome = { synced: true };
   let evidence = {};
   if (done.length > 0) {

@@ -3,6 +3,7 @@ import { ControlError, fromTwilioError } from './errors';
 import { appendEvidence, evidenceOf } from './evidence-log';
 import { applyAnswer, type RecordingDocument, type TwilioAnswer } from './recording-document';
 import { answerOf, callOwner, historyOf, listOnTwilio, timed, writeDocument, type Deps, type Owner, type SyncOutcome } from './recordings';
+import type { Snapshot } from './recording-store';
 import { StartClaim, type ClaimState } from './start-claim';
 
 export interface StartOptions {
@@ -34,15 +35,21 @@ const reconcile = (listed: TwilioAnswer[]) => (doc: RecordingDocument) => listed
  */
 export async function startCallRecording(deps: Deps, options: StartOptions) {
   const owner = callOwner(deps.client, options.callSid);
-  const known = deps.store.read(owner.sid);
-  known.catch(() => undefined);
-  // The call's evidence log, created beside the claim (409 when it exists): the start's append then goes
-  // straight, and a start stays three round trips in sequence.
-  deps.evidence?.prepare(owner.sid);
   // A holder must have sent its create, and heard back, before its claim can pass to another start.
   const claim = new StartClaim(deps.syncClient, deps.syncServiceSid, options.callSid, deps.deadline.before(SYNC_RESERVE_MS).at);
+  let known: Promise<Snapshot> | undefined;
   for (let first = true; ; first = false) {
-    const [state, listed] = await Promise.all([claim.acquire(), listOnTwilio(owner)]);
+    // The list, the longest round trip, goes out first; the rest beside it.
+    const listing = listOnTwilio(owner);
+    const claiming = claim.acquire();
+    if (first) {
+      known = deps.store.read(owner.sid);
+      known.catch(() => undefined);
+      // The call's evidence log, created beside the claim (409 when it exists): the start's append then
+      // goes straight, and a start stays three round trips in sequence.
+      deps.evidence?.prepare(owner.sid);
+    }
+    const [state, listed] = await Promise.all([claiming, listing]);
     const [active] = listed.active;
     if (active) {
       const [sync] = await Promise.all([
@@ -78,7 +85,7 @@ async function waitForHolder(owner: Owner, state: ClaimState, until: number): Pr
   return undefined; // the holder's time ran out: take the claim over
 }
 
-async function create(deps: Deps, owner: Owner, options: StartOptions, claim: StartClaim, listed: TwilioAnswer[], known?: ReturnType<Deps['store']['read']>) {
+async function create(deps: Deps, owner: Owner, options: StartOptions, claim: StartClaim, listed: TwilioAnswer[], known?: Promise<Snapshot>) {
   let recording: TwilioAnswer | undefined;
   let created = false;
   try {
