@@ -13,6 +13,17 @@ function loadCredentials(): { accountSid: string; authToken: string } {
 
 const port = Number(process.env.EMULATOR_PORT ?? 3010);
 const emulator = createTwilioEmulator(loadCredentials());
-emulator.app.listen(port, '127.0.0.1', () => {
-  console.log(`Twilio API emulator listening on http://127.0.0.1:${port}`);
+// Express 5 hands a listening error to this callback.
+emulator.app.listen(port, '127.0.0.1', (err?: NodeJS.ErrnoException) => {
+  if (!err) {
+    console.log(`Twilio API emulator listening on http://127.0.0.1:${port}`);
+    return;
+  }
+  // One line that says what to change, as npm start does, rather than a stack trace.
+  console.error(
+    err.code === 'EADDRINUSE'
+      ? `Port ${port} (the emulator) is already in use: set EMULATOR_PORT to a free port, e.g. EMULATOR_PORT=${port + 1} npm run emulator`
+      : `Cannot listen on 127.0.0.1:${port} (the emulator, ${err.code}): set EMULATOR_PORT`,
+  );
+  process.exit(1);
 });

@@ -1,7 +1,8 @@
 // `npm start` as a newcomer meets it: the ports it is given, on loopback only, a taken port refused in
 // one line without a prompt or anything left running, and a real account's missing public address said.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, freePort } from '../helpers/stack';
@@ -120,4 +121,21 @@ test("a Node outside package.json's engines stops every command that builds, in 
   expect(newer.stderr).toContain(`Warning: Node.js ${process.versions.node} is newer than this project supports`);
   const supported = check(`^${major}.${minor}.0`);
   expect(supported).toMatchObject({ status: 0, stdout: '', stderr: '' });
+});
+
+test('npm run emulator on a taken port stops at once with one line naming EMULATOR_PORT', async () => {
+  const blocker = createServer();
+  await new Promise<void>((ok) => blocker.listen(0, '127.0.0.1', ok));
+  const port = (blocker.address() as AddressInfo).port;
+  try {
+    const child = spawn(process.execPath, [join(ROOT, 'dist/emulator/main.js')], { cwd: ROOT, env: { ...process.env, EMULATOR_PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout!.on('data', (d) => (output += d));
+    child.stderr!.on('data', (d) => (output += d));
+    const code = await new Promise<number | null>((ok) => child.once('exit', ok));
+    expect(code).toBe(1);
+    expect(output.trim()).toBe(`Port ${port} (the emulator) is already in use: set EMULATOR_PORT to a free port, e.g. EMULATOR_PORT=${port + 1} npm run emulator`);
+  } finally {
+    await new Promise((ok) => blocker.close(ok));
+  }
 });
