@@ -150,7 +150,11 @@ export function applyAnswer(
   const fill = (outcome: Outcome) => (current ? { doc: put(doc, sid, { ...details, ...current }), outcome } : { doc, outcome });
 
   if (!current) return take(answer.window);
-  if (FINAL.includes(current.status)) return fill('final');
+  if (FINAL.includes(current.status)) {
+    // A stop answered after the callback that completed it: the status stays, the time of the stop is kept.
+    const late = answer.status === 'stopped' && !current.at?.stopped;
+    return late ? { doc: put(doc, sid, { ...details, ...current, at: { ...current.at, stopped: new Date(answer.window[1]).toISOString() } }), outcome: 'final' } : fill('final');
+  }
   if (FINAL.includes(answer.status) || (answer.status === 'stopped' && current.status !== 'stopped')) return take(answer.window);
   if (current.status === 'stopped') return fill('final');
   const readAfter = answer.after && current.ev && current.ev[0] === answer.after[0] && current.ev[1] === answer.after[1];

@@ -35,7 +35,8 @@ test('a whole call: start, pause, resume, stop, with Twilio and Sync agreeing at
   await callbacksIdle(stack.em);
   const doc = await syncDocument(stack.em, call.sid);
   expect(doc?.recordings[sid]).toMatchObject({ status: 'completed', duration: expect.any(Number), url: expect.stringContaining(sid) });
-  expect(Object.keys(doc!.recordings[sid].at ?? {})).toEqual(['in-progress', 'paused', 'stopped', 'completed']);
+  // The completed callback may be written before the stop's answer: every change is timed either way.
+  expect(Object.keys(doc!.recordings[sid].at ?? {}).sort()).toEqual(['completed', 'in-progress', 'paused', 'stopped']);
   expect(doc?.history.map((h) => h.action)).toEqual(['start', 'paused (skip)', 'in-progress', 'stopped']);
   expect(await statusOf(call.sid)).toMatchObject({ status: 'not-recording' });
 

@@ -30,6 +30,7 @@ test.each([
   ['an older answer after a newer one', [answer('paused', [5, 6]), answer('in-progress', [2, 4])], 'paused', undefined],
   ['a newer answer after an older one', [answer('in-progress', [2, 4]), answer('paused', [5, 6])], 'paused', undefined],
   ['stopped, then completed', [answer('stopped', [1, 2]), report('completed', 3, { duration: 3 })], 'completed', 3],
+  ['completed, then the stop answered', [report('completed', 3, { duration: 3 }), answer('stopped', [1, 4])], 'completed', 3],
   ['stopped never resumes, even with a later window', [answer('stopped', [1, 2]), answer('in-progress', [3, 4])], 'stopped', undefined],
   ['a stop overlapping a resume wins', [answer('in-progress', [1, 5]), answer('stopped', [2, 3])], 'stopped', undefined],
   ['absent is final', [report('absent', 1), report('completed', 2)], 'absent', undefined],
@@ -76,6 +77,12 @@ test('a pruned recording stays ended: a late callback or answer cannot bring it 
   doc = applyCallback(doc, { recordingSid: sidOf(0), status: 'in-progress', at: 99999 });
   doc = applyAnswer(doc, { recordingSid: sidOf(0), status: 'paused', window: [99999, 100000] }).doc;
   expect(doc.recordings[sidOf(0)]).toBeUndefined();
+});
+
+test('a stop answered after the callback that completed it keeps its time', () => {
+  const r = merge(answer('in-progress', [0, 1]), report('completed', 3), answer('stopped', [2, 4]));
+  expect(r.status).toBe('completed');
+  expect(Object.keys(r.at ?? {}).sort()).toEqual(['completed', 'in-progress', 'stopped']);
 });
 
 test('history keeps the last actions only', () => {
