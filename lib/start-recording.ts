@@ -49,12 +49,17 @@ export async function startCallRecording(deps: Deps, options: StartOptions) {
       // goes straight, and a start stays three round trips in sequence.
       deps.evidence?.prepare(owner.sid);
     }
-    const [state, listed] = await Promise.all([claiming, listing]);
+    let [state, listed] = await Promise.all([claiming, listing]);
+    // The list went out beside the claim, so it may predate the recording the claim's last holder made.
+    const finished = !state.held && state.by === 'finished' ? state : undefined;
+    const missed = state.held ? state.expired : finished && !listed.all.some((a) => a.recordingSid === finished.recordingSid);
+    if (missed) listed = await listOnTwilio(owner);
+    if (finished && listed.active.length === 0) state = await claim.takeOver(finished.revision);
     const [active] = listed.active;
     if (active) {
       const [sync] = await Promise.all([
         writeDocument(deps, owner.sid, (doc) => historyOf(deps, 'start (already recording)', active.recordingSid)(reconcile(listed.all)(doc)), first ? known : undefined),
-        state.held ? claim.release() : undefined,
+        state.held ? claim.finish(active.recordingSid) : undefined,
       ]);
       return answer(owner, active, false, sync);
     }
@@ -69,7 +74,7 @@ export async function startCallRecording(deps: Deps, options: StartOptions) {
  * to Sync. Gives up when this start's own time runs out, with an answer that says to ask again.
  */
 async function waitForHolder(owner: Owner, state: ClaimState, until: number): Promise<TwilioAnswer | undefined> {
-  if (state.held) return undefined;
+  if (state.held || state.by === 'finished') return undefined;
   if (state.by === 'nobody') {
     await sleep(POLL_MS * Math.random()); // released or taken over just now: look again, not all at once
     return undefined;
@@ -88,6 +93,7 @@ async function waitForHolder(owner: Owner, state: ClaimState, until: number): Pr
 async function create(deps: Deps, owner: Owner, options: StartOptions, claim: StartClaim, listed: TwilioAnswer[], known?: Promise<Snapshot>) {
   let recording: TwilioAnswer | undefined;
   let created = false;
+  let mayExist = false;
   try {
     for (let attempt = 1; !recording; attempt++) {
       try {
@@ -105,20 +111,22 @@ async function create(deps: Deps, owner: Owner, options: StartOptions, claim: St
         created = true;
       } catch (err) {
         // After a 5xx or a lost answer the recording may exist: look again before creating again.
+        mayExist ||= ambiguous(err);
         if (!ambiguous(err) || attempt >= 3) throw fromTwilioError(err, owner.label, 'start');
         recording = (await listOnTwilio(owner)).active[0];
       }
     }
   } catch (err) {
-    // Released before answering: a deployed Function may be frozen once it has answered.
-    await claim.release();
+    // Released before answering (a deployed Function may be frozen once it has answered), unless a
+    // recording may exist after all: then the claim expires, and the next start lists again.
+    if (!mayExist) await claim.release();
     throw err;
   }
   const started = recording;
   const action = created ? 'start' : 'start (already recording)';
   const [sync, , evidence] = await Promise.all([
     writeDocument(deps, owner.sid, (doc) => historyOf(deps, action, started.recordingSid)(applyAnswer(reconcile(listed)(doc), started).doc), known),
-    claim.release(),
+    claim.finish(started.recordingSid),
     appendEvidence(deps.evidence, owner.sid, created ? [evidenceOf(started, deps.caller, { action })] : []),
   ]);
   return answer(owner, started, created, { ...sync, ...evidence });

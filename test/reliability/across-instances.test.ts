@@ -24,6 +24,23 @@ test('ten starts of one call at once over two instances: one recording, the same
   }
 });
 
+test('a start whose recordings list was read before another start created its recording adopts that recording', async () => {
+  const call = await newCall(cluster.em.client);
+  // B's claim reaches Sync late (after A has finished), while B's list of the call's recordings is read at once.
+  await cluster.em.control('POST', '/faults', { kind: 'latency', ms: 600, count: 1, match: '/Services/default/Documents', method: 'POST' });
+  const b = invoke(cluster.fxs[0], '/recording/start', { CallSid: call.sid });
+  await new Promise((r) => setTimeout(r, 100));
+  const a = await invoke(cluster.fxs[1], '/recording/start', { CallSid: call.sid });
+  expect(a.body).toMatchObject({ created: true });
+  expect((await b).body).toMatchObject({ created: false, recordingSid: a.body.recordingSid });
+  expect(await cluster.em.client.calls(call.sid).recordings.list()).toHaveLength(1);
+  // And once that recording has ended, the next start makes a new one.
+  await invoke(cluster.fxs[0], '/recording/set-status', { CallSid: call.sid, Status: 'stop' });
+  const next = await invoke(cluster.fxs[1], '/recording/start', { CallSid: call.sid });
+  expect(next.body).toMatchObject({ created: true });
+  expect(next.body.recordingSid).not.toBe(a.body.recordingSid);
+});
+
 test('twenty starts of one call at once with Twilio answering in 2 s: every answer inside 10 s, one recording', async () => {
   const call = await newCall(cluster.em.client);
   await setLatency(cluster.em, { voice: 2000, sync: 2000 });
