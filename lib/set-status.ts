@@ -109,7 +109,7 @@ export async function setRecordingStatus(deps: Deps, owner: Owner, options: SetS
  * Writes Twilio's answers with `extra` (the history), then settles those whose order against another
  * control's is unknown: the recording is fetched again, after both answers, and that is written.
  */
-export async function settle(
+async function settle(
   deps: Deps,
   owner: Owner,
   answers: TwilioAnswer[],
