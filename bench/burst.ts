@@ -15,16 +15,17 @@ export async function burst(em: RunningEmulator, fxs: RunningFunctions[], option
   await em.control('GET', '/callbacks/idle');
   await setLatency(em, { voice: options.latencyMs, sync: options.latencyMs });
   await em.control('POST', '/limits', { concurrentRequests: options.cap });
-  const answers: Array<{ ok: boolean; ms: number }> = [];
+  const answers: Array<{ ok: boolean; ms: number; code?: string }> = [];
   try {
     await Promise.all(
       calls.map(async (call, i) => {
         const start = performance.now();
-        const ok = await post(fxs[i % fxs.length], '/recording/set-status', { CallSid: call.sid, Status: 'pause', PauseBehavior: 'skip' }).then(
-          () => true,
-          () => false,
-        );
-        answers.push({ ok, ms: performance.now() - start });
+        const res = await fetch(fxs[i % fxs.length].url + '/recording/set-status', {
+          method: 'POST',
+          body: new URLSearchParams({ CallSid: call.sid, Status: 'pause', PauseBehavior: 'skip' }),
+        });
+        const body = (await res.json()) as { error?: { code: string } };
+        answers.push({ ok: res.status === 200, ms: performance.now() - start, code: body.error?.code });
       }),
     );
   } finally {
@@ -38,6 +39,7 @@ export async function burst(em: RunningEmulator, fxs: RunningFunctions[], option
     accountCap: options.cap,
     latencyMs: options.latencyMs,
     succeeded: answers.filter((a) => a.ok).length,
+    failures: Object.fromEntries([...new Set(answers.flatMap((a) => (a.ok ? [] : [a.code ?? 'unknown'])))].map((code) => [code, answers.filter((a) => a.code === code).length])),
     pausedOnTwilio: paused,
     p50: times.p50,
     p95: times.p95,
