@@ -48,6 +48,9 @@ function isCollection(uri: string): boolean {
   return /^(Calls|Recordings|Conferences|Participants|Services|Documents)$/.test(last);
 }
 
+/** The least time worth sending a retry with: a few of Twilio's round trips. */
+const RETRY_FLOOR_MS = 500;
+
 /** The twilio library's own default; only clients without a Function's deadline (tests, the bench) reach it. */
 const LONGEST_REQUEST_MS = 30_000;
 
@@ -100,7 +103,9 @@ export class TwilioHttpClient extends twilio.RequestClient {
       const backoff = Math.random() * Math.min(this.policy.maxDelayMs, this.policy.baseDelayMs * 2 ** attempt);
       // Jitter on top of Retry-After too: callers refused at once must not all come back at once.
       const delay = decision.retry ? decision.minDelayMs + backoff : 0;
-      if (!decision.retry || attempt + 1 >= this.policy.maxAttempts || delay >= this.deadline.remaining()) {
+      // A retry with less than RETRY_FLOOR_MS left would likely end unanswered, an unknown outcome: the
+      // refusal in hand (e.g. 429, where Twilio did nothing) is the clearer answer.
+      if (!decision.retry || attempt + 1 >= this.policy.maxAttempts || delay + RETRY_FLOOR_MS >= this.deadline.remaining()) {
         if (outcome === 'network-error') throw failure;
         return outcome;
       }
