@@ -5,7 +5,7 @@ import type { Deadline } from './deadline';
 import { ControlError, fromTwilioError } from './errors';
 import type { EvidenceLog } from './evidence-log';
 import type { PauseBehavior, TargetStatus } from './params';
-import { addHistory, fromTwilioStatus, isActive, type ControlAction, type TwilioAnswer, type Window } from './recording-document';
+import { addHistory, fromTwilioStatus, isActive, type ControlAction, type RecordingDocument, type TwilioAnswer, type Window } from './recording-document';
 import type { Change, RecordingStore, Snapshot } from './recording-store';
 
 /** What every control needs: Twilio, the Sync store, who is asking (for the history), and when it must answer. */
@@ -144,7 +144,8 @@ export async function writeDocument(deps: Deps, ownerSid: string, change: Change
   }
 }
 
-export const historyOf = (deps: Deps, action: string, recordingSid: string, at = Date.now()): ((doc: Parameters<typeof addHistory>[0]) => ReturnType<typeof addHistory>) => {
-  const entry: ControlAction = { at: new Date(at).toISOString(), action, recordingSid, by: deps.caller };
+/** The change that adds one control action, timed now, to the document's history. */
+export function historyOf(deps: Deps, action: string, recordingSid: string): (doc: RecordingDocument) => RecordingDocument {
+  const entry: ControlAction = { at: new Date().toISOString(), action, recordingSid, by: deps.caller };
   return (doc) => addHistory(doc, entry);
-};
+}

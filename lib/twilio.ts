@@ -61,7 +61,7 @@ export function recordingStore(context: FunctionContext, deadline: Deadline, cli
 }
 
 /** The evidence log (lib/evidence-log), kept with the documents' TTL. */
-export function evidenceLog(context: FunctionContext, deadline: Deadline, client = twilioClient(context, deadline)): EvidenceLog {
+export function evidenceLog(context: FunctionContext, client: twilio.Twilio): EvidenceLog {
   return new EvidenceLog(client, syncOptions(context));
 }
 
@@ -74,7 +74,7 @@ export function controlDeps(context: FunctionContext, arrival: number, caller: s
     syncClient,
     syncServiceSid: syncServiceSid(context),
     store: recordingStore(context, deadline, syncClient),
-    evidence: evidenceLog(context, deadline, syncClient),
+    evidence: evidenceLog(context, syncClient),
     deadline,
     caller,
   };

@@ -77,7 +77,7 @@ export const handler = async (
         startTime: p.RecordingStartTime,
         url: p.RecordingUrl,
       },
-    }, evidenceLog(context, deadline, client));
+    }, evidenceLog(context, client));
     callback(null, jsonResponse(204, ''));
   } catch (err) {
     callback(null, errorResponse(err));
