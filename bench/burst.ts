@@ -1,9 +1,9 @@
 // A burst at account scale: controls on many calls at once, Twilio capping the account's requests in
 // flight (429, 20429, Retry-After) and answering every request in `latencyMs`. Every control must
 // succeed inside Twilio's 10 s Function limit.
-import { newCall } from '../test/helpers/calls';
-import { setLatency } from '../test/helpers/functions';
-import type { RunningEmulator, RunningFunctions } from '../test/helpers/stack';
+import { newCall } from '../harness/calls';
+import { setLatency } from '../harness/functions';
+import type { RunningEmulator, RunningFunctions } from '../harness/stack';
 import { percentiles, post, round } from './measure';
 
 export async function burst(em: RunningEmulator, fxs: RunningFunctions[], options: { calls: number; cap: number; latencyMs: number }) {

@@ -1,7 +1,7 @@
 // `npm run bench`: the console, with 200 live calls tracked.
-import { startBrowser } from '../test/helpers/browser';
-import { newCall } from '../test/helpers/calls';
-import { startEmulator, startFunctions } from '../test/helpers/stack';
+import { startBrowser } from '../harness/browser';
+import { newCall } from '../harness/calls';
+import { startEmulator, startFunctions } from '../harness/stack';
 import { percentiles, post, timed } from './measure';
 
 /**

@@ -1,7 +1,7 @@
 // What every part of the benchmark measures with: timings, percentiles, and the Functions called as
 // Studio and Twilio call them.
 import twilio from 'twilio';
-import { AUTH_TOKEN, type RunningFunctions } from '../test/helpers/stack';
+import { AUTH_TOKEN, type RunningFunctions } from '../harness/stack';
 
 export type Params = Record<string, string>;
 

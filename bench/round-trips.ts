@@ -1,10 +1,10 @@
 // Each control beside the one raw request a user would otherwise send, with Twilio's round trips
 // simulated by the emulator's latency: what a caller waits for is the requests in sequence.
 import type twilio from 'twilio';
-import { documentName } from '../lib/recording-store';
-import { newCall } from '../test/helpers/calls';
-import { inSequence, servedRequests, setLatency } from '../test/helpers/functions';
-import type { RunningEmulator, RunningFunctions } from '../test/helpers/stack';
+import { documentName } from '../lib/sync/document-store';
+import { newCall } from '../harness/calls';
+import { inSequence, servedRequests, setLatency } from '../harness/functions';
+import type { RunningEmulator, RunningFunctions } from '../harness/stack';
 import { callback, percentiles, post, round, type Latency } from './measure';
 
 const now = () => performance.timeOrigin + performance.now();

@@ -1,10 +1,47 @@
-import { DeadlineExceeded } from './http-client';
+/**
+ * Every error a caller can get, in one place: the stable codes to branch on, and how each of Twilio's
+ * failures becomes one of them.
+ */
+export type ErrorCode =
+  // The request
+  | 'MISSING_PARAMETER'
+  | 'INVALID_PARAMETER'
+  | 'NOT_SUPPORTED_FOR_CONFERENCES'
+  | 'UNAUTHORIZED'
+  | 'INVALID_SIGNATURE'
+  | 'CONSOLE_OFF'
+  // The call, conference or recording on Twilio
+  | 'NOT_FOUND'
+  | 'NOT_IN_PROGRESS'
+  | 'NO_ACTIVE_RECORDING'
+  | 'SEVERAL_ACTIVE_RECORDINGS'
+  | 'RECORDING_ENDED'
+  | 'RECORDING_BUSY'
+  | 'START_IN_PROGRESS'
+  | 'TOO_MANY_RECORDINGS'
+  // Twilio itself
+  | 'TWILIO_TIMEOUT'
+  | 'TWILIO_UNREACHABLE'
+  | 'TWILIO_UNAVAILABLE'
+  | 'TWILIO_REJECTED'
+  | 'TWILIO_RATE_LIMITED'
+  | 'TWILIO_AUTH_FAILED'
+  // Sync
+  | 'SYNC_RATE_LIMITED'
+  | 'SYNC_DOCUMENT_TOO_LARGE'
+  | 'SYNC_TIMEOUT'
+  | 'SYNC_BUSY'
+  | 'SYNC_UNSETTLED'
+  // This deployment
+  | 'INVALID_CONFIGURATION'
+  | 'NOT_CONFIGURED'
+  | 'INTERNAL_ERROR';
 
 /** What a caller gets when a control fails: an HTTP status, a stable code to branch on, and words for people. */
 export class ControlError extends Error {
   constructor(
     readonly status: number,
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
     readonly twilioCode?: number,
   ) {
@@ -24,14 +61,26 @@ export class ControlError extends Error {
   }
 }
 
+/** A request still unanswered at its caller's deadline: Twilio may or may not have carried it out. */
+export class DeadlineExceeded extends Error {
+  constructor(readonly method: string) {
+    super(`Twilio did not answer before the deadline`);
+  }
+}
+
 export const invalidParameter = (name: string, detail: string) => new ControlError(400, 'INVALID_PARAMETER', `${name} ${detail}`);
+export const invalidRequest = (message: string) => new ControlError(400, 'INVALID_PARAMETER', message);
 export const missingParameter = (name: string) => new ControlError(400, 'MISSING_PARAMETER', `${name} is required`);
+export const unauthorized = (message: string) => new ControlError(401, 'UNAUTHORIZED', message);
 export const notSupportedForConferences = () =>
   new ControlError(
     400,
     'NOT_SUPPORTED_FOR_CONFERENCES',
     "Twilio's API cannot start or stop a conference recording: it starts with <Conference record=\"record-from-start\"> and ends with the conference. Use paused or in-progress.",
   );
+export const notInProgress = (what: string, state: string) => new ControlError(409, 'NOT_IN_PROGRESS', `The ${what} is ${state}, not in progress`, 21220);
+export const noActiveRecording = (label: string) => new ControlError(409, 'NO_ACTIVE_RECORDING', `${label} has no active recording`);
+export const invalidConfiguration = (message: string) => new ControlError(500, 'INVALID_CONFIGURATION', message);
 
 /** The fields of the twilio library's RestException that matter here. */
 interface TwilioFailure {
@@ -40,8 +89,11 @@ interface TwilioFailure {
   message?: string;
 }
 
-const isTwilioFailure = (err: unknown): err is TwilioFailure =>
-  typeof err === 'object' && err !== null && typeof (err as TwilioFailure).status === 'number';
+/** The HTTP status and Twilio error code of a failed Twilio request, when it has them. */
+export const statusOf = (err: unknown) => (err as TwilioFailure | undefined)?.status;
+export const codeOf = (err: unknown) => (err as TwilioFailure | undefined)?.code;
+
+const isTwilioFailure = (err: unknown): err is TwilioFailure => typeof statusOf(err) === 'number';
 
 /**
  * Turns a failed Twilio request into the caller's answer. `subject` names what was asked for, e.g.
@@ -86,7 +138,7 @@ export function fromTwilioError(err: unknown, subject: string, action: 'start' |
     case code === 20003 || status === 401 || status === 403:
       return new ControlError(500, 'TWILIO_AUTH_FAILED', 'Twilio refused the account credentials of this deployment', code);
     case status >= 500:
-      // Requests that are safe to repeat were retried before this; a create was not (see http-client).
+      // Requests that are safe to repeat were retried before this; a create was not (see twilio/http-client).
       return new ControlError(502, 'TWILIO_UNAVAILABLE', `Twilio failed (HTTP ${status}) for ${subject}; try again`, code);
     default:
       return new ControlError(502, 'TWILIO_REJECTED', `Twilio refused the request for ${subject}: ${message}`, code);

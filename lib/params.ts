@@ -1,4 +1,5 @@
-import { ControlError, invalidParameter, missingParameter } from './errors';
+import { invalidParameter, invalidRequest, missingParameter } from './errors';
+import { PAUSE_BEHAVIORS, type PauseBehavior } from './model/statuses';
 
 /**
  * How one request parameter is read. Values come from Studio (form or JSON), TwiML action URLs and
@@ -93,15 +94,28 @@ export const nextUrl = (raw: string, name: string): string => {
   return absoluteUrl(raw, name);
 };
 
+/** A whole number, as Twilio's callbacks send durations and channel counts. */
+export const count = (raw: string, name: string) => {
+  if (!/^\d{1,9}$/.test(raw)) throw invalidParameter(name, 'must be a whole number');
+  return Number(raw);
+};
+
+/** Free text kept for information only: cut short, never refused. */
+export const shortText = (raw: string) => raw.slice(0, 64);
+
+/** A date Twilio sent, kept as ISO 8601. */
+export const date = (raw: string, name: string) => {
+  const ms = Date.parse(raw);
+  if (Number.isNaN(ms)) throw invalidParameter(name, 'must be a date');
+  return new Date(ms).toISOString();
+};
+
 export const RECORDING_STATUSES = ['paused', 'in-progress', 'stopped'] as const;
 export type TargetStatus = (typeof RECORDING_STATUSES)[number];
 export const STATUS_ALIASES: Record<string, TargetStatus> = { pause: 'paused', resume: 'in-progress', stop: 'stopped' };
-export const PAUSE_BEHAVIORS = ['skip', 'silence'] as const;
-export type PauseBehavior = (typeof PAUSE_BEHAVIORS)[number];
 
 /** Every control takes `Next`: with it the answer is TwiML that sends the call on (see lib/handler). */
 export const NEXT = { Next: optional('a URL or /path: answer TwiML that redirects the call there, on failure too', nextUrl) };
-
 
 /** Every control may say which Studio flow and execution asks, for the document's history. */
 export const CALLER = {
@@ -126,7 +140,7 @@ export const RECORDING_SELECTION = {
 /** The set-status parameters as the control takes them; PauseBehavior only makes sense with a pause. */
 export function setStatusOptions(p: { Status: TargetStatus; RecordingSid?: string; PauseBehavior?: PauseBehavior; All?: boolean }) {
   if (p.PauseBehavior !== undefined && p.Status !== 'paused') {
-    throw new ControlError(400, 'INVALID_PARAMETER', 'PauseBehavior applies only when Status is paused');
+    throw invalidRequest('PauseBehavior applies only when Status is paused');
   }
   return { status: p.Status, recordingSid: p.RecordingSid, pauseBehavior: p.PauseBehavior, all: p.All ?? false };
 }

@@ -1,7 +1,7 @@
 // POST /agent/set-status: a Flex agent pauses, resumes or stops the recording of their call or conference.
 import { RECORDING_CHOICE, RECORDING_STATUSES, STATUS_ALIASES, choice, required } from '../../lib/params';
-import { TARGET, personControl } from '../../lib/people-controls';
-import { peopleFunction } from '../../lib/people-handler';
+import { TARGET, personControl } from '../../lib/controls/people';
+import { peopleFunction } from '../../lib/runtime/people-function';
 
 export const parameters = {
   ...TARGET,

@@ -1,7 +1,7 @@
 // POST /agent/start: a Flex agent starts recording their call, or gets the recording it already has.
 import { required, sid } from '../../lib/params';
-import { personControl } from '../../lib/people-controls';
-import { peopleFunction } from '../../lib/people-handler';
+import { personControl } from '../../lib/controls/people';
+import { peopleFunction } from '../../lib/runtime/people-function';
 
 export const parameters = { CallSid: required('the call to record (CA…)', sid('CA')) };
 

@@ -1,7 +1,7 @@
 // POST /console/calls: the calls and conferences Sync tracks, live first, for the console.
-import { listTrackedCalls } from '../../lib/console';
-import { peopleFunction } from '../../lib/people-handler';
-import { syncOptions } from '../../lib/twilio';
+import { listTrackedCalls } from '../../lib/controls/tracked-calls';
+import { peopleFunction } from '../../lib/runtime/people-function';
+import { syncOptions } from '../../lib/env';
 
 export const parameters = {};
 

@@ -1,7 +1,7 @@
 // POST /console/control: start, pause, resume or stop a recording from the console, as console:admin.
 import { RECORDING_CHOICE, required } from '../../lib/params';
-import { ACTION, TARGET, personControl } from '../../lib/people-controls';
-import { peopleFunction } from '../../lib/people-handler';
+import { ACTION, TARGET, personControl } from '../../lib/controls/people';
+import { peopleFunction } from '../../lib/runtime/people-function';
 
 export const parameters = {
   ...TARGET,

@@ -1,7 +1,14 @@
 // POST /console/evidence: every recording change of a call or conference, its segments (JSON or CSV), and the window check.
-import { EVIDENCE, exportEvidence } from '../../lib/people-controls';
-import { peopleFunction } from '../../lib/people-handler';
+import { EVIDENCE, exportEvidence } from '../../lib/controls/people';
+import { toCsv } from '../../lib/model/csv';
+import { peopleFunction } from '../../lib/runtime/people-function';
+import { textResponse } from '../../lib/runtime/responses';
 
 export const parameters = EVIDENCE;
 
-export const handler = peopleFunction('console', parameters, (deps, p) => exportEvidence(deps, p));
+export const handler = peopleFunction('console', parameters, async (deps, p) => {
+  const evidence = await exportEvidence(deps, p);
+  if (p.Format !== 'csv') return evidence;
+  const sid = p.CallSid ?? p.ConferenceSid;
+  return textResponse('text/csv; charset=utf-8', toCsv(evidence.segments), { 'Content-Disposition': `attachment; filename="evidence-${sid}.csv"` });
+});

@@ -1,9 +1,9 @@
 // POST /console/login: exchanges ADMIN_PASSWORD for a console token that expires (lib/people-auth).
 import type { ServerlessCallback } from '@twilio-labs/serverless-runtime-types/types';
-import { errorResponse, jsonResponse } from '../../lib/handler';
+import { errorResponse, jsonResponse } from '../../lib/runtime/responses';
 import { optional, parseParams } from '../../lib/params';
-import { consoleLogin } from '../../lib/people-auth';
-import type { FunctionContext } from '../../lib/twilio';
+import { consoleLogin } from '../../lib/runtime/console-auth';
+import type { FunctionContext } from '../../lib/env';
 
 export const parameters = { Password: optional('the ADMIN_PASSWORD of this deployment', (raw) => raw) };
 

@@ -3,7 +3,7 @@
 // Point a phone number's voice webhook at /examples/pay-by-phone. studio/pci-payment-flow.json is the
 // same script as a Studio flow; both end the same way for every outcome.
 import type { ServerlessCallback } from '@twilio-labs/serverless-runtime-types/types';
-import type { FunctionContext } from '../../lib/twilio';
+import type { FunctionContext } from '../../lib/env';
 
 const SELF = '/examples/pay-by-phone';
 

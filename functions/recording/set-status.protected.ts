@@ -1,8 +1,8 @@
 // POST /recording/set-status: pause, resume or stop the recording of a call, by SID or by what Sync knows.
-import { controlFunction } from '../../lib/handler';
+import { controlFunction } from '../../lib/runtime/control-function';
 import { RECORDING_SELECTION, RECORDING_STATUSES, STATUS_ALIASES, choice, required, setStatusOptions, sid } from '../../lib/params';
-import { callOwner } from '../../lib/recordings';
-import { setRecordingStatus } from '../../lib/set-status';
+import { callOwner } from '../../lib/twilio/voice';
+import { setRecordingStatus } from '../../lib/controls/set-status';
 
 export const parameters = {
   CallSid: required('the call (CA…)', sid('CA')),

@@ -1,8 +1,8 @@
 // POST /recording/start: start recording an in-progress call, or return the recording it already has.
-import { controlFunction } from '../../lib/handler';
+import { controlFunction } from '../../lib/runtime/control-function';
 import { CALLER, NEXT, absoluteUrl, choice, optional, required, sid } from '../../lib/params';
-import { startCallRecording } from '../../lib/start-recording';
-import { ownUrl } from '../../lib/twilio';
+import { startCallRecording } from '../../lib/controls/start';
+import { ownUrl } from '../../lib/env';
 
 export const parameters = {
   CallSid: required('the call to record (CA…)', sid('CA')),

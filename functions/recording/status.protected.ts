@@ -1,8 +1,8 @@
 // POST|GET /recording/status: what is being recorded now, from Sync alone, for a flow to branch on.
-import { ControlError } from '../../lib/errors';
-import { controlFunction } from '../../lib/handler';
+import { invalidRequest } from '../../lib/errors';
+import { controlFunction } from '../../lib/runtime/control-function';
 import { CALLER, NEXT, optional, sid } from '../../lib/params';
-import { describeRecordings } from '../../lib/describe-recordings';
+import { describeRecordings } from '../../lib/controls/describe';
 
 export const parameters = {
   CallSid: optional('the call (CA…); give this or ConferenceSid', sid('CA')),
@@ -13,7 +13,7 @@ export const parameters = {
 
 export const handler = controlFunction(parameters, async (deps, p) => {
   if (Boolean(p.CallSid) === Boolean(p.ConferenceSid)) {
-    throw new ControlError(400, 'INVALID_PARAMETER', 'Give exactly one of CallSid and ConferenceSid');
+    throw invalidRequest('Give exactly one of CallSid and ConferenceSid');
   }
   return p.CallSid
     ? describeRecordings(deps.store, 'callSid', p.CallSid)

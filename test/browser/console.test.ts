@@ -2,14 +2,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { EvidenceLog, type Segment } from '../../lib/evidence-log';
-import { CONSOLE_TOKEN_TTL_MS, issueConsoleToken } from '../../lib/people-auth';
-import { documentName } from '../../lib/recording-store';
-import type { FunctionContext } from '../../lib/twilio';
-import { startBrowser, type RunningBrowser } from '../helpers/browser';
-import { newCall } from '../helpers/calls';
-import { callbacksIdle, counters, invoke } from '../helpers/functions';
-import { ACCOUNT_SID, AUTH_TOKEN, ROOT, useStack } from '../helpers/stack';
+import type { Segment } from '../../lib/model/evidence';
+import { EvidenceLog } from '../../lib/sync/evidence-log';
+import { CONSOLE_TOKEN_TTL_MS, issueConsoleToken } from '../../lib/runtime/console-auth';
+import { documentName } from '../../lib/sync/document-store';
+import type { FunctionContext } from '../../lib/env';
+import { startBrowser, type RunningBrowser } from '../../harness/browser';
+import { newCall } from '../../harness/calls';
+import { callbacksIdle, counters, invoke } from '../../harness/functions';
+import { ACCOUNT_SID, AUTH_TOKEN, ROOT, useStack } from '../../harness/stack';
 
 const PASSWORD = 'console test password';
 const HOSTILE = '<img src=x onerror="window.__xss=1"><b>bold</b>';

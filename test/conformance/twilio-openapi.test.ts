@@ -1,10 +1,10 @@
 // Every request the toolkit and its tests send, and every answer the emulator gives, checked against
 // Twilio's OpenAPI description by Prism (proxy mode, --errors): a violation turns into a 422 or a 500.
-import { callIn, conferenceTwiml, finishedCall, newCall } from '../helpers/calls';
-import { startPrism, type RunningPrism } from '../helpers/conformance';
-import { callbacksIdle, invoke } from '../helpers/functions';
-import { ACCOUNT_SID, startEmulator, startFunctions, type RunningEmulator } from '../helpers/stack';
-import { SPEC_EXCEPTIONS } from './spec-exceptions';
+import { callIn, conferenceTwiml, finishedCall, newCall } from '../../harness/calls';
+import { startPrism, type RunningPrism } from '../../harness/conformance';
+import { callbacksIdle, invoke } from '../../harness/functions';
+import { ACCOUNT_SID, startEmulator, startFunctions, type RunningEmulator } from '../../harness/stack';
+import { SPEC_EXCEPTIONS } from '../../harness/spec-exceptions';
 
 let em: RunningEmulator;
 let prism: RunningPrism;

@@ -7,8 +7,8 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, symlinkSync
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { readSpecializedConfig } from 'twilio-run/dist/config/global';
-import { projectFolder, runScript } from '../helpers/scripts';
-import { ROOT } from '../helpers/stack';
+import { projectFolder, runScript } from '../../harness/scripts';
+import { ROOT } from '../../harness/stack';
 
 const walk = (dir: string): string[] =>
   existsSync(dir)

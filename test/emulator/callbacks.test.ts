@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import twilio from 'twilio';
-import { newCall, conferenceTwiml } from '../helpers/calls';
-import { startEmulator, AUTH_TOKEN, type RunningEmulator } from '../helpers/stack';
+import { newCall, conferenceTwiml } from '../../harness/calls';
+import { startEmulator, AUTH_TOKEN, type RunningEmulator } from '../../harness/stack';
 
 interface Received {
   method: string;

@@ -1,5 +1,5 @@
-import { newCall } from '../helpers/calls';
-import { startEmulator, type RunningEmulator } from '../helpers/stack';
+import { newCall } from '../../harness/calls';
+import { startEmulator, type RunningEmulator } from '../../harness/stack';
 
 let em: RunningEmulator;
 beforeAll(async () => (em = await startEmulator()));

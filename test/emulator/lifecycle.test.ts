@@ -1,8 +1,8 @@
 // Calls as Twilio runs them: an API call is queued, rings, then is answered; an incoming call rings until
 // its TwiML speaks or listens; the TwiML runs verb by verb with a scripted caller.
 import twilio from 'twilio';
-import { startEmulator, AUTH_TOKEN, type RunningEmulator } from '../helpers/stack';
-import { startWebhooks, type Webhooks } from '../helpers/webhooks';
+import { startEmulator, AUTH_TOKEN, type RunningEmulator } from '../../harness/stack';
+import { startWebhooks, type Webhooks } from '../../harness/webhooks';
 
 let em: RunningEmulator;
 let app: Webhooks;

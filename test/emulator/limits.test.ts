@@ -1,8 +1,8 @@
 // Account limits the control surface can switch on: a cap on concurrent requests, what Twilio.CURRENT
 // answers with nothing recording, and the request log that shows requests overlapping in time.
-import { servedRequests } from '../helpers/functions';
-import { newCall } from '../helpers/calls';
-import { startEmulator, type RunningEmulator } from '../helpers/stack';
+import { servedRequests } from '../../harness/functions';
+import { newCall } from '../../harness/calls';
+import { startEmulator, type RunningEmulator } from '../../harness/stack';
 
 let em: RunningEmulator;
 beforeAll(async () => (em = await startEmulator()));

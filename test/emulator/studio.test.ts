@@ -1,9 +1,9 @@
 // The emulator's Studio runner: flows run widget by widget on incoming calls, with Liquid as Studio
 // renders it, Run Function calls to a real web server, and the call answered by its first call widget.
 import twilio from 'twilio';
-import { callIn, finishedCall } from '../helpers/calls';
-import { AUTH_TOKEN, startEmulator, type RunningEmulator } from '../helpers/stack';
-import { startWebhooks, type Webhooks } from '../helpers/webhooks';
+import { callIn, finishedCall } from '../../harness/calls';
+import { AUTH_TOKEN, startEmulator, type RunningEmulator } from '../../harness/stack';
+import { startWebhooks, type Webhooks } from '../../harness/webhooks';
 
 let em: RunningEmulator;
 let fn: Webhooks;

@@ -1,5 +1,5 @@
 // Sync Lists as the evidence log uses them: unique names, append-only items, paging, order, TTL.
-import { startEmulator, type RunningEmulator } from '../helpers/stack';
+import { startEmulator, type RunningEmulator } from '../../harness/stack';
 
 let em: RunningEmulator;
 beforeAll(async () => (em = await startEmulator()));

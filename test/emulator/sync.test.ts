@@ -1,4 +1,4 @@
-import { startEmulator, type RunningEmulator } from '../helpers/stack';
+import { startEmulator, type RunningEmulator } from '../../harness/stack';
 
 let em: RunningEmulator;
 beforeAll(async () => (em = await startEmulator()));

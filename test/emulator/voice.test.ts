@@ -1,5 +1,5 @@
-import { newCall, conferenceTwiml } from '../helpers/calls';
-import { startEmulator, ACCOUNT_SID, type RunningEmulator } from '../helpers/stack';
+import { newCall, conferenceTwiml } from '../../harness/calls';
+import { startEmulator, ACCOUNT_SID, type RunningEmulator } from '../../harness/stack';
 
 let em: RunningEmulator;
 beforeAll(async () => (em = await startEmulator()));

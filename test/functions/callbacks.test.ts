@@ -1,7 +1,7 @@
 import twilio from 'twilio';
-import { newCall } from '../helpers/calls';
-import { callbacksIdle, invoke, signedCallback, syncDocument } from '../helpers/functions';
-import { AUTH_TOKEN, useStack } from '../helpers/stack';
+import { newCall } from '../../harness/calls';
+import { callbacksIdle, invoke, signedCallback, syncDocument } from '../../harness/functions';
+import { AUTH_TOKEN, useStack } from '../../harness/stack';
 
 const stack = useStack();
 

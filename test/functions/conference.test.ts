@@ -1,6 +1,6 @@
-import { conferenceTwiml, newCall } from '../helpers/calls';
-import { callbacksIdle, invoke, syncDocument } from '../helpers/functions';
-import { useStack } from '../helpers/stack';
+import { conferenceTwiml, newCall } from '../../harness/calls';
+import { callbacksIdle, invoke, syncDocument } from '../../harness/functions';
+import { useStack } from '../../harness/stack';
 
 const stack = useStack();
 

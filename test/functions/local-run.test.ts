@@ -3,11 +3,12 @@
 // answers that say what happened without internal addresses.
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { newCall } from '../helpers/calls';
-import { callbacksIdle, counters, invoke, syncDocument } from '../helpers/functions';
-import { Deadline } from '../../lib/deadline';
-import { ownUrl, twilioClient, type FunctionContext } from '../../lib/twilio';
-import { startEmulator, startFunctions, useStack, type RunningFunctions } from '../helpers/stack';
+import { newCall } from '../../harness/calls';
+import { callbacksIdle, counters, invoke, syncDocument } from '../../harness/functions';
+import { Deadline } from '../../lib/twilio/deadline';
+import { ownUrl, type FunctionContext } from '../../lib/env';
+import { twilioClient } from '../../lib/twilio/client';
+import { startEmulator, startFunctions, useStack, type RunningFunctions } from '../../harness/stack';
 
 const stack = useStack();
 

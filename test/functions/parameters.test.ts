@@ -1,6 +1,6 @@
-import { newCall } from '../helpers/calls';
-import { counters, invoke } from '../helpers/functions';
-import { useStack } from '../helpers/stack';
+import { newCall } from '../../harness/calls';
+import { counters, invoke } from '../../harness/functions';
+import { useStack } from '../../harness/stack';
 
 const stack = useStack();
 let callSid: string;

@@ -1,10 +1,10 @@
 // The Functions for people: the console's (ADMIN_PASSWORD, signed tokens) and the agents' (Flex tokens
 // that Twilio validates, here the emulator), each refusing without a valid token of this account.
-import { issueConsoleToken, CONSOLE_TOKEN_TTL_MS } from '../../lib/people-auth';
-import type { FunctionContext } from '../../lib/twilio';
-import { newCall } from '../helpers/calls';
-import { callbacksIdle, invoke, syncDocument } from '../helpers/functions';
-import { ACCOUNT_SID, AUTH_TOKEN, useStack } from '../helpers/stack';
+import { issueConsoleToken, CONSOLE_TOKEN_TTL_MS } from '../../lib/runtime/console-auth';
+import type { FunctionContext } from '../../lib/env';
+import { newCall } from '../../harness/calls';
+import { callbacksIdle, invoke, syncDocument } from '../../harness/functions';
+import { ACCOUNT_SID, AUTH_TOKEN, useStack } from '../../harness/stack';
 
 const PASSWORD = 'correct horse battery staple';
 const stack = useStack({ ADMIN_PASSWORD: PASSWORD });

@@ -1,8 +1,8 @@
 // The TwiML example run by the emulator as Twilio runs it, on ringing incoming calls: each <Redirect>
 // and <Pay> action fetched with the call's parameters, the caller scripted, and the recording's state
 // logged at every verb. It goes through the same outcomes as the Studio flow and ends the same way.
-import { callIn, finishedCall, type CallLog } from '../helpers/calls';
-import { useStack } from '../helpers/stack';
+import { callIn, finishedCall, type CallLog } from '../../harness/calls';
+import { useStack } from '../../harness/stack';
 
 const stack = useStack();
 afterEach(() => stack.em.control('DELETE', '/faults'));

@@ -3,8 +3,8 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { projectFolder, runScript, waitUntilServing, type ScriptRun } from '../helpers/scripts';
-import { ROOT, freePort } from '../helpers/stack';
+import { projectFolder, runScript, waitUntilServing, type ScriptRun } from '../../harness/scripts';
+import { ROOT, freePort } from '../../harness/stack';
 
 const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
 /** Every bash block, with the title of the `##` or `###` section it is in, in README order. */

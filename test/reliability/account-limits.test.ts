@@ -1,8 +1,8 @@
 // The Functions under the account limits the emulator can enforce: a cap on concurrent requests (they
 // retry after Retry-After and succeed), and both answers of Twilio.CURRENT with nothing recording.
-import { invoke, servedRequests } from '../helpers/functions';
-import { newCall } from '../helpers/calls';
-import { useStack } from '../helpers/stack';
+import { invoke, servedRequests } from '../../harness/functions';
+import { newCall } from '../../harness/calls';
+import { useStack } from '../../harness/stack';
 
 const stack = useStack();
 afterEach(() => stack.em.control('POST', '/limits', { concurrentRequests: 0, currentWithNoActiveRecording: '404' }));

@@ -1,9 +1,9 @@
 // What holds with several Function instances on one account: two twilio-run processes on one emulator,
 // with Twilio's round trips (latency faults), so requests overlap as they do deployed.
 import fc from 'fast-check';
-import { conferenceTwiml, newCall } from '../helpers/calls';
-import { callbacksIdle, invoke, setLatency, signedCallback, syncDocument, twilioAndSync, type Answer } from '../helpers/functions';
-import { useCluster } from '../helpers/stack';
+import { conferenceTwiml, newCall } from '../../harness/calls';
+import { callbacksIdle, invoke, setLatency, signedCallback, syncDocument, twilioAndSync, type Answer } from '../../harness/functions';
+import { useCluster } from '../../harness/stack';
 
 const cluster = useCluster(2);
 const pick = (i: number) => cluster.fxs[i % cluster.fxs.length];

@@ -2,8 +2,8 @@
 // for TwiML callers), never a 5xx, and Twilio is never asked anything.
 import fc from 'fast-check';
 import twilio from 'twilio';
-import { counters } from '../helpers/functions';
-import { AUTH_TOKEN, useStack } from '../helpers/stack';
+import { counters } from '../../harness/functions';
+import { AUTH_TOKEN, useStack } from '../../harness/stack';
 
 const stack = useStack();
 

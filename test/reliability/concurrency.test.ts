@@ -1,8 +1,8 @@
 // Many callbacks and controls on one call at once must end with the Sync document exactly right.
-import { newCall } from '../helpers/calls';
-import { callbacksIdle, invoke, syncDocument } from '../helpers/functions';
-import { startFunctions, useStack } from '../helpers/stack';
-import { HISTORY_LIMIT } from '../../lib/recording-document';
+import { newCall } from '../../harness/calls';
+import { callbacksIdle, invoke, syncDocument } from '../../harness/functions';
+import { startFunctions, useStack } from '../../harness/stack';
+import { HISTORY_LIMIT } from '../../lib/model/recording-document';
 
 const stack = useStack();
 

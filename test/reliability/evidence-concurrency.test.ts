@@ -1,9 +1,10 @@
 // The evidence log under load: first appends racing to create the list, two Function processes at once,
 // and every change kept exactly once.
-import { EvidenceLog, toSegments } from '../../lib/evidence-log';
-import { newCall } from '../helpers/calls';
-import { counters, invoke } from '../helpers/functions';
-import { startFunctions, useStack } from '../helpers/stack';
+import { toSegments } from '../../lib/model/evidence';
+import { EvidenceLog } from '../../lib/sync/evidence-log';
+import { newCall } from '../../harness/calls';
+import { counters, invoke } from '../../harness/functions';
+import { startFunctions, useStack } from '../../harness/stack';
 
 const stack = useStack();
 

@@ -1,8 +1,7 @@
 // Twilio's real failure modes, injected by the emulator: every control holds up or fails clearly, in time.
-import { retryDecision } from '../../lib/http-client';
-import { newCall } from '../helpers/calls';
-import { counters, invoke, syncDocument } from '../helpers/functions';
-import { startFunctions, useStack } from '../helpers/stack';
+import { newCall } from '../../harness/calls';
+import { counters, invoke, syncDocument } from '../../harness/functions';
+import { startFunctions, useStack } from '../../harness/stack';
 
 const stack = useStack();
 afterEach(() => stack.em.control('DELETE', '/faults'));
@@ -12,23 +11,6 @@ const UPDATE = 'POST /2010-04-01/Accounts/:AccountSid/Calls/:CallSid/Recordings/
 /** Faults answer before routing, so the counters file them apart. */
 const FAULTED = 'POST (no route)';
 const routeCount = async (route: string) => (await counters(stack.em)).routes[route] ?? 0;
-
-describe('retryDecision', () => {
-  const api = 'https://api.twilio.com/2010-04-01/Accounts/AC1/Calls/CA00000000000000000000000000000000';
-  test('429 and 16114: always, after Retry-After', () => {
-    expect(retryDecision('POST', `${api}/Recordings.json`, { status: 429, retryAfter: '2' })).toEqual({ retry: true, minDelayMs: 2000 });
-    expect(retryDecision('POST', `${api}/Recordings/Twilio.CURRENT.json`, { status: 409, body: { code: 16114 } })).toEqual({ retry: true, minDelayMs: 0 });
-  });
-  test('5xx and lost connections: only what is safe to repeat', () => {
-    expect(retryDecision('GET', `${api}/Recordings.json`, { status: 503 })).toMatchObject({ retry: true });
-    expect(retryDecision('POST', `${api}/Recordings/RE00000000000000000000000000000000.json`, 'network-error')).toMatchObject({ retry: true });
-    expect(retryDecision('POST', `${api}/Recordings.json`, { status: 500 })).toEqual({ retry: false });
-    expect(retryDecision('POST', 'https://sync.twilio.com/v1/Services/default/Documents', 'network-error')).toEqual({ retry: false });
-  });
-  test('other 4xx: never', () => {
-    for (const status of [400, 401, 404, 409, 412]) expect(retryDecision('GET', `${api}.json`, { status })).toEqual({ retry: false });
-  });
-});
 
 test('429 with Retry-After: the control waits and succeeds', async () => {
   const call = await newCall(stack.em.client);

@@ -3,10 +3,10 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseEnv } from 'node:util';
-import { ownUrl, type FunctionContext } from '../../lib/twilio';
-import { newCall } from '../helpers/calls';
-import { invoke } from '../helpers/functions';
-import { ROOT, startEmulator, startFunctions } from '../helpers/stack';
+import { ownUrl, type FunctionContext } from '../../lib/env';
+import { newCall } from '../../harness/calls';
+import { invoke } from '../../harness/functions';
+import { ROOT, startEmulator, startFunctions } from '../../harness/stack';
 
 test('.env is git-ignored and .env.example holds only the emulator placeholders', () => {
   expect(() => execFileSync('git', ['check-ignore', '-q', '.env'], { cwd: ROOT })).not.toThrow();

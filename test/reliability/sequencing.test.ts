@@ -1,9 +1,9 @@
 // How many Twilio round trips a caller waits for: with Twilio's latency on, the emulator's request log
 // shows which of a control's requests ran side by side and which one after another.
-import { newCall } from '../helpers/calls';
+import { newCall } from '../../harness/calls';
 import type { ServedRequest } from '../../emulator/app';
-import { callbacksIdle, inSequence, invoke, servedRequests, setLatency, signedCallback } from '../helpers/functions';
-import { useStack } from '../helpers/stack';
+import { callbacksIdle, inSequence, invoke, servedRequests, setLatency, signedCallback } from '../../harness/functions';
+import { useStack } from '../../harness/stack';
 
 const stack = useStack();
 afterEach(() => setLatency(stack.em, { voice: 0, sync: 0 }));

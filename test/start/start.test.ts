@@ -5,8 +5,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, freePort } from '../helpers/stack';
-import { listeningAddresses, processGroup, projectFolder, runScript, waitUntilServing, type ScriptRun } from '../helpers/scripts';
+import { ROOT, freePort } from '../../harness/stack';
+import { listeningAddresses, processGroup, projectFolder, runScript, waitUntilServing, type ScriptRun } from '../../harness/scripts';
 
 const REAL = { ACCOUNT_SID: 'AC' + 'a'.repeat(32), AUTH_TOKEN: 'b'.repeat(32), SYNC_SERVICE_SID: 'default' };
 

@@ -1,8 +1,8 @@
 // The second importable flow: identity questions keyed in while every recording is paused. This is not
 // card data (digits gathered in Studio land in the execution logs), so Gather is the right widget;
 // pausing keeps the keypad tones out of the recording. Run along each branch like the payment flow.
-import { deadEnds, expectFunctionsKnown, expectWellFormed, loadFlow, reachable, runFlow } from '../helpers/flows';
-import { useStack } from '../helpers/stack';
+import { deadEnds, expectFunctionsKnown, expectWellFormed, loadFlow, reachable, runFlow } from '../../harness/flows';
+import { useStack } from '../../harness/stack';
 
 const { flow, byName } = loadFlow('identity-check-flow.json');
 

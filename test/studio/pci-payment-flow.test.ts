@@ -1,8 +1,8 @@
 // The importable Studio flow: its shape (it parses, calls only this project's Functions with parameters
 // they accept, takes card data only through Capture Payments after a pause it checked), then the flow
 // run for real on ringing incoming calls along each branch, with the recording's state at every widget.
-import { deadEnds, expectFunctionsKnown, expectWellFormed, loadFlow, reachable, runFlow } from '../helpers/flows';
-import { useStack } from '../helpers/stack';
+import { deadEnds, expectFunctionsKnown, expectWellFormed, loadFlow, reachable, runFlow } from '../../harness/flows';
+import { useStack } from '../../harness/stack';
 
 const { flow, byName } = loadFlow('pci-payment-flow.json');
 

@@ -1,9 +1,9 @@
 // POST /conference/recording/set-status: pause or resume the recording of a conference.
 import { notSupportedForConferences } from '../../../lib/errors';
-import { controlFunction } from '../../../lib/handler';
+import { controlFunction } from '../../../lib/runtime/control-function';
 import { RECORDING_SELECTION, choice, required, setStatusOptions, sid } from '../../../lib/params';
-import { conferenceOwner } from '../../../lib/recordings';
-import { setRecordingStatus } from '../../../lib/set-status';
+import { conferenceOwner } from '../../../lib/twilio/voice';
+import { setRecordingStatus } from '../../../lib/controls/set-status';
 
 /** Only pause and resume exist for conference recordings; starting or stopping gets an answer that says why. */
 function conferenceStatus(raw: string, name: string) {

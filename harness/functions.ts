@@ -1,0 +1,91 @@
+import type { ServedRequest } from '../emulator/app';
+import twilio from 'twilio';
+import type { RecordingDocument } from '../lib/model/recording-document';
+import { documentName } from '../lib/sync/document-store';
+import { AUTH_TOKEN, type RunningEmulator, type RunningFunctions } from './stack';
+
+export interface Answer<T = Record<string, unknown>> {
+  status: number;
+  contentType: string;
+  /** Parsed JSON, or the text of a TwiML or empty answer. */
+  body: T;
+}
+
+/** Calls a Function as Studio's widgets do: form-encoded by default, JSON when asked. */
+export async function invoke<T = Record<string, unknown>>(
+  fx: RunningFunctions,
+  path: string,
+  params: Record<string, unknown>,
+  as: 'form' | 'json' = 'form',
+): Promise<Answer<T>> {
+  const res = await fetch(fx.url + path, {
+    method: 'POST',
+    headers: { 'content-type': as === 'json' ? 'application/json' : 'application/x-www-form-urlencoded' },
+    body: as === 'json' ? JSON.stringify(params) : new URLSearchParams(params as Record<string, string>),
+  });
+  const contentType = res.headers.get('content-type') ?? '';
+  const text = await res.text();
+  return { status: res.status, contentType, body: (contentType.includes('json') && text ? JSON.parse(text) : text) as T };
+}
+
+/** Posts a recording status callback signed as Twilio signs it, to the URL the Function sees itself at. */
+export async function signedCallback(fx: RunningFunctions, params: Record<string, string>, token = AUTH_TOKEN) {
+  const port = new URL(fx.url).port;
+  const url = `http://localhost:${port}/callbacks/recording-status`;
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-twilio-signature': twilio.getExpectedTwilioSignature(token, url, params),
+    },
+    body: new URLSearchParams(params),
+  });
+  return { status: res.status, body: await res.text() };
+}
+
+/** The Sync document the Functions keep for a call or conference, read with the official library. */
+export async function syncDocument(em: RunningEmulator, sid: string): Promise<RecordingDocument | undefined> {
+  try {
+    return (await em.client.sync.v1.services('default').documents(documentName(sid)).fetch()).data as RecordingDocument;
+  } catch (err) {
+    if ((err as { status?: number }).status === 404) return undefined;
+    throw err;
+  }
+}
+
+export const counters = (em: RunningEmulator) => em.control<{ total: number; routes: Record<string, number> }>('GET', '/counters');
+export const callbacksIdle = (em: RunningEmulator) => em.control('GET', '/callbacks/idle');
+
+/** Every Voice and every Sync request the emulator serves waits this long, as on Twilio. */
+export async function setLatency(em: RunningEmulator, latency: { voice: number; sync: number }) {
+  await em.control('DELETE', '/faults');
+  if (latency.voice > 0) await em.control('POST', '/faults', { kind: 'latency', ms: latency.voice, count: 1e9, match: '/2010-04-01/' });
+  if (latency.sync > 0) await em.control('POST', '/faults', { kind: 'latency', ms: latency.sync, count: 1e9, match: '/v1/Services' });
+}
+
+/** The call's recordings on the emulator beside what its Sync document says of each: equal when Sync tells Twilio's truth. */
+export async function twilioAndSync(em: RunningEmulator, callSid: string) {
+  await callbacksIdle(em);
+  const recordings = await em.client.calls(callSid).recordings.list();
+  const doc = await syncDocument(em, callSid);
+  return {
+    twilio: Object.fromEntries(recordings.map((r) => [r.sid, r.status])),
+    sync: Object.fromEntries(recordings.map((r) => [r.sid, doc?.recordings[r.sid]?.status])),
+  };
+}
+
+/**
+ * The longest chain of the requests in `window` that ran one after another (each started after the
+ * previous one ended): the round trips a caller waited for, however many ran side by side.
+ */
+export function inSequence(requests: ServedRequest[], window: [number, number]): number {
+  const inside = requests.filter((r) => r.startedAt >= window[0] && r.endedAt <= window[1]).sort((a, b) => a.endedAt - b.endedAt);
+  const chain = inside.map(() => 1);
+  inside.forEach((r, i) => {
+    for (let j = 0; j < i; j++) if (inside[j].endedAt <= r.startedAt) chain[i] = Math.max(chain[i], chain[j] + 1);
+  });
+  return Math.max(0, ...chain);
+}
+
+/** The Twilio requests the emulator served, timed on this process's clock (the emulator runs in it). */
+export const servedRequests = async (em: RunningEmulator) => (await em.control<{ requests: ServedRequest[] }>('GET', '/requests')).requests;

@@ -1,0 +1,161 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import twilio from 'twilio';
+import { createTwilioEmulator, type Emulator } from '../emulator';
+import { Deadline } from '../lib/twilio/deadline';
+import { DEFAULT_RETRY_POLICY, TwilioHttpClient } from '../lib/twilio/http-client';
+
+/** The project's folder: the harness runs from harness/ under jest and bundled from dist/bench/ in the bench. */
+export const ROOT = [resolve(__dirname, '..'), resolve(__dirname, '../..')].find((dir) => existsSync(join(dir, 'package.json')))!;
+export const ACCOUNT_SID = 'AC00000000000000000000000000000000';
+export const AUTH_TOKEN = 'emulator-auth-token-placeholder0';
+
+export interface RunningEmulator {
+  url: string;
+  emulator: Emulator;
+  /** The official twilio library, pointed at this emulator. */
+  client: twilio.Twilio;
+  /** Calls the control surface (/__emulator/...). */
+  control<T = unknown>(method: string, path: string, body?: unknown): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** The official library against `baseUrl`, sending each request once: tests see every answer as it is. */
+export function clientFor(baseUrl: string, accountSid = ACCOUNT_SID, authToken = AUTH_TOKEN): twilio.Twilio {
+  return twilio(accountSid, authToken, { httpClient: new TwilioHttpClient(new Deadline(Number.MAX_SAFE_INTEGER), baseUrl, { ...DEFAULT_RETRY_POLICY, maxAttempts: 1 }) });
+}
+
+/** Starts an emulator of its own on a free loopback port, so a test's faults and counters are its own. */
+export async function startEmulator(): Promise<RunningEmulator> {
+  const emulator = createTwilioEmulator({ accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN });
+  const server: Server = await new Promise((ok) => {
+    const s = emulator.app.listen(0, '127.0.0.1', () => ok(s));
+  });
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url,
+    emulator,
+    client: clientFor(url),
+    async control<T>(method: string, path: string, body?: unknown): Promise<T> {
+      const res = await fetch(`${url}/__emulator${path}`, {
+        method,
+        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await res.text();
+      return (text ? JSON.parse(text) : undefined) as T;
+    },
+    close: () =>
+      new Promise<void>((ok) => {
+        server.closeAllConnections();
+        server.close(() => ok());
+      }),
+  };
+}
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((ok) => server.close(ok));
+  return port;
+}
+
+/** Ends a child process and waits until it is gone. */
+export function stopProcess(child: ChildProcess): Promise<void> {
+  return new Promise<void>((ok) => {
+    if (child.exitCode !== null || child.signalCode !== null) return ok();
+    child.once('exit', () => ok());
+    child.kill('SIGTERM');
+  });
+}
+
+export interface RunningFunctions {
+  url: string;
+  process: ChildProcess;
+  /** What twilio-run printed, for failure messages and log checks. */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs the built Functions (dist/functions) in twilio-run, as `npm start` does, with an env file of
+ * their own: the emulator's credentials and address plus `env`.
+ */
+export async function startFunctions(emulatorUrl: string, env: Record<string, string> = {}): Promise<RunningFunctions> {
+  const port = await freePort();
+  const envFile = join(mkdtempSync(join(tmpdir(), 'rc-env-')), '.env');
+  const vars = {
+    ACCOUNT_SID,
+    AUTH_TOKEN,
+    SYNC_SERVICE_SID: 'default',
+    SYNC_DOCUMENT_TTL: '86400',
+    TWILIO_API_BASE_URL: emulatorUrl,
+    ...env,
+  };
+  writeFileSync(envFile, Object.entries(vars).map(([k, v]) => `${k}=${v}`).join('\n'));
+  const child = spawn(
+    process.execPath,
+    [join(ROOT, 'node_modules/twilio-run/bin/twilio-run.js'), 'start', '--env', envFile, '--port', String(port), '--no-fork-process', '--no-live'],
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  child.stdout?.on('data', (d) => (output += d));
+  child.stderr?.on('data', (d) => (output += d));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`twilio-run exited:\n${output}`);
+    try {
+      await fetch(`${url}/`);
+      break;
+    } catch {
+      if (Date.now() > deadline) throw new Error(`twilio-run did not start:\n${output}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  return {
+    url,
+    process: child,
+    output: () => output,
+    stop: () => stopProcess(child),
+  };
+}
+
+/**
+ * An emulator and the Functions in twilio-run for one test file, started before its tests and
+ * stopped after them; read `em` and `fx` inside tests.
+ */
+export function useStack(env: Record<string, string> = {}): { em: RunningEmulator; fx: RunningFunctions } {
+  const stack = {} as { em: RunningEmulator; fx: RunningFunctions };
+  beforeAll(async () => {
+    stack.em = await startEmulator();
+    stack.fx = await startFunctions(stack.em.url, env);
+  });
+  afterAll(async () => {
+    await stack.fx?.stop();
+    await stack.em?.close();
+  });
+  return stack;
+}
+
+/**
+ * One emulator and `count` twilio-run processes on it, as Twilio runs many instances of each Function:
+ * a guarantee must hold whichever instance each request reaches.
+ */
+export function useCluster(count: number, env: Record<string, string> = {}): { em: RunningEmulator; fxs: RunningFunctions[] } {
+  const cluster = { fxs: [] as RunningFunctions[] } as { em: RunningEmulator; fxs: RunningFunctions[] };
+  beforeAll(async () => {
+    cluster.em = await startEmulator();
+    cluster.fxs = await Promise.all(Array.from({ length: count }, () => startFunctions(cluster.em.url, env)));
+  });
+  afterAll(async () => {
+    await Promise.all(cluster.fxs.map((fx) => fx.stop()));
+    await cluster.em?.close();
+  });
+  return cluster;
+}

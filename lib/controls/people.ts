@@ -1,0 +1,78 @@
+import { ownUrl, type FunctionContext } from '../env';
+import { invalidParameter, invalidRequest, notSupportedForConferences } from '../errors';
+import { toSegments, windowInsidePause } from '../model/evidence';
+import type { PauseBehavior } from '../model/statuses';
+import { choice, optional, setStatusOptions, sid, type TargetStatus } from '../params';
+import { callOwner, conferenceOwner } from '../twilio/voice';
+import type { Deps } from './deps';
+import { setRecordingStatus } from './set-status';
+import { startCallRecording } from './start';
+
+/**
+ * What people ask for (a console button, a Flex plugin button), carried out by the same library
+ * functions as the protected controls: startCallRecording and setRecordingStatus.
+ */
+
+/** Every Function for people names one call or one conference. */
+export const TARGET = {
+  CallSid: optional('the call (CA…); give this or ConferenceSid', sid('CA')),
+  ConferenceSid: optional('the conference (CF…); give this or CallSid', sid('CF')),
+};
+
+export type Action = 'start' | TargetStatus;
+export const ACTION = choice(['start', 'paused', 'in-progress', 'stopped'] as const, { pause: 'paused', resume: 'in-progress', stop: 'stopped' });
+
+type Target = { CallSid?: string; ConferenceSid?: string };
+
+function oneTarget(p: Target): { kind: 'call' | 'conference'; sid: string } {
+  if (Boolean(p.CallSid) === Boolean(p.ConferenceSid)) throw invalidRequest('Give exactly one of CallSid and ConferenceSid');
+  return p.CallSid ? { kind: 'call', sid: p.CallSid } : { kind: 'conference', sid: p.ConferenceSid! };
+}
+
+export async function personControl(
+  deps: Deps,
+  context: FunctionContext,
+  p: Target & { RecordingSid?: string; PauseBehavior?: PauseBehavior; All?: boolean },
+  action: Action,
+) {
+  const target = oneTarget(p);
+  if (target.kind === 'conference' && (action === 'start' || action === 'stopped')) {
+    throw notSupportedForConferences();
+  }
+  if (action === 'start') {
+    return startCallRecording(deps, {
+      callSid: target.sid,
+      recordingChannels: 'dual',
+      recordingTrack: 'both',
+      trim: 'do-not-trim',
+      recordingStatusCallback: ownUrl(context, '/callbacks/recording-status'),
+    });
+  }
+  const owner = target.kind === 'call' ? callOwner(deps.client, target.sid) : conferenceOwner(deps.client, target.sid);
+  return setRecordingStatus(deps, owner, setStatusOptions({ Status: action, RecordingSid: p.RecordingSid, PauseBehavior: p.PauseBehavior, All: p.All }));
+}
+
+const isoDate = (raw: string, name: string) => {
+  const ms = Date.parse(raw);
+  if (Number.isNaN(ms) || !/^\d{4}-\d{2}-\d{2}T/.test(raw)) throw invalidParameter(name, 'must be a UTC ISO 8601 time, e.g. 2026-11-25T21:00:00Z');
+  return new Date(ms);
+};
+
+export const EVIDENCE = {
+  ...TARGET,
+  Format: optional('json (default) or csv', choice(['json', 'csv'] as const)),
+  From: optional('with To: the start of a window to check against the pauses (ISO 8601)', isoDate),
+  To: optional('with From: the end of that window', isoDate),
+};
+
+/** The evidence of one call or conference: its log, its segments, and the answer to the window check. */
+export async function exportEvidence(deps: Deps, p: Target & { From?: Date; To?: Date }) {
+  const target = oneTarget(p);
+  if (Boolean(p.From) !== Boolean(p.To)) throw invalidRequest('Give both From and To, or neither');
+  if (p.From && p.To && p.From.getTime() > p.To.getTime()) throw invalidRequest('From must not be after To');
+  // peopleFunction always hands over the evidence log.
+  const entries = await deps.evidence!.readAll(target.sid);
+  const segments = toSegments(entries);
+  const window = p.From && p.To ? { from: p.From.toISOString(), to: p.To.toISOString(), ...windowInsidePause(segments, p.From, p.To) } : undefined;
+  return { [`${target.kind}Sid`]: target.sid, entries, segments, ...(window ? { window } : {}) };
+}

@@ -1,0 +1,138 @@
+import { ControlError, fromTwilioError, statusOf } from '../errors';
+import { applyAnswer, type RecordingDocument, type TwilioAnswer } from '../model/recording-document';
+import type { Snapshot } from '../sync/document-store';
+import { appendEvidence, evidenceOf } from '../sync/evidence-log';
+import { StartClaim, type ClaimState } from '../sync/start-claim';
+import { sleep, SYNC_RESERVE_MS } from '../twilio/deadline';
+import { answerOf, callOwner, listOnTwilio, timed, type Owner } from '../twilio/voice';
+import { historyOf, writeDocument, type Deps, type SyncOutcome } from './deps';
+
+export interface StartOptions {
+  callSid: string;
+  recordingChannels: 'mono' | 'dual';
+  recordingTrack: 'inbound' | 'outbound' | 'both';
+  trim: 'trim-silence' | 'do-not-trim';
+  recordingStatusCallback: string;
+}
+
+/** How often a start waiting for another one's claim looks at the call's recordings again. */
+const POLL_MS = 150;
+
+const ambiguous = (err: unknown) => {
+  const status = statusOf(err);
+  return status === undefined || status >= 500;
+};
+
+/** Every recording Twilio listed goes into the document: a start also repairs what Sync missed. */
+const reconcile = (listed: TwilioAnswer[]) => (doc: RecordingDocument) => listed.reduce((d, a) => applyAnswer(d, a).doc, doc);
+
+/**
+ * Starts recording a call, or returns the recording it already has, so that a flow's retry, a
+ * double-fired widget or starts arriving at once in any number of Function instances never leave two
+ * recordings where one was asked for. The call's recordings, its Sync document and a claim on starting
+ * it (lib/start-claim) are asked for side by side; only the claim's holder creates, and the others wait
+ * for its recording to appear on Twilio: three round trips in sequence for a new recording.
+ */
+export async function startCallRecording(deps: Deps, options: StartOptions) {
+  const owner = callOwner(deps.client, options.callSid);
+  // A holder must have sent its create, and heard back, before its claim can pass to another start.
+  const claim = new StartClaim(deps.syncClient, deps.syncServiceSid, options.callSid, deps.deadline.before(SYNC_RESERVE_MS).at);
+  let known: Promise<Snapshot> | undefined;
+  for (let first = true; ; first = false) {
+    // The list, the longest round trip, goes out first; the rest beside it.
+    const listing = listOnTwilio(owner);
+    const claiming = claim.acquire();
+    if (first) {
+      known = deps.store.read(owner.sid);
+      known.catch(() => undefined);
+      // The call's evidence log, created beside the claim (409 when it exists): the start's append then
+      // goes straight, and a start stays three round trips in sequence.
+      deps.evidence?.prepare(owner.sid);
+    }
+    let [state, listed] = await Promise.all([claiming, listing]);
+    // The list went out beside the claim, so it may predate the recording the claim's last holder made.
+    const finished = !state.held && state.by === 'finished' ? state : undefined;
+    const missed = state.held ? state.expired : finished && !listed.all.some((a) => a.recordingSid === finished.recordingSid);
+    if (missed) listed = await listOnTwilio(owner);
+    if (finished && listed.active.length === 0) state = await claim.takeOver(finished.revision);
+    const [active] = listed.active;
+    if (active) {
+      const [sync] = await Promise.all([
+        writeDocument(deps, owner.sid, (doc) => historyOf(deps, 'start (already recording)', active.recordingSid)(reconcile(listed.all)(doc)), first ? known : undefined),
+        state.held ? claim.finish(active.recordingSid) : undefined,
+      ]);
+      return answer(owner, active, false, sync);
+    }
+    if (state.held) return create(deps, owner, options, claim, listed.all, first ? known : undefined);
+    const adopted = await waitForHolder(owner, state, claim.until);
+    if (adopted) return answer(owner, adopted, false, { synced: true });
+  }
+}
+
+/**
+ * While another start holds the claim, its recording is what this start returns: the holder writes it
+ * to Sync. Gives up when this start's own time runs out, with an answer that says to ask again.
+ */
+async function waitForHolder(owner: Owner, state: ClaimState, until: number): Promise<TwilioAnswer | undefined> {
+  if (state.held || state.by === 'finished') return undefined;
+  if (state.by === 'nobody') {
+    await sleep(POLL_MS * Math.random()); // released or taken over just now: look again, not all at once
+    return undefined;
+  }
+  while (Date.now() < state.until) {
+    if (Date.now() + POLL_MS >= until) {
+      throw new ControlError(503, 'START_IN_PROGRESS', `Another start of ${owner.label} is still under way; ask again to get its recording`);
+    }
+    await sleep(POLL_MS * (0.5 + Math.random()));
+    const { active } = await listOnTwilio(owner);
+    if (active.length > 0) return active[0];
+  }
+  return undefined; // the holder's time ran out: take the claim over
+}
+
+async function create(deps: Deps, owner: Owner, options: StartOptions, claim: StartClaim, listed: TwilioAnswer[], known?: Promise<Snapshot>) {
+  let recording: TwilioAnswer | undefined;
+  let created = false;
+  let mayExist = false;
+  try {
+    for (let attempt = 1; !recording; attempt++) {
+      try {
+        const { value, window } = await timed(() =>
+          deps.client.calls(options.callSid).recordings.create({
+            recordingChannels: options.recordingChannels,
+            recordingTrack: options.recordingTrack,
+            trim: options.trim,
+            recordingStatusCallback: options.recordingStatusCallback,
+            recordingStatusCallbackEvent: ['in-progress', 'completed', 'absent'],
+            recordingStatusCallbackMethod: 'POST',
+          }),
+        );
+        recording = answerOf(value, window);
+        created = true;
+      } catch (err) {
+        // After a 5xx or a lost answer the recording may exist: look again before creating again.
+        mayExist ||= ambiguous(err);
+        if (!ambiguous(err) || attempt >= 3) throw fromTwilioError(err, owner.label, 'start');
+        recording = (await listOnTwilio(owner)).active[0];
+      }
+    }
+  } catch (err) {
+    // Released before answering (a deployed Function may be frozen once it has answered), unless a
+    // recording may exist after all: then the claim expires, and the next start lists again.
+    if (!mayExist) await claim.release();
+    throw err;
+  }
+  const started = recording;
+  const action = created ? 'start' : 'start (already recording)';
+  const [sync, , evidence] = await Promise.all([
+    writeDocument(deps, owner.sid, (doc) => historyOf(deps, action, started.recordingSid)(applyAnswer(reconcile(listed)(doc), started).doc), known),
+    claim.finish(started.recordingSid),
+    appendEvidence(deps.evidence, owner.sid, created ? [evidenceOf(started, deps.caller, { action })] : []),
+  ]);
+  return answer(owner, started, created, { ...sync, ...evidence });
+}
+
+function answer(owner: Owner, recording: TwilioAnswer, created: boolean, sync: SyncOutcome & { evidenceLogged?: false }) {
+  const { recordingSid, status } = recording;
+  return { callSid: owner.sid, recordingSid, status, created, recordings: [{ recordingSid, status }], ...sync };
+}

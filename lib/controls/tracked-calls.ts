@@ -1,0 +1,62 @@
+import type twilio from 'twilio';
+import type { SyncOptions } from '../env';
+import { fromTwilioError } from '../errors';
+import { isActive, type RecordingDocument } from '../model/recording-document';
+import { documentName } from '../sync/document-store';
+
+/** One call or conference as the console lists it: the state at a glance and its recordings. */
+export interface TrackedCall {
+  sid: string;
+  kind: 'call' | 'conference';
+  /** A recording is in progress or paused. */
+  live: boolean;
+  state: 'recording' | 'paused' | 'not-recording';
+  recordings: Array<{ recordingSid: string; status: string; pauseBehavior?: string }>;
+  /** The last change the document keeps, with who asked for it. */
+  lastChange?: { at: string; action: string; recordingSid: string; by: string };
+  /** Changes whenever the document does: the page redraws a row, and fetches its timeline, only then. */
+  revision: string;
+  updatedAt: string;
+}
+
+const PREFIX = documentName('');
+/** Sync's largest page of Documents: 200 calls take two requests. */
+const PAGE_SIZE = 100;
+
+function summarize(doc: RecordingDocument, revision: string, updatedAt: string): TrackedCall {
+  const recordings = Object.entries(doc.recordings ?? {}).map(([recordingSid, r]) => ({
+    recordingSid,
+    status: r.status,
+    ...(r.status === 'paused' && r.pauseBehavior ? { pauseBehavior: r.pauseBehavior } : {}),
+  }));
+  const active = Object.values(doc.recordings ?? {}).filter(isActive);
+  const state = active.some((r) => r.status === 'in-progress') ? 'recording' : active.length > 0 ? 'paused' : 'not-recording';
+  const lastChange = doc.history?.at(-1);
+  return {
+    sid: doc.sid,
+    kind: doc.sid.startsWith('CF') ? 'conference' : 'call',
+    live: active.length > 0,
+    state,
+    recordings,
+    ...(lastChange ? { lastChange } : {}),
+    revision,
+    updatedAt,
+  };
+}
+
+/**
+ * The calls and conferences whose documents Sync still holds (within their TTL): live ones first,
+ * then the most recently changed.
+ */
+export async function listTrackedCalls(client: twilio.Twilio, options: SyncOptions): Promise<TrackedCall[]> {
+  let documents;
+  try {
+    documents = await client.sync.v1.services(options.serviceSid).documents.list({ pageSize: PAGE_SIZE });
+  } catch (err) {
+    throw fromTwilioError(err, 'the Sync documents');
+  }
+  return documents
+    .filter((d) => d.uniqueName?.startsWith(PREFIX) && /^(CA|CF)[0-9a-f]{32}$/.test(d.uniqueName.slice(PREFIX.length)))
+    .map((d) => summarize({ ...(d.data as RecordingDocument), sid: d.uniqueName.slice(PREFIX.length) }, d.revision, d.dateUpdated.toISOString()))
+    .sort((a, b) => Number(b.live) - Number(a.live) || b.updatedAt.localeCompare(a.updatedAt));
+}

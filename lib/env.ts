@@ -1,0 +1,40 @@
+import type { Context } from '@twilio-labs/serverless-runtime-types/types';
+
+/** The settings the Functions read from their environment (.env locally, the service's variables deployed). */
+export type Env = {
+  ACCOUNT_SID?: string;
+  AUTH_TOKEN?: string;
+  SYNC_SERVICE_SID?: string;
+  SYNC_DOCUMENT_TTL?: string;
+  /** The console's password; empty or unset: the console is off (see runtime/console-auth). */
+  ADMIN_PASSWORD?: string;
+  /** Set only by `npm start` and the tests: the local emulator's address (honoured locally, on loopback only). */
+  TWILIO_API_BASE_URL?: string;
+  /** Local runs against a real account: the public address that forwards to twilio-run, for Twilio's callbacks. */
+  PUBLIC_BASE_URL?: string;
+};
+
+export type FunctionContext = Context<Env>;
+
+export interface SyncOptions {
+  serviceSid: string;
+  ttlSeconds: number;
+}
+
+/** Where the toolkit keeps its Sync objects, and for how long after their last write. */
+export function syncOptions(context: FunctionContext): SyncOptions {
+  const ttl = Number(context.SYNC_DOCUMENT_TTL ?? 86400);
+  return { serviceSid: context.SYNC_SERVICE_SID || 'default', ttlSeconds: Number.isInteger(ttl) && ttl >= 0 ? ttl : 86400 };
+}
+
+/** Running under twilio-run on this machine, where nothing checks X-Twilio-Signature for us. */
+export const isLocal = (context: FunctionContext) => /^(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/.test(context.DOMAIN_NAME);
+
+/**
+ * A URL of this deployment, as Twilio reaches it: https when deployed; locally PUBLIC_BASE_URL when set
+ * (a tunnel to twilio-run, for a real account's callbacks), else twilio-run's own http address.
+ */
+export function ownUrl(context: FunctionContext, path: string): string {
+  if (!isLocal(context)) return `https://${context.DOMAIN_NAME}${path}`;
+  return context.PUBLIC_BASE_URL ? context.PUBLIC_BASE_URL.replace(/\/+$/, '') + path : `http://${context.DOMAIN_NAME}${path}`;
+}

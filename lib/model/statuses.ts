@@ -1,0 +1,8 @@
+// The words of the model, shared by the recording document and the evidence.
+
+/** A recording's statuses as the toolkit keeps them: Twilio's, with `processing` kept as `stopped`. */
+export type RecordingStatus = 'in-progress' | 'paused' | 'stopped' | 'completed' | 'absent' | 'failed';
+
+/** How Twilio pauses a recording: leaves the paused time out (skip), or keeps it as silence. */
+export const PAUSE_BEHAVIORS = ['skip', 'silence'] as const;
+export type PauseBehavior = (typeof PAUSE_BEHAVIORS)[number];

@@ -1,0 +1,33 @@
+import type twilio from 'twilio';
+import type { Deps } from '../controls/deps';
+import { syncOptions, type FunctionContext } from '../env';
+import { RecordingStore } from '../sync/document-store';
+import { EvidenceLog } from '../sync/evidence-log';
+import { twilioClient } from '../twilio/client';
+import { Deadline, SYNC_RESERVE_MS } from '../twilio/deadline';
+
+// The composition root: what a Function's request works with, built from its context.
+
+export function recordingStore(context: FunctionContext, deadline: Deadline, client = twilioClient(context, deadline)): RecordingStore {
+  return new RecordingStore(client, syncOptions(context), deadline);
+}
+
+/** The evidence log (sync/evidence-log), kept with the documents' TTL. */
+export function evidenceLog(context: FunctionContext, client: twilio.Twilio): EvidenceLog {
+  return new EvidenceLog(client, syncOptions(context));
+}
+
+/** What a control of a request that arrived at `arrival` works with: Voice stops early enough for Sync to be told. */
+export function controlDeps(context: FunctionContext, arrival: number, caller: string): Deps {
+  const deadline = Deadline.fromArrival(arrival);
+  const syncClient = twilioClient(context, deadline);
+  return {
+    client: twilioClient(context, deadline.before(SYNC_RESERVE_MS)),
+    syncClient,
+    syncServiceSid: syncOptions(context).serviceSid,
+    store: recordingStore(context, deadline, syncClient),
+    evidence: evidenceLog(context, syncClient),
+    deadline,
+    caller,
+  };
+}

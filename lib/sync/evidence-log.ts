@@ -1,0 +1,126 @@
+import { randomUUID } from 'node:crypto';
+import type twilio from 'twilio';
+import type { SyncOptions } from '../env';
+import { fromTwilioError, statusOf } from '../errors';
+import type { EvidenceEntry, NewEvidence } from '../model/evidence';
+import type { TwilioAnswer } from '../model/recording-document';
+import type { PauseBehavior } from '../model/statuses';
+
+/**
+ * The evidence log of one call or conference: every recording change, kept apart from the small state
+ * document in an append-only Sync List. Items are only ever created, so concurrent Functions never
+ * conflict, and the list lives as long as the document (same TTL, refreshed by each append).
+ */
+/** The evidence of one of Twilio's answers to a control: what it made of the recording, and when. */
+export function evidenceOf(answer: TwilioAnswer, by: string, asked: { action: string; pauseBehavior?: PauseBehavior }): NewEvidence {
+  const [sent, answered] = answer.window;
+  return {
+    at: new Date(answered).toISOString(),
+    sentAt: new Date(sent).toISOString(),
+    recordingSid: answer.recordingSid,
+    status: answer.status,
+    ...asked,
+    by,
+    source: 'control',
+  };
+}
+
+export const evidenceListName = (sid: string) => `recording-controls-log-${sid}`;
+
+/** Sync's largest page of List Items. */
+const PAGE_SIZE = 100;
+
+/** Lists being created in this process: concurrent first appends to one call share one creation. */
+const creations = new Map<string, Promise<void>>();
+
+export class EvidenceLog {
+  constructor(
+    private readonly client: twilio.Twilio,
+    private readonly options: SyncOptions,
+  ) {}
+
+  private service() {
+    return this.client.sync.v1.services(this.options.serviceSid);
+  }
+
+  private key(ownerSid: string) {
+    return `${this.options.serviceSid}/${evidenceListName(ownerSid)}`;
+  }
+
+  /** Creates the list unless this process is already doing so; another process may create it first (409). */
+  private createList(ownerSid: string): Promise<void> {
+    const name = evidenceListName(ownerSid);
+    const key = this.key(ownerSid);
+    let creation = creations.get(key);
+    if (!creation) {
+      creation = this.service()
+        .syncLists.create({ uniqueName: name, ttl: this.options.ttlSeconds })
+        .then(
+          () => undefined,
+          (err) => {
+            if (statusOf(err) !== 409) throw fromTwilioError(err, `the evidence log of ${ownerSid}`);
+          },
+        )
+        .finally(() => creations.delete(key));
+      creations.set(key, creation);
+    }
+    return creation;
+  }
+
+  /**
+   * Creates the list ahead of an append, when it may well not exist yet (a start): the append then waits
+   * for the creation instead of failing, creating and trying again.
+   */
+  prepare(ownerSid: string): void {
+    this.createList(ownerSid).catch(() => undefined); // the append reports a failure
+  }
+
+  /** Appends the entries, creating the list on first use. */
+  async append(ownerSid: string, entries: NewEvidence[]): Promise<void> {
+    await creations.get(this.key(ownerSid))?.catch(() => undefined);
+    const items = () => this.service().syncLists(evidenceListName(ownerSid)).syncListItems;
+    const add = (entry: NewEvidence) => items().create({ data: { id: randomUUID(), ...entry }, collectionTtl: this.options.ttlSeconds });
+    await Promise.all(
+      entries.map(async (entry) => {
+        try {
+          await add(entry);
+        } catch (err) {
+          if (statusOf(err) !== 404) throw fromTwilioError(err, `the evidence log of ${ownerSid}`);
+          await this.createList(ownerSid);
+          await add(entry).catch((again) => {
+            throw fromTwilioError(again, `the evidence log of ${ownerSid}`);
+          });
+        }
+      }),
+    );
+  }
+
+  /** Every entry in the order they were appended, a retried append counted once; none when there is no log. */
+  async readAll(ownerSid: string): Promise<EvidenceEntry[]> {
+    try {
+      const items = await this.service().syncLists(evidenceListName(ownerSid)).syncListItems.list({ order: 'asc', pageSize: PAGE_SIZE });
+      const seen = new Set<string>();
+      return items
+        .map((item) => item.data as EvidenceEntry)
+        .filter((entry) => !seen.has(entry.id) && Boolean(seen.add(entry.id)));
+    } catch (err) {
+      if (statusOf(err) === 404) return [];
+      throw fromTwilioError(err, `the evidence log of ${ownerSid}`);
+    }
+  }
+}
+
+/**
+ * Appends without ever failing the control that Twilio already carried out: a lost entry is logged
+ * and reported to the caller as `evidenceLogged: false`.
+ */
+export async function appendEvidence(log: EvidenceLog | undefined, ownerSid: string, entries: NewEvidence[]): Promise<{ evidenceLogged?: false }> {
+  if (!log || entries.length === 0) return {};
+  try {
+    await log.append(ownerSid, entries);
+    return {};
+  } catch (err) {
+    console.error(`recording-controls: evidence of ${ownerSid} not logged:`, (err as Error)?.message ?? err);
+    return { evidenceLogged: false };
+  }
+}

@@ -1,0 +1,105 @@
+import { randomUUID } from 'node:crypto';
+import type twilio from 'twilio';
+import { fromTwilioError, statusOf } from '../errors';
+import { CLOCK_SKEW_MARGIN_MS } from '../model/recording-document';
+
+/**
+ * A short-lived claim on starting the recording of one call, shared by every Function instance: a Sync
+ * document whose unique name is the call's, so creating it is atomic and only one start at a time
+ * holds it (Sync answers 54301 to the others). A holder may create a recording only before `until`;
+ * after that, another start may take the claim over, so a holder that died blocks nobody for long.
+ *
+ * A start asks for the call's recordings beside the claim, so its list may have been read before the
+ * previous holder created its recording. The claim therefore outlives its start, naming the recording it
+ * ended with (`recordingSid`): a later start that takes it over checks its list against that SID.
+ */
+export const claimName = (callSid: string) => `recording-controls-start-${callSid}`;
+
+/** Sync deletes a finished or forgotten claim after this; `until` and `recordingSid` are what count. */
+const CLAIM_TTL_SECONDS = 60;
+
+interface ClaimData {
+  holder: string;
+  until: number;
+  /** The recording the holder created or adopted: the claim is finished. */
+  recordingSid?: string;
+}
+
+export type ClaimState =
+  /** `expired`: taken over from a holder whose time ran out, which may have created a recording just before. */
+  | { held: true; expired?: true }
+  | { held: false; by: 'nobody' }
+  | { held: false; by: 'another'; until: number }
+  | { held: false; by: 'finished'; recordingSid: string; revision: string };
+
+export class StartClaim {
+  private readonly holder = randomUUID();
+  private revision?: string;
+
+  constructor(
+    private readonly client: twilio.Twilio,
+    private readonly serviceSid: string,
+    private readonly callSid: string,
+    /** The holder sends no create after this (ms since the epoch). */
+    readonly until: number,
+  ) {}
+
+  private documents() {
+    return this.client.sync.v1.services(this.serviceSid).documents;
+  }
+
+  private data(recordingSid?: string): ClaimData {
+    // Others wait for the holder's deadline plus the skew their clocks may have against its clock.
+    return { holder: this.holder, until: this.until + CLOCK_SKEW_MARGIN_MS, ...(recordingSid ? { recordingSid } : {}) };
+  }
+
+  /** Takes the claim if nobody holds it; says who else does, or which recording the last start ended with. */
+  async acquire(): Promise<ClaimState> {
+    try {
+      this.revision = (await this.documents().create({ uniqueName: claimName(this.callSid), data: this.data(), ttl: CLAIM_TTL_SECONDS })).revision;
+      return { held: true };
+    } catch (err) {
+      if (statusOf(err) !== 409) throw fromTwilioError(err, `the start claim of call ${this.callSid}`);
+    }
+    let found;
+    try {
+      found = await this.documents()(claimName(this.callSid)).fetch();
+    } catch (err) {
+      if (statusOf(err) === 404) return { held: false, by: 'nobody' }; // expired meanwhile
+      throw fromTwilioError(err, `the start claim of call ${this.callSid}`);
+    }
+    const claim = found.data as ClaimData;
+    if (claim.recordingSid) return { held: false, by: 'finished', recordingSid: claim.recordingSid, revision: found.revision };
+    if (claim.until > Date.now()) return { held: false, by: 'another', until: claim.until };
+    const taken = await this.takeOver(found.revision);
+    return taken.held ? { held: true, expired: true } : taken;
+  }
+
+  /** Takes over a finished or expired claim, unless another start was quicker. */
+  async takeOver(revision: string): Promise<{ held: true } | { held: false; by: 'nobody' }> {
+    try {
+      this.revision = (await this.documents()(claimName(this.callSid)).update({ data: this.data(), ifMatch: revision, ttl: CLAIM_TTL_SECONDS })).revision;
+      return { held: true };
+    } catch (err) {
+      if (statusOf(err) === 412 || statusOf(err) === 404) return { held: false, by: 'nobody' }; // look again
+      throw fromTwilioError(err, `the start claim of call ${this.callSid}`);
+    }
+  }
+
+  /** Ends the claim naming the call's recording, for the starts still waiting and those to come. Best effort. */
+  async finish(recordingSid: string): Promise<void> {
+    // Past `until` the claim may be another start's now.
+    if (Date.now() >= this.until || this.revision === undefined) return;
+    await this.documents()(claimName(this.callSid))
+      .update({ data: this.data(recordingSid), ifMatch: this.revision, ttl: CLAIM_TTL_SECONDS })
+      .catch(() => undefined);
+  }
+
+  /** Lets the next start go ahead at once, when this one surely created nothing. Best effort. */
+  async release(): Promise<void> {
+    if (Date.now() >= this.until) return;
+    await this.documents()(claimName(this.callSid))
+      .remove()
+      .catch(() => undefined);
+  }
+}
