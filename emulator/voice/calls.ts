@@ -9,11 +9,11 @@ import type { Recordings } from './recordings';
 
 export type CallStatus = 'queued' | 'ringing' | 'in-progress' | 'completed' | 'canceled';
 
+/** A flow (a Studio flow, which Voice runs through the runner Studio registers) with its Run Function URL rewrites. */
+export type FlowScript = { flowSid: string; rewriteUrls: Record<string, string> };
+
 /** What a call runs once connected: TwiML given inline, TwiML fetched from a webhook, or a Studio flow. */
-export type CallScript =
-  | { twiml: string }
-  | { url: string; method: 'GET' | 'POST' }
-  | { flowSid: string; rewriteUrls: Record<string, string> };
+export type CallScript = { twiml: string } | { url: string; method: 'GET' | 'POST' } | FlowScript;
 
 /** One thing the call heard or did, with the call's and its recordings' states at that moment. */
 export interface CallLogEntry {
@@ -56,7 +56,7 @@ const LIVE: CallStatus[] = ['queued', 'ringing', 'in-progress'];
  */
 export class Calls {
   private readonly all = new Map<string, Call>();
-  /** Runs a call's script; set by the voice module, which knows the TwiML interpreter and the Studio runner. */
+  /** Runs a call's script; set by the voice module: TwiML by its interpreter, flows by the runner Studio registers. */
   runScript: (call: Call, generation: number) => Promise<void> = async () => {};
 
   constructor(

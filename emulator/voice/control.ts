@@ -1,14 +1,15 @@
 import type { Response } from 'express';
 import type { EmulatorContext } from '../app';
-import type { StudioRunner } from '../studio/runner';
 import { parseInput, type CallerInput } from './caller';
 import type { Call, Calls } from './calls';
 
-const refuse = (res: Response, status: number, message: string): void => {
+/** The control surface's refusal, with what is wrong: NOT_FOUND for 404, else INVALID_REQUEST. */
+export const refuse = (res: Response, status: number, message: string): void => {
   res.status(status).json({ error: { code: status === 404 ? 'NOT_FOUND' : 'INVALID_REQUEST', message } });
 };
 
-function parseInputs(raw: unknown): CallerInput[] | string {
+/** What a caller will do when asked, or why it cannot be read. */
+export function parseInputs(raw: unknown): CallerInput[] | string {
   if (raw === undefined) return [];
   if (!Array.isArray(raw)) return 'inputs must be an array';
   const inputs = raw.map(parseInput);
@@ -16,10 +17,10 @@ function parseInputs(raw: unknown): CallerInput[] | string {
 }
 
 /**
- * The control surface for calls: a caller dialling in (to a webhook or a Studio flow), what that caller
- * will do when asked, and the log of what each call heard and did.
+ * The control surface for calls: what a caller will do when asked, and the log of what each call heard
+ * and did. Callers dial in through `emulator/incoming.ts`, which knows both TwiML webhooks and Studio flows.
  */
-export function callControls(ctx: EmulatorContext, calls: Calls, studio: StudioRunner): void {
+export function callControls(ctx: EmulatorContext, calls: Calls): void {
   const liveCall = (sid: string, res: Response): Call | undefined => {
     try {
       return calls.find(sid);
@@ -28,34 +29,6 @@ export function callControls(ctx: EmulatorContext, calls: Calls, studio: StudioR
       return undefined;
     }
   };
-
-  ctx.control.post('/incoming', (req, res): void => {
-    const body = (req.body ?? {}) as Record<string, unknown>;
-    const { To, From, Url, Method, Flow, FlowSid, rewriteUrls = {} } = body;
-    if (typeof To !== 'string' || typeof From !== 'string') return refuse(res, 400, 'To and From are required');
-    const targets = [Url, Flow, FlowSid].filter((t) => t !== undefined).length;
-    if (targets !== 1) return refuse(res, 400, 'give exactly one of Url (a TwiML webhook), Flow (a Studio flow definition) or FlowSid (from POST /__emulator/flows)');
-    if (Url !== undefined && (typeof Url !== 'string' || !/^https?:\/\//.test(Url))) return refuse(res, 400, 'Url must be an absolute http(s) URL');
-    if (typeof rewriteUrls !== 'object' || rewriteUrls === null || Object.values(rewriteUrls).some((v) => typeof v !== 'string')) {
-      return refuse(res, 400, 'rewriteUrls maps URL prefixes to replacements, e.g. {"https://x.twil.io": "http://localhost:3000"}');
-    }
-    let flowSid = typeof FlowSid === 'string' ? FlowSid : undefined;
-    if (flowSid !== undefined && !studio.has(flowSid)) return refuse(res, 404, `No flow ${flowSid}`);
-    if (Flow !== undefined) {
-      const flow = studio.check(Flow);
-      if (typeof flow === 'string') return refuse(res, 400, flow);
-      flowSid = studio.add(flow);
-    }
-    const inputs = parseInputs(body.inputs);
-    if (typeof inputs === 'string') return refuse(res, 400, inputs);
-    const call = calls.create({ to: To, from: From, direction: 'inbound', inputs });
-    calls.note(call, 'ringing');
-    calls.run(
-      call,
-      flowSid ? { flowSid, rewriteUrls: rewriteUrls as Record<string, string> } : { url: Url as string, method: String(Method).toUpperCase() === 'GET' ? 'GET' : 'POST' },
-    );
-    res.status(201).json({ ...calls.json(call), flow_sid: flowSid ?? null });
-  });
 
   ctx.control.post('/calls/:sid/inputs', (req, res): void => {
     const call = liveCall(req.params.sid, res);

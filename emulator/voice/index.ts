@@ -2,29 +2,45 @@ import { Router } from 'express';
 import type { EmulatorContext } from '../app';
 import { CallbackDelivery } from '../callbacks';
 import { errors } from '../errors';
-import { StudioRunner } from '../studio/runner';
-import { Calls } from './calls';
+import { Calls, type Call, type FlowScript } from './calls';
 import { Conferences } from './conferences';
 import { callControls } from './control';
 import { Recordings } from './recordings';
 import { TwimlInterpreter } from './twiml/interpreter';
 
+/** Runs a call whose script is a flow; Voice has none of its own, Studio registers one. */
+export type FlowRunner = (call: Call, generation: number, script: FlowScript) => Promise<void>;
+
+/** Twilio Voice, and what Studio builds on. */
+export interface Voice {
+  /** The 2010-04-01 API routes, to serve. */
+  router: Router;
+  calls: Calls;
+  callbacks: CallbackDelivery;
+  twiml: TwimlInterpreter;
+  /** Hands every call whose script is a flow to `run`. */
+  runFlowsWith(run: FlowRunner): void;
+}
+
 /**
  * Twilio Voice (API 2010-04-01): calls and their lifecycle, call and conference recordings with their
- * status callbacks, conferences, the TwiML calls run, and the Studio flows incoming calls may run instead.
+ * status callbacks, conferences, and the TwiML calls run; calls run flows through the runner registered
+ * with `runFlowsWith`.
  */
-export function voiceModule(ctx: EmulatorContext): Router {
+export function createVoice(ctx: EmulatorContext): Voice {
   const callbacks = new CallbackDelivery(ctx);
   const recordings = new Recordings(ctx, callbacks);
   const conferences = new Conferences(ctx, recordings);
   const calls = new Calls(ctx, recordings, conferences);
   const twiml = new TwimlInterpreter(ctx, calls, callbacks);
-  const studio = new StudioRunner(ctx, calls, callbacks, twiml);
+  let runFlow: FlowRunner = async () => {
+    throw new Error('no flow runner registered with Voice');
+  };
   calls.runScript = (call, generation) => {
     const script = call.script!;
-    return 'flowSid' in script ? studio.run(call, generation, script.flowSid, script.rewriteUrls) : twiml.run(call, generation, script);
+    return 'flowSid' in script ? runFlow(call, generation, script) : twiml.run(call, generation, script);
   };
-  callControls(ctx, calls, studio);
+  callControls(ctx, calls);
 
   // Full path templates on one router, so that the request counters name routes by template.
   const account = Router();
@@ -33,5 +49,5 @@ export function voiceModule(ctx: EmulatorContext): Router {
   calls.routes(account, A);
   recordings.routes(account, A, (sid) => calls.find(sid), (sid) => conferences.find(sid));
   conferences.routes(account, A);
-  return account;
+  return { router: account, calls, callbacks, twiml, runFlowsWith: (run) => (runFlow = run) };
 }

@@ -1,8 +1,9 @@
 import { Router, type Request } from 'express';
-import type { EmulatorContext } from './app';
-import { errors } from './errors';
-import { iso8601, newSid, single } from './format';
-import { parseData, parseTtl, parseUniqueName } from './sync';
+import type { EmulatorContext } from '../app';
+import { errors } from '../errors';
+import { iso8601, newSid, single } from '../format';
+import { parseData, parseTtl, parseUniqueName } from './params';
+import type { FindService } from './services';
 
 interface SyncList {
   sid: string;
@@ -29,11 +30,11 @@ interface ListItem {
 const MAX_PAGE_SIZE = 100;
 
 /**
- * Sync v1 Lists and List Items of one service (the sync module hands over its services): unique
+ * Sync v1 Lists and List Items of a service (found by the services module): unique
  * names, TTL (Ttl or CollectionTtl, and CollectionTtl on an item refreshing its list), indexes that
  * only grow, and paging with Order, From, Bounds and a PageToken.
  */
-export function syncListsRouter(ctx: EmulatorContext, findService: (key: string) => { sid: string }): Router {
+export function syncListsRouter(ctx: EmulatorContext, findService: FindService): Router {
   const lists = new Map<string, SyncList>();
   ctx.onReset(() => lists.clear());
 

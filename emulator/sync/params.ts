@@ -1,0 +1,44 @@
+import type { Request } from 'express';
+import { errors } from '../errors';
+import { single } from '../format';
+
+/** Twilio's limit on a Document's Data, counted on its JSON text. */
+const MAX_DATA_BYTES = 16 * 1024;
+const SID_PATTERN = /^[A-Z]{2}[0-9a-f]{32}$/;
+
+/** A Data form field: a JSON object of at most 16 KiB, as Documents and List Items take it. */
+export function parseData(req: Request): unknown {
+  const raw = (req.body as Record<string, unknown> | undefined)?.Data;
+  if (raw === undefined) return undefined;
+  if (typeof raw !== 'string') throw errors.invalidParameter('Data', 'must be a JSON object as a string');
+  if (Buffer.byteLength(raw) > MAX_DATA_BYTES) throw errors.dataTooLarge();
+  let data: unknown;
+  try {
+    data = JSON.parse(raw);
+  } catch {
+    throw errors.invalidParameter('Data', 'is not valid JSON');
+  }
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) throw errors.invalidParameter('Data', 'must be a JSON object');
+  return data;
+}
+
+/** A UniqueName: 1 to 320 characters that do not look like a SID; null when none is given. */
+export function parseUniqueName(req: Request): string | null {
+  const uniqueName = single(req, 'UniqueName') ?? null;
+  if (uniqueName !== null && (uniqueName.length < 1 || uniqueName.length > 320 || SID_PATTERN.test(uniqueName))) throw errors.invalidUniqueName();
+  return uniqueName;
+}
+
+export function parseTtl(req: Request, name = 'Ttl'): number | undefined {
+  const raw = single(req, name);
+  if (raw === undefined) return undefined;
+  const ttl = Number(raw);
+  if (!Number.isInteger(ttl) || ttl < 0 || ttl > 31_536_000) throw errors.invalidParameter(name, 'must be 0 to 31536000 seconds');
+  return ttl;
+}
+
+/** Sync's paging block (all items fit in the first page here). */
+export function meta(key: string, path: string, count: number) {
+  const url = `https://sync.twilio.com${path}?PageSize=50&Page=0`;
+  return { page: 0, page_size: Math.max(count, 50), first_page_url: url, previous_page_url: null, url, next_page_url: null, key };
+}
