@@ -1,9 +1,9 @@
 // The shell blocks of the README and of docs/*.md, run as written, each in a fresh shell of its own, against
 // `npm start` (the built start script) on ports other than the defaults, as a reader who set PORT and
-// EMULATOR_PORT would.
+// EMULATOR_PORT would. Their relative links must lead somewhere.
 import { execFileSync } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { projectFolder, runScript, waitUntilServing, type ScriptRun } from '../helpers/scripts';
 import { ROOT, freePort } from '../helpers/stack';
 
@@ -120,6 +120,37 @@ test('the examples that print answers end each with a newline', () => {
   for (const { script } of runnable) {
     for (const line of script.split('\n').filter((l) => /^curl /.test(l) && !/>\s*\/dev\/null|\\$/.test(l))) expect(line).toContain(`-w '\\n'`);
   }
+});
+
+/** GitHub's anchor for a heading: lower case, punctuation but `-` and `_` dropped, spaces as `-`; repeats get `-1`, `-2`, … */
+function anchors(text: string): Set<string> {
+  const seen = new Map<string, number>();
+  const out = new Set<string>();
+  for (const [, heading] of text.replace(/```[\s\S]*?```/g, '').matchAll(/^#+ (.+)$/gm)) {
+    const slug = heading.toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/ /g, '-');
+    const n = seen.get(slug) ?? 0;
+    seen.set(slug, n + 1);
+    out.add(n ? `${slug}-${n}` : slug);
+  }
+  return out;
+}
+
+test('every relative link in the README and docs/ leads to a file, and to a heading when it names one', () => {
+  let checked = 0;
+  for (const [file, text] of pages) {
+    for (const [, target] of text.replace(/```[\s\S]*?```/g, '').matchAll(/\]\(([^)\s]+)\)/g)) {
+      if (/^[a-z]+:/.test(target)) continue;
+      const [path, anchor] = target.split('#');
+      const resolved = path ? relative(ROOT, join(ROOT, dirname(file), path)) : file;
+      expect([file, target, existsSync(join(ROOT, resolved))]).toEqual([file, target, true]);
+      if (anchor !== undefined) {
+        const headings = anchors(pages.get(resolved) ?? readFileSync(join(ROOT, resolved), 'utf8'));
+        expect([file, target, headings.has(anchor)]).toEqual([file, target, true]);
+      }
+      checked++;
+    }
+  }
+  expect(checked).toBeGreaterThanOrEqual(20);
 });
 
 test(".env.example gives every variable Twilio's template metadata, and the settings table (docs/settings.md) names each", () => {
