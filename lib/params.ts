@@ -114,7 +114,7 @@ export const RECORDING_STATUSES = ['paused', 'in-progress', 'stopped'] as const;
 export type TargetStatus = (typeof RECORDING_STATUSES)[number];
 export const STATUS_ALIASES: Record<string, TargetStatus> = { pause: 'paused', resume: 'in-progress', stop: 'stopped' };
 
-/** Every control takes `Next`: with it the answer is TwiML that sends the call on (see lib/handler). */
+/** Every control takes `Next`: with it the answer is TwiML that sends the call on (see runtime/control-function). */
 export const NEXT = { Next: optional('a URL or /path: answer TwiML that redirects the call there, on failure too', nextUrl) };
 
 /** Every control may say which Studio flow and execution asks, for the document's history. */

@@ -104,7 +104,7 @@ async function main() {
   } else {
     console.log('Real credentials in .env: the Functions call Twilio.');
   }
-  // The Functions' default recording status callback goes under it (see ownUrl in lib/twilio).
+  // The Functions' default recording status callback goes under it (see ownUrl in lib/env).
   const publicBaseUrl = env.PUBLIC_BASE_URL;
   if (publicBaseUrl) {
     try {

@@ -1,4 +1,4 @@
-// POST /console/login: exchanges ADMIN_PASSWORD for a console token that expires (lib/people-auth).
+// POST /console/login: exchanges ADMIN_PASSWORD for a console token that expires (lib/runtime/console-auth).
 import type { ServerlessCallback } from '@twilio-labs/serverless-runtime-types/types';
 import { errorResponse, jsonResponse } from '../../lib/runtime/responses';
 import { optional, parseParams } from '../../lib/params';

@@ -30,7 +30,7 @@ const reconcile = (listed: TwilioAnswer[]) => (doc: RecordingDocument) => listed
  * Starts recording a call, or returns the recording it already has, so that a flow's retry, a
  * double-fired widget or starts arriving at once in any number of Function instances never leave two
  * recordings where one was asked for. The call's recordings, its Sync document and a claim on starting
- * it (lib/start-claim) are asked for side by side; only the claim's holder creates, and the others wait
+ * it (sync/start-claim) are asked for side by side; only the claim's holder creates, and the others wait
  * for its recording to appear on Twilio: three round trips in sequence for a new recording.
  */
 export async function startCallRecording(deps: Deps, options: StartOptions) {

@@ -58,7 +58,7 @@ const LONGEST_REQUEST_MS = 30_000;
 /**
  * Twilio's own request client with two additions, so every Twilio request of a Function run gets them:
  * retries with exponential backoff and full jitter, and a deadline that no attempt, wait or answer
- * outlives (see lib/deadline); for the local emulator, another base URL. Subclassing keeps the
+ * outlives (see twilio/deadline); for the local emulator, another base URL. Subclassing keeps the
  * library's wire format exactly (auth, form encoding, arrays as repeated keys, If-Match).
  */
 export class TwilioHttpClient extends twilio.RequestClient {
