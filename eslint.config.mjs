@@ -21,7 +21,9 @@ export default tseslint.config(
     languageOptions: {
       sourceType: 'script',
       globals: Object.fromEntries(
-        ['document', 'window', 'fetch', 'sessionStorage', 'setTimeout', 'clearTimeout', 'URL', 'Blob', 'console'].map((name) => [name, 'readonly']),
+        ['document', 'window', 'fetch', 'sessionStorage', 'setTimeout', 'clearTimeout', 'URL', 'Blob', 'console'].map(
+          (name) => [name, 'readonly'],
+        ),
       ),
     },
   },

@@ -8,7 +8,15 @@ import { join } from 'node:path';
 import { documentName } from '../lib/sync/document-store';
 import { conferenceTwiml, newCall } from '../harness/calls';
 import { servedRequests } from '../harness/functions';
-import { freePort, ROOT, startEmulator, startFunctions, AUTH_TOKEN, type RunningEmulator, type RunningFunctions } from '../harness/stack';
+import {
+  freePort,
+  ROOT,
+  startEmulator,
+  startFunctions,
+  AUTH_TOKEN,
+  type RunningEmulator,
+  type RunningFunctions,
+} from '../harness/stack';
 import { burst } from './burst';
 import { consoleBench } from './console';
 import { callback, latencyOption, percentiles, post, recordingSid, round, timed, type Params } from './measure';
@@ -24,7 +32,12 @@ const BURST = quick ? { calls: 100, cap: 20, latencyMs: 150 } : { calls: 500, ca
 type Comparison = Awaited<ReturnType<typeof compare>>;
 
 /** Runs `control` CALLS times one after another, and `direct` (the same control, raw API) as many. */
-async function compare(em: RunningEmulator, name: string, control: (i: number) => Promise<unknown>, direct: (i: number) => Promise<unknown>) {
+async function compare(
+  em: RunningEmulator,
+  name: string,
+  control: (i: number) => Promise<unknown>,
+  direct: (i: number) => Promise<unknown>,
+) {
   const toolkit: number[] = [];
   const raw: number[] = [];
   const windows: Array<[number, number]> = [];
@@ -38,7 +51,9 @@ async function compare(em: RunningEmulator, name: string, control: (i: number) =
   }
   // The Functions' own work: their time while no Twilio request of theirs was in flight.
   const requests = await servedRequests(em);
-  const own = windows.map(([from, to]) => to - from - busy(requests.filter((r) => r.startedAt >= from && r.endedAt <= to)));
+  const own = windows.map(
+    ([from, to]) => to - from - busy(requests.filter((r) => r.startedAt >= from && r.endedAt <= to)),
+  );
   const t = percentiles(toolkit);
   const r = percentiles(raw);
   return { name, toolkit: t, direct: r, ratioP50: round(t.p50 / r.p50), ownOverheadP50Ms: percentiles(own).p50 };
@@ -63,7 +78,13 @@ async function cost(em: RunningEmulator, control: () => Promise<unknown>) {
   const after = await em.control<{ total: number; routes: Record<string, number> }>('GET', '/counters');
   const routes = Object.fromEntries(
     Object.entries(after.routes)
-      .map(([route, n]) => [route.replace('/2010-04-01/Accounts/:AccountSid', '').replace('/v1/Services/:ServiceSid', ' Sync'), n - (before.routes[route] ?? 0)] as const)
+      .map(
+        ([route, n]) =>
+          [
+            route.replace('/2010-04-01/Accounts/:AccountSid', '').replace('/v1/Services/:ServiceSid', ' Sync'),
+            n - (before.routes[route] ?? 0),
+          ] as const,
+      )
       .filter(([, n]) => n > 0),
   );
   return { total: Object.values(routes).reduce((a, b) => a + b, 0), routes };
@@ -73,10 +94,18 @@ async function main() {
   const em = await startEmulator();
   const fx = await startFunctions(em.url);
   const second = await startFunctions(em.url);
-  const results: Record<string, unknown> = { quick, node: process.version, machine: `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB` };
+  const results: Record<string, unknown> = {
+    quick,
+    node: process.version,
+    machine: `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB`,
+  };
   try {
     if (latency) {
-      results.roundTrips = { latencyMs: latency, samples: ROUND_TRIP_SAMPLES, rows: await roundTrips(em, fx, latency, ROUND_TRIP_SAMPLES) };
+      results.roundTrips = {
+        latencyMs: latency,
+        samples: ROUND_TRIP_SAMPLES,
+        rows: await roundTrips(em, fx, latency, ROUND_TRIP_SAMPLES),
+      };
     } else {
       Object.assign(results, await withoutLatency(em, fx));
     }
@@ -130,13 +159,26 @@ async function withoutLatency(em: RunningEmulator, fx: RunningFunctions) {
         em,
         '/recording/set-status',
         (i) => post(fx, '/recording/set-status', { CallSid: call.sid, Status: status(i) }),
-        (i) => c.calls(directCall.sid).recordings(directRecording.sid).update({ status: status(i) }),
+        (i) =>
+          c
+            .calls(directCall.sid)
+            .recordings(directRecording.sid)
+            .update({ status: status(i) }),
       ),
       await compare(
         em,
         '/conference/recording/set-status',
-        (i) => post(fx, '/conference/recording/set-status', { ConferenceSid: conference.sid, Status: status(i), RecordingSid: confRecording.sid }),
-        (i) => c.conferences(conference.sid).recordings(confRecording.sid).update({ status: status(i) }),
+        (i) =>
+          post(fx, '/conference/recording/set-status', {
+            ConferenceSid: conference.sid,
+            Status: status(i),
+            RecordingSid: confRecording.sid,
+          }),
+        (i) =>
+          c
+            .conferences(conference.sid)
+            .recordings(confRecording.sid)
+            .update({ status: status(i) }),
       ),
       await compare(
         em,
@@ -158,23 +200,37 @@ async function withoutLatency(em: RunningEmulator, fx: RunningFunctions) {
     // Twilio requests per control.
     const costCall = await newCall(c);
     const several = await newCall(c);
-    for (let i = 0; i < 3; i++) await post(fx, '/recording/start', { CallSid: several.sid }).then(() => c.calls(several.sid).recordings.create());
+    for (let i = 0; i < 3; i++)
+      await post(fx, '/recording/start', { CallSid: several.sid }).then(() => c.calls(several.sid).recordings.create());
     const knownNone = await newCall(c);
     await c.calls(knownNone.sid).recordings.create();
     // Its recording's callbacks go nowhere here, so that their own Sync writes (counted below) stay apart.
     const noCallbacks = { RecordingStatusCallback: 'http://127.0.0.1:9/' };
     results.twilioRequestsPerControl = {
-      'start (new recording)': await cost(em, () => post(fx, '/recording/start', { CallSid: costCall.sid, ...noCallbacks })),
+      'start (new recording)': await cost(em, () =>
+        post(fx, '/recording/start', { CallSid: costCall.sid, ...noCallbacks }),
+      ),
       'start (already recording)': await cost(em, () => post(fx, '/recording/start', { CallSid: costCall.sid })),
-      'set-status with RecordingSid': await cost(em, () => post(fx, '/recording/set-status', { CallSid: call.sid, Status: 'paused', RecordingSid: recording.sid })),
-      'set-status, one recording known to Sync': await cost(em, () => post(fx, '/recording/set-status', { CallSid: costCall.sid, Status: 'paused' })),
-      'set-status, none known to Sync (Twilio.CURRENT)': await cost(em, () => post(fx, '/recording/set-status', { CallSid: knownNone.sid, Status: 'paused' })),
-      'set-status All=true, 4 active recordings': await cost(em, () => post(fx, '/recording/set-status', { CallSid: several.sid, Status: 'paused', All: 'true' })),
-      'conference set-status': await cost(em, () => post(fx, '/conference/recording/set-status', { ConferenceSid: conference.sid, Status: 'paused' })),
+      'set-status with RecordingSid': await cost(em, () =>
+        post(fx, '/recording/set-status', { CallSid: call.sid, Status: 'paused', RecordingSid: recording.sid }),
+      ),
+      'set-status, one recording known to Sync': await cost(em, () =>
+        post(fx, '/recording/set-status', { CallSid: costCall.sid, Status: 'paused' }),
+      ),
+      'set-status, none known to Sync (Twilio.CURRENT)': await cost(em, () =>
+        post(fx, '/recording/set-status', { CallSid: knownNone.sid, Status: 'paused' }),
+      ),
+      'set-status All=true, 4 active recordings': await cost(em, () =>
+        post(fx, '/recording/set-status', { CallSid: several.sid, Status: 'paused', All: 'true' }),
+      ),
+      'conference set-status': await cost(em, () =>
+        post(fx, '/conference/recording/set-status', { ConferenceSid: conference.sid, Status: 'paused' }),
+      ),
       status: await cost(em, () => post(fx, '/recording/status', { CallSid: call.sid })),
-      callback: await cost(em, () => callback(fx, { CallSid: costCall.sid, RecordingSid: recordingSid(1), RecordingStatus: 'completed' })),
+      callback: await cost(em, () =>
+        callback(fx, { CallSid: costCall.sid, RecordingSid: recordingSid(1), RecordingStatus: 'completed' }),
+      ),
     };
-
 
     results.callbackThroughput = {
       'one call, 50 in flight': await throughput(em, fx, 1),
@@ -230,13 +286,29 @@ async function growth(em: RunningEmulator, fx: RunningFunctions) {
       await fetch(fx.url + '/recording/start', { method: 'POST', body: new URLSearchParams({ CallSid: call.sid }) })
     ).json()) as { recordingSid: string };
     for (let i = 1; i < tracked; i++) {
-      await callback(fx, { CallSid: call.sid, RecordingSid: recordingSid(i), RecordingStatus: 'completed', RecordingDuration: '5', RecordingChannels: '2' });
+      await callback(fx, {
+        CallSid: call.sid,
+        RecordingSid: recordingSid(i),
+        RecordingStatus: 'completed',
+        RecordingDuration: '5',
+        RecordingChannels: '2',
+      });
     }
     const setStatus: number[] = [];
     const callbacks: number[] = [];
     for (let i = 0; i < Math.min(CALLS, 100); i++) {
-      setStatus.push(await timed(() => post(fx, '/recording/set-status', { CallSid: call.sid, Status: i % 2 ? 'in-progress' : 'paused', RecordingSid: active })));
-      callbacks.push(await timed(() => callback(fx, { CallSid: call.sid, RecordingSid: active, RecordingStatus: 'in-progress' })));
+      setStatus.push(
+        await timed(() =>
+          post(fx, '/recording/set-status', {
+            CallSid: call.sid,
+            Status: i % 2 ? 'in-progress' : 'paused',
+            RecordingSid: active,
+          }),
+        ),
+      );
+      callbacks.push(
+        await timed(() => callback(fx, { CallSid: call.sid, RecordingSid: active, RecordingStatus: 'in-progress' })),
+      );
     }
     const doc = await em.client.sync.v1.services('default').documents(documentName(call.sid)).fetch();
     rows.push({
@@ -276,12 +348,28 @@ async function coldStarts() {
     for (const [path, params] of paths) {
       const port = await freePort();
       const envFile = join(ROOT, 'dist/.env.bench');
-      writeFileSync(envFile, `ACCOUNT_SID=${em.emulator.context.accountSid}\nAUTH_TOKEN=${AUTH_TOKEN}\nTWILIO_API_BASE_URL=${em.url}\n`);
+      writeFileSync(
+        envFile,
+        `ACCOUNT_SID=${em.emulator.context.accountSid}\nAUTH_TOKEN=${AUTH_TOKEN}\nTWILIO_API_BASE_URL=${em.url}\n`,
+      );
       const start = performance.now();
-      const child = spawn(process.execPath, [join(ROOT, 'node_modules/twilio-run/bin/twilio-run.js'), 'start', '--env', envFile, '--port', String(port), '--no-fork-process', '--no-live'], {
-        cwd: ROOT,
-        stdio: 'ignore',
-      });
+      const child = spawn(
+        process.execPath,
+        [
+          join(ROOT, 'node_modules/twilio-run/bin/twilio-run.js'),
+          'start',
+          '--env',
+          envFile,
+          '--port',
+          String(port),
+          '--no-fork-process',
+          '--no-live',
+        ],
+        {
+          cwd: ROOT,
+          stdio: 'ignore',
+        },
+      );
       for (;;) {
         try {
           await fetch(`http://127.0.0.1:${port}${path}`, { method: 'POST', body: new URLSearchParams(params) });
@@ -304,21 +392,50 @@ async function coldStarts() {
 
 function print(results: Record<string, unknown>) {
   console.log(`\nMachine: ${results.machine}, Node ${results.node}`);
-  const trips = results.roundTrips as { latencyMs: { voice: number; sync: number }; samples: number; rows: object[] } | undefined;
+  const trips = results.roundTrips as
+    { latencyMs: { voice: number; sync: number }; samples: number; rows: object[] } | undefined;
   if (trips) {
-    console.log(`\nWith Twilio's round trips (Voice ${trips.latencyMs.voice} ms, Sync ${trips.latencyMs.sync} ms per request), ${trips.samples} of each (ms)`);
+    console.log(
+      `\nWith Twilio's round trips (Voice ${trips.latencyMs.voice} ms, Sync ${trips.latencyMs.sync} ms per request), ${trips.samples} of each (ms)`,
+    );
     console.table(trips.rows);
   } else {
     const latency = results.latencyMs as Comparison[];
-    console.log(`\nLatency over ${CALLS} calls each (ms), toolkit through twilio-run vs the same control with the twilio library`);
+    console.log(
+      `\nLatency over ${CALLS} calls each (ms), toolkit through twilio-run vs the same control with the twilio library`,
+    );
     console.table(
       Object.fromEntries(
-        latency.map((l) => [l.name, { p50: l.toolkit.p50, p95: l.toolkit.p95, p99: l.toolkit.p99, 'direct p50': l.direct.p50, 'direct p95': l.direct.p95, 'direct p99': l.direct.p99, 'ratio p50': l.ratioP50, 'own work p50': l.ownOverheadP50Ms }]),
+        latency.map((l) => [
+          l.name,
+          {
+            p50: l.toolkit.p50,
+            p95: l.toolkit.p95,
+            p99: l.toolkit.p99,
+            'direct p50': l.direct.p50,
+            'direct p95': l.direct.p95,
+            'direct p99': l.direct.p99,
+            'ratio p50': l.ratioP50,
+            'own work p50': l.ownOverheadP50Ms,
+          },
+        ]),
       ),
     );
     const costs = results.twilioRequestsPerControl as Record<string, { total: number; routes: Record<string, number> }>;
     console.log('\nTwilio requests per control');
-    console.table(Object.fromEntries(Object.entries(costs).map(([k, v]) => [k, { total: v.total, routes: Object.entries(v.routes).map(([r, n]) => `${n}× ${r}`).join(', ') }])));
+    console.table(
+      Object.fromEntries(
+        Object.entries(costs).map(([k, v]) => [
+          k,
+          {
+            total: v.total,
+            routes: Object.entries(v.routes)
+              .map(([r, n]) => `${n}× ${r}`)
+              .join(', '),
+          },
+        ]),
+      ),
+    );
     console.log('\nCallback throughput');
     console.table(results.callbackThroughput);
     console.log('\nDocument growth: recordings tracked in one Sync document');
@@ -326,7 +443,9 @@ function print(results: Record<string, unknown>) {
     console.log('\nCold start, fresh twilio-run process to first answer (ms)');
     console.table(results.coldStartMs);
     console.log(`\nPeak memory of the Functions' process: ${results.peakMemoryMiB} MiB`);
-    console.log('\nThe console with 200 tracked calls: /console/calls and the page in Chromium until 200 rows are drawn (ms)');
+    console.log(
+      '\nThe console with 200 tracked calls: /console/calls and the page in Chromium until 200 rows are drawn (ms)',
+    );
     console.log(JSON.stringify(results.console, null, 2));
   }
   console.log('\nA burst at account scale: one pause on each of many calls at once, over two Function processes');

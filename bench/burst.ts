@@ -6,11 +6,17 @@ import { setLatency } from '../harness/functions';
 import type { RunningEmulator, RunningFunctions } from '../harness/stack';
 import { percentiles, post, round } from './measure';
 
-export async function burst(em: RunningEmulator, fxs: RunningFunctions[], options: { calls: number; cap: number; latencyMs: number }) {
+export async function burst(
+  em: RunningEmulator,
+  fxs: RunningFunctions[],
+  options: { calls: number; cap: number; latencyMs: number },
+) {
   const calls = await Promise.all(Array.from({ length: options.calls }, () => newCall(em.client)));
   // Each call is being recorded, and Sync knows it, before the burst.
   for (let i = 0; i < calls.length; i += 50) {
-    await Promise.all(calls.slice(i, i + 50).map((call, j) => post(fxs[j % fxs.length], '/recording/start', { CallSid: call.sid })));
+    await Promise.all(
+      calls.slice(i, i + 50).map((call, j) => post(fxs[j % fxs.length], '/recording/start', { CallSid: call.sid })),
+    );
   }
   await em.control('GET', '/callbacks/idle');
   await setLatency(em, { voice: options.latencyMs, sync: options.latencyMs });
@@ -32,14 +38,21 @@ export async function burst(em: RunningEmulator, fxs: RunningFunctions[], option
     await em.control('POST', '/limits', { concurrentRequests: 0 });
     await setLatency(em, { voice: 0, sync: 0 });
   }
-  const paused = (await Promise.all(calls.map((c) => em.client.calls(c.sid).recordings.list()))).filter((r) => r[0]?.status === 'paused').length;
+  const paused = (await Promise.all(calls.map((c) => em.client.calls(c.sid).recordings.list()))).filter(
+    (r) => r[0]?.status === 'paused',
+  ).length;
   const times = percentiles(answers.map((a) => a.ms));
   return {
     controls: options.calls,
     accountCap: options.cap,
     latencyMs: options.latencyMs,
     succeeded: answers.filter((a) => a.ok).length,
-    failures: Object.fromEntries([...new Set(answers.flatMap((a) => (a.ok ? [] : [a.code ?? 'unknown'])))].map((code) => [code, answers.filter((a) => a.code === code).length])),
+    failures: Object.fromEntries(
+      [...new Set(answers.flatMap((a) => (a.ok ? [] : [a.code ?? 'unknown'])))].map((code) => [
+        code,
+        answers.filter((a) => a.code === code).length,
+      ]),
+    ),
     pausedOnTwilio: paused,
     p50: times.p50,
     p95: times.p95,

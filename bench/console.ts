@@ -16,13 +16,21 @@ export async function consoleBench(quick: boolean) {
     const calls = await Promise.all(Array.from({ length: 200 }, () => newCall(em.client)));
     for (const call of calls) await post(fx, '/recording/start', { CallSid: call.sid });
     await em.control('GET', '/callbacks/idle');
-    const login = await fetch(fx.url + '/console/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ Password: password }) });
+    const login = await fetch(fx.url + '/console/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ Password: password }),
+    });
     const { token } = (await login.json()) as { token: string };
     const list: number[] = [];
     for (let i = 0; i < (quick ? 20 : 100); i++) {
       list.push(
         await timed(async () => {
-          const res = await fetch(fx.url + '/console/calls', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ Token: token }) });
+          const res = await fetch(fx.url + '/console/calls', {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ Token: token }),
+          });
           const { calls: listed } = (await res.json()) as { calls: unknown[] };
           if (listed.length !== 200) throw new Error(`/console/calls listed ${listed.length} calls`);
         }),
@@ -35,7 +43,13 @@ export async function consoleBench(quick: boolean) {
       try {
         const page = await browser.context.newPage();
         await page.goto(`${fx.url}/console/index.html`);
-        await page.evaluate((t) => (globalThis as unknown as { sessionStorage: { setItem(k: string, v: string): void } }).sessionStorage.setItem('console-token', t), token);
+        await page.evaluate(
+          (t) =>
+            (
+              globalThis as unknown as { sessionStorage: { setItem(k: string, v: string): void } }
+            ).sessionStorage.setItem('console-token', t),
+          token,
+        );
         const loads: number[] = [];
         for (let i = 0; i < (quick ? 3 : 10); i++) {
           loads.push(

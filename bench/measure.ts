@@ -19,7 +19,12 @@ export async function timed(fn: () => Promise<unknown>): Promise<number> {
   return performance.now() - start;
 }
 
-export async function post(fx: RunningFunctions, path: string, params: Params, headers: Record<string, string> = {}): Promise<number> {
+export async function post(
+  fx: RunningFunctions,
+  path: string,
+  params: Params,
+  headers: Record<string, string> = {},
+): Promise<number> {
   const res = await fetch(fx.url + path, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
@@ -33,7 +38,9 @@ export async function post(fx: RunningFunctions, path: string, params: Params, h
 /** A recording status callback signed as Twilio signs it. */
 export function callback(fx: RunningFunctions, params: Params) {
   const url = `http://localhost:${new URL(fx.url).port}/callbacks/recording-status`;
-  return post(fx, '/callbacks/recording-status', params, { 'x-twilio-signature': twilio.getExpectedTwilioSignature(AUTH_TOKEN, url, params) });
+  return post(fx, '/callbacks/recording-status', params, {
+    'x-twilio-signature': twilio.getExpectedTwilioSignature(AUTH_TOKEN, url, params),
+  });
 }
 
 export const recordingSid = (i: number) => 'RE' + i.toString(16).padStart(32, '0');

@@ -9,7 +9,11 @@ import { callback, percentiles, post, round, type Latency } from './measure';
 
 const now = () => performance.timeOrigin + performance.now();
 
-async function measure(samples: number, control: (i: number) => Promise<unknown>, raw: (i: number) => Promise<unknown>) {
+async function measure(
+  samples: number,
+  control: (i: number) => Promise<unknown>,
+  raw: (i: number) => Promise<unknown>,
+) {
   const toolkit: number[] = [];
   const direct: number[] = [];
   const windows: Array<[number, number]> = [];
@@ -45,9 +49,28 @@ export async function roundTrips(em: RunningEmulator, fx: RunningFunctions, late
   const rows = [];
   try {
     const controls: Array<[string, string, (i: number) => Promise<unknown>, (i: number) => Promise<unknown>]> = [
-      ['/recording/set-status (no RecordingSid)', 'update', (i) => post(fx, '/recording/set-status', { CallSid: call.sid, Status: status(i) }), (i) => c.calls(rawCall.sid).recordings(rawRecording.sid).update({ status: status(i) })],
-      ['/recording/start', 'create', (i) => post(fx, '/recording/start', { CallSid: startCalls[i].sid, ...noCallbacks }), (i) => c.calls(rawCalls[i].sid).recordings.create()],
-      ['/recording/status', 'Sync fetch', () => post(fx, '/recording/status', { CallSid: call.sid }), () => doc(c).fetch()],
+      [
+        '/recording/set-status (no RecordingSid)',
+        'update',
+        (i) => post(fx, '/recording/set-status', { CallSid: call.sid, Status: status(i) }),
+        (i) =>
+          c
+            .calls(rawCall.sid)
+            .recordings(rawRecording.sid)
+            .update({ status: status(i) }),
+      ],
+      [
+        '/recording/start',
+        'create',
+        (i) => post(fx, '/recording/start', { CallSid: startCalls[i].sid, ...noCallbacks }),
+        (i) => c.calls(rawCalls[i].sid).recordings.create(),
+      ],
+      [
+        '/recording/status',
+        'Sync fetch',
+        () => post(fx, '/recording/status', { CallSid: call.sid }),
+        () => doc(c).fetch(),
+      ],
       [
         '/callbacks/recording-status',
         'Sync fetch + update',

@@ -147,8 +147,14 @@ export function createEmulator(options: EmulatorOptions, modules: ModuleFactory[
   // Everything below is Twilio's API: authenticated like Twilio, counted, and subject to faults.
   app.use((req: Request, res: Response, next: NextFunction) => {
     const header = req.headers.authorization ?? '';
-    const [user, pass] = Buffer.from(header.replace(/^Basic /, ''), 'base64').toString().split(':');
-    if (!header.startsWith('Basic ') || !sameSecret(user ?? '', options.accountSid) || !sameSecret(pass ?? '', options.authToken)) {
+    const [user, pass] = Buffer.from(header.replace(/^Basic /, ''), 'base64')
+      .toString()
+      .split(':');
+    if (
+      !header.startsWith('Basic ') ||
+      !sameSecret(user ?? '', options.accountSid) ||
+      !sameSecret(pass ?? '', options.authToken)
+    ) {
       sendError(res, errors.authenticate());
       return;
     }
@@ -156,7 +162,14 @@ export function createEmulator(options: EmulatorOptions, modules: ModuleFactory[
     res.on('finish', () => {
       const key = routeKey(req);
       counters.set(key, (counters.get(key) ?? 0) + 1);
-      served.push({ method: req.method, route: routeTemplate(req), path: req.path, startedAt, endedAt: preciseNow(), status: res.statusCode });
+      served.push({
+        method: req.method,
+        route: routeTemplate(req),
+        path: req.path,
+        startedAt,
+        endedAt: preciseNow(),
+        status: res.statusCode,
+      });
     });
     // Twilio caps the requests an account has in flight at once; the one over the cap is refused at once.
     const cap = context.settings.concurrentRequests;
@@ -166,7 +179,9 @@ export function createEmulator(options: EmulatorOptions, modules: ModuleFactory[
     }
     inFlight += 1;
     res.on('close', () => (inFlight -= 1));
-    const fault = faults.find((f) => f.count > 0 && (!f.match || req.path.includes(f.match)) && (!f.method || f.method === req.method));
+    const fault = faults.find(
+      (f) => f.count > 0 && (!f.match || req.path.includes(f.match)) && (!f.method || f.method === req.method),
+    );
     if (!fault) {
       next();
       return;

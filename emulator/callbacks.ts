@@ -55,7 +55,14 @@ export class CallbackDelivery {
   deliver(url: string, method: 'GET' | 'POST', params: Record<string, string>, timeoutMs = 15_000): Promise<Delivery> {
     const target = method === 'GET' ? `${url}${url.includes('?') ? '&' : '?'}${new URLSearchParams(params)}` : url;
     const signature = twilio.getExpectedTwilioSignature(this.ctx.authToken, target, method === 'POST' ? params : {});
-    const delivery: Delivery = { id: this.log.length, url, method, params, signature, at: new Date(this.ctx.now()).toISOString() };
+    const delivery: Delivery = {
+      id: this.log.length,
+      url,
+      method,
+      params,
+      signature,
+      at: new Date(this.ctx.now()).toISOString(),
+    };
     this.log.push(delivery);
     const sending = (async () => {
       try {

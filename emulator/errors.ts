@@ -35,8 +35,7 @@ export function sendError(res: Response, err: TwilioApiError): void {
 /** The Twilio error codes the emulator answers with; each is Twilio's own. */
 export const errors = {
   authenticate: () => new TwilioApiError(401, 20003, 'Authenticate'),
-  notFound: (what: string) =>
-    new TwilioApiError(404, 20404, `The requested resource ${what} was not found`),
+  notFound: (what: string) => new TwilioApiError(404, 20404, `The requested resource ${what} was not found`),
   tooManyRequests: (retryAfterSeconds: number) =>
     new TwilioApiError(429, 20429, 'Too Many Requests', { 'Retry-After': String(retryAfterSeconds) }),
   internal: () => new TwilioApiError(500, 20500, 'Internal Server Error'),
@@ -46,19 +45,27 @@ export const errors = {
   callNotInProgress: (callSid: string) =>
     new TwilioApiError(400, 21220, `Call ${callSid} is not in-progress. Cannot perform this operation.`),
   /** One of the two answers seen from Twilio.CURRENT when nothing is recording (see Settings). */
-  noActiveRecording: () =>
-    new TwilioApiError(400, 21220, 'Twilio.CURRENT: there is no active recording to act on'),
+  noActiveRecording: () => new TwilioApiError(400, 21220, 'Twilio.CURRENT: there is no active recording to act on'),
   concurrentRecordings: () =>
-    new TwilioApiError(400, 16108, 'Request failed due to concurrent recordings: Twilio.CURRENT needs exactly one active recording'),
+    new TwilioApiError(
+      400,
+      16108,
+      'Request failed due to concurrent recordings: Twilio.CURRENT needs exactly one active recording',
+    ),
   recordingNotActionable: () =>
     new TwilioApiError(409, 16114, 'Resource not in a state to accept recording action request'),
   recordingFinished: (sid: string, status: string) =>
     new TwilioApiError(400, 21220, `Recording ${sid} is ${status}: it cannot be paused, resumed or stopped`),
   methodNotAllowed: () => new TwilioApiError(405, 20004, 'Method not allowed'),
-  revisionMismatch: () => new TwilioApiError(412, 54103, 'The revision of the Document does not match the expected revision'),
+  revisionMismatch: () =>
+    new TwilioApiError(412, 54103, 'The revision of the Document does not match the expected revision'),
   uniqueNameExists: (name: string) => new TwilioApiError(409, 54301, `Unique name already exists: ${name}`),
   invalidUniqueName: () =>
-    new TwilioApiError(400, 54302, 'The unique name must be a string of 1-320 characters that does not look like a SID'),
+    new TwilioApiError(
+      400,
+      54302,
+      'The unique name must be a string of 1-320 characters that does not look like a SID',
+    ),
   dataTooLarge: () => new TwilioApiError(413, 54006, 'Request entity too large: Data exceeds 16 KiB'),
   syncRateLimited: () =>
     new TwilioApiError(429, 54009, 'Rate limit exceeded for this Document', { 'Retry-After': '1' }),

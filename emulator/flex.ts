@@ -22,7 +22,13 @@ export function flexModule(ctx: EmulatorContext): Router {
   ctx.onReset(() => tokens.clear());
 
   ctx.control.post('/flex/tokens', (req, res) => {
-    const body = (req.body ?? {}) as { identity?: string; roles?: string[]; accountSid?: string; ttlSeconds?: number; workerSid?: string };
+    const body = (req.body ?? {}) as {
+      identity?: string;
+      roles?: string[];
+      accountSid?: string;
+      ttlSeconds?: number;
+      workerSid?: string;
+    };
     if (!body.identity) {
       res.status(400).json({ message: 'identity is required' });
       return;
@@ -36,7 +42,14 @@ export function flexModule(ctx: EmulatorContext): Router {
       expires: ctx.now() + Number(body.ttlSeconds ?? 3600) * 1000,
     };
     tokens.set(token, issued);
-    res.status(201).json({ token, identity: issued.identity, worker_sid: issued.workerSid, expiration: new Date(issued.expires).toISOString() });
+    res
+      .status(201)
+      .json({
+        token,
+        identity: issued.identity,
+        worker_sid: issued.workerSid,
+        expiration: new Date(issued.expires).toISOString(),
+      });
   });
 
   const router = Router();
@@ -45,9 +58,24 @@ export function flexModule(ctx: EmulatorContext): Router {
     const token = (req.body as { token?: unknown } | undefined)?.token;
     if (typeof token !== 'string' || !token) throw errors.invalidParameter('token', 'is required');
     const found = tokens.get(token);
-    const refusal = !found ? 'Invalid token' : found.accountSid !== ctx.accountSid ? 'Token is for another account' : found.expires <= ctx.now() ? 'Token expired' : undefined;
+    const refusal = !found
+      ? 'Invalid token'
+      : found.accountSid !== ctx.accountSid
+        ? 'Token is for another account'
+        : found.expires <= ctx.now()
+          ? 'Token expired'
+          : undefined;
     if (!found || refusal) {
-      res.json({ valid: false, code: 20003, message: refusal, expiration: null, realm_user_id: null, identity: null, roles: null, worker_sid: null });
+      res.json({
+        valid: false,
+        code: 20003,
+        message: refusal,
+        expiration: null,
+        realm_user_id: null,
+        identity: null,
+        roles: null,
+        worker_sid: null,
+      });
       return;
     }
     res.json({

@@ -13,10 +13,24 @@ export function incomingCalls(ctx: EmulatorContext, calls: Calls, studio: Studio
     const { To, From, Url, Method, Flow, FlowSid, rewriteUrls = {} } = body;
     if (typeof To !== 'string' || typeof From !== 'string') return refuse(res, 400, 'To and From are required');
     const targets = [Url, Flow, FlowSid].filter((t) => t !== undefined).length;
-    if (targets !== 1) return refuse(res, 400, 'give exactly one of Url (a TwiML webhook), Flow (a Studio flow definition) or FlowSid (from POST /__emulator/flows)');
-    if (Url !== undefined && (typeof Url !== 'string' || !/^https?:\/\//.test(Url))) return refuse(res, 400, 'Url must be an absolute http(s) URL');
-    if (typeof rewriteUrls !== 'object' || rewriteUrls === null || Object.values(rewriteUrls).some((v) => typeof v !== 'string')) {
-      return refuse(res, 400, 'rewriteUrls maps URL prefixes to replacements, e.g. {"https://x.twil.io": "http://localhost:3000"}');
+    if (targets !== 1)
+      return refuse(
+        res,
+        400,
+        'give exactly one of Url (a TwiML webhook), Flow (a Studio flow definition) or FlowSid (from POST /__emulator/flows)',
+      );
+    if (Url !== undefined && (typeof Url !== 'string' || !/^https?:\/\//.test(Url)))
+      return refuse(res, 400, 'Url must be an absolute http(s) URL');
+    if (
+      typeof rewriteUrls !== 'object' ||
+      rewriteUrls === null ||
+      Object.values(rewriteUrls).some((v) => typeof v !== 'string')
+    ) {
+      return refuse(
+        res,
+        400,
+        'rewriteUrls maps URL prefixes to replacements, e.g. {"https://x.twil.io": "http://localhost:3000"}',
+      );
     }
     let flowSid = typeof FlowSid === 'string' ? FlowSid : undefined;
     if (flowSid !== undefined && !studio.has(flowSid)) return refuse(res, 404, `No flow ${flowSid}`);
@@ -31,7 +45,9 @@ export function incomingCalls(ctx: EmulatorContext, calls: Calls, studio: Studio
     calls.note(call, 'ringing');
     calls.run(
       call,
-      flowSid ? { flowSid, rewriteUrls: rewriteUrls as Record<string, string> } : { url: Url as string, method: String(Method).toUpperCase() === 'GET' ? 'GET' : 'POST' },
+      flowSid
+        ? { flowSid, rewriteUrls: rewriteUrls as Record<string, string> }
+        : { url: Url as string, method: String(Method).toUpperCase() === 'GET' ? 'GET' : 'POST' },
     );
     res.status(201).json({ ...calls.json(call), flow_sid: flowSid ?? null });
   });

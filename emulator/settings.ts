@@ -23,7 +23,8 @@ export const DEFAULT_SETTINGS: Settings = {
 };
 
 type Check = (value: unknown) => string | undefined;
-const count: Check = (v) => (Number.isInteger(v) && (v as number) >= 0 ? undefined : 'must be a whole number, 0 or more');
+const count: Check = (v) =>
+  Number.isInteger(v) && (v as number) >= 0 ? undefined : 'must be a whole number, 0 or more';
 const CHECKS: Record<keyof Settings, Check> = {
   answerDelayMs: count,
   concurrentRequests: count,
@@ -40,7 +41,9 @@ export function settingsRoutes(control: Router, settings: Settings): void {
     control.post(path, (req, res) => {
       const body = (req.body ?? {}) as Record<string, unknown>;
       for (const [key, value] of Object.entries(body)) {
-        const problem = (keys as string[]).includes(key) ? CHECKS[key as keyof Settings](value) : `is not one of ${keys.join(', ')}`;
+        const problem = (keys as string[]).includes(key)
+          ? CHECKS[key as keyof Settings](value)
+          : `is not one of ${keys.join(', ')}`;
         if (problem) {
           res.status(400).json({ error: { code: 'INVALID_SETTING', message: `${key} ${problem}` } });
           return;

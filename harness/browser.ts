@@ -19,7 +19,15 @@ export async function startBrowser(): Promise<RunningBrowser> {
     headless: true,
     acceptDownloads: true,
     viewport: { width: 1200, height: 820 },
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   return {
     context,

@@ -27,15 +27,27 @@ export function conferenceTwiml(room: string, callbackUrl?: string): string {
 export interface CallLog {
   sid: string;
   status: string;
-  log: Array<{ step: string; callStatus: string; recordings: string[]; widget?: string; event?: string; [detail: string]: unknown }>;
+  log: Array<{
+    step: string;
+    callStatus: string;
+    recordings: string[];
+    widget?: string;
+    event?: string;
+    [detail: string]: unknown;
+  }>;
 }
 
 /** A caller dialling in on the emulator, to a TwiML webhook (`Url`) or a Studio flow (`Flow`), doing `inputs` when asked. */
 export async function callIn(em: RunningEmulator, body: Record<string, unknown>): Promise<string> {
-  const call = await em.control<{ sid?: string; error?: unknown }>('POST', '/incoming', { To: '+15005550006', From: '+15005550001', ...body });
+  const call = await em.control<{ sid?: string; error?: unknown }>('POST', '/incoming', {
+    To: '+15005550006',
+    From: '+15005550001',
+    ...body,
+  });
   if (!call.sid) throw new Error(`incoming call refused: ${JSON.stringify(call)}`);
   return call.sid;
 }
 
 /** What the call heard and did, once its script has run to the end. */
-export const finishedCall = (em: RunningEmulator, sid: string) => em.control<CallLog>('GET', `/calls/${sid}/log?wait=true`);
+export const finishedCall = (em: RunningEmulator, sid: string) =>
+  em.control<CallLog>('GET', `/calls/${sid}/log?wait=true`);

@@ -12,8 +12,12 @@ export function toolkitSpec(): object {
   const api = JSON.parse(readFileSync(join(SPECS, 'twilio_api_v2010.json'), 'utf8'));
   const sync = JSON.parse(readFileSync(join(SPECS, 'twilio_sync_v1.json'), 'utf8'));
   const wanted = (path: string) =>
-    /^\/2010-04-01\/Accounts\/\{AccountSid\}\/(Calls|Conferences)(\.json|\/\{(Sid|CallSid|ConferenceSid)\}(\.json|\/Recordings(\.json|\/\{Sid\}\.json)))$/.test(path) ||
-    /^\/v1\/Services(\/\{Sid\}|\/\{ServiceSid\}\/(Documents(\/\{Sid\})?|Lists(\/\{Sid\}|\/\{ListSid\}\/Items(\/\{Index\})?)?))?$/.test(path);
+    /^\/2010-04-01\/Accounts\/\{AccountSid\}\/(Calls|Conferences)(\.json|\/\{(Sid|CallSid|ConferenceSid)\}(\.json|\/Recordings(\.json|\/\{Sid\}\.json)))$/.test(
+      path,
+    ) ||
+    /^\/v1\/Services(\/\{Sid\}|\/\{ServiceSid\}\/(Documents(\/\{Sid\})?|Lists(\/\{Sid\}|\/\{ListSid\}\/Items(\/\{Index\})?)?))?$/.test(
+      path,
+    );
   const paths = Object.fromEntries(
     [...Object.entries(api.paths), ...Object.entries(sync.paths)]
       .filter(([path]) => wanted(path))
@@ -22,7 +26,10 @@ export function toolkitSpec(): object {
   const spec = {
     openapi: api.openapi,
     info: { title: 'Twilio API 2010-04-01 and Sync v1: the paths recording-controls uses', version: api.info.version },
-    components: { securitySchemes: api.components.securitySchemes, schemas: { ...api.components.schemas, ...sync.components.schemas } },
+    components: {
+      securitySchemes: api.components.securitySchemes,
+      schemas: { ...api.components.schemas, ...sync.components.schemas },
+    },
     security: api.security,
     paths,
   };
@@ -48,7 +55,17 @@ export async function startPrism(upstream: string): Promise<RunningPrism> {
   const port = await freePort();
   const child: ChildProcess = spawn(
     process.execPath,
-    [join(ROOT, 'node_modules/@stoplight/prism-cli/dist/index.js'), 'proxy', specFile, upstream, '--errors', '--port', String(port), '-h', '127.0.0.1'],
+    [
+      join(ROOT, 'node_modules/@stoplight/prism-cli/dist/index.js'),
+      'proxy',
+      specFile,
+      upstream,
+      '--errors',
+      '--port',
+      String(port),
+      '-h',
+      '127.0.0.1',
+    ],
     { env: { ...process.env, SCARF_ANALYTICS: 'false' }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';

@@ -11,7 +11,11 @@ import { ROOT, type RunningEmulator, type RunningFunctions } from './stack';
 export interface State {
   name: string;
   type: string;
-  transitions: Array<{ event: string; next?: string; conditions?: Array<{ arguments: string[]; type: string; value: string }> }>;
+  transitions: Array<{
+    event: string;
+    next?: string;
+    conditions?: Array<{ arguments: string[]; type: string; value: string }>;
+  }>;
   properties: { url?: string; parameters?: Array<{ key: string; value: string }>; input?: string };
 }
 
@@ -53,7 +57,14 @@ export function reachable(flow: Flow, skip: (t: State['transitions'][number]) =>
 export function expectWellFormed(flow: Flow): void {
   const names = new Set(flow.states.map((s) => s.name));
   expect(names.has(flow.initial_state)).toBe(true);
-  for (const s of flow.states) for (const t of s.transitions) if (t.next) expect({ from: s.name, to: t.next, exists: names.has(t.next) }).toEqual({ from: s.name, to: t.next, exists: true });
+  for (const s of flow.states)
+    for (const t of s.transitions)
+      if (t.next)
+        expect({ from: s.name, to: t.next, exists: names.has(t.next) }).toEqual({
+          from: s.name,
+          to: t.next,
+          exists: true,
+        });
   expect([...reachable(flow)].sort()).toEqual([...names].sort());
 }
 
@@ -70,7 +81,8 @@ export function expectFunctionsKnown(flow: Flow): void {
       // Literal values must parse as the Function parses them; {{…}} ones are filled in by Studio.
       if (!value.includes('{{')) expect(() => spec[key].parse(value, key)).not.toThrow();
     }
-    for (const [key, field] of Object.entries(spec)) if (field.required) expect(state.properties.parameters!.map((p) => p.key)).toContain(key);
+    for (const [key, field] of Object.entries(spec))
+      if (field.required) expect(state.properties.parameters!.map((p) => p.key)).toContain(key);
     expect(state.transitions.find((t) => t.event === 'fail')?.next).toBeDefined();
   }
 }
@@ -78,7 +90,11 @@ export function expectFunctionsKnown(flow: Flow): void {
 /** The transitions of a call that end the execution, as `widget.event` (the trigger's other channels left out). */
 export const deadEnds = (flow: Flow) =>
   flow.states
-    .flatMap((s) => s.transitions.filter((t) => !t.next && !(s.type === 'trigger' && t.event !== 'incomingCall')).map((t) => `${s.name}.${t.event}`))
+    .flatMap((s) =>
+      s.transitions
+        .filter((t) => !t.next && !(s.type === 'trigger' && t.event !== 'incomingCall'))
+        .map((t) => `${s.name}.${t.event}`),
+    )
     .sort();
 
 /**

@@ -25,7 +25,11 @@ export async function invoke<T = Record<string, unknown>>(
   });
   const contentType = res.headers.get('content-type') ?? '';
   const text = await res.text();
-  return { status: res.status, contentType, body: (contentType.includes('json') && text ? JSON.parse(text) : text) as T };
+  return {
+    status: res.status,
+    contentType,
+    body: (contentType.includes('json') && text ? JSON.parse(text) : text) as T,
+  };
 }
 
 /** Posts a recording status callback signed as Twilio signs it, to the URL the Function sees itself at. */
@@ -53,14 +57,17 @@ export async function syncDocument(em: RunningEmulator, sid: string): Promise<Re
   }
 }
 
-export const counters = (em: RunningEmulator) => em.control<{ total: number; routes: Record<string, number> }>('GET', '/counters');
+export const counters = (em: RunningEmulator) =>
+  em.control<{ total: number; routes: Record<string, number> }>('GET', '/counters');
 export const callbacksIdle = (em: RunningEmulator) => em.control('GET', '/callbacks/idle');
 
 /** Every Voice and every Sync request the emulator serves waits this long, as on Twilio. */
 export async function setLatency(em: RunningEmulator, latency: { voice: number; sync: number }) {
   await em.control('DELETE', '/faults');
-  if (latency.voice > 0) await em.control('POST', '/faults', { kind: 'latency', ms: latency.voice, count: 1e9, match: '/2010-04-01/' });
-  if (latency.sync > 0) await em.control('POST', '/faults', { kind: 'latency', ms: latency.sync, count: 1e9, match: '/v1/Services' });
+  if (latency.voice > 0)
+    await em.control('POST', '/faults', { kind: 'latency', ms: latency.voice, count: 1e9, match: '/2010-04-01/' });
+  if (latency.sync > 0)
+    await em.control('POST', '/faults', { kind: 'latency', ms: latency.sync, count: 1e9, match: '/v1/Services' });
 }
 
 /** The call's recordings on the emulator beside what its Sync document says of each: equal when Sync tells Twilio's truth. */
@@ -79,7 +86,9 @@ export async function twilioAndSync(em: RunningEmulator, callSid: string) {
  * previous one ended): the round trips a caller waited for, however many ran side by side.
  */
 export function inSequence(requests: ServedRequest[], window: [number, number]): number {
-  const inside = requests.filter((r) => r.startedAt >= window[0] && r.endedAt <= window[1]).sort((a, b) => a.endedAt - b.endedAt);
+  const inside = requests
+    .filter((r) => r.startedAt >= window[0] && r.endedAt <= window[1])
+    .sort((a, b) => a.endedAt - b.endedAt);
   const chain = inside.map(() => 1);
   inside.forEach((r, i) => {
     for (let j = 0; j < i; j++) if (inside[j].endedAt <= r.startedAt) chain[i] = Math.max(chain[i], chain[j] + 1);
@@ -88,4 +97,5 @@ export function inSequence(requests: ServedRequest[], window: [number, number]):
 }
 
 /** The Twilio requests the emulator served, timed on this process's clock (the emulator runs in it). */
-export const servedRequests = async (em: RunningEmulator) => (await em.control<{ requests: ServedRequest[] }>('GET', '/requests')).requests;
+export const servedRequests = async (em: RunningEmulator) =>
+  (await em.control<{ requests: ServedRequest[] }>('GET', '/requests')).requests;

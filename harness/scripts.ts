@@ -2,7 +2,15 @@
 // dist/scripts/start.js or deploy.js; tests run those (the build is npm test's) in a project folder of
 // their own, and read what the processes left and listen on from /proc, sending no traffic.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  readlinkSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from './stack';
@@ -13,9 +21,16 @@ import { ROOT } from './stack';
  */
 export function projectFolder(env?: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'rc-project-'));
-  for (const file of ['.env.example', '.twilioserverlessrc', 'package.json']) copyFileSync(join(ROOT, file), join(dir, file));
+  for (const file of ['.env.example', '.twilioserverlessrc', 'package.json'])
+    copyFileSync(join(ROOT, file), join(dir, file));
   for (const link of ['node_modules', 'dist']) symlinkSync(join(ROOT, link), join(dir, link));
-  if (env) writeFileSync(join(dir, '.env'), Object.entries(env).map(([k, v]) => `${k}=${v}\n`).join(''));
+  if (env)
+    writeFileSync(
+      join(dir, '.env'),
+      Object.entries(env)
+        .map(([k, v]) => `${k}=${v}\n`)
+        .join(''),
+    );
   return dir;
 }
 
@@ -56,7 +71,8 @@ export async function waitUntilServing(run: ScriptRun, urls: string[], timeoutMs
   const deadline = Date.now() + timeoutMs;
   for (const url of urls) {
     for (;;) {
-      if (run.process.exitCode !== null) throw new Error(`the script exited (${run.process.exitCode}):\n${run.output()}`);
+      if (run.process.exitCode !== null)
+        throw new Error(`the script exited (${run.process.exitCode}):\n${run.output()}`);
       try {
         await fetch(url);
         break;
@@ -84,7 +100,12 @@ export function processGroup(pgid: number): number[] {
     .map(Number);
 }
 
-const ipv4 = (hex: string) => hex.match(/../g)!.reverse().map((byte) => parseInt(byte, 16)).join('.');
+const ipv4 = (hex: string) =>
+  hex
+    .match(/../g)!
+    .reverse()
+    .map((byte) => parseInt(byte, 16))
+    .join('.');
 /** /proc/net/tcp6 writes each 32-bit word of the address in host (little-endian) order. */
 const ipv6 = (hex: string) => {
   const bytes = hex.match(/.{8}/g)!.flatMap((word) => word.match(/../g)!.reverse());

@@ -42,12 +42,13 @@ export const SPEC_EXCEPTIONS: Array<{ name: string; why: string; apply(spec: Spe
       for (const [path, item] of Object.entries(spec.paths)) {
         const page = item.get?.responses['200']?.content?.['application/json']?.schema;
         if (!path.startsWith('/2010-04-01/') || !page?.properties?.first_page_uri) continue;
-        for (const field of ['first_page_uri', 'next_page_uri', 'previous_page_uri', 'uri']) delete page.properties[field].format;
+        for (const field of ['first_page_uri', 'next_page_uri', 'previous_page_uri', 'uri'])
+          delete page.properties[field].format;
       }
     },
   },
   {
-    name: "A conference in progress has reason_conference_ended null",
+    name: 'A conference in progress has reason_conference_ended null',
     why: 'The spec says so in the field\'s description ("When a conference is in progress, will be null"), but its schema is a non-nullable enum.',
     apply(spec) {
       const values = spec.components.schemas.conference_enum_reason_conference_ended.enum ?? [];

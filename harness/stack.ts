@@ -10,7 +10,9 @@ import { Deadline } from '../lib/twilio/deadline';
 import { DEFAULT_RETRY_POLICY, TwilioHttpClient } from '../lib/twilio/http-client';
 
 /** The project's folder: the harness runs from harness/ under jest and bundled from dist/bench/ in the bench. */
-export const ROOT = [resolve(__dirname, '..'), resolve(__dirname, '../..')].find((dir) => existsSync(join(dir, 'package.json')))!;
+export const ROOT = [resolve(__dirname, '..'), resolve(__dirname, '../..')].find((dir) =>
+  existsSync(join(dir, 'package.json')),
+)!;
 export const ACCOUNT_SID = 'AC00000000000000000000000000000000';
 export const AUTH_TOKEN = 'emulator-auth-token-placeholder0';
 
@@ -26,7 +28,12 @@ export interface RunningEmulator {
 
 /** The official library against `baseUrl`, sending each request once: tests see every answer as it is. */
 export function clientFor(baseUrl: string, accountSid = ACCOUNT_SID, authToken = AUTH_TOKEN): twilio.Twilio {
-  return twilio(accountSid, authToken, { httpClient: new TwilioHttpClient(new Deadline(Number.MAX_SAFE_INTEGER), baseUrl, { ...DEFAULT_RETRY_POLICY, maxAttempts: 1 }) });
+  return twilio(accountSid, authToken, {
+    httpClient: new TwilioHttpClient(new Deadline(Number.MAX_SAFE_INTEGER), baseUrl, {
+      ...DEFAULT_RETRY_POLICY,
+      maxAttempts: 1,
+    }),
+  });
 }
 
 /** Starts an emulator of its own on a free loopback port, so a test's faults and counters are its own. */
@@ -97,10 +104,24 @@ export async function startFunctions(emulatorUrl: string, env: Record<string, st
     TWILIO_API_BASE_URL: emulatorUrl,
     ...env,
   };
-  writeFileSync(envFile, Object.entries(vars).map(([k, v]) => `${k}=${v}`).join('\n'));
+  writeFileSync(
+    envFile,
+    Object.entries(vars)
+      .map(([k, v]) => `${k}=${v}`)
+      .join('\n'),
+  );
   const child = spawn(
     process.execPath,
-    [join(ROOT, 'node_modules/twilio-run/bin/twilio-run.js'), 'start', '--env', envFile, '--port', String(port), '--no-fork-process', '--no-live'],
+    [
+      join(ROOT, 'node_modules/twilio-run/bin/twilio-run.js'),
+      'start',
+      '--env',
+      envFile,
+      '--port',
+      String(port),
+      '--no-fork-process',
+      '--no-live',
+    ],
     { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';
@@ -147,7 +168,10 @@ export function useStack(env: Record<string, string> = {}): { em: RunningEmulato
  * One emulator and `count` twilio-run processes on it, as Twilio runs many instances of each Function:
  * a guarantee must hold whichever instance each request reaches.
  */
-export function useCluster(count: number, env: Record<string, string> = {}): { em: RunningEmulator; fxs: RunningFunctions[] } {
+export function useCluster(
+  count: number,
+  env: Record<string, string> = {},
+): { em: RunningEmulator; fxs: RunningFunctions[] } {
   const cluster = { fxs: [] as RunningFunctions[] } as { em: RunningEmulator; fxs: RunningFunctions[] };
   beforeAll(async () => {
     cluster.em = await startEmulator();

@@ -29,10 +29,18 @@ export async function startWebhooks(
     req.on('end', async () => {
       const [path, query = ''] = (req.url ?? '').split('?');
       const params = Object.fromEntries(new URLSearchParams(req.method === 'GET' ? query : body));
-      received.push({ path: req.url ?? '', params, signature: req.headers['x-twilio-signature'] as string | undefined });
+      received.push({
+        path: req.url ?? '',
+        params,
+        signature: req.headers['x-twilio-signature'] as string | undefined,
+      });
       const route = routes[path];
       const answer = route ? await route(params) : { status: 404, body: 'not found' };
-      const { status, type, body: text } = typeof answer === 'string' ? { status: 200, type: 'text/xml', body: answer } : answer;
+      const {
+        status,
+        type,
+        body: text,
+      } = typeof answer === 'string' ? { status: 200, type: 'text/xml', body: answer } : answer;
       res.writeHead(status, { 'content-type': type ?? 'text/plain' }).end(text);
     });
   });

@@ -24,11 +24,15 @@ export interface SyncOptions {
 /** Where the toolkit keeps its Sync objects, and for how long after their last write. */
 export function syncOptions(context: FunctionContext): SyncOptions {
   const ttl = Number(context.SYNC_DOCUMENT_TTL ?? 86400);
-  return { serviceSid: context.SYNC_SERVICE_SID || 'default', ttlSeconds: Number.isInteger(ttl) && ttl >= 0 ? ttl : 86400 };
+  return {
+    serviceSid: context.SYNC_SERVICE_SID || 'default',
+    ttlSeconds: Number.isInteger(ttl) && ttl >= 0 ? ttl : 86400,
+  };
 }
 
 /** Running under twilio-run on this machine, where nothing checks X-Twilio-Signature for us. */
-export const isLocal = (context: FunctionContext) => /^(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/.test(context.DOMAIN_NAME);
+export const isLocal = (context: FunctionContext) =>
+  /^(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/.test(context.DOMAIN_NAME);
 
 /**
  * A URL of this deployment, as Twilio reaches it: https when deployed; locally PUBLIC_BASE_URL when set
@@ -36,5 +40,7 @@ export const isLocal = (context: FunctionContext) => /^(localhost|127\.0\.0\.1|\
  */
 export function ownUrl(context: FunctionContext, path: string): string {
   if (!isLocal(context)) return `https://${context.DOMAIN_NAME}${path}`;
-  return context.PUBLIC_BASE_URL ? context.PUBLIC_BASE_URL.replace(/\/+$/, '') + path : `http://${context.DOMAIN_NAME}${path}`;
+  return context.PUBLIC_BASE_URL
+    ? context.PUBLIC_BASE_URL.replace(/\/+$/, '') + path
+    : `http://${context.DOMAIN_NAME}${path}`;
 }

@@ -68,7 +68,8 @@ export class DeadlineExceeded extends Error {
   }
 }
 
-export const invalidParameter = (name: string, detail: string) => new ControlError(400, 'INVALID_PARAMETER', `${name} ${detail}`);
+export const invalidParameter = (name: string, detail: string) =>
+  new ControlError(400, 'INVALID_PARAMETER', `${name} ${detail}`);
 export const invalidRequest = (message: string) => new ControlError(400, 'INVALID_PARAMETER', message);
 export const missingParameter = (name: string) => new ControlError(400, 'MISSING_PARAMETER', `${name} is required`);
 export const unauthorized = (message: string) => new ControlError(401, 'UNAUTHORIZED', message);
@@ -76,10 +77,12 @@ export const notSupportedForConferences = () =>
   new ControlError(
     400,
     'NOT_SUPPORTED_FOR_CONFERENCES',
-    "Twilio's API cannot start or stop a conference recording: it starts with <Conference record=\"record-from-start\"> and ends with the conference. Use paused or in-progress.",
+    'Twilio\'s API cannot start or stop a conference recording: it starts with <Conference record="record-from-start"> and ends with the conference. Use paused or in-progress.',
   );
-export const notInProgress = (what: string, state: string) => new ControlError(409, 'NOT_IN_PROGRESS', `The ${what} is ${state}, not in progress`, 21220);
-export const noActiveRecording = (label: string) => new ControlError(409, 'NO_ACTIVE_RECORDING', `${label} has no active recording`);
+export const notInProgress = (what: string, state: string) =>
+  new ControlError(409, 'NOT_IN_PROGRESS', `The ${what} is ${state}, not in progress`, 21220);
+export const noActiveRecording = (label: string) =>
+  new ControlError(409, 'NO_ACTIVE_RECORDING', `${label} has no active recording`);
 export const invalidConfiguration = (message: string) => new ControlError(500, 'INVALID_CONFIGURATION', message);
 
 /** The fields of the twilio library's RestException that matter here. */
@@ -105,7 +108,11 @@ export function fromTwilioError(err: unknown, subject: string, action: 'start' |
   if (err instanceof DeadlineExceeded) {
     return err.method.toUpperCase() === 'GET'
       ? new ControlError(504, 'TWILIO_TIMEOUT', `Twilio did not answer in time about ${subject}`)
-      : new ControlError(504, 'TWILIO_TIMEOUT', `Twilio did not answer in time about ${subject}: the change may or may not have been made`);
+      : new ControlError(
+          504,
+          'TWILIO_TIMEOUT',
+          `Twilio did not answer in time about ${subject}: the change may or may not have been made`,
+        );
   }
   if (!isTwilioFailure(err)) {
     // The cause names internal addresses: it goes to the Function's log, not to the caller.
@@ -117,7 +124,12 @@ export function fromTwilioError(err: unknown, subject: string, action: 'start' |
     case code === 20404 || status === 404:
       return new ControlError(404, 'NOT_FOUND', `Twilio does not know ${subject}`, code);
     case code === 21220 && action === 'start':
-      return new ControlError(409, 'NOT_IN_PROGRESS', `Twilio cannot record ${subject}: a call is recorded only while it is in progress, answered and not ended (${message})`, code);
+      return new ControlError(
+        409,
+        'NOT_IN_PROGRESS',
+        `Twilio cannot record ${subject}: a call is recorded only while it is in progress, answered and not ended (${message})`,
+        code,
+      );
     case code === 21220:
       return new ControlError(
         409,
@@ -126,20 +138,50 @@ export function fromTwilioError(err: unknown, subject: string, action: 'start' |
         code,
       );
     case code === 16108:
-      return new ControlError(409, 'SEVERAL_ACTIVE_RECORDINGS', `${subject} has several active recordings: name one with RecordingSid, or pass All=true`, code);
+      return new ControlError(
+        409,
+        'SEVERAL_ACTIVE_RECORDINGS',
+        `${subject} has several active recordings: name one with RecordingSid, or pass All=true`,
+        code,
+      );
     case code === 16114:
-      return new ControlError(503, 'RECORDING_BUSY', `Twilio kept answering that the recording could not take the action now; try again`, code);
+      return new ControlError(
+        503,
+        'RECORDING_BUSY',
+        `Twilio kept answering that the recording could not take the action now; try again`,
+        code,
+      );
     case code === 54009:
-      return new ControlError(503, 'SYNC_RATE_LIMITED', `Sync kept refusing writes to ${subject} as too frequent`, code);
+      return new ControlError(
+        503,
+        'SYNC_RATE_LIMITED',
+        `Sync kept refusing writes to ${subject} as too frequent`,
+        code,
+      );
     case code === 54006:
       return new ControlError(500, 'SYNC_DOCUMENT_TOO_LARGE', `Sync refused ${subject} as larger than 16 KiB`, code);
     case status === 429:
-      return new ControlError(503, 'TWILIO_RATE_LIMITED', 'Twilio kept answering 429 Too Many Requests; try again later', code);
+      return new ControlError(
+        503,
+        'TWILIO_RATE_LIMITED',
+        'Twilio kept answering 429 Too Many Requests; try again later',
+        code,
+      );
     case code === 20003 || status === 401 || status === 403:
-      return new ControlError(500, 'TWILIO_AUTH_FAILED', 'Twilio refused the account credentials of this deployment', code);
+      return new ControlError(
+        500,
+        'TWILIO_AUTH_FAILED',
+        'Twilio refused the account credentials of this deployment',
+        code,
+      );
     case status >= 500:
       // Requests that are safe to repeat were retried before this; a create was not (see twilio/http-client).
-      return new ControlError(502, 'TWILIO_UNAVAILABLE', `Twilio failed (HTTP ${status}) for ${subject}; try again`, code);
+      return new ControlError(
+        502,
+        'TWILIO_UNAVAILABLE',
+        `Twilio failed (HTTP ${status}) for ${subject}; try again`,
+        code,
+      );
     default:
       return new ControlError(502, 'TWILIO_REJECTED', `Twilio refused the request for ${subject}: ${message}`, code);
   }

@@ -18,7 +18,11 @@ export type Parsed<S extends Spec> = { [K in keyof S]: S[K] extends Field<infer 
 
 const MAX_LENGTH = 2048;
 
-export const required = <T>(describe: string, parse: (raw: string, name: string) => T): Field<T> => ({ required: true, describe, parse });
+export const required = <T>(describe: string, parse: (raw: string, name: string) => T): Field<T> => ({
+  required: true,
+  describe,
+  parse,
+});
 export const optional = <T>(describe: string, parse: (raw: string, name: string) => T): Field<T | undefined> => ({
   required: false,
   describe,
@@ -50,7 +54,14 @@ export function parseParams<S extends Spec>(spec: S, event: Record<string, unkno
   return result as Parsed<S>;
 }
 
-const SID_NAMES: Record<string, string> = { CA: 'Call', CF: 'Conference', RE: 'Recording', AC: 'Account', FW: 'Studio Flow', FN: 'Studio Execution' };
+const SID_NAMES: Record<string, string> = {
+  CA: 'Call',
+  CF: 'Conference',
+  RE: 'Recording',
+  AC: 'Account',
+  FW: 'Studio Flow',
+  FN: 'Studio Execution',
+};
 
 export const sid = (prefix: string) => (raw: string, name: string) => {
   if (!new RegExp(`^${prefix}[0-9a-f]{32}$`).test(raw)) {
@@ -68,7 +79,11 @@ export const choice =
   (raw: string, name: string): T => {
     const key = raw.trim().toLowerCase();
     // Own properties only: `constructor` or `__proto__` must not read Object's own members as values.
-    const value = (values as readonly string[]).includes(key) ? (key as T) : Object.hasOwn(aliases, key) ? aliases[key] : undefined;
+    const value = (values as readonly string[]).includes(key)
+      ? (key as T)
+      : Object.hasOwn(aliases, key)
+        ? aliases[key]
+        : undefined;
     if (!value) throw invalidParameter(name, `must be one of ${[...values, ...Object.keys(aliases)].join(', ')}`);
     return value;
   };
@@ -81,7 +96,8 @@ export const bool = (raw: string, name: string): boolean => {
 };
 
 export const absoluteUrl = (raw: string, name: string): string => {
-  if (!/^https?:\/\/[^\s"'<>\\]+$/i.test(raw) || !URL.canParse(raw)) throw invalidParameter(name, 'must be an absolute http(s) URL');
+  if (!/^https?:\/\/[^\s"'<>\\]+$/i.test(raw) || !URL.canParse(raw))
+    throw invalidParameter(name, 'must be an absolute http(s) URL');
   return raw;
 };
 
@@ -115,7 +131,9 @@ export type TargetStatus = (typeof RECORDING_STATUSES)[number];
 export const STATUS_ALIASES: Record<string, TargetStatus> = { pause: 'paused', resume: 'in-progress', stop: 'stopped' };
 
 /** Every control takes `Next`: with it the answer is TwiML that sends the call on (see runtime/control-function). */
-export const NEXT = { Next: optional('a URL or /path: answer TwiML that redirects the call there, on failure too', nextUrl) };
+export const NEXT = {
+  Next: optional('a URL or /path: answer TwiML that redirects the call there, on failure too', nextUrl),
+};
 
 /** Every control may say which Studio flow and execution asks, for the document's history. */
 export const CALLER = {
@@ -125,7 +143,10 @@ export const CALLER = {
 
 /** Which recordings a set-status means, and how to pause: for flows and people alike. */
 export const RECORDING_CHOICE = {
-  RecordingSid: optional('the recording (RE… or Twilio.CURRENT); default: the active recording Sync knows', recordingSid),
+  RecordingSid: optional(
+    'the recording (RE… or Twilio.CURRENT); default: the active recording Sync knows',
+    recordingSid,
+  ),
   PauseBehavior: optional('skip or silence, with paused (Twilio default silence)', choice(PAUSE_BEHAVIORS)),
   All: optional('true: act on every recording Twilio lists as active', bool),
 };
@@ -138,7 +159,12 @@ export const RECORDING_SELECTION = {
 };
 
 /** The set-status parameters as the control takes them; PauseBehavior only makes sense with a pause. */
-export function setStatusOptions(p: { Status: TargetStatus; RecordingSid?: string; PauseBehavior?: PauseBehavior; All?: boolean }) {
+export function setStatusOptions(p: {
+  Status: TargetStatus;
+  RecordingSid?: string;
+  PauseBehavior?: PauseBehavior;
+  All?: boolean;
+}) {
   if (p.PauseBehavior !== undefined && p.Status !== 'paused') {
     throw invalidRequest('PauseBehavior applies only when Status is paused');
   }

@@ -14,7 +14,14 @@ const walk = (dir) =>
 rmSync('dist', { recursive: true, force: true });
 // node20.19: the oldest Node that runs the bundles (package.json engines, for local runs); deployed they
 // run on the newer node22 (.twilioserverlessrc runtime).
-const common = { bundle: true, platform: 'node', target: 'node20.19', format: 'cjs', logLevel: 'warning', sourcemap: false };
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20.19',
+  format: 'cjs',
+  logLevel: 'warning',
+  sourcemap: false,
+};
 
 await build({
   ...common,

@@ -11,9 +11,13 @@ const lines = wanted.split('||').map((range) => range.trim().replace(/^\^/, '').
 if (!lines.some(([M, m]) => major === M && minor >= m)) {
   const supported = lines.map(([M, m]) => `${M}.${m} or a later ${M}.x`).join(', or ');
   if (major > Math.max(...lines.map(([M]) => M))) {
-    console.warn(`Warning: Node.js ${process.versions.node} is newer than this project supports (${supported}); twilio-run 5 declares Node.js 20 and 22 only.`);
+    console.warn(
+      `Warning: Node.js ${process.versions.node} is newer than this project supports (${supported}); twilio-run 5 declares Node.js 20 and 22 only.`,
+    );
   } else {
-    console.error(`Node.js ${process.versions.node} is not supported: this project needs Node.js ${supported} (package.json engines). Install one, e.g. \`nvm install 22\`.`);
+    console.error(
+      `Node.js ${process.versions.node} is not supported: this project needs Node.js ${supported} (package.json engines). Install one, e.g. \`nvm install 22\`.`,
+    );
     process.exit(1);
   }
 }

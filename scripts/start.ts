@@ -12,7 +12,13 @@ import { printRouteInfo } from 'twilio-run/dist/printers/start';
 import { createLocalDevelopmentServer } from 'twilio-run/dist/runtime/server';
 import { createTwilioEmulator } from '../emulator';
 import { absoluteUrl } from '../lib/params';
-import { PLACEHOLDER_ACCOUNT_SID, PLACEHOLDER_AUTH_TOKEN, hasPlaceholderCredentials, isLoopbackHost, isLoopbackUrl } from '../lib/local-run';
+import {
+  PLACEHOLDER_ACCOUNT_SID,
+  PLACEHOLDER_AUTH_TOKEN,
+  hasPlaceholderCredentials,
+  isLoopbackHost,
+  isLoopbackUrl,
+} from '../lib/local-run';
 
 /** A server to start: where, and the variable that moves it. */
 interface Place {
@@ -30,7 +36,9 @@ const fail = (message: string): never => {
 function portOf(variable: string, fallback: number): number {
   const raw = process.env[variable] ?? String(fallback);
   const port = Number(raw);
-  return /^\d+$/.test(raw) && port > 0 && port < 65536 ? port : fail(`${variable}=${raw} is not a port number (1-65535)`);
+  return /^\d+$/.test(raw) && port > 0 && port < 65536
+    ? port
+    : fail(`${variable}=${raw} is not a port number (1-65535)`);
 }
 
 const taken = (place: Place, code?: string) =>
@@ -63,13 +71,20 @@ async function main() {
   const env = parseEnv(readFileSync('.env', 'utf8'));
   const useEmulator = env.ACCOUNT_SID === PLACEHOLDER_ACCOUNT_SID && env.AUTH_TOKEN === PLACEHOLDER_AUTH_TOKEN;
   if (!useEmulator && hasPlaceholderCredentials(env)) {
-    fail("One of ACCOUNT_SID and AUTH_TOKEN in .env is still the emulator's placeholder: put both of your account's (Twilio Console, Account Info), or both placeholders of .env.example to use the emulator");
+    fail(
+      "One of ACCOUNT_SID and AUTH_TOKEN in .env is still the emulator's placeholder: put both of your account's (Twilio Console, Account Info), or both placeholders of .env.example to use the emulator",
+    );
   }
 
   const host = process.env.HOST || '127.0.0.1';
   const functions: Place = { what: 'the Functions', variable: 'PORT', host, port: portOf('PORT', 3000) };
   // The emulator stays on loopback whatever HOST says: the Functions honour its address only there.
-  const emulatorPlace: Place = { what: 'the Twilio API emulator', variable: 'EMULATOR_PORT', host: '127.0.0.1', port: portOf('EMULATOR_PORT', 3010) };
+  const emulatorPlace: Place = {
+    what: 'the Twilio API emulator',
+    variable: 'EMULATOR_PORT',
+    host: '127.0.0.1',
+    port: portOf('EMULATOR_PORT', 3010),
+  };
   const places = useEmulator ? [functions, emulatorPlace] : [functions];
   const problems = (await Promise.all(places.map(probe))).filter(Boolean);
   if (problems.length > 0) fail(problems.join('\n'));
@@ -112,7 +127,10 @@ async function main() {
     } catch {
       fail(`PUBLIC_BASE_URL=${publicBaseUrl} is not an absolute http(s) URL (e.g. https://example.ngrok.app)`);
     }
-    if (!useEmulator && isLoopbackUrl(publicBaseUrl)) fail(`PUBLIC_BASE_URL=${publicBaseUrl} is an address of this machine: Twilio must reach it (e.g. https://example.ngrok.app)`);
+    if (!useEmulator && isLoopbackUrl(publicBaseUrl))
+      fail(
+        `PUBLIC_BASE_URL=${publicBaseUrl} is an address of this machine: Twilio must reach it (e.g. https://example.ngrok.app)`,
+      );
     console.log(`Recording status callbacks go to ${publicBaseUrl.replace(/\/+$/, '')}/callbacks/recording-status`);
   } else if (!useEmulator) {
     console.warn(
@@ -124,9 +142,15 @@ async function main() {
   const app = await createLocalDevelopmentServer(functions.port, config);
   await listen(httpServer(app), functions);
   console.log(`Functions on ${url}, listening on ${host}${isLoopbackHost(host) ? ' only (HOST changes it)' : ''}`);
-  console.log(env.ADMIN_PASSWORD ? `Recording console: ${url}/console/index.html` : 'Recording console off: set ADMIN_PASSWORD in .env to turn it on.');
+  console.log(
+    env.ADMIN_PASSWORD
+      ? `Recording console: ${url}/console/index.html`
+      : 'Recording console off: set ADMIN_PASSWORD in .env to turn it on.',
+  );
   if (!isLoopbackHost(host)) {
-    console.warn(`Warning: HOST=${host}: other machines can reach the Functions, and locally they check no signatures: anyone who reaches them can control the recordings.`);
+    console.warn(
+      `Warning: HOST=${host}: other machines can reach the Functions, and locally they check no signatures: anyone who reaches them can control the recordings.`,
+    );
   }
   await printRouteInfo(config);
 }

@@ -30,7 +30,11 @@ async function api(path, params = {}, as = 'json') {
   });
   if (!res.ok) {
     const body = await res.json().catch(() => ({}));
-    const error = new ApiError(res.status, body.error?.code ?? 'HTTP_' + res.status, body.error?.message ?? res.statusText);
+    const error = new ApiError(
+      res.status,
+      body.error?.code ?? 'HTTP_' + res.status,
+      body.error?.message ?? res.statusText,
+    );
     if (res.status === 401 && path !== '/console/login') signOut('Your session has ended: sign in again.');
     throw error;
   }
@@ -148,7 +152,9 @@ function createRow(sid) {
     button.setAttribute('aria-label', `${button.textContent} ${sid}`);
     button.addEventListener('click', () => control(row, button));
   });
-  el.querySelectorAll('[data-export]').forEach((button) => button.addEventListener('click', () => exportEvidence(row, button.dataset.export)));
+  el.querySelectorAll('[data-export]').forEach((button) =>
+    button.addEventListener('click', () => exportEvidence(row, button.dataset.export)),
+  );
   el.querySelector('.window-check').addEventListener('submit', (event) => checkWindow(row, event));
   row.details.addEventListener('toggle', () => {
     if (row.details.open) {
@@ -173,7 +179,9 @@ function updateRow(row) {
     .map((r) => `${r.recordingSid} ${r.status}${r.pauseBehavior ? ` (${r.pauseBehavior})` : ''}`)
     .join(', ');
   const last = call.lastChange;
-  el.querySelector('.last-change').textContent = last ? `Last: ${last.action} by ${last.by} at ${new Date(last.at).toLocaleTimeString()}` : '';
+  el.querySelector('.last-change').textContent = last
+    ? `Last: ${last.action} by ${last.by} at ${new Date(last.at).toLocaleTimeString()}`
+    : '';
   const isCall = call.kind === 'call';
   const enabled = {
     pause: call.state === 'recording',
@@ -195,7 +203,11 @@ async function control(row, button) {
   result.textContent = `${button.textContent}…`;
   row.el.querySelectorAll('[data-action]').forEach((b) => (b.disabled = true));
   try {
-    const answer = await api('/console/control', { ...target(row), Action: action, ...(button.dataset.behavior ? { PauseBehavior: button.dataset.behavior } : {}) });
+    const answer = await api('/console/control', {
+      ...target(row),
+      Action: action,
+      ...(button.dataset.behavior ? { PauseBehavior: button.dataset.behavior } : {}),
+    });
     result.textContent = `${button.textContent}: done, ${answer.recordingSid} is ${answer.status}${answer.evidenceLogged === false ? ' (warning: not written to the evidence log)' : ''}`;
     row.fetchTimelineUntil = Date.now() + EVIDENCE_SETTLE_MS;
   } catch (err) {
@@ -251,7 +263,11 @@ function drawTimeline(row) {
   const left = 150;
   const lane = 44;
   const x = (ms) => left + ((ms - start) / Math.max(end - start, 1)) * (width - left - 10);
-  const picture = svg('svg', { viewBox: `0 0 ${width} ${lanes.length * lane + 16}`, role: 'img', 'aria-label': `Recording timeline of ${row.sid}` });
+  const picture = svg('svg', {
+    viewBox: `0 0 ${width} ${lanes.length * lane + 16}`,
+    role: 'img',
+    'aria-label': `Recording timeline of ${row.sid}`,
+  });
   lanes.forEach((sid, i) => picture.append(svg('text', { x: 0, y: i * lane + 30 }, sid.slice(0, 12) + '…')));
   // Who asked, above each change; a label that would overlap the previous one is left to the tooltip and the list.
   const labelledUntil = new Map();
@@ -272,14 +288,35 @@ function drawTimeline(row) {
     if (from >= (labelledUntil.get(i) ?? 0)) {
       const label = `${s.state === 'paused' ? `paused (${s.pauseBehavior})${s.uncertain ? ' ?' : ''}` : s.state} · ${s.by}`;
       const nearEnd = from > width - 160;
-      picture.append(svg('text', { x: nearEnd ? from - 3 : from + 3, y: i * lane + 13, 'text-anchor': nearEnd ? 'end' : 'start', class: 'who' }, label));
+      picture.append(
+        svg(
+          'text',
+          {
+            x: nearEnd ? from - 3 : from + 3,
+            y: i * lane + 13,
+            'text-anchor': nearEnd ? 'end' : 'start',
+            class: 'who',
+          },
+          label,
+        ),
+      );
       labelledUntil.set(i, from + 7 * label.length);
     }
   }
   picture.append(svg('text', { x: left, y: lanes.length * lane + 12 }, `${clock(new Date(start).toISOString())} UTC`));
-  picture.append(svg('text', { x: width - 10, y: lanes.length * lane + 12, 'text-anchor': 'end' }, `${clock(new Date(end).toISOString())} UTC`));
+  picture.append(
+    svg(
+      'text',
+      { x: width - 10, y: lanes.length * lane + 12, 'text-anchor': 'end' },
+      `${clock(new Date(end).toISOString())} UTC`,
+    ),
+  );
   box.replaceChildren(picture);
-  changes.replaceChildren(...segments.map((s) => Object.assign(document.createElement('li'), { textContent: `${s.recordingSid}: ${describe(s)}` })));
+  changes.replaceChildren(
+    ...segments.map((s) =>
+      Object.assign(document.createElement('li'), { textContent: `${s.recordingSid}: ${describe(s)}` }),
+    ),
+  );
 }
 
 async function exportEvidence(row, format) {
@@ -303,8 +340,14 @@ async function checkWindow(row, event) {
   const form = event.target;
   const output = form.querySelector('.window-result');
   try {
-    const answer = await api('/console/evidence', { ...target(row), From: form.elements.from.value.trim(), To: form.elements.to.value.trim() });
-    output.textContent = answer.window.insidePause ? 'Yes: the whole window lies inside a pause.' : 'No: some of the window was recorded, or no pause covers it.';
+    const answer = await api('/console/evidence', {
+      ...target(row),
+      From: form.elements.from.value.trim(),
+      To: form.elements.to.value.trim(),
+    });
+    output.textContent = answer.window.insidePause
+      ? 'Yes: the whole window lies inside a pause.'
+      : 'No: some of the window was recorded, or no pause covers it.';
   } catch (err) {
     output.textContent = `Check failed: ${err.message}`;
   }

@@ -6,7 +6,11 @@ export interface Condition {
   value?: string;
 }
 
-const list = (value: string) => value.split(',').map((v) => v.trim()).filter(Boolean);
+const list = (value: string) =>
+  value
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
 const number = (value: string) => (value.trim() === '' ? NaN : Number(value));
 
 /**

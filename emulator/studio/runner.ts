@@ -52,12 +52,15 @@ const FUNCTION_MAX_BYTES = 64 * 1024;
 
 function checkFlow(raw: unknown): FlowDefinition | string {
   const flow = raw as FlowDefinition;
-  if (!flow || !Array.isArray(flow.states) || typeof flow.initial_state !== 'string') return 'a flow needs "states" (an array) and "initial_state"';
+  if (!flow || !Array.isArray(flow.states) || typeof flow.initial_state !== 'string')
+    return 'a flow needs "states" (an array) and "initial_state"';
   const names = new Set(flow.states.map((s) => s?.name));
   if (!names.has(flow.initial_state)) return `initial_state ${flow.initial_state} is not a state`;
   for (const s of flow.states) {
-    if (typeof s.type !== 'string' || !Array.isArray(s.transitions)) return `state ${s.name} needs a type and transitions`;
-    for (const t of s.transitions) if (t.next && !names.has(t.next)) return `state ${s.name} goes to ${t.next}, which is not a state`;
+    if (typeof s.type !== 'string' || !Array.isArray(s.transitions))
+      return `state ${s.name} needs a type and transitions`;
+    for (const t of s.transitions)
+      if (t.next && !names.has(t.next)) return `state ${s.name} goes to ${t.next}, which is not a state`;
   }
   return flow;
 }
@@ -113,7 +116,13 @@ export class StudioRunner {
     const scope = {
       trigger: { call: this.twiml.callParams(call) },
       widgets: {} as Record<string, Record<string, unknown>>,
-      flow: { sid: executionSid, flow_sid: flowSid, variables: {} as Record<string, unknown>, channel: { address: call.to }, data: {} },
+      flow: {
+        sid: executionSid,
+        flow_sid: flowSid,
+        variables: {} as Record<string, unknown>,
+        channel: { address: call.to },
+        data: {},
+      },
       contact: { channel: { address: call.from } },
     };
     this.calls.note(call, 'execution', { flowSid, executionSid });
@@ -136,7 +145,12 @@ export class StudioRunner {
     return this.liquid.parseAndRender(String(template ?? ''), scope);
   }
 
-  private async widget(call: Call, state: State, scope: object, rewriteUrls: Record<string, string>): Promise<Step & { next?: string }> {
+  private async widget(
+    call: Call,
+    state: State,
+    scope: object,
+    rewriteUrls: Record<string, string>,
+  ): Promise<Step & { next?: string }> {
     const p = state.properties;
     switch (state.type) {
       case 'trigger':
@@ -144,7 +158,11 @@ export class StudioRunner {
       case 'say-play': {
         this.calls.answer(call);
         const say = await this.render(p.say, scope);
-        return { event: 'audioComplete', outputs: {}, shown: p.play ? { play: await this.render(p.play, scope) } : { say } };
+        return {
+          event: 'audioComplete',
+          outputs: {},
+          shown: p.play ? { play: await this.render(p.play, scope) } : { say },
+        };
       }
       case 'gather-input-on-call': {
         this.calls.answer(call);
@@ -161,7 +179,11 @@ export class StudioRunner {
           return { event: 'keypress', outputs: { Digits: digits }, shown: { say, input: 'keypress' } };
         }
         if ('speech' in input && speechOn) {
-          return { event: 'speech', outputs: { SpeechResult: input.speech, Confidence: '0.92' }, shown: { say, input: 'speech' } };
+          return {
+            event: 'speech',
+            outputs: { SpeechResult: input.speech, Confidence: '0.92' },
+            shown: { say, input: 'speech' },
+          };
         }
         return { event: 'timeout', outputs: {}, shown: { say, input: 'timeout' } };
       }
@@ -175,14 +197,21 @@ export class StudioRunner {
             const value = await this.render(c.arguments?.[0] ?? p.input, scope);
             holds &&= conditionHolds(c.type, value, await this.render(c.value, scope));
           }
-          if (holds) return { event: 'match', next: t.next, outputs: {}, shown: { input, matched: t.conditions?.map((c) => c.friendly_name ?? c.type) } };
+          if (holds)
+            return {
+              event: 'match',
+              next: t.next,
+              outputs: {},
+              shown: { input, matched: t.conditions?.map((c) => c.friendly_name ?? c.type) },
+            };
         }
         return { event: 'noMatch', outputs: {}, shown: { input } };
       }
       case 'set-variables': {
         const vars = (scope as { flow: { variables: Record<string, unknown> } }).flow.variables;
         const set: Record<string, string> = {};
-        for (const { key, value } of (p.variables ?? []) as Array<{ key: string; value: string }>) set[key] = vars[key] = await this.render(value, scope);
+        for (const { key, value } of (p.variables ?? []) as Array<{ key: string; value: string }>)
+          set[key] = vars[key] = await this.render(value, scope);
         return { event: 'next', outputs: set, shown: { variables: set } };
       }
       case 'capture-payments': {
@@ -193,7 +222,11 @@ export class StudioRunner {
           currency: p.currency === undefined ? undefined : String(p.currency),
         });
         if (capture.result === 'caller-hung-up') this.calls.end(call, 'completed');
-        return { event: PAY_EVENTS[capture.result], outputs: capture.params, shown: { result: capture.result, attempts: capture.attempts } };
+        return {
+          event: PAY_EVENTS[capture.result],
+          outputs: capture.params,
+          shown: { result: capture.result, attempts: capture.attempts },
+        };
       }
       default:
         throw new Error(`the emulator's Studio runner does not run ${state.type} widgets (${state.name})`);
@@ -201,14 +234,23 @@ export class StudioRunner {
   }
 
   /** Studio's Run Function: a signed form POST; 2xx within the time limit is `success`, anything else `fail`. */
-  private async runFunction(p: Record<string, unknown>, scope: object, rewriteUrls: Record<string, string>): Promise<Step> {
+  private async runFunction(
+    p: Record<string, unknown>,
+    scope: object,
+    rewriteUrls: Record<string, string>,
+  ): Promise<Step> {
     const params: Record<string, string> = {};
-    for (const { key, value } of (p.parameters ?? []) as Array<{ key: string; value: string }>) params[key] = await this.render(value, scope);
+    for (const { key, value } of (p.parameters ?? []) as Array<{ key: string; value: string }>)
+      params[key] = await this.render(value, scope);
     let url = String(p.url);
     for (const [from, to] of Object.entries(rewriteUrls)) if (url.startsWith(from)) url = to + url.slice(from.length);
     const answer = await this.webhooks.deliver(url, 'POST', params, FUNCTION_TIMEOUT_MS);
     const status = answer.status ?? 0;
-    const outputs: Record<string, unknown> = { status_code: status, body: answer.body ?? '', content_type: answer.contentType ?? '' };
+    const outputs: Record<string, unknown> = {
+      status_code: status,
+      body: answer.body ?? '',
+      content_type: answer.contentType ?? '',
+    };
     if (answer.contentType?.includes('application/json')) {
       try {
         outputs.parsed = JSON.parse(answer.body ?? '');
@@ -217,6 +259,10 @@ export class StudioRunner {
       }
     }
     const ok = status >= 200 && status < 300 && Buffer.byteLength(answer.body ?? '') <= FUNCTION_MAX_BYTES;
-    return { event: ok ? 'success' : 'fail', outputs, shown: { url, params, status_code: status, parsed: outputs.parsed } };
+    return {
+      event: ok ? 'success' : 'fail',
+      outputs,
+      shown: { url, params, status_code: status, parsed: outputs.parsed },
+    };
   }
 }

@@ -41,7 +41,9 @@ export function syncDocuments(ctx: EmulatorContext, router: Router, findService:
 
   const isLive = (d: Document) => d.expires === null || d.expires > ctx.now();
   const findDocument = (service: Service, key: string) => {
-    const d = [...documents.values()].find((x) => x.serviceSid === service.sid && (x.sid === key || x.uniqueName === key) && isLive(x));
+    const d = [...documents.values()].find(
+      (x) => x.serviceSid === service.sid && (x.sid === key || x.uniqueName === key) && isLive(x),
+    );
     if (!d) throw errors.notFound(`/v1/Services/${service.sid}/Documents/${key}`);
     return d;
   };
@@ -63,11 +65,24 @@ export function syncDocuments(ctx: EmulatorContext, router: Router, findService:
     const uniqueName = parseUniqueName(req);
     const data = parseData(req) ?? {};
     const ttl = parseTtl(req);
-    if (uniqueName !== null && [...documents.values()].some((d) => d.serviceSid === service.sid && d.uniqueName === uniqueName && isLive(d))) {
+    if (
+      uniqueName !== null &&
+      [...documents.values()].some((d) => d.serviceSid === service.sid && d.uniqueName === uniqueName && isLive(d))
+    ) {
       throw errors.uniqueNameExists(uniqueName);
     }
     const now = ctx.now();
-    const d: Document = { sid: newSid('ET'), serviceSid: service.sid, uniqueName, data, revision: 0, created: now, updated: now, expires: expiry(ttl, null), writes: [now] };
+    const d: Document = {
+      sid: newSid('ET'),
+      serviceSid: service.sid,
+      uniqueName,
+      data,
+      revision: 0,
+      created: now,
+      updated: now,
+      expires: expiry(ttl, null),
+      writes: [now],
+    };
     documents.set(d.sid, d);
     res.status(201).set('ETag', String(d.revision)).json(documentJson(d));
   });

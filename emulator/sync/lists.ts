@@ -39,7 +39,8 @@ export function syncListsRouter(ctx: EmulatorContext, findService: FindService):
   ctx.onReset(() => lists.clear());
 
   const live = (x: { expires: number | null }) => x.expires === null || x.expires > ctx.now();
-  const expiry = (ttl: number | undefined, current: number | null) => (ttl === undefined ? current : ttl === 0 ? null : ctx.now() + ttl * 1000);
+  const expiry = (ttl: number | undefined, current: number | null) =>
+    ttl === undefined ? current : ttl === 0 ? null : ctx.now() + ttl * 1000;
   const listUrl = (l: SyncList) => `https://sync.twilio.com/v1/Services/${l.serviceSid}/Lists/${l.sid}`;
   const listJson = (l: SyncList) => ({
     sid: l.sid,
@@ -71,7 +72,9 @@ export function syncListsRouter(ctx: EmulatorContext, findService: FindService):
   const findList = (req: Request) => {
     const service = findService(req.params.ServiceSid as string);
     const key = (req.params.ListSid ?? req.params.Sid) as string;
-    const l = [...lists.values()].find((x) => x.serviceSid === service.sid && (x.sid === key || x.uniqueName === key) && live(x));
+    const l = [...lists.values()].find(
+      (x) => x.serviceSid === service.sid && (x.sid === key || x.uniqueName === key) && live(x),
+    );
     if (!l) throw errors.notFound(`/v1/Services/${service.sid}/Lists/${key}`);
     return l;
   };
@@ -84,7 +87,8 @@ export function syncListsRouter(ctx: EmulatorContext, findService: FindService):
     const pageNumber = Math.max(Number(single(req, 'Page') ?? 0) || 0, 0);
     const token = single(req, 'PageToken');
     const offset = token === undefined ? 0 : Number(token.replace(/^PT/, ''));
-    if (!Number.isInteger(offset) || offset < 0) throw errors.invalidParameter('PageToken', 'is not a token this API gave');
+    if (!Number.isInteger(offset) || offset < 0)
+      throw errors.invalidParameter('PageToken', 'is not a token this API gave');
     const slice = all.slice(offset, offset + pageSize);
     const query = new URLSearchParams(
       Object.entries({ Order: single(req, 'Order'), From: single(req, 'From'), Bounds: single(req, 'Bounds') }).filter(
@@ -116,7 +120,10 @@ export function syncListsRouter(ctx: EmulatorContext, findService: FindService):
   router.post('/v1/Services/:ServiceSid/Lists', (req, res) => {
     const service = findService(req.params.ServiceSid as string);
     const uniqueName = parseUniqueName(req);
-    if (uniqueName !== null && [...lists.values()].some((l) => l.serviceSid === service.sid && l.uniqueName === uniqueName && live(l))) {
+    if (
+      uniqueName !== null &&
+      [...lists.values()].some((l) => l.serviceSid === service.sid && l.uniqueName === uniqueName && live(l))
+    ) {
       throw errors.uniqueNameExists(uniqueName);
     }
     const now = ctx.now();
@@ -161,7 +168,14 @@ export function syncListsRouter(ctx: EmulatorContext, findService: FindService):
     const itemTtl = parseTtl(req) ?? parseTtl(req, 'ItemTtl');
     const listTtl = parseTtl(req, 'CollectionTtl');
     const now = ctx.now();
-    const item: ListItem = { index: l.nextIndex++, data, revision: 0, created: now, updated: now, expires: expiry(itemTtl, null) };
+    const item: ListItem = {
+      index: l.nextIndex++,
+      data,
+      revision: 0,
+      created: now,
+      updated: now,
+      expires: expiry(itemTtl, null),
+    };
     l.items.push(item);
     l.expires = expiry(listTtl, l.expires);
     l.revision += 1;
@@ -173,7 +187,8 @@ export function syncListsRouter(ctx: EmulatorContext, findService: FindService):
     const order = single(req, 'Order') ?? 'asc';
     const bounds = single(req, 'Bounds') ?? 'inclusive';
     if (order !== 'asc' && order !== 'desc') throw errors.invalidParameter('Order', 'must be asc or desc');
-    if (bounds !== 'inclusive' && bounds !== 'exclusive') throw errors.invalidParameter('Bounds', 'must be inclusive or exclusive');
+    if (bounds !== 'inclusive' && bounds !== 'exclusive')
+      throw errors.invalidParameter('Bounds', 'must be inclusive or exclusive');
     const rawFrom = single(req, 'From');
     const from = rawFrom === undefined ? undefined : Number(rawFrom);
     if (from !== undefined && !Number.isInteger(from)) throw errors.invalidParameter('From', 'must be an item index');
@@ -183,7 +198,14 @@ export function syncListsRouter(ctx: EmulatorContext, findService: FindService):
       return order === 'asc' ? i.index > from : i.index < from;
     });
     if (order === 'desc') items.reverse();
-    res.json(page(req, 'items', `/v1/Services/${l.serviceSid}/Lists/${l.sid}/Items`, items.map((i) => itemJson(l, i))));
+    res.json(
+      page(
+        req,
+        'items',
+        `/v1/Services/${l.serviceSid}/Lists/${l.sid}/Items`,
+        items.map((i) => itemJson(l, i)),
+      ),
+    );
   });
   router.get('/v1/Services/:ServiceSid/Lists/:ListSid/Items/:Index', (req, res) => {
     const l = findList(req);

@@ -18,14 +18,16 @@ export function parseData(req: Request): unknown {
   } catch {
     throw errors.invalidParameter('Data', 'is not valid JSON');
   }
-  if (data === null || typeof data !== 'object' || Array.isArray(data)) throw errors.invalidParameter('Data', 'must be a JSON object');
+  if (data === null || typeof data !== 'object' || Array.isArray(data))
+    throw errors.invalidParameter('Data', 'must be a JSON object');
   return data;
 }
 
 /** A UniqueName: 1 to 320 characters that do not look like a SID; null when none is given. */
 export function parseUniqueName(req: Request): string | null {
   const uniqueName = single(req, 'UniqueName') ?? null;
-  if (uniqueName !== null && (uniqueName.length < 1 || uniqueName.length > 320 || SID_PATTERN.test(uniqueName))) throw errors.invalidUniqueName();
+  if (uniqueName !== null && (uniqueName.length < 1 || uniqueName.length > 320 || SID_PATTERN.test(uniqueName)))
+    throw errors.invalidUniqueName();
   return uniqueName;
 }
 
@@ -33,12 +35,21 @@ export function parseTtl(req: Request, name = 'Ttl'): number | undefined {
   const raw = single(req, name);
   if (raw === undefined) return undefined;
   const ttl = Number(raw);
-  if (!Number.isInteger(ttl) || ttl < 0 || ttl > 31_536_000) throw errors.invalidParameter(name, 'must be 0 to 31536000 seconds');
+  if (!Number.isInteger(ttl) || ttl < 0 || ttl > 31_536_000)
+    throw errors.invalidParameter(name, 'must be 0 to 31536000 seconds');
   return ttl;
 }
 
 /** Sync's paging block (all items fit in the first page here). */
 export function meta(key: string, path: string, count: number) {
   const url = `https://sync.twilio.com${path}?PageSize=50&Page=0`;
-  return { page: 0, page_size: Math.max(count, 50), first_page_url: url, previous_page_url: null, url, next_page_url: null, key };
+  return {
+    page: 0,
+    page_size: Math.max(count, 50),
+    first_page_url: url,
+    previous_page_url: null,
+    url,
+    next_page_url: null,
+    key,
+  };
 }

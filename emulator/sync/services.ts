@@ -20,7 +20,13 @@ export function syncServices(ctx: EmulatorContext, router: Router): FindService 
   const services = new Map<string, Service>();
   const makeDefault = () => {
     const now = ctx.now();
-    const service: Service = { sid: newSid('IS'), uniqueName: 'default', friendlyName: 'Default Service', created: now, updated: now };
+    const service: Service = {
+      sid: newSid('IS'),
+      uniqueName: 'default',
+      friendlyName: 'Default Service',
+      created: now,
+      updated: now,
+    };
     services.set(service.sid, service);
   };
   makeDefault();
@@ -61,8 +67,15 @@ export function syncServices(ctx: EmulatorContext, router: Router): FindService 
   router.post('/v1/Services', (req, res) => {
     const now = ctx.now();
     const uniqueName = single(req, 'UniqueName') ?? null;
-    if (uniqueName !== null && [...services.values()].some((s) => s.uniqueName === uniqueName)) throw errors.uniqueNameExists(uniqueName);
-    const service: Service = { sid: newSid('IS'), uniqueName, friendlyName: single(req, 'FriendlyName') ?? null, created: now, updated: now };
+    if (uniqueName !== null && [...services.values()].some((s) => s.uniqueName === uniqueName))
+      throw errors.uniqueNameExists(uniqueName);
+    const service: Service = {
+      sid: newSid('IS'),
+      uniqueName,
+      friendlyName: single(req, 'FriendlyName') ?? null,
+      created: now,
+      updated: now,
+    };
     services.set(service.sid, service);
     res.status(201).json(serviceJson(service));
   });

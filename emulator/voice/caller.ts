@@ -3,7 +3,14 @@
  * control surface with an incoming call, or added later; an empty script is a caller who stays silent.
  */
 export type PayOutcome = 'success' | 'declined' | 'silent' | 'hangup' | 'interrupt' | 'connector-error';
-export const PAY_OUTCOMES: readonly PayOutcome[] = ['success', 'declined', 'silent', 'hangup', 'interrupt', 'connector-error'];
+export const PAY_OUTCOMES: readonly PayOutcome[] = [
+  'success',
+  'declined',
+  'silent',
+  'hangup',
+  'interrupt',
+  'connector-error',
+];
 
 export type CallerInput =
   | { digits: string }
@@ -26,7 +33,9 @@ export function parseInput(raw: unknown): CallerInput | string {
 }
 
 /** What the caller does at a keypad or speech prompt: the next input, or silence when the script is out. */
-export function answerPrompt(inputs: CallerInput[]): { digits: string } | { speech: string } | { silent: true } | { hangup: true } {
+export function answerPrompt(
+  inputs: CallerInput[],
+): { digits: string } | { speech: string } | { silent: true } | { hangup: true } {
   const next = inputs[0];
   if (next && !('pay' in next)) {
     inputs.shift();

@@ -44,7 +44,14 @@ export class Conferences {
     let conference = [...this.all.values()].find((c) => c.friendlyName === join.name && c.status === 'in-progress');
     if (!conference) {
       const now = this.ctx.now();
-      conference = { sid: newSid('CF'), friendlyName: join.name, status: 'in-progress', created: now, updated: now, participants: new Set() };
+      conference = {
+        sid: newSid('CF'),
+        friendlyName: join.name,
+        status: 'in-progress',
+        created: now,
+        updated: now,
+        participants: new Set(),
+      };
       this.all.set(conference.sid, conference);
       if (join.record) {
         this.recordings.start({
@@ -53,7 +60,11 @@ export class Conferences {
           channels: 1,
           source: 'Conference',
           track: 'both',
-          callback: callbackTarget(join.recordingStatusCallback, join.recordingStatusCallbackMethod, join.recordingStatusCallbackEvent),
+          callback: callbackTarget(
+            join.recordingStatusCallback,
+            join.recordingStatusCallbackMethod,
+            join.recordingStatusCallbackEvent,
+          ),
         });
       }
     }
@@ -98,8 +109,17 @@ export class Conferences {
     account.get(A + '/Conferences.json', (req, res) => {
       const name = single(req, 'FriendlyName');
       const status = single(req, 'Status');
-      const list = [...this.all.values()].filter((c) => (!name || c.friendlyName === name) && (!status || c.status === status)).reverse();
-      res.json(listPage(req, 'conferences', `/2010-04-01/Accounts/${this.ctx.accountSid}/Conferences.json`, list.map((c) => this.json(c))));
+      const list = [...this.all.values()]
+        .filter((c) => (!name || c.friendlyName === name) && (!status || c.status === status))
+        .reverse();
+      res.json(
+        listPage(
+          req,
+          'conferences',
+          `/2010-04-01/Accounts/${this.ctx.accountSid}/Conferences.json`,
+          list.map((c) => this.json(c)),
+        ),
+      );
     });
     account.get(A + '/Conferences/:ConferenceSid.json', (req, res) => {
       res.json(this.json(this.find(req.params.ConferenceSid as string)));

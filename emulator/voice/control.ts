@@ -43,7 +43,8 @@ export function callControls(ctx: EmulatorContext, calls: Calls): void {
   ctx.control.get('/calls/:sid/log', async (req, res) => {
     const call = liveCall(req.params.sid, res);
     if (!call) return;
-    if (req.query.wait === 'true') await Promise.race([call.running, new Promise((ok) => setTimeout(ok, 20_000).unref())]);
+    if (req.query.wait === 'true')
+      await Promise.race([call.running, new Promise((ok) => setTimeout(ok, 20_000).unref())]);
     res.json({ sid: call.sid, status: call.status, log: call.log });
   });
 }

@@ -44,10 +44,17 @@ export function createVoice(ctx: EmulatorContext): Voice {
 
   // Full path templates on one router, so that the request counters name routes by template.
   const account = Router();
-  account.param('AccountSid', (_req, _res, next, sid) => next(sid === ctx.accountSid ? undefined : errors.authenticate()));
+  account.param('AccountSid', (_req, _res, next, sid) =>
+    next(sid === ctx.accountSid ? undefined : errors.authenticate()),
+  );
   const A = '/2010-04-01/Accounts/:AccountSid';
   calls.routes(account, A);
-  recordings.routes(account, A, (sid) => calls.find(sid), (sid) => conferences.find(sid));
+  recordings.routes(
+    account,
+    A,
+    (sid) => calls.find(sid),
+    (sid) => conferences.find(sid),
+  );
   conferences.routes(account, A);
   return { router: account, calls, callbacks, twiml, runFlowsWith: (run) => (runFlow = run) };
 }

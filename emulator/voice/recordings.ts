@@ -32,15 +32,21 @@ export interface RecordingCallback {
 }
 
 /** A call's own recordings (not its conference's), or a conference's. */
-export type RecordingOwner = { callSid: string; conferenceSid?: undefined } | { conferenceSid: string; callSid?: undefined };
+export type RecordingOwner =
+  { callSid: string; conferenceSid?: undefined } | { conferenceSid: string; callSid?: undefined };
 
 const ACTIVE: RecordingStatus[] = ['in-progress', 'paused'];
 const EVENTS: CallbackEvent[] = ['in-progress', 'completed', 'absent'];
 
 /** RecordingStatusCallback and its method and events, as the API and TwiML's <Conference> take them. */
-export function callbackTarget(url: string | undefined, method: string | undefined, events: string[] | undefined): RecordingCallback | undefined {
+export function callbackTarget(
+  url: string | undefined,
+  method: string | undefined,
+  events: string[] | undefined,
+): RecordingCallback | undefined {
   if (!url) return undefined;
-  if (!/^https?:\/\/[^\s]+$/.test(url)) throw errors.invalidParameter('RecordingStatusCallback', 'must be an absolute http(s) URL');
+  if (!/^https?:\/\/[^\s]+$/.test(url))
+    throw errors.invalidParameter('RecordingStatusCallback', 'must be an absolute http(s) URL');
   for (const e of events ?? []) oneOf('RecordingStatusCallbackEvent', e, EVENTS, 'completed');
   return {
     url,
@@ -106,7 +112,9 @@ export class Recordings {
       error_code: null,
       encryption_details: null,
       ...(r.conferenceSid ? {} : { track: r.track }),
-      uri: r.conferenceSid ? `${base}/Conferences/${r.conferenceSid}/Recordings/${r.sid}.json` : `${base}/Calls/${r.callSid}/Recordings/${r.sid}.json`,
+      uri: r.conferenceSid
+        ? `${base}/Conferences/${r.conferenceSid}/Recordings/${r.sid}.json`
+        : `${base}/Calls/${r.callSid}/Recordings/${r.sid}.json`,
     };
   }
 
@@ -154,7 +162,16 @@ export class Recordings {
 
   start(fields: Pick<Recording, 'callSid' | 'conferenceSid' | 'channels' | 'source' | 'track' | 'callback'>) {
     const now = this.ctx.now();
-    const r: Recording = { ...fields, sid: newSid('RE'), status: 'in-progress', created: now, updated: now, keptMs: 0, runningSince: now, pauseBehavior: 'silence' };
+    const r: Recording = {
+      ...fields,
+      sid: newSid('RE'),
+      status: 'in-progress',
+      created: now,
+      updated: now,
+      keptMs: 0,
+      runningSince: now,
+      pauseBehavior: 'silence',
+    };
     this.all.set(r.sid, r);
     this.notify(r, 'in-progress');
     return r;
@@ -191,7 +208,8 @@ export class Recordings {
       return;
     }
     // Pausing a paused recording or resuming a running one succeeds, as on Twilio.
-    if (r.status !== next || (next === 'paused' && r.pauseBehavior !== pauseBehavior)) this.setStatus(r, next, pauseBehavior);
+    if (r.status !== next || (next === 'paused' && r.pauseBehavior !== pauseBehavior))
+      this.setStatus(r, next, pauseBehavior);
     res.json(this.json(r));
   }
 
@@ -209,7 +227,12 @@ export class Recordings {
     account.post(A + '/Calls/:CallSid/Recordings.json', (req, res) => {
       const call = findCall(req.params.CallSid as string);
       const channels = oneOf('RecordingChannels', single(req, 'RecordingChannels'), ['mono', 'dual'] as const, 'mono');
-      const track = oneOf('RecordingTrack', single(req, 'RecordingTrack'), ['inbound', 'outbound', 'both'] as const, 'both');
+      const track = oneOf(
+        'RecordingTrack',
+        single(req, 'RecordingTrack'),
+        ['inbound', 'outbound', 'both'] as const,
+        'both',
+      );
       oneOf('Trim', single(req, 'Trim'), ['trim-silence', 'do-not-trim'] as const, 'do-not-trim');
       const callback = callbackTarget(
         single(req, 'RecordingStatusCallback'),
@@ -217,13 +240,27 @@ export class Recordings {
         many(req, 'RecordingStatusCallbackEvent'),
       );
       if (call.status !== 'in-progress') throw errors.callNotInProgress(call.sid);
-      const r = this.start({ callSid: call.sid, conferenceSid: null, channels: channels === 'dual' ? 2 : 1, source: 'StartCallRecordingAPI', track, callback });
+      const r = this.start({
+        callSid: call.sid,
+        conferenceSid: null,
+        channels: channels === 'dual' ? 2 : 1,
+        source: 'StartCallRecordingAPI',
+        track,
+        callback,
+      });
       res.status(201).json(this.json(r));
     });
     account.get(A + '/Calls/:CallSid/Recordings.json', (req, res) => {
       const call = findCall(req.params.CallSid as string);
       const list = this.of({ callSid: call.sid }).reverse();
-      res.json(listPage(req, 'recordings', `${base}/Calls/${call.sid}/Recordings.json`, list.map((r) => this.json(r))));
+      res.json(
+        listPage(
+          req,
+          'recordings',
+          `${base}/Calls/${call.sid}/Recordings.json`,
+          list.map((r) => this.json(r)),
+        ),
+      );
     });
     account.get(A + '/Calls/:CallSid/Recordings/:Sid.json', (req, res) => {
       const call = findCall(req.params.CallSid as string);
@@ -245,7 +282,14 @@ export class Recordings {
     account.get(A + '/Conferences/:ConferenceSid/Recordings.json', (req, res) => {
       const conference = findConference(req.params.ConferenceSid as string);
       const list = this.of({ conferenceSid: conference.sid }).reverse();
-      res.json(listPage(req, 'recordings', `${base}/Conferences/${conference.sid}/Recordings.json`, list.map((r) => this.json(r))));
+      res.json(
+        listPage(
+          req,
+          'recordings',
+          `${base}/Conferences/${conference.sid}/Recordings.json`,
+          list.map((r) => this.json(r)),
+        ),
+      );
     });
     account.get(A + '/Conferences/:ConferenceSid/Recordings/:Sid.json', (req, res) => {
       const conference = findConference(req.params.ConferenceSid as string);

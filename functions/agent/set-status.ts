@@ -5,8 +5,13 @@ import { peopleFunction } from '../../lib/runtime/people-function';
 
 export const parameters = {
   ...TARGET,
-  Status: required('paused, in-progress or stopped (or pause, resume, stop)', choice(RECORDING_STATUSES, STATUS_ALIASES)),
+  Status: required(
+    'paused, in-progress or stopped (or pause, resume, stop)',
+    choice(RECORDING_STATUSES, STATUS_ALIASES),
+  ),
   ...RECORDING_CHOICE,
 };
 
-export const handler = peopleFunction('agent', parameters, (deps, p, context) => personControl(deps, context, p, p.Status));
+export const handler = peopleFunction('agent', parameters, (deps, p, context) =>
+  personControl(deps, context, p, p.Status),
+);

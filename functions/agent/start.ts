@@ -5,4 +5,6 @@ import { peopleFunction } from '../../lib/runtime/people-function';
 
 export const parameters = { CallSid: required('the call to record (CA…)', sid('CA')) };
 
-export const handler = peopleFunction('agent', parameters, (deps, p, context) => personControl(deps, context, p, 'start'));
+export const handler = peopleFunction('agent', parameters, (deps, p, context) =>
+  personControl(deps, context, p, 'start'),
+);

@@ -13,7 +13,10 @@ import { Deadline } from '../../lib/twilio/deadline';
 
 export const parameters = {
   RecordingSid: required('the recording (RE…)', sid('RE')),
-  RecordingStatus: required('in-progress, completed, absent, …', choice(['in-progress', 'paused', 'stopped', 'processing', 'completed', 'absent', 'failed'] as const)),
+  RecordingStatus: required(
+    'in-progress, completed, absent, …',
+    choice(['in-progress', 'paused', 'stopped', 'processing', 'completed', 'absent', 'failed'] as const),
+  ),
   CallSid: optional('the call, for call recordings', sid('CA')),
   ConferenceSid: optional('the conference, for conference recordings', sid('CF')),
   RecordingDuration: optional('seconds', count),

@@ -5,4 +5,6 @@ import { syncOptions } from '../../lib/env';
 
 export const parameters = {};
 
-export const handler = peopleFunction('console', parameters, async (deps, _p, context) => ({ calls: await listTrackedCalls(deps.client, syncOptions(context)) }));
+export const handler = peopleFunction('console', parameters, async (deps, _p, context) => ({
+  calls: await listTrackedCalls(deps.client, syncOptions(context)),
+}));

@@ -9,4 +9,6 @@ export const parameters = {
   ...RECORDING_CHOICE,
 };
 
-export const handler = peopleFunction('console', parameters, (deps, p, context) => personControl(deps, context, p, p.Action));
+export const handler = peopleFunction('console', parameters, (deps, p, context) =>
+  personControl(deps, context, p, p.Action),
+);

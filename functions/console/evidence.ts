@@ -10,5 +10,7 @@ export const handler = peopleFunction('console', parameters, async (deps, p) => 
   const evidence = await exportEvidence(deps, p);
   if (p.Format !== 'csv') return evidence;
   const sid = p.CallSid ?? p.ConferenceSid;
-  return textResponse('text/csv; charset=utf-8', toCsv(evidence.segments), { 'Content-Disposition': `attachment; filename="evidence-${sid}.csv"` });
+  return textResponse('text/csv; charset=utf-8', toCsv(evidence.segments), {
+    'Content-Disposition': `attachment; filename="evidence-${sid}.csv"`,
+  });
 });

@@ -7,7 +7,11 @@ import type { FunctionContext } from '../../lib/env';
 
 export const parameters = { Password: optional('the ADMIN_PASSWORD of this deployment', (raw) => raw) };
 
-export const handler = async (context: FunctionContext, event: Record<string, unknown>, callback: ServerlessCallback) => {
+export const handler = async (
+  context: FunctionContext,
+  event: Record<string, unknown>,
+  callback: ServerlessCallback,
+) => {
   try {
     const { Password } = parseParams(parameters, event);
     callback(null, jsonResponse(200, await consoleLogin(context, Password)));

@@ -29,7 +29,9 @@ export const handler = (_context: FunctionContext, event: Event, callback: Serve
       twiml.redirect(control('/recording/start', {}, `${SELF}?step=pause`));
       break;
     case 'pause':
-      twiml.redirect(control('/recording/set-status', { Status: 'pause', All: 'true', PauseBehavior: 'skip' }, `${SELF}?step=pay`));
+      twiml.redirect(
+        control('/recording/set-status', { Status: 'pause', All: 'true', PauseBehavior: 'skip' }, `${SELF}?step=pay`),
+      );
       break;
     case 'pay':
       // Paused, or nothing recording (NO_ACTIVE_RECORDING): no recording can capture the card. Any
@@ -39,12 +41,20 @@ export const handler = (_context: FunctionContext, event: Event, callback: Serve
         twiml.hangup();
         break;
       }
-      twiml.pay({ action: `${SELF}?step=paid`, chargeAmount: '0', maxAttempts: 2, paymentMethod: 'credit-card', tokenType: 'reusable' });
+      twiml.pay({
+        action: `${SELF}?step=paid`,
+        chargeAmount: '0',
+        maxAttempts: 2,
+        paymentMethod: 'credit-card',
+        tokenType: 'reusable',
+      });
       break;
     case 'paid': {
       const outcome = event.Result === 'success' ? 'paid' : 'not-paid';
       // A failed resume leaves the recording paused, which is safe: the caller hears the outcome anyway.
-      twiml.redirect(control('/recording/set-status', { Status: 'resume', All: 'true' }, `${SELF}?step=done&outcome=${outcome}`));
+      twiml.redirect(
+        control('/recording/set-status', { Status: 'resume', All: 'true' }, `${SELF}?step=done&outcome=${outcome}`),
+      );
       break;
     }
     default:

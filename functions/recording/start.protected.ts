@@ -6,10 +6,19 @@ import { ownUrl } from '../../lib/env';
 
 export const parameters = {
   CallSid: required('the call to record (CA…)', sid('CA')),
-  RecordingChannels: optional('mono or dual (default dual: each party on its own channel)', choice(['mono', 'dual'] as const)),
-  RecordingTrack: optional('inbound, outbound or both (default both)', choice(['inbound', 'outbound', 'both'] as const)),
+  RecordingChannels: optional(
+    'mono or dual (default dual: each party on its own channel)',
+    choice(['mono', 'dual'] as const),
+  ),
+  RecordingTrack: optional(
+    'inbound, outbound or both (default both)',
+    choice(['inbound', 'outbound', 'both'] as const),
+  ),
   Trim: optional('trim-silence or do-not-trim (default do-not-trim)', choice(['trim-silence', 'do-not-trim'] as const)),
-  RecordingStatusCallback: optional("where Twilio reports the recording's status (default: this deployment's /callbacks/recording-status)", absoluteUrl),
+  RecordingStatusCallback: optional(
+    "where Twilio reports the recording's status (default: this deployment's /callbacks/recording-status)",
+    absoluteUrl,
+  ),
   ...NEXT,
   ...CALLER,
 };

@@ -24,19 +24,30 @@ export interface Deps {
 export type SyncOutcome = { synced: true } | { synced: false; syncError: { code: string; message: string } };
 
 /** Writes to the owner's document; a failure is reported and logged, never thrown. */
-export async function writeDocument(deps: Deps, ownerSid: string, change: Change, known?: Promise<Snapshot>): Promise<SyncOutcome> {
+export async function writeDocument(
+  deps: Deps,
+  ownerSid: string,
+  change: Change,
+  known?: Promise<Snapshot>,
+): Promise<SyncOutcome> {
   try {
     await deps.store.update(ownerSid, change, known);
     return { synced: true };
   } catch (err) {
     const error = err instanceof ControlError ? err : fromTwilioError(err, `the Sync document of ${ownerSid}`);
-    console.warn(`recording-controls: Twilio made the change but the Sync document of ${ownerSid} missed it (${error.code}): the next control or callback repairs it`);
+    console.warn(
+      `recording-controls: Twilio made the change but the Sync document of ${ownerSid} missed it (${error.code}): the next control or callback repairs it`,
+    );
     return { synced: false, syncError: { code: error.code, message: error.message } };
   }
 }
 
 /** The change that adds one control action, timed now, to the document's history. */
-export function historyOf(deps: Deps, action: string, recordingSid: string): (doc: RecordingDocument) => RecordingDocument {
+export function historyOf(
+  deps: Deps,
+  action: string,
+  recordingSid: string,
+): (doc: RecordingDocument) => RecordingDocument {
   const entry: ControlAction = { at: new Date().toISOString(), action, recordingSid, by: deps.caller };
   return (doc) => addHistory(doc, entry);
 }

@@ -20,12 +20,17 @@ export const TARGET = {
 };
 
 export type Action = 'start' | TargetStatus;
-export const ACTION = choice(['start', 'paused', 'in-progress', 'stopped'] as const, { pause: 'paused', resume: 'in-progress', stop: 'stopped' });
+export const ACTION = choice(['start', 'paused', 'in-progress', 'stopped'] as const, {
+  pause: 'paused',
+  resume: 'in-progress',
+  stop: 'stopped',
+});
 
 type Target = { CallSid?: string; ConferenceSid?: string };
 
 function oneTarget(p: Target): { kind: 'call' | 'conference'; sid: string } {
-  if (Boolean(p.CallSid) === Boolean(p.ConferenceSid)) throw invalidRequest('Give exactly one of CallSid and ConferenceSid');
+  if (Boolean(p.CallSid) === Boolean(p.ConferenceSid))
+    throw invalidRequest('Give exactly one of CallSid and ConferenceSid');
   return p.CallSid ? { kind: 'call', sid: p.CallSid } : { kind: 'conference', sid: p.ConferenceSid! };
 }
 
@@ -49,12 +54,17 @@ export async function personControl(
     });
   }
   const owner = target.kind === 'call' ? callOwner(deps.client, target.sid) : conferenceOwner(deps.client, target.sid);
-  return setRecordingStatus(deps, owner, setStatusOptions({ Status: action, RecordingSid: p.RecordingSid, PauseBehavior: p.PauseBehavior, All: p.All }));
+  return setRecordingStatus(
+    deps,
+    owner,
+    setStatusOptions({ Status: action, RecordingSid: p.RecordingSid, PauseBehavior: p.PauseBehavior, All: p.All }),
+  );
 }
 
 const isoDate = (raw: string, name: string) => {
   const ms = Date.parse(raw);
-  if (Number.isNaN(ms) || !/^\d{4}-\d{2}-\d{2}T/.test(raw)) throw invalidParameter(name, 'must be a UTC ISO 8601 time, e.g. 2026-11-25T21:00:00Z');
+  if (Number.isNaN(ms) || !/^\d{4}-\d{2}-\d{2}T/.test(raw))
+    throw invalidParameter(name, 'must be a UTC ISO 8601 time, e.g. 2026-11-25T21:00:00Z');
   return new Date(ms);
 };
 
@@ -73,6 +83,9 @@ export async function exportEvidence(deps: Deps, p: Target & { From?: Date; To?:
   // peopleFunction always hands over the evidence log.
   const entries = await deps.evidence!.readAll(target.sid);
   const segments = toSegments(entries);
-  const window = p.From && p.To ? { from: p.From.toISOString(), to: p.To.toISOString(), ...windowInsidePause(segments, p.From, p.To) } : undefined;
+  const window =
+    p.From && p.To
+      ? { from: p.From.toISOString(), to: p.To.toISOString(), ...windowInsidePause(segments, p.From, p.To) }
+      : undefined;
   return { [`${target.kind}Sid`]: target.sid, entries, segments, ...(window ? { window } : {}) };
 }

@@ -1,10 +1,26 @@
 import { codeOf, ControlError, fromTwilioError, statusOf } from '../errors';
-import { applyAnswer, isActive, isTombstoned, type Outcome, type RecordingDocument, type TwilioAnswer, type Window } from '../model/recording-document';
+import {
+  applyAnswer,
+  isActive,
+  isTombstoned,
+  type Outcome,
+  type RecordingDocument,
+  type TwilioAnswer,
+  type Window,
+} from '../model/recording-document';
 import type { PauseBehavior } from '../model/statuses';
 import type { TargetStatus } from '../params';
 import type { Snapshot } from '../sync/document-store';
 import { appendEvidence, evidenceOf } from '../sync/evidence-log';
-import { answerOf, CURRENT, listOnTwilio, noRecordingError, timed, type Owner, type RecordingResult } from '../twilio/voice';
+import {
+  answerOf,
+  CURRENT,
+  listOnTwilio,
+  noRecordingError,
+  timed,
+  type Owner,
+  type RecordingResult,
+} from '../twilio/voice';
 import { historyOf, writeDocument, type Deps, type SyncOutcome } from './deps';
 
 export interface SetStatusOptions {
@@ -47,17 +63,33 @@ async function refusal(err: unknown, owner: Owner, target: string, known: Promis
       21220,
     );
   }
-  return fromTwilioError(err, target === CURRENT ? `an active recording of ${owner.label}` : `recording ${target} of ${owner.label}`);
+  return fromTwilioError(
+    err,
+    target === CURRENT ? `an active recording of ${owner.label}` : `recording ${target} of ${owner.label}`,
+  );
 }
 
 /** The recordings this control changes on Twilio, each with the window of Twilio's answer. */
-async function updateOnTwilio(owner: Owner, options: SetStatusOptions, known: () => Promise<Snapshot>): Promise<{ done: TwilioAnswer[]; failure?: ControlError }> {
-  const targets = options.all ? (await listOnTwilio(owner)).active.map((a) => a.recordingSid) : [options.recordingSid ?? CURRENT];
+async function updateOnTwilio(
+  owner: Owner,
+  options: SetStatusOptions,
+  known: () => Promise<Snapshot>,
+): Promise<{ done: TwilioAnswer[]; failure?: ControlError }> {
+  const targets = options.all
+    ? (await listOnTwilio(owner)).active.map((a) => a.recordingSid)
+    : [options.recordingSid ?? CURRENT];
   if (targets.length === 0) throw await noRecordingError(owner);
-  const settled = await Promise.allSettled(targets.map((sid) => timed(() => owner.update(sid, options.status, options.pauseBehavior))));
-  const done = settled.flatMap((s) => (s.status === 'fulfilled' ? [answerOf(s.value.value, s.value.window, options.pauseBehavior)] : []));
+  const settled = await Promise.allSettled(
+    targets.map((sid) => timed(() => owner.update(sid, options.status, options.pauseBehavior))),
+  );
+  const done = settled.flatMap((s) =>
+    s.status === 'fulfilled' ? [answerOf(s.value.value, s.value.window, options.pauseBehavior)] : [],
+  );
   const failedAt = settled.findIndex((s) => s.status === 'rejected');
-  const failure = failedAt < 0 ? undefined : await refusal((settled[failedAt] as PromiseRejectedResult).reason, owner, targets[failedAt], known());
+  const failure =
+    failedAt < 0
+      ? undefined
+      : await refusal((settled[failedAt] as PromiseRejectedResult).reason, owner, targets[failedAt], known());
   return { done, failure };
 }
 
@@ -77,7 +109,8 @@ export async function setRecordingStatus(deps: Deps, owner: Owner, options: SetS
   let sync: SyncOutcome = { synced: true };
   let evidence = {};
   if (done.length > 0) {
-    const action = options.status === 'paused' && options.pauseBehavior ? `paused (${options.pauseBehavior})` : options.status;
+    const action =
+      options.status === 'paused' && options.pauseBehavior ? `paused (${options.pauseBehavior})` : options.status;
     [sync, evidence] = await Promise.all([
       settle(deps, owner, done, (doc) => done.reduce((d, a) => historyOf(deps, action, a.recordingSid)(d), doc), known),
       appendEvidence(
@@ -89,7 +122,14 @@ export async function setRecordingStatus(deps: Deps, owner: Owner, options: SetS
   }
   if (failure) throw failure;
   const recordings: RecordingResult[] = done.map((a) => ({ recordingSid: a.recordingSid, status: a.status }));
-  return { [owner.key]: owner.sid, recordingSid: recordings[0].recordingSid, status: recordings[0].status, recordings, ...sync, ...evidence };
+  return {
+    [owner.key]: owner.sid,
+    recordingSid: recordings[0].recordingSid,
+    status: recordings[0].status,
+    recordings,
+    ...sync,
+    ...evidence,
+  };
 }
 
 /**
@@ -147,18 +187,38 @@ async function settleRounds(
     const concurrent = pending.filter((a) => outcomes.get(a.recordingSid)?.outcome === 'concurrent');
     if (!sync.synced || concurrent.length === 0) return sync;
     if (round >= MAX_SETTLES) {
-      return { synced: false, syncError: { code: 'SYNC_UNSETTLED', message: 'Concurrent controls kept changing the recording; its Sync status may be stale' } };
+      return {
+        synced: false,
+        syncError: {
+          code: 'SYNC_UNSETTLED',
+          message: 'Concurrent controls kept changing the recording; its Sync status may be stale',
+        },
+      };
     }
     try {
-      pending = await Promise.all(concurrent.map(async (a) => {
-        const { value, window } = await timed(() => owner.fetch(a.recordingSid));
-        return { ...answerOf(value, window), after: outcomes.get(a.recordingSid)?.known };
-      }));
+      pending = await Promise.all(
+        concurrent.map(async (a) => {
+          const { value, window } = await timed(() => owner.fetch(a.recordingSid));
+          return { ...answerOf(value, window), after: outcomes.get(a.recordingSid)?.known };
+        }),
+      );
       // What Twilio was read back as goes into the evidence too: it settles what the racing controls' entries leave open.
-      readBacks.push(appendEvidence(deps.evidence, owner.sid, pending.map((a) => evidenceOf(a, 'twilio', { action: 'checked' }))));
+      readBacks.push(
+        appendEvidence(
+          deps.evidence,
+          owner.sid,
+          pending.map((a) => evidenceOf(a, 'twilio', { action: 'checked' })),
+        ),
+      );
     } catch (err) {
       const error = fromTwilioError(err, owner.label);
-      return { synced: false, syncError: { code: error.code, message: `The recording's order against a concurrent control is unknown: ${error.message}` } };
+      return {
+        synced: false,
+        syncError: {
+          code: error.code,
+          message: `The recording's order against a concurrent control is unknown: ${error.message}`,
+        },
+      };
     }
     more = (doc) => doc;
   }

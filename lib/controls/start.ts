@@ -24,7 +24,8 @@ const ambiguous = (err: unknown) => {
 };
 
 /** Every recording Twilio listed goes into the document: a start also repairs what Sync missed. */
-const reconcile = (listed: TwilioAnswer[]) => (doc: RecordingDocument) => listed.reduce((d, a) => applyAnswer(d, a).doc, doc);
+const reconcile = (listed: TwilioAnswer[]) => (doc: RecordingDocument) =>
+  listed.reduce((d, a) => applyAnswer(d, a).doc, doc);
 
 /**
  * Starts recording a call, or returns the recording it already has, so that a flow's retry, a
@@ -36,7 +37,12 @@ const reconcile = (listed: TwilioAnswer[]) => (doc: RecordingDocument) => listed
 export async function startCallRecording(deps: Deps, options: StartOptions) {
   const owner = callOwner(deps.client, options.callSid);
   // A holder must have sent its create, and heard back, before its claim can pass to another start.
-  const claim = new StartClaim(deps.syncClient, deps.syncServiceSid, options.callSid, deps.deadline.before(SYNC_RESERVE_MS).at);
+  const claim = new StartClaim(
+    deps.syncClient,
+    deps.syncServiceSid,
+    options.callSid,
+    deps.deadline.before(SYNC_RESERVE_MS).at,
+  );
   let known: Promise<Snapshot> | undefined;
   for (let first = true; ; first = false) {
     // The list, the longest round trip, goes out first; the rest beside it.
@@ -52,13 +58,20 @@ export async function startCallRecording(deps: Deps, options: StartOptions) {
     let [state, listed] = await Promise.all([claiming, listing]);
     // The list went out beside the claim, so it may predate the recording the claim's last holder made.
     const finished = !state.held && state.by === 'finished' ? state : undefined;
-    const missed = state.held ? state.expired : finished && !listed.all.some((a) => a.recordingSid === finished.recordingSid);
+    const missed = state.held
+      ? state.expired
+      : finished && !listed.all.some((a) => a.recordingSid === finished.recordingSid);
     if (missed) listed = await listOnTwilio(owner);
     if (finished && listed.active.length === 0) state = await claim.takeOver(finished.revision);
     const [active] = listed.active;
     if (active) {
       const [sync] = await Promise.all([
-        writeDocument(deps, owner.sid, (doc) => historyOf(deps, 'start (already recording)', active.recordingSid)(reconcile(listed.all)(doc)), first ? known : undefined),
+        writeDocument(
+          deps,
+          owner.sid,
+          (doc) => historyOf(deps, 'start (already recording)', active.recordingSid)(reconcile(listed.all)(doc)),
+          first ? known : undefined,
+        ),
         state.held ? claim.finish(active.recordingSid) : undefined,
       ]);
       return answer(owner, active, false, sync);
@@ -81,7 +94,11 @@ async function waitForHolder(owner: Owner, state: ClaimState, until: number): Pr
   }
   while (Date.now() < state.until) {
     if (Date.now() + POLL_MS >= until) {
-      throw new ControlError(503, 'START_IN_PROGRESS', `Another start of ${owner.label} is still under way; ask again to get its recording`);
+      throw new ControlError(
+        503,
+        'START_IN_PROGRESS',
+        `Another start of ${owner.label} is still under way; ask again to get its recording`,
+      );
     }
     await sleep(POLL_MS * (0.5 + Math.random()));
     const { active } = await listOnTwilio(owner);
@@ -90,7 +107,14 @@ async function waitForHolder(owner: Owner, state: ClaimState, until: number): Pr
   return undefined; // the holder's time ran out: take the claim over
 }
 
-async function create(deps: Deps, owner: Owner, options: StartOptions, claim: StartClaim, listed: TwilioAnswer[], known?: Promise<Snapshot>) {
+async function create(
+  deps: Deps,
+  owner: Owner,
+  options: StartOptions,
+  claim: StartClaim,
+  listed: TwilioAnswer[],
+  known?: Promise<Snapshot>,
+) {
   let recording: TwilioAnswer | undefined;
   let created = false;
   let mayExist = false;
@@ -125,14 +149,24 @@ async function create(deps: Deps, owner: Owner, options: StartOptions, claim: St
   const started = recording;
   const action = created ? 'start' : 'start (already recording)';
   const [sync, , evidence] = await Promise.all([
-    writeDocument(deps, owner.sid, (doc) => historyOf(deps, action, started.recordingSid)(applyAnswer(reconcile(listed)(doc), started).doc), known),
+    writeDocument(
+      deps,
+      owner.sid,
+      (doc) => historyOf(deps, action, started.recordingSid)(applyAnswer(reconcile(listed)(doc), started).doc),
+      known,
+    ),
     claim.finish(started.recordingSid),
     appendEvidence(deps.evidence, owner.sid, created ? [evidenceOf(started, deps.caller, { action })] : []),
   ]);
   return answer(owner, started, created, { ...sync, ...evidence });
 }
 
-function answer(owner: Owner, recording: TwilioAnswer, created: boolean, sync: SyncOutcome & { evidenceLogged?: false }) {
+function answer(
+  owner: Owner,
+  recording: TwilioAnswer,
+  created: boolean,
+  sync: SyncOutcome & { evidenceLogged?: false },
+) {
   const { recordingSid, status } = recording;
   return { callSid: owner.sid, recordingSid, status, created, recordings: [{ recordingSid, status }], ...sync };
 }

@@ -30,7 +30,11 @@ function summarize(doc: RecordingDocument, revision: string, updatedAt: string):
     ...(r.status === 'paused' && r.pauseBehavior ? { pauseBehavior: r.pauseBehavior } : {}),
   }));
   const active = Object.values(doc.recordings ?? {}).filter(isActive);
-  const state = active.some((r) => r.status === 'in-progress') ? 'recording' : active.length > 0 ? 'paused' : 'not-recording';
+  const state = active.some((r) => r.status === 'in-progress')
+    ? 'recording'
+    : active.length > 0
+      ? 'paused'
+      : 'not-recording';
   const lastChange = doc.history?.at(-1);
   return {
     sid: doc.sid,
@@ -57,6 +61,12 @@ export async function listTrackedCalls(client: twilio.Twilio, options: SyncOptio
   }
   return documents
     .filter((d) => d.uniqueName?.startsWith(PREFIX) && /^(CA|CF)[0-9a-f]{32}$/.test(d.uniqueName.slice(PREFIX.length)))
-    .map((d) => summarize({ ...(d.data as RecordingDocument), sid: d.uniqueName.slice(PREFIX.length) }, d.revision, d.dateUpdated.toISOString()))
+    .map((d) =>
+      summarize(
+        { ...(d.data as RecordingDocument), sid: d.uniqueName.slice(PREFIX.length) },
+        d.revision,
+        d.dateUpdated.toISOString(),
+      ),
+    )
     .sort((a, b) => Number(b.live) - Number(a.live) || b.updatedAt.localeCompare(a.updatedAt));
 }

@@ -47,11 +47,18 @@ export interface Segment {
 }
 
 const stateOf = (status: string): SegmentState | undefined =>
-  status === 'in-progress' ? 'recorded' : status === 'paused' ? 'paused' : ['stopped', 'completed', 'absent', 'failed'].includes(status) ? 'stopped' : undefined;
+  status === 'in-progress'
+    ? 'recorded'
+    : status === 'paused'
+      ? 'paused'
+      : ['stopped', 'completed', 'absent', 'failed'].includes(status)
+        ? 'stopped'
+        : undefined;
 
 const sentOf = (e: EvidenceEntry) => e.sentAt ?? e.at;
 /** Two controls of one recording whose requests to Twilio overlapped: their order on Twilio is unknown. */
-const concurrent = (a: EvidenceEntry, b: EvidenceEntry) => a.source === 'control' && b.source === 'control' && sentOf(a) <= b.at && sentOf(b) <= a.at;
+const concurrent = (a: EvidenceEntry, b: EvidenceEntry) =>
+  a.source === 'control' && b.source === 'control' && sentOf(a) <= b.at && sentOf(b) <= a.at;
 
 /**
  * Each recording's segments over wall-clock time, from its entries in time order. The same rule as
@@ -73,9 +80,20 @@ export function toSegments(entries: EvidenceEntry[]): Segment[] {
     if (current && current.state === state && current.pauseBehavior === behavior) continue;
     const boundary = state === 'recorded' ? sentOf(e) : e.at;
     if (current) current.to = boundary < current.from ? current.from : boundary;
-    const segment: Segment = { recordingSid: e.recordingSid, state, from: boundary, to: state === 'stopped' ? boundary : null, by: e.by, source: e.source };
+    const segment: Segment = {
+      recordingSid: e.recordingSid,
+      state,
+      from: boundary,
+      to: state === 'stopped' ? boundary : null,
+      by: e.by,
+      source: e.source,
+    };
     if (behavior) segment.pauseBehavior = behavior;
-    if (state === 'paused' && entries.some((o) => o.recordingSid === e.recordingSid && stateOf(o.status) !== 'paused' && concurrent(o, e))) segment.uncertain = true;
+    if (
+      state === 'paused' &&
+      entries.some((o) => o.recordingSid === e.recordingSid && stateOf(o.status) !== 'paused' && concurrent(o, e))
+    )
+      segment.uncertain = true;
     segments.push(segment);
     open.set(e.recordingSid, segment);
   }
@@ -86,12 +104,18 @@ export function toSegments(entries: EvidenceEntry[]): Segment[] {
  * The auditor's check: whether the window [from, to] lies inside a pause, i.e. no recording of the call
  * was recording at any moment of it, and one recording's pause covered all of it.
  */
-export function windowInsidePause(segments: Segment[], from: Date, to: Date): { insidePause: boolean; segments: Segment[] } {
+export function windowInsidePause(
+  segments: Segment[],
+  from: Date,
+  to: Date,
+): { insidePause: boolean; segments: Segment[] } {
   const start = from.getTime();
   const end = to.getTime();
   const until = (s: Segment) => (s.to === null ? Infinity : Date.parse(s.to));
   const overlapping = segments.filter((s) => s.state !== 'stopped' && Date.parse(s.from) < end && until(s) > start);
   const recorded = overlapping.some((s) => s.state === 'recorded');
-  const covered = overlapping.some((s) => s.state === 'paused' && !s.uncertain && Date.parse(s.from) <= start && until(s) >= end);
+  const covered = overlapping.some(
+    (s) => s.state === 'paused' && !s.uncertain && Date.parse(s.from) <= start && until(s) >= end,
+  );
   return { insidePause: !recorded && covered, segments: overlapping };
 }

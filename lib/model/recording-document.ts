@@ -27,7 +27,10 @@ export interface TrackedRecording {
   url?: string;
 }
 
-export type RecordingDetails = Pick<TrackedRecording, 'channels' | 'source' | 'track' | 'startTime' | 'duration' | 'url'>;
+export type RecordingDetails = Pick<
+  TrackedRecording,
+  'channels' | 'source' | 'track' | 'startTime' | 'duration' | 'url'
+>;
 
 export interface ControlAction {
   at: string;
@@ -76,7 +79,8 @@ export function fromTwilioStatus(status: string): RecordingStatus {
 }
 
 const tombstone = (sid: string) => sid.slice(2, 14);
-export const isTombstoned = (doc: RecordingDocument, sid: string) => ` ${doc.ended ?? ''} `.includes(` ${tombstone(sid)} `);
+export const isTombstoned = (doc: RecordingDocument, sid: string) =>
+  ` ${doc.ended ?? ''} `.includes(` ${tombstone(sid)} `);
 
 /** What Twilio answered one of our requests: an update, a create, a fetch or a list. */
 export interface TwilioAnswer {
@@ -106,8 +110,10 @@ export interface CallbackReport {
 export type Outcome = 'taken' | 'older' | 'concurrent' | 'final' | 'ended';
 
 /** Whether `a` ended before `b` began; read on two instances' clocks, only with the margin between them. */
-const before = (a: Window, b: Window, margin: number) => a[1] + (a[2] !== undefined && a[2] === b[2] ? 0 : margin) < b[0];
-const defined = <T extends object>(o: T | undefined) => Object.fromEntries(Object.entries(o ?? {}).filter(([, v]) => v !== undefined && v !== '')) as Partial<T>;
+const before = (a: Window, b: Window, margin: number) =>
+  a[1] + (a[2] !== undefined && a[2] === b[2] ? 0 : margin) < b[0];
+const defined = <T extends object>(o: T | undefined) =>
+  Object.fromEntries(Object.entries(o ?? {}).filter(([, v]) => v !== undefined && v !== '')) as Partial<T>;
 
 function put(doc: RecordingDocument, sid: string, next: TrackedRecording): RecordingDocument {
   const adding = !doc.recordings[sid] && isActive(next);
@@ -122,7 +128,9 @@ function put(doc: RecordingDocument, sid: string, next: TrackedRecording): Recor
 }
 
 function entered(current: TrackedRecording | undefined, status: RecordingStatus, time: number): TrackedRecording['at'] {
-  return current?.status === status && current.at ? current.at : { ...current?.at, [status]: new Date(time).toISOString() };
+  return current?.status === status && current.at
+    ? current.at
+    : { ...current?.at, [status]: new Date(time).toISOString() };
 }
 
 /**
@@ -141,25 +149,46 @@ export function applyAnswer(
   const current = doc.recordings[sid];
   const details = defined(answer.details);
   const take = (ev: Window): { doc: RecordingDocument; outcome: Outcome } => {
-    const pauseBehavior = answer.status === 'paused' ? (answer.pauseBehavior ?? current?.pauseBehavior) : current?.pauseBehavior;
-    const next: TrackedRecording = { ...current, ...details, status: answer.status, ev, at: entered(current, answer.status, answer.window[1]) };
+    const pauseBehavior =
+      answer.status === 'paused' ? (answer.pauseBehavior ?? current?.pauseBehavior) : current?.pauseBehavior;
+    const next: TrackedRecording = {
+      ...current,
+      ...details,
+      status: answer.status,
+      ev,
+      at: entered(current, answer.status, answer.window[1]),
+    };
     if (pauseBehavior) next.pauseBehavior = pauseBehavior;
     return { doc: put(doc, sid, next), outcome: 'taken' };
   };
-  const fill = (outcome: Outcome) => (current ? { doc: put(doc, sid, { ...details, ...current }), outcome } : { doc, outcome });
+  const fill = (outcome: Outcome) =>
+    current ? { doc: put(doc, sid, { ...details, ...current }), outcome } : { doc, outcome };
 
   if (!current) return take(answer.window);
   if (FINAL.includes(current.status)) {
     // A stop answered after the callback that completed it: the status stays, the time of the stop is kept.
     const late = answer.status === 'stopped' && !current.at?.stopped;
-    return late ? { doc: put(doc, sid, { ...details, ...current, at: { ...current.at, stopped: new Date(answer.window[1]).toISOString() } }), outcome: 'final' } : fill('final');
+    return late
+      ? {
+          doc: put(doc, sid, {
+            ...details,
+            ...current,
+            at: { ...current.at, stopped: new Date(answer.window[1]).toISOString() },
+          }),
+          outcome: 'final',
+        }
+      : fill('final');
   }
-  if (FINAL.includes(answer.status) || (answer.status === 'stopped' && current.status !== 'stopped')) return take(answer.window);
+  if (FINAL.includes(answer.status) || (answer.status === 'stopped' && current.status !== 'stopped'))
+    return take(answer.window);
   if (current.status === 'stopped') return fill('final');
-  const readAfter = answer.after && current.ev && current.ev[0] === answer.after[0] && current.ev[1] === answer.after[1];
+  const readAfter =
+    answer.after && current.ev && current.ev[0] === answer.after[0] && current.ev[1] === answer.after[1];
   if (!current.ev || readAfter || before(current.ev, answer.window, marginMs)) return take(answer.window);
   if (before(answer.window, current.ev, marginMs)) return fill('older');
-  const sameState = current.status === answer.status && (answer.status !== 'paused' || !answer.pauseBehavior || answer.pauseBehavior === current.pauseBehavior);
+  const sameState =
+    current.status === answer.status &&
+    (answer.status !== 'paused' || !answer.pauseBehavior || answer.pauseBehavior === current.pauseBehavior);
   // Both orders end in the same state: keep it, with a window covering both, so later answers are still ordered safely.
   if (sameState) {
     const clock = current.ev[2] === answer.window[2] ? current.ev[2] : undefined;
@@ -179,8 +208,16 @@ export function applyCallback(doc: RecordingDocument, report: CallbackReport): R
   const current = doc.recordings[sid];
   const details = defined(report.details);
   const ends = FINAL.includes(report.status) || report.status === 'stopped';
-  if (!current || (ends && !FINAL.includes(current.status) && !(current.status === 'stopped' && report.status === 'stopped'))) {
-    const next: TrackedRecording = { ...current, ...details, status: report.status, at: entered(current, report.status, report.at) };
+  if (
+    !current ||
+    (ends && !FINAL.includes(current.status) && !(current.status === 'stopped' && report.status === 'stopped'))
+  ) {
+    const next: TrackedRecording = {
+      ...current,
+      ...details,
+      status: report.status,
+      at: entered(current, report.status, report.at),
+    };
     return put(doc, sid, next);
   }
   // What a superseded report knows only fills gaps: a late `in-progress` must not zero a final duration.
@@ -192,7 +229,8 @@ export function addHistory(doc: RecordingDocument, action: ControlAction): Recor
 }
 
 const size = (doc: RecordingDocument) => Buffer.byteLength(JSON.stringify(doc));
-const lastChange = (r: TrackedRecording) => Math.max(r.ev?.[1] ?? 0, ...Object.values(r.at ?? {}).map((t) => Date.parse(t as string)));
+const lastChange = (r: TrackedRecording) =>
+  Math.max(r.ev?.[1] ?? 0, ...Object.values(r.at ?? {}).map((t) => Date.parse(t as string)));
 
 /**
  * Keeps the document inside SIZE_BUDGET_BYTES: the oldest finished recordings become tombstones
@@ -221,6 +259,7 @@ export function compact(doc: RecordingDocument): RecordingDocument {
   }
   const stones = result.ended?.split(' ') ?? [];
   if (stones.length > TOMBSTONE_LIMIT) result.ended = stones.slice(-TOMBSTONE_LIMIT).join(' ');
-  while (size(result) > SIZE_BUDGET_BYTES && result.history.length > 0) result = { ...result, history: result.history.slice(1) };
+  while (size(result) > SIZE_BUDGET_BYTES && result.history.length > 0)
+    result = { ...result, history: result.history.slice(1) };
   return result;
 }

@@ -16,7 +16,12 @@ export const WRONG_PASSWORD_DELAY_MS = 1000;
 
 /** The console exists only where ADMIN_PASSWORD is set. */
 export function requireConsole(context: FunctionContext): string {
-  if (!context.ADMIN_PASSWORD) throw new ControlError(403, 'CONSOLE_OFF', 'The console is off: set ADMIN_PASSWORD in the environment to turn it on');
+  if (!context.ADMIN_PASSWORD)
+    throw new ControlError(
+      403,
+      'CONSOLE_OFF',
+      'The console is off: set ADMIN_PASSWORD in the environment to turn it on',
+    );
   return context.ADMIN_PASSWORD;
 }
 
@@ -25,13 +30,17 @@ export function requireConsole(context: FunctionContext): string {
  * account and the password, so that changing either the password or the auth token signs everyone out.
  */
 function consoleKey(context: FunctionContext): Buffer {
-  if (!context.AUTH_TOKEN || !context.ACCOUNT_SID) throw new ControlError(500, 'NOT_CONFIGURED', 'ACCOUNT_SID and AUTH_TOKEN must be set');
-  return createHmac('sha256', context.AUTH_TOKEN).update(`recording-controls console\n${context.ACCOUNT_SID}\n${requireConsole(context)}`).digest();
+  if (!context.AUTH_TOKEN || !context.ACCOUNT_SID)
+    throw new ControlError(500, 'NOT_CONFIGURED', 'ACCOUNT_SID and AUTH_TOKEN must be set');
+  return createHmac('sha256', context.AUTH_TOKEN)
+    .update(`recording-controls console\n${context.ACCOUNT_SID}\n${requireConsole(context)}`)
+    .digest();
 }
 
 const sign = (key: Buffer, payload: string) => createHmac('sha256', key).update(payload).digest('base64url');
 /** Equal-length digests, so the comparison takes the same time whatever the input. */
-const sameText = (a: string, b: string) => timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
+const sameText = (a: string, b: string) =>
+  timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
 
 export function issueConsoleToken(context: FunctionContext, now = Date.now()): { token: string; expiresAt: string } {
   const exp = now + CONSOLE_TOKEN_TTL_MS;
@@ -54,7 +63,8 @@ export function verifyConsoleToken(context: FunctionContext, token: string | und
   const key = consoleKey(context);
   if (!token) throw unauthorized('Token is required: sign in at /console/login');
   const [payload, signature, extra] = token.split('.');
-  if (!payload || !signature || extra !== undefined || !sameText(signature, sign(key, payload))) throw unauthorized('Token is not valid here: sign in again');
+  if (!payload || !signature || extra !== undefined || !sameText(signature, sign(key, payload)))
+    throw unauthorized('Token is not valid here: sign in again');
   const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as { sub: string; acc: string; exp: number };
   if (claims.acc !== context.ACCOUNT_SID) throw unauthorized('Token is not valid here: sign in again');
   if (!(claims.exp > now)) throw unauthorized('Token has expired: sign in again');

@@ -43,10 +43,15 @@ export function peopleFunction<S extends Spec>(
     try {
       const { Token } = parseParams(TOKEN, params);
       const caller =
-        audience === 'console' ? verifyConsoleToken(context, Token) : await verifyFlexToken(twilioClient(context, Deadline.fromArrival(arrival)), Token);
+        audience === 'console'
+          ? verifyConsoleToken(context, Token)
+          : await verifyFlexToken(twilioClient(context, Deadline.fromArrival(arrival)), Token);
       const parsed = parseParams(spec, params);
       const result = await run(controlDeps(context, arrival, caller), parsed, context);
-      callback(null, withCors(audience, result instanceof Twilio.Response ? (result as Answer) : jsonResponse(200, result)));
+      callback(
+        null,
+        withCors(audience, result instanceof Twilio.Response ? (result as Answer) : jsonResponse(200, result)),
+      );
     } catch (err) {
       callback(null, withCors(audience, errorResponse(err)));
     }

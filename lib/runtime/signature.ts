@@ -7,14 +7,19 @@ import { ownUrl, type FunctionContext } from '../env';
  * parameters; twilio-run hands the Function both merged, query first, so each split of them in that
  * order is tried. The URL is the one Twilio called: PUBLIC_BASE_URL's when a tunnel forwards to twilio-run.
  */
-export function signedByTwilio(context: FunctionContext, headers: Record<string, string>, params: Record<string, unknown>): boolean {
+export function signedByTwilio(
+  context: FunctionContext,
+  headers: Record<string, string>,
+  params: Record<string, unknown>,
+): boolean {
   const signature = headers['x-twilio-signature'];
   if (!signature || !context.AUTH_TOKEN) return false;
   const entries = Object.entries(params).map(([k, v]) => [k, String(v)] as [string, string]);
   for (let queryLength = 0; queryLength <= entries.length; queryLength++) {
     const query = new URLSearchParams(entries.slice(0, queryLength)).toString();
     const url = `${ownUrl(context, context.PATH)}${query ? `?${query}` : ''}`;
-    if (twilio.validateRequest(context.AUTH_TOKEN, signature, url, Object.fromEntries(entries.slice(queryLength)))) return true;
+    if (twilio.validateRequest(context.AUTH_TOKEN, signature, url, Object.fromEntries(entries.slice(queryLength))))
+      return true;
   }
   return false;
 }

@@ -8,7 +8,11 @@ import { Deadline, SYNC_RESERVE_MS } from '../twilio/deadline';
 
 // The composition root: what a Function's request works with, built from its context.
 
-export function recordingStore(context: FunctionContext, deadline: Deadline, client = twilioClient(context, deadline)): RecordingStore {
+export function recordingStore(
+  context: FunctionContext,
+  deadline: Deadline,
+  client = twilioClient(context, deadline),
+): RecordingStore {
   return new RecordingStore(client, syncOptions(context), deadline);
 }
 

@@ -66,9 +66,18 @@ export class RecordingStore {
     return new Promise((resolve, reject) => {
       const queue = queues.get(key) ?? { waiting: [], running: false };
       queues.set(key, queue);
-      const timer = setTimeout(() => {
-        waiter.reject(new ControlError(503, 'SYNC_TIMEOUT', `The Sync document of ${sid} could not be written before the deadline`));
-      }, Math.max(0, this.deadline.remaining()));
+      const timer = setTimeout(
+        () => {
+          waiter.reject(
+            new ControlError(
+              503,
+              'SYNC_TIMEOUT',
+              `The Sync document of ${sid} could not be written before the deadline`,
+            ),
+          );
+        },
+        Math.max(0, this.deadline.remaining()),
+      );
       const settle =
         <T>(fn: (value: T) => void) =>
         (value: T) => {
@@ -77,7 +86,15 @@ export class RecordingStore {
           clearTimeout(timer);
           fn(value);
         };
-      const waiter: Waiter = { change, known, deadline: this.deadline, store: this, settled: false, resolve: settle(resolve), reject: settle(reject) };
+      const waiter: Waiter = {
+        change,
+        known,
+        deadline: this.deadline,
+        store: this,
+        settled: false,
+        resolve: settle(resolve),
+        reject: settle(reject),
+      };
       queue.waiting.push(waiter);
       if (!queue.running) void drain(key, sid, queue);
     });
@@ -87,7 +104,11 @@ export class RecordingStore {
    * Read, change, write with If-Match; on a conflict with another process, read again and reapply.
    * Each change is applied alone, so one refused change (e.g. TOO_MANY_RECORDINGS) fails only its caller.
    */
-  async write(sid: string, changes: Change[], known?: Promise<Snapshot>): Promise<{ doc: RecordingDocument; failures: unknown[] }> {
+  async write(
+    sid: string,
+    changes: Change[],
+    known?: Promise<Snapshot>,
+  ): Promise<{ doc: RecordingDocument; failures: unknown[] }> {
     let state = known ? await known : await this.read(sid);
     for (let conflicts = 0; ; conflicts++) {
       const failures: unknown[] = [];
@@ -116,7 +137,12 @@ export class RecordingStore {
         // Full jitter, growing: concurrent writers spread out instead of colliding again.
         const pause = Math.random() * Math.min(500, 10 * 2 ** conflicts);
         if (pause >= this.deadline.remaining()) {
-          throw new ControlError(503, 'SYNC_BUSY', `The Sync document of ${sid} kept changing under the write until the deadline`, 54103);
+          throw new ControlError(
+            503,
+            'SYNC_BUSY',
+            `The Sync document of ${sid} kept changing under the write until the deadline`,
+            54103,
+          );
         }
         await sleep(pause);
         state = await this.read(sid);

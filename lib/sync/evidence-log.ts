@@ -12,7 +12,11 @@ import type { PauseBehavior } from '../model/statuses';
  * conflict, and the list lives as long as the document (same TTL, refreshed by each append).
  */
 /** The evidence of one of Twilio's answers to a control: what it made of the recording, and when. */
-export function evidenceOf(answer: TwilioAnswer, by: string, asked: { action: string; pauseBehavior?: PauseBehavior }): NewEvidence {
+export function evidenceOf(
+  answer: TwilioAnswer,
+  by: string,
+  asked: { action: string; pauseBehavior?: PauseBehavior },
+): NewEvidence {
   const [sent, answered] = answer.window;
   return {
     at: new Date(answered).toISOString(),
@@ -79,7 +83,8 @@ export class EvidenceLog {
   async append(ownerSid: string, entries: NewEvidence[]): Promise<void> {
     await creations.get(this.key(ownerSid))?.catch(() => undefined);
     const items = () => this.service().syncLists(evidenceListName(ownerSid)).syncListItems;
-    const add = (entry: NewEvidence) => items().create({ data: { id: randomUUID(), ...entry }, collectionTtl: this.options.ttlSeconds });
+    const add = (entry: NewEvidence) =>
+      items().create({ data: { id: randomUUID(), ...entry }, collectionTtl: this.options.ttlSeconds });
     await Promise.all(
       entries.map(async (entry) => {
         try {
@@ -98,7 +103,9 @@ export class EvidenceLog {
   /** Every entry in the order they were appended, a retried append counted once; none when there is no log. */
   async readAll(ownerSid: string): Promise<EvidenceEntry[]> {
     try {
-      const items = await this.service().syncLists(evidenceListName(ownerSid)).syncListItems.list({ order: 'asc', pageSize: PAGE_SIZE });
+      const items = await this.service()
+        .syncLists(evidenceListName(ownerSid))
+        .syncListItems.list({ order: 'asc', pageSize: PAGE_SIZE });
       const seen = new Set<string>();
       return items
         .map((item) => item.data as EvidenceEntry)
@@ -114,7 +121,11 @@ export class EvidenceLog {
  * Appends without ever failing the control that Twilio already carried out: a lost entry is logged
  * and reported to the caller as `evidenceLogged: false`.
  */
-export async function appendEvidence(log: EvidenceLog | undefined, ownerSid: string, entries: NewEvidence[]): Promise<{ evidenceLogged?: false }> {
+export async function appendEvidence(
+  log: EvidenceLog | undefined,
+  ownerSid: string,
+  entries: NewEvidence[],
+): Promise<{ evidenceLogged?: false }> {
   if (!log || entries.length === 0) return {};
   try {
     await log.append(ownerSid, entries);

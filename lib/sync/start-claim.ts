@@ -56,7 +56,13 @@ export class StartClaim {
   /** Takes the claim if nobody holds it; says who else does, or which recording the last start ended with. */
   async acquire(): Promise<ClaimState> {
     try {
-      this.revision = (await this.documents().create({ uniqueName: claimName(this.callSid), data: this.data(), ttl: CLAIM_TTL_SECONDS })).revision;
+      this.revision = (
+        await this.documents().create({
+          uniqueName: claimName(this.callSid),
+          data: this.data(),
+          ttl: CLAIM_TTL_SECONDS,
+        })
+      ).revision;
       return { held: true };
     } catch (err) {
       if (statusOf(err) !== 409) throw fromTwilioError(err, `the start claim of call ${this.callSid}`);
@@ -69,7 +75,8 @@ export class StartClaim {
       throw fromTwilioError(err, `the start claim of call ${this.callSid}`);
     }
     const claim = found.data as ClaimData;
-    if (claim.recordingSid) return { held: false, by: 'finished', recordingSid: claim.recordingSid, revision: found.revision };
+    if (claim.recordingSid)
+      return { held: false, by: 'finished', recordingSid: claim.recordingSid, revision: found.revision };
     if (claim.until > Date.now()) return { held: false, by: 'another', until: claim.until };
     const taken = await this.takeOver(found.revision);
     return taken.held ? { held: true, expired: true } : taken;
@@ -78,7 +85,13 @@ export class StartClaim {
   /** Takes over a finished or expired claim, unless another start was quicker. */
   async takeOver(revision: string): Promise<{ held: true } | { held: false; by: 'nobody' }> {
     try {
-      this.revision = (await this.documents()(claimName(this.callSid)).update({ data: this.data(), ifMatch: revision, ttl: CLAIM_TTL_SECONDS })).revision;
+      this.revision = (
+        await this.documents()(claimName(this.callSid)).update({
+          data: this.data(),
+          ifMatch: revision,
+          ttl: CLAIM_TTL_SECONDS,
+        })
+      ).revision;
       return { held: true };
     } catch (err) {
       if (statusOf(err) === 412 || statusOf(err) === 404) return { held: false, by: 'nobody' }; // look again

@@ -17,7 +17,10 @@ interface FlexValidation {
  * Answers `agent:<identity>` for the evidence log.
  */
 export async function verifyFlexToken(client: twilio.Twilio, token: string | undefined): Promise<string> {
-  if (!token) throw unauthorized("Token is required: the Flex user's token (manager.store.getState().flex.session.ssoTokenPayload.token)");
+  if (!token)
+    throw unauthorized(
+      "Token is required: the Flex user's token (manager.store.getState().flex.session.ssoTokenPayload.token)",
+    );
   let answer: { statusCode: number; body: unknown };
   try {
     answer = await client.request({
@@ -31,6 +34,7 @@ export async function verifyFlexToken(client: twilio.Twilio, token: string | und
   }
   const result = (typeof answer.body === 'string' ? JSON.parse(answer.body) : answer.body) as FlexValidation;
   if (answer.statusCode >= 500) throw fromTwilioError({ status: answer.statusCode }, 'the Flex token validation');
-  if (answer.statusCode !== 200 || result?.valid !== true || !result.identity) throw unauthorized('Token is not a valid Flex token of this account');
+  if (answer.statusCode !== 200 || result?.valid !== true || !result.identity)
+    throw unauthorized('Token is not a valid Flex token of this account');
   return `agent:${result.identity}`;
 }

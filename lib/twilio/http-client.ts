@@ -45,7 +45,11 @@ export function retryDecision(
 
 /** A POST to a list (`.../Recordings.json`, `.../Documents`) creates; one to a resource updates it. */
 function isCollection(uri: string): boolean {
-  const last = new URL(uri).pathname.replace(/\.json$/, '').split('/').pop() ?? '';
+  const last =
+    new URL(uri).pathname
+      .replace(/\.json$/, '')
+      .split('/')
+      .pop() ?? '';
   return /^(Calls|Recordings|Conferences|Participants|Services|Documents)$/.test(last);
 }
 
@@ -90,14 +94,20 @@ export class TwilioHttpClient extends twilio.RequestClient {
       const decision = retryDecision(
         opts.method,
         uri,
-        outcome === 'network-error' ? outcome : { status: outcome.statusCode, body: outcome.body, retryAfter: outcome.headers?.['retry-after'] },
+        outcome === 'network-error'
+          ? outcome
+          : { status: outcome.statusCode, body: outcome.body, retryAfter: outcome.headers?.['retry-after'] },
       );
       const backoff = Math.random() * Math.min(this.policy.maxDelayMs, this.policy.baseDelayMs * 2 ** attempt);
       // Jitter on top of Retry-After too: callers refused at once must not all come back at once.
       const delay = decision.retry ? decision.minDelayMs + backoff : 0;
       // A retry with less than RETRY_FLOOR_MS left would likely end unanswered, an unknown outcome: the
       // refusal in hand (e.g. 429, where Twilio did nothing) is the clearer answer.
-      if (!decision.retry || attempt + 1 >= this.policy.maxAttempts || delay + RETRY_FLOOR_MS >= this.deadline.remaining()) {
+      if (
+        !decision.retry ||
+        attempt + 1 >= this.policy.maxAttempts ||
+        delay + RETRY_FLOOR_MS >= this.deadline.remaining()
+      ) {
         if (outcome === 'network-error') throw failure;
         return outcome;
       }

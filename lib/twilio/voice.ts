@@ -56,7 +56,10 @@ export function conferenceOwner(client: twilio.Twilio, conferenceSid: string): O
     fetch: (sid) => client.conferences(conferenceSid).recordings(sid).fetch(),
     // Twilio's conference recordings take paused and in-progress only; the Function refuses stopped first.
     update: (sid, status, pauseBehavior) =>
-      client.conferences(conferenceSid).recordings(sid).update({ status: status as 'paused' | 'in-progress', pauseBehavior }),
+      client
+        .conferences(conferenceSid)
+        .recordings(sid)
+        .update({ status: status as 'paused' | 'in-progress', pauseBehavior }),
     state: async () => (await client.conferences(conferenceSid).fetch()).status,
   };
 }

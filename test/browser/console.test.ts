@@ -68,23 +68,36 @@ test('sign in, see a live call, pause it, watch the timeline, resume, and export
   await row(callSid).locator('svg rect[data-state="recorded"]').waitFor();
   expect(await row(callSid).locator('svg rect[data-state="paused"]').count()).toBe(0);
 
-  await row(callSid).getByRole('button', { name: `Pause (skip) ${callSid}` }).click();
+  await row(callSid)
+    .getByRole('button', { name: `Pause (skip) ${callSid}` })
+    .click();
   await row(callSid).locator('.state', { hasText: 'Paused' }).waitFor();
   expect(await recordingStatus(callSid)).toBe('paused');
   await row(callSid).locator('svg rect[data-state="paused"]').waitFor();
-  expect(await row(callSid).locator('.result').textContent()).toMatch(/^Pause \(skip\): done, RE[0-9a-f]{32} is paused$/);
+  expect(await row(callSid).locator('.result').textContent()).toMatch(
+    /^Pause \(skip\): done, RE[0-9a-f]{32} is paused$/,
+  );
   await row(callSid).locator('.changes', { hasText: 'paused (skip)' }).waitFor();
   expect(await row(callSid).locator('.changes').textContent()).toContain('by console:admin');
   await new Promise((r) => setTimeout(r, 1500));
 
-  await row(callSid).getByRole('button', { name: `Resume ${callSid}` }).click();
+  await row(callSid)
+    .getByRole('button', { name: `Resume ${callSid}` })
+    .click();
   await row(callSid).locator('.state', { hasText: 'Recording' }).waitFor();
   expect(await recordingStatus(callSid)).toBe('in-progress');
-  await until('the timeline', () => row(callSid).locator('svg rect[data-state="recorded"]').count(), (n) => n === 2);
+  await until(
+    'the timeline',
+    () => row(callSid).locator('svg rect[data-state="recorded"]').count(),
+    (n) => n === 2,
+  );
   // One more poll redraws the running stretch, for the picture in the README.
   await new Promise((r) => setTimeout(r, 2200));
   // The README's picture: renewed with UPDATE_SCREENSHOT=1, so that a test run leaves the work tree as it was.
-  await page.screenshot({ path: join(ROOT, process.env.UPDATE_SCREENSHOT === '1' ? 'docs/console.png' : 'dist/console.png'), fullPage: true });
+  await page.screenshot({
+    path: join(ROOT, process.env.UPDATE_SCREENSHOT === '1' ? 'docs/console.png' : 'dist/console.png'),
+    fullPage: true,
+  });
 
   const download = page.waitForEvent('download');
   await row(callSid).getByRole('button', { name: 'Export JSON' }).click();
@@ -99,10 +112,14 @@ test('sign in, see a live call, pause it, watch the timeline, resume, and export
   // The emulator's side: one recording, now in progress, updated exactly once per change the evidence shows.
   const recordings = await stack.em.client.calls(callSid).recordings.list();
   expect(recordings.map((r) => [r.sid, r.status])).toEqual([[evidence.segments[0].recordingSid, 'in-progress']]);
-  const updates = (await counters(stack.em)).routes['POST /2010-04-01/Accounts/:AccountSid/Calls/:CallSid/Recordings/:Sid.json'];
+  const updates = (await counters(stack.em)).routes[
+    'POST /2010-04-01/Accounts/:AccountSid/Calls/:CallSid/Recordings/:Sid.json'
+  ];
   // The idle call's stop, then this call's pause and resume.
   expect(updates).toBe(3);
-  expect(evidence.segments.every((s, i) => i === 0 || Date.parse(s.from) >= Date.parse(evidence.segments[i - 1].from))).toBe(true);
+  expect(
+    evidence.segments.every((s, i) => i === 0 || Date.parse(s.from) >= Date.parse(evidence.segments[i - 1].from)),
+  ).toBe(true);
 
   // The auditor's check from the page: inside the pause, then across its end.
   const pause = evidence.segments[1];
@@ -125,7 +142,11 @@ test('a caller field holding HTML shows as text, and no script runs', async () =
   const at = new Date().toISOString();
   await stack.em.client.sync.v1.services('default').documents.create({
     uniqueName: documentName(sid),
-    data: { sid, recordings: { [recordingSid]: { status: 'paused', at: { paused: at }, pauseBehavior: 'silence' } }, history: [{ at, action: 'paused', recordingSid, by: HOSTILE }] },
+    data: {
+      sid,
+      recordings: { [recordingSid]: { status: 'paused', at: { paused: at }, pauseBehavior: 'silence' } },
+      history: [{ at, action: 'paused', recordingSid, by: HOSTILE }],
+    },
     ttl: 600,
   });
   await new EvidenceLog(stack.em.client, { serviceSid: 'default', ttlSeconds: 600 }).append(sid, [
@@ -142,9 +163,18 @@ test('a caller field holding HTML shows as text, and no script runs', async () =
 });
 
 test('an expired token sends the page back to sign-in', async () => {
-  const expired = issueConsoleToken({ ACCOUNT_SID, AUTH_TOKEN, ADMIN_PASSWORD: PASSWORD } as unknown as FunctionContext, Date.now() - CONSOLE_TOKEN_TTL_MS - 1000);
+  const expired = issueConsoleToken(
+    { ACCOUNT_SID, AUTH_TOKEN, ADMIN_PASSWORD: PASSWORD } as unknown as FunctionContext,
+    Date.now() - CONSOLE_TOKEN_TTL_MS - 1000,
+  );
   await page.goto(`${stack.fx.url}/console/index.html`);
-  await page.evaluate((token) => (globalThis as unknown as { sessionStorage: Map<string, string> & { setItem(k: string, v: string): void } }).sessionStorage.setItem('console-token', token), expired.token);
+  await page.evaluate(
+    (token) =>
+      (
+        globalThis as unknown as { sessionStorage: Map<string, string> & { setItem(k: string, v: string): void } }
+      ).sessionStorage.setItem('console-token', token),
+    expired.token,
+  );
   await page.reload();
   await page.getByText('Your session has ended: sign in again.').waitFor();
   expect(await page.locator('#sign-in').isVisible()).toBe(true);

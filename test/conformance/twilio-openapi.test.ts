@@ -89,8 +89,16 @@ test("error answers pass through with Twilio's codes", async () => {
   const c = prism.client;
   await expect(c.calls('CA' + '0'.repeat(32)).fetch()).rejects.toMatchObject({ status: 404, code: 20404 });
   await c.sync.v1.services('default').documents.create({ uniqueName: 'conflict', data: {} });
-  await c.sync.v1.services('default').documents('conflict').update({ data: { n: 1 }, ifMatch: '0' });
-  await expect(c.sync.v1.services('default').documents('conflict').update({ data: { n: 2 }, ifMatch: '0' })).rejects.toMatchObject({
+  await c.sync.v1
+    .services('default')
+    .documents('conflict')
+    .update({ data: { n: 1 }, ifMatch: '0' });
+  await expect(
+    c.sync.v1
+      .services('default')
+      .documents('conflict')
+      .update({ data: { n: 2 }, ifMatch: '0' }),
+  ).rejects.toMatchObject({
     status: 412,
     code: 54103,
   });

@@ -12,12 +12,17 @@ import { ROOT } from '../../harness/stack';
 
 const walk = (dir: string): string[] =>
   existsSync(dir)
-    ? readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)]))
+    ? readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+        e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)],
+      )
     : [];
 
 /** The deploy set of the project in `dir`, with the folders twilio-run's deploy command reads from .twilioserverlessrc. */
 async function deploySet(dir = ROOT) {
-  const config = readSpecializedConfig(dir, join(dir, '.twilioserverlessrc'), 'deploy') as { functionsFolder: string; assetsFolder: string };
+  const config = readSpecializedConfig(dir, join(dir, '.twilioserverlessrc'), 'deploy') as {
+    functionsFolder: string;
+    assetsFolder: string;
+  };
   return getListOfFunctionsAndAssets(dir, {
     functionsFolderNames: [config.functionsFolder],
     assetsFolderNames: [config.assetsFolder],
@@ -43,7 +48,9 @@ test('the deploy set holds one Function per source file outside functions/exampl
 
 test('the deploy set holds the assets and nothing else: no sources, tests, maps or secrets', async () => {
   const { functions, assets } = await deploySet();
-  const expectedAssets = walk(join(ROOT, 'assets')).map((f) => '/' + relative(join(ROOT, 'assets'), f)).sort();
+  const expectedAssets = walk(join(ROOT, 'assets'))
+    .map((f) => '/' + relative(join(ROOT, 'assets'), f))
+    .sort();
   expect(assets.map((a) => a.path).sort()).toEqual(expectedAssets);
   for (const file of [...functions, ...assets].map((f) => f.filePath)) {
     expect(file).not.toMatch(/\.ts$|\.map$|\.test\.|(^|\/)\.env/);
@@ -61,11 +68,16 @@ test('the examples are deployed only when the build is told DEPLOY_EXAMPLES=true
   const examples = sourcePaths('functions/examples');
   expect(examples.length).toBeGreaterThanOrEqual(1);
   const build = (vars: Record<string, string>) =>
-    execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: dir, env: { ...process.env, DEPLOY_EXAMPLES: '', ...vars } });
+    execFileSync(process.execPath, ['scripts/build.mjs'], {
+      cwd: dir,
+      env: { ...process.env, DEPLOY_EXAMPLES: '', ...vars },
+    });
 
   build({});
   expect((await deploySet(dir)).functions.map((f) => f.path)).not.toEqual(expect.arrayContaining([examples[0]]));
-  const served = walk(join(dir, 'dist/functions')).map((f) => '/' + relative(join(dir, 'dist/functions'), f).replace(/\.protected\.js$/, ''));
+  const served = walk(join(dir, 'dist/functions')).map(
+    (f) => '/' + relative(join(dir, 'dist/functions'), f).replace(/\.protected\.js$/, ''),
+  );
   expect(served).toEqual(expect.arrayContaining(examples));
 
   build({ DEPLOY_EXAMPLES: 'true' });
@@ -97,12 +109,24 @@ dns.lookup = (host, ...rest) => { record('lookup ' + host); rest.pop()(new Error
 
   test('the tripwire sees a connection attempt and stops it', () => {
     writeFileSync(log, '');
-    execFileSync(process.execPath, ['--require', tripwire, '-e', "require('https').get('https://api.twilio.com/').on('error', () => {})"]);
+    execFileSync(process.execPath, [
+      '--require',
+      tripwire,
+      '-e',
+      "require('https').get('https://api.twilio.com/').on('error', () => {})",
+    ]);
     expect(connections()).toMatch(/api\.twilio\.com/);
   });
 
   test("the emulator's placeholder credentials, with the fix", async () => {
-    const { code, output } = await deploy(Object.fromEntries(readFileSync(join(ROOT, '.env.example'), 'utf8').split('\n').filter((l) => /^\w+=/.test(l)).map((l) => l.split('='))));
+    const { code, output } = await deploy(
+      Object.fromEntries(
+        readFileSync(join(ROOT, '.env.example'), 'utf8')
+          .split('\n')
+          .filter((l) => /^\w+=/.test(l))
+          .map((l) => l.split('=')),
+      ),
+    );
     expect(code).not.toBe(0);
     expect(output).toContain(".env holds the emulator's placeholder credentials");
     expect(output).toContain('put your Account SID and Auth Token (Twilio Console, Account Info) in .env');

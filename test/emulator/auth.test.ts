@@ -13,7 +13,7 @@ test('a wrong auth token gets 401 with Twilio error 20003', async () => {
   });
 });
 
-test('a request without credentials gets 401 and Twilio\'s error body', async () => {
+test("a request without credentials gets 401 and Twilio's error body", async () => {
   const res = await fetch(`${em.url}/2010-04-01/Accounts/AC00000000000000000000000000000000/Calls.json`);
   expect(res.status).toBe(401);
   expect(await res.json()).toEqual({

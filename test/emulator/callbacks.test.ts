@@ -75,7 +75,9 @@ test('each event asked for is delivered, signed, with Twilio parameters', async 
 
 test('only the events asked for: the default is completed; GET puts parameters in the query', async () => {
   const call = await newCall(em.client);
-  await em.client.calls(call.sid).recordings.create({ recordingStatusCallback: hookUrl, recordingStatusCallbackMethod: 'GET' });
+  await em.client
+    .calls(call.sid)
+    .recordings.create({ recordingStatusCallback: hookUrl, recordingStatusCallbackMethod: 'GET' });
   await em.client.calls(call.sid).update({ status: 'completed' });
   await idle();
   expect(received).toHaveLength(1);
@@ -87,13 +89,19 @@ test('conference recordings report ConferenceSid; absent can be triggered; deliv
   await newCall(em.client, conferenceTwiml('cb-room', hookUrl));
   await idle();
   const [conference] = await em.client.conferences.list({ friendlyName: 'cb-room' });
-  expect(received[0].params).toMatchObject({ ConferenceSid: conference.sid, RecordingStatus: 'in-progress', RecordingSource: 'Conference' });
+  expect(received[0].params).toMatchObject({
+    ConferenceSid: conference.sid,
+    RecordingStatus: 'in-progress',
+    RecordingSource: 'Conference',
+  });
   expect(received[0].params.CallSid).toBeUndefined();
   await em.control('POST', `/recordings/${received[0].params.RecordingSid}/absent`);
   await idle();
   expect(received[1].params.RecordingStatus).toBe('absent');
 
-  const { callbacks } = await em.control<{ callbacks: Array<{ id: number; status: number; params: Record<string, string> }> }>('GET', '/callbacks');
+  const { callbacks } = await em.control<{
+    callbacks: Array<{ id: number; status: number; params: Record<string, string> }>;
+  }>('GET', '/callbacks');
   const first = callbacks.find((c) => c.params.ConferenceSid === conference.sid)!;
   expect(first.status).toBe(204);
   await em.control('POST', `/callbacks/${first.id}/replay`);

@@ -13,7 +13,10 @@ const FETCH_CALL = 'GET /2010-04-01/Accounts/:AccountSid/Calls/:CallSid.json';
 test('429 faults answer Twilio 20429 with Retry-After, for the next N matching requests only', async () => {
   const call = await newCall(em.client);
   await em.control('POST', '/faults', { kind: '429', count: 2, retryAfter: 3, match: '/Recordings' });
-  const res = await em.client.request({ method: 'get', uri: `https://api.twilio.com${call.uri.replace('.json', '/Recordings.json')}` });
+  const res = await em.client.request({
+    method: 'get',
+    uri: `https://api.twilio.com${call.uri.replace('.json', '/Recordings.json')}`,
+  });
   expect(res.statusCode).toBe(429);
   expect(res.body).toMatchObject({ code: 20429, status: 429 });
   expect(res.headers['retry-after']).toBe('3');
@@ -47,7 +50,9 @@ test('latency delays the answer', async () => {
 });
 
 test('an unknown fault kind is refused', async () => {
-  expect(await em.control('POST', '/faults', { kind: 'teapot' })).toMatchObject({ message: expect.stringContaining('kind') });
+  expect(await em.control('POST', '/faults', { kind: 'teapot' })).toMatchObject({
+    message: expect.stringContaining('kind'),
+  });
 });
 
 test('counters count served requests by route template; reset clears state and counters', async () => {

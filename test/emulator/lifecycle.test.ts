@@ -14,7 +14,11 @@ interface Log {
 }
 const log = (sid: string, wait = true) => em.control<Log>('GET', `/calls/${sid}/log${wait ? '?wait=true' : ''}`);
 const incoming = (body: Record<string, unknown>) =>
-  em.control<{ sid: string; status: string; direction: string; error?: unknown }>('POST', '/incoming', { To: '+15005550006', From: '+15005550001', ...body });
+  em.control<{ sid: string; status: string; direction: string; error?: unknown }>('POST', '/incoming', {
+    To: '+15005550006',
+    From: '+15005550001',
+    ...body,
+  });
 
 beforeAll(async () => {
   em = await startEmulator();
@@ -24,7 +28,8 @@ beforeAll(async () => {
     '/menu': () =>
       '<Response><Gather action="/chosen" input="dtmf speech" numDigits="1"><Say>Press or say one</Say></Gather><Say>Nothing heard</Say><Hangup/></Response>',
     '/chosen': (p) => `<Response><Say>You chose ${p.Digits ?? p.SpeechResult}</Say></Response>`,
-    '/pay': () => '<Response><Say>Card please</Say><Pay action="/paid" statusCallback="/pay-status" maxAttempts="2" chargeAmount="0"/></Response>',
+    '/pay': () =>
+      '<Response><Say>Card please</Say><Pay action="/paid" statusCallback="/pay-status" maxAttempts="2" chargeAmount="0"/></Response>',
     '/paid': (p) => {
       onCard();
       return `<Response><Say>${p.Result}</Say><Hangup/></Response>`;
@@ -45,7 +50,11 @@ afterEach(() => em.control('POST', '/reset'));
 
 test('an API call is queued, then ringing, then in progress; recording before the answer is 21220', async () => {
   await em.control('POST', '/settings', { answerDelayMs: 400 });
-  const call = await em.client.calls.create({ to: '+15005550006', from: '+15005550001', twiml: '<Response><Pause length="30"/></Response>' });
+  const call = await em.client.calls.create({
+    to: '+15005550006',
+    from: '+15005550001',
+    twiml: '<Response><Pause length="30"/></Response>',
+  });
   expect(call.status).toBe('queued');
   await new Promise((r) => setTimeout(r, 100));
   expect((await em.client.calls(call.sid).fetch()).status).toBe('ringing');
@@ -59,8 +68,12 @@ test('an API call is queued, then ringing, then in progress; recording before th
 });
 
 test('settings and limits refuse unknown keys and bad values, and reset restores the defaults', async () => {
-  expect(await em.control('POST', '/settings', { answerDelayMs: -1 })).toMatchObject({ error: { code: 'INVALID_SETTING' } });
-  expect(await em.control('POST', '/settings', { concurrentRequests: 3 })).toMatchObject({ error: { message: expect.stringContaining('answerDelayMs') } });
+  expect(await em.control('POST', '/settings', { answerDelayMs: -1 })).toMatchObject({
+    error: { code: 'INVALID_SETTING' },
+  });
+  expect(await em.control('POST', '/settings', { concurrentRequests: 3 })).toMatchObject({
+    error: { message: expect.stringContaining('answerDelayMs') },
+  });
   expect(await em.control('POST', '/settings', { answerDelayMs: 0 })).toEqual({ answerDelayMs: 0 });
   await em.control('POST', '/reset');
   expect(await em.control('POST', '/settings', {})).toEqual({ answerDelayMs: 200 });
@@ -82,19 +95,34 @@ test('an incoming call rings through a <Redirect> and is answered by its first <
   ]);
   // Every webhook is signed as Twilio signs it, over the URL and the parameters.
   const first = app.received.find((r) => r.path === '/silent-start')!;
-  expect(first.params).toMatchObject({ CallSid: call.sid, CallStatus: 'ringing', Direction: 'inbound', To: '+15005550006' });
+  expect(first.params).toMatchObject({
+    CallSid: call.sid,
+    CallStatus: 'ringing',
+    Direction: 'inbound',
+    To: '+15005550006',
+  });
   expect(twilio.validateRequest(AUTH_TOKEN, first.signature!, `${app.url}/silent-start`, first.params)).toBe(true);
 });
 
 test('a ringing incoming call cannot be recorded (21220)', async () => {
   const call = await incoming({ Url: `${app.url}/slow` });
   await expect(em.client.calls(call.sid).recordings.create()).rejects.toMatchObject({ status: 400, code: 21220 });
-  expect((await log(call.sid)).log.map((e) => e.step)).toEqual(['ringing', 'webhook', 'answered', 'Say', 'hangup', 'completed']);
+  expect((await log(call.sid)).log.map((e) => e.step)).toEqual([
+    'ringing',
+    'webhook',
+    'answered',
+    'Say',
+    'hangup',
+    'completed',
+  ]);
 });
 
 test("a webhook that fails ends the call, as Twilio's application error does", async () => {
   const call = await incoming({ Url: `${app.url}/broken` });
-  expect(await log(call.sid)).toMatchObject({ status: 'completed', log: expect.arrayContaining([expect.objectContaining({ step: 'application-error' })]) });
+  expect(await log(call.sid)).toMatchObject({
+    status: 'completed',
+    log: expect.arrayContaining([expect.objectContaining({ step: 'application-error' })]),
+  });
 });
 
 test.each([
@@ -124,35 +152,50 @@ test.each([
   [[], 'too-many-failed-attempts'],
   [[{ pay: 'interrupt' }], 'caller-interrupted-with-star'],
   [[{ pay: 'connector-error' }], 'payment-connector-error'],
-])('<Pay> with the caller doing %j posts Result %s, masked card only, and its status callbacks', async (inputs, result) => {
-  const call = await incoming({ Url: `${app.url}/pay`, inputs });
-  expect((await log(call.sid)).status).toBe('completed');
-  await em.control('GET', '/callbacks/idle');
-  const paid = app.received.find((r) => r.path === '/paid' && r.params.CallSid === call.sid)!;
-  expect(paid.params.Result).toBe(result);
-  if (result === 'success') expect(paid.params).toMatchObject({ PaymentCardNumber: 'xxxxxxxxxxxx1111', PaymentToken: expect.any(String) });
-  expect(app.received.filter((r) => r.path === '/pay-status' && r.params.CallSid === call.sid)).toHaveLength(Math.min(inputs.length || 2, 2));
-});
+])(
+  '<Pay> with the caller doing %j posts Result %s, masked card only, and its status callbacks',
+  async (inputs, result) => {
+    const call = await incoming({ Url: `${app.url}/pay`, inputs });
+    expect((await log(call.sid)).status).toBe('completed');
+    await em.control('GET', '/callbacks/idle');
+    const paid = app.received.find((r) => r.path === '/paid' && r.params.CallSid === call.sid)!;
+    expect(paid.params.Result).toBe(result);
+    if (result === 'success')
+      expect(paid.params).toMatchObject({ PaymentCardNumber: 'xxxxxxxxxxxx1111', PaymentToken: expect.any(String) });
+    expect(app.received.filter((r) => r.path === '/pay-status' && r.params.CallSid === call.sid)).toHaveLength(
+      Math.min(inputs.length || 2, 2),
+    );
+  },
+);
 
 test('a caller who hangs up during <Pay> ends the call; the action is not posted', async () => {
   let posted = false;
   onCard = () => (posted = true);
   const call = await incoming({ Url: `${app.url}/pay`, inputs: [{ pay: 'hangup' }] });
-  expect(await log(call.sid)).toMatchObject({ status: 'completed', log: expect.arrayContaining([expect.objectContaining({ step: 'Pay', result: 'caller-hung-up' })]) });
+  expect(await log(call.sid)).toMatchObject({
+    status: 'completed',
+    log: expect.arrayContaining([expect.objectContaining({ step: 'Pay', result: 'caller-hung-up' })]),
+  });
   expect(posted).toBe(false);
 });
 
 test('the control surface refuses a bad incoming call or input', async () => {
   expect(await incoming({})).toMatchObject({ error: { code: 'INVALID_REQUEST' } });
   expect(await incoming({ Url: 'ftp://x' })).toMatchObject({ error: { message: expect.stringContaining('Url') } });
-  expect(await incoming({ Url: `${app.url}/menu`, inputs: [{ digits: 'abc' }] })).toMatchObject({ error: { message: expect.stringContaining('digits') } });
+  expect(await incoming({ Url: `${app.url}/menu`, inputs: [{ digits: 'abc' }] })).toMatchObject({
+    error: { message: expect.stringContaining('digits') },
+  });
   expect(await incoming({ FlowSid: 'FW' + '0'.repeat(32) })).toMatchObject({ error: { code: 'NOT_FOUND' } });
   expect(await em.control('GET', `/calls/CA${'0'.repeat(32)}/log`)).toMatchObject({ error: { code: 'NOT_FOUND' } });
 });
 
 test('an API call can be sent new TwiML while in progress, and ended', async () => {
   await em.control('POST', '/settings', { answerDelayMs: 0 });
-  const call = await em.client.calls.create({ to: '+1', from: '+2', twiml: '<Response><Pause length="30"/></Response>' });
+  const call = await em.client.calls.create({
+    to: '+1',
+    from: '+2',
+    twiml: '<Response><Pause length="30"/></Response>',
+  });
   await new Promise((r) => setTimeout(r, 50));
   await em.client.calls(call.sid).update({ twiml: '<Response><Say>Moved</Say><Pause length="30"/></Response>' });
   await new Promise((r) => setTimeout(r, 50));

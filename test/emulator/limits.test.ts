@@ -30,7 +30,11 @@ test('the request log shows method, route template, path, status and overlapping
   await em.control('POST', '/faults', { kind: 'latency', ms: 200, count: 2 });
   await Promise.all([em.client.calls.list(), em.client.conferences.list()]);
   const [a, b] = await requests();
-  expect(a).toMatchObject({ method: 'GET', route: expect.stringMatching(/^\/2010-04-01\/Accounts\/:AccountSid\/(Calls|Conferences)\.json$/), status: 200 });
+  expect(a).toMatchObject({
+    method: 'GET',
+    route: expect.stringMatching(/^\/2010-04-01\/Accounts\/:AccountSid\/(Calls|Conferences)\.json$/),
+    status: 200,
+  });
   expect(a.path).toMatch(/^\/2010-04-01\/Accounts\/AC\w+\/(Calls|Conferences)\.json$/);
   expect(a.startedAt).toBeLessThan(b.endedAt);
   expect(b.startedAt).toBeLessThan(a.endedAt);
@@ -45,14 +49,24 @@ test.each([
 ])('Twilio.CURRENT with no active recording answers as set: %s', async (setting, answer) => {
   await em.control('POST', '/limits', { currentWithNoActiveRecording: setting });
   const call = await newCall(em.client);
-  await expect(em.client.calls(call.sid).recordings('Twilio.CURRENT').update({ status: 'paused' })).rejects.toMatchObject(answer);
+  await expect(
+    em.client.calls(call.sid).recordings('Twilio.CURRENT').update({ status: 'paused' }),
+  ).rejects.toMatchObject(answer);
   // With one recording the setting does not matter.
   const rec = await em.client.calls(call.sid).recordings.create();
   expect((await em.client.calls(call.sid).recordings('Twilio.CURRENT').update({ status: 'paused' })).sid).toBe(rec.sid);
 });
 
 test('bad limits are refused and change nothing', async () => {
-  expect(await em.control('POST', '/limits', { currentWithNoActiveRecording: '500' })).toMatchObject({ error: { code: 'INVALID_SETTING' } });
-  expect(await em.control('POST', '/limits', { concurrentRequests: 1.5 })).toMatchObject({ error: { message: expect.stringContaining('whole number') } });
-  expect(await em.control('POST', '/limits', {})).toEqual({ concurrentRequests: 0, currentWithNoActiveRecording: '404', syncDocumentWritesPerSecond: 0 });
+  expect(await em.control('POST', '/limits', { currentWithNoActiveRecording: '500' })).toMatchObject({
+    error: { code: 'INVALID_SETTING' },
+  });
+  expect(await em.control('POST', '/limits', { concurrentRequests: 1.5 })).toMatchObject({
+    error: { message: expect.stringContaining('whole number') },
+  });
+  expect(await em.control('POST', '/limits', {})).toEqual({
+    concurrentRequests: 0,
+    currentWithNoActiveRecording: '404',
+    syncDocumentWritesPerSecond: 0,
+  });
 });

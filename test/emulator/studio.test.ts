@@ -10,7 +10,11 @@ let fn: Webhooks;
 beforeAll(async () => {
   em = await startEmulator();
   fn = await startWebhooks({
-    '/ok': (p) => ({ status: 200, type: 'application/json', body: JSON.stringify({ status: 'ok', echo: p.Who, count: 3 }) }),
+    '/ok': (p) => ({
+      status: 200,
+      type: 'application/json',
+      body: JSON.stringify({ status: 'ok', echo: p.Who, count: 3 }),
+    }),
     '/refused': () => ({ status: 409, type: 'application/json', body: JSON.stringify({ error: { code: 'NOPE' } }) }),
     '/text': () => ({ status: 200, type: 'text/plain', body: 'plain words' }),
   });
@@ -21,10 +25,20 @@ afterAll(async () => {
 });
 
 type Transition = { event: string; next?: string; conditions?: unknown[] };
-const state = (name: string, type: string, transitions: Transition[], properties: Record<string, unknown> = {}) => ({ name, type, transitions, properties });
+const state = (name: string, type: string, transitions: Transition[], properties: Record<string, unknown> = {}) => ({
+  name,
+  type,
+  transitions,
+  properties,
+});
 const trigger = (next: string) => state('Trigger', 'trigger', [{ event: 'incomingCall', next }]);
-const say = (name: string, text: string, next?: string) => state(name, 'say-play', [{ event: 'audioComplete', next }], { say: text });
-const flowOf = (...states: unknown[]) => ({ initial_state: 'Trigger', states, flags: { allow_concurrent_calls: true } });
+const say = (name: string, text: string, next?: string) =>
+  state(name, 'say-play', [{ event: 'audioComplete', next }], { say: text });
+const flowOf = (...states: unknown[]) => ({
+  initial_state: 'Trigger',
+  states,
+  flags: { allow_concurrent_calls: true },
+});
 
 async function run(flow: object, inputs: unknown[] = []) {
   const sid = await callIn(em, { Flow: flow, inputs, rewriteUrls: { 'https://fn.example.twil.io': fn.url } });
@@ -34,35 +48,59 @@ async function run(flow: object, inputs: unknown[] = []) {
 
 test('Run Function posts rendered parameters, signed; success on 2xx with parsed JSON, fail otherwise', async () => {
   const call = (name: string, path: string, next: string, fail: string) =>
-    state(name, 'run-function', [{ event: 'success', next }, { event: 'fail', next: fail }], {
-      url: `https://fn.example.twil.io${path}`,
-      parameters: [
-        { key: 'CallSid', value: '{{trigger.call.CallSid}}' },
-        { key: 'Who', value: '{{trigger.call.From | remove: "+"}}' },
-        { key: 'FlowSid', value: '{{flow.flow_sid}}' },
-        { key: 'ExecutionSid', value: '{{flow.sid}}' },
+    state(
+      name,
+      'run-function',
+      [
+        { event: 'success', next },
+        { event: 'fail', next: fail },
       ],
-    });
+      {
+        url: `https://fn.example.twil.io${path}`,
+        parameters: [
+          { key: 'CallSid', value: '{{trigger.call.CallSid}}' },
+          { key: 'Who', value: '{{trigger.call.From | remove: "+"}}' },
+          { key: 'FlowSid', value: '{{flow.flow_sid}}' },
+          { key: 'ExecutionSid', value: '{{flow.sid}}' },
+        ],
+      },
+    );
   const flow = flowOf(
     trigger('ok'),
     call('ok', '/ok', 'refused', 'wrong'),
     call('refused', '/refused', 'wrong', 'text'),
     call('text', '/text', 'done', 'wrong'),
-    say('done', '{{widgets.ok.parsed.echo}} {{widgets.ok.parsed.count | plus: 1}} {{widgets.refused.status_code}} {{widgets.refused.parsed.error.code}} {{widgets.text.body}}'),
+    say(
+      'done',
+      '{{widgets.ok.parsed.echo}} {{widgets.ok.parsed.count | plus: 1}} {{widgets.refused.status_code}} {{widgets.refused.parsed.error.code}} {{widgets.text.body}}',
+    ),
     say('wrong', 'wrong'),
   );
   const result = await run(flow);
-  expect(result.widgets.map((w) => `${w.widget}:${w.event}`)).toEqual(['Trigger:incomingCall', 'ok:success', 'refused:fail', 'text:success', 'done:audioComplete']);
+  expect(result.widgets.map((w) => `${w.widget}:${w.event}`)).toEqual([
+    'Trigger:incomingCall',
+    'ok:success',
+    'refused:fail',
+    'text:success',
+    'done:audioComplete',
+  ]);
   expect(result.widgets.at(-1)!.say).toBe('15005550001 4 409 NOPE plain words');
   const request = fn.received.find((r) => r.path === '/ok')!;
-  expect(request.params).toEqual({ CallSid: result.sid, Who: '15005550001', FlowSid: expect.stringMatching(/^FW[0-9a-f]{32}$/), ExecutionSid: expect.stringMatching(/^FN[0-9a-f]{32}$/) });
+  expect(request.params).toEqual({
+    CallSid: result.sid,
+    Who: '15005550001',
+    FlowSid: expect.stringMatching(/^FW[0-9a-f]{32}$/),
+    ExecutionSid: expect.stringMatching(/^FN[0-9a-f]{32}$/),
+  });
   expect(twilio.validateRequest(AUTH_TOKEN, request.signature!, `${fn.url}/ok`, request.params)).toBe(true);
 });
 
 test('the call rings through server-side widgets and is answered by the first that speaks or listens', async () => {
   const flow = flowOf(
     trigger('vars'),
-    state('vars', 'set-variables', [{ event: 'next', next: 'hello' }], { variables: [{ key: 'name', value: 'caller {{trigger.call.From}}' }] }),
+    state('vars', 'set-variables', [{ event: 'next', next: 'hello' }], {
+      variables: [{ key: 'name', value: 'caller {{trigger.call.From}}' }],
+    }),
     say('hello', 'Hello {{flow.variables.name}}'),
   );
   const result = await run(flow);
@@ -79,11 +117,16 @@ describe('Gather Input On Call', () => {
   const gather = (speech: boolean) =>
     flowOf(
       trigger('ask'),
-      state('ask', 'gather-input-on-call', [
-        { event: 'keypress', next: 'pressed' },
-        { event: 'speech', ...(speech ? { next: 'spoke' } : {}) },
-        { event: 'timeout', next: 'silent' },
-      ], { say: 'Press or say something', timeout: 5, finish_on_key: '#', number_of_digits: 4 }),
+      state(
+        'ask',
+        'gather-input-on-call',
+        [
+          { event: 'keypress', next: 'pressed' },
+          { event: 'speech', ...(speech ? { next: 'spoke' } : {}) },
+          { event: 'timeout', next: 'silent' },
+        ],
+        { say: 'Press or say something', timeout: 5, finish_on_key: '#', number_of_digits: 4 },
+      ),
       say('pressed', 'pressed {{widgets.ask.Digits}}'),
       say('spoke', 'said {{widgets.ask.SpeechResult}}'),
       say('silent', 'nothing'),
@@ -112,10 +155,19 @@ describe('Split Based On…', () => {
     flowOf(
       trigger('vars'),
       state('vars', 'set-variables', [{ event: 'next', next: 'split' }], { variables: [{ key: 'x', value: input }] }),
-      state('split', 'split-based-on', [
-        { event: 'noMatch', next: 'no' },
-        { event: 'match', next: 'yes', conditions: [{ friendly_name: type, arguments: ['{{flow.variables.x}}'], type, value }] },
-      ], { input: '{{flow.variables.x}}' }),
+      state(
+        'split',
+        'split-based-on',
+        [
+          { event: 'noMatch', next: 'no' },
+          {
+            event: 'match',
+            next: 'yes',
+            conditions: [{ friendly_name: type, arguments: ['{{flow.variables.x}}'], type, value }],
+          },
+        ],
+        { input: '{{flow.variables.x}}' },
+      ),
       say('yes', 'yes'),
       say('no', 'no'),
     );
@@ -146,19 +198,30 @@ describe('Split Based On…', () => {
 test('Capture Payments maps <Pay> results to its events, with masked card outputs only', async () => {
   const flow = flowOf(
     trigger('pay'),
-    state('pay', 'capture-payments', [
-      { event: 'success', next: 'ok' },
-      { event: 'maxFailedAttempts', next: 'failed' },
-      { event: 'providerError', next: 'failed' },
-      { event: 'payInterrupted', next: 'failed' },
-      { event: 'hangup' },
-      { event: 'validationError', next: 'failed' },
-    ], { payment_amount: '0', max_attempts: 2 }),
+    state(
+      'pay',
+      'capture-payments',
+      [
+        { event: 'success', next: 'ok' },
+        { event: 'maxFailedAttempts', next: 'failed' },
+        { event: 'providerError', next: 'failed' },
+        { event: 'payInterrupted', next: 'failed' },
+        { event: 'hangup' },
+        { event: 'validationError', next: 'failed' },
+      ],
+      { payment_amount: '0', max_attempts: 2 },
+    ),
     say('ok', '{{widgets.pay.Result}} {{widgets.pay.PaymentCardNumber}}'),
     say('failed', '{{widgets.pay.Result}}'),
   );
-  expect((await run(flow, [{ pay: 'declined' }, { pay: 'success' }])).widgets.at(-1)!.say).toBe('success xxxxxxxxxxxx1111');
-  expect((await run(flow, [{ pay: 'connector-error' }])).widgets.map((w) => w.event)).toEqual(['incomingCall', 'providerError', 'audioComplete']);
+  expect((await run(flow, [{ pay: 'declined' }, { pay: 'success' }])).widgets.at(-1)!.say).toBe(
+    'success xxxxxxxxxxxx1111',
+  );
+  expect((await run(flow, [{ pay: 'connector-error' }])).widgets.map((w) => w.event)).toEqual([
+    'incomingCall',
+    'providerError',
+    'audioComplete',
+  ]);
   expect((await run(flow, [{ pay: 'interrupt' }])).widgets.at(-2)!.event).toBe('payInterrupted');
   expect((await run(flow, [])).widgets.at(-2)!.event).toBe('maxFailedAttempts');
 });
@@ -167,9 +230,18 @@ test('flows can be stored and called by SID; a bad flow or an unknown widget typ
   const { sid } = await em.control<{ sid: string }>('POST', '/flows', flowOf(trigger('hi'), say('hi', 'hi')));
   expect(sid).toMatch(/^FW[0-9a-f]{32}$/);
   const callSid = await callIn(em, { FlowSid: sid });
-  expect((await finishedCall(em, callSid)).log.filter((e) => e.step === 'widget').map((e) => e.widget)).toEqual(['Trigger', 'hi']);
+  expect((await finishedCall(em, callSid)).log.filter((e) => e.step === 'widget').map((e) => e.widget)).toEqual([
+    'Trigger',
+    'hi',
+  ]);
   expect(await em.control('POST', '/flows', { states: [] })).toMatchObject({ error: { code: 'INVALID_FLOW' } });
-  expect(await em.control('POST', '/flows', flowOf(state('Trigger', 'trigger', [{ event: 'incomingCall', next: 'missing' }])))).toMatchObject({
+  expect(
+    await em.control(
+      'POST',
+      '/flows',
+      flowOf(state('Trigger', 'trigger', [{ event: 'incomingCall', next: 'missing' }])),
+    ),
+  ).toMatchObject({
     error: { message: expect.stringContaining('missing') },
   });
   const odd = await run(flowOf(trigger('odd'), state('odd', 'send-to-flex', [])));

@@ -46,6 +46,9 @@ test('bad input: Data missing, not JSON, or over 16 KiB; no list', async () => {
   await lists().create({ uniqueName: 'log-4' });
   const items = lists()('log-4').syncListItems;
   await expect(items.create({ data: 'not json' as unknown as object })).rejects.toMatchObject({ status: 400 });
-  await expect(items.create({ data: { big: 'x'.repeat(17 * 1024) } })).rejects.toMatchObject({ status: 413, code: 54006 });
+  await expect(items.create({ data: { big: 'x'.repeat(17 * 1024) } })).rejects.toMatchObject({
+    status: 413,
+    code: 54006,
+  });
   await expect(lists()('log-none').syncListItems.create({ data: {} })).rejects.toMatchObject({ status: 404 });
 });

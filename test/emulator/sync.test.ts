@@ -7,7 +7,7 @@ beforeEach(() => em.control('POST', '/reset'));
 
 const docs = () => em.client.sync.v1.services('default').documents;
 
-test("the default service answers to its alias and its SID; services can be created and listed", async () => {
+test('the default service answers to its alias and its SID; services can be created and listed', async () => {
   const service = await em.client.sync.v1.services('default').fetch();
   expect(service).toMatchObject({ uniqueName: 'default', sid: expect.stringMatching(/^IS[0-9a-f]{32}$/) });
   expect((await em.client.sync.v1.services(service.sid).fetch()).sid).toBe(service.sid);
@@ -32,8 +32,13 @@ test('documents: create, fetch by SID and unique name, list, update, delete', as
 test('If-Match with a stale revision is refused with 412 and 54103; exactly one concurrent writer wins', async () => {
   await docs().create({ uniqueName: 'rc-2', data: { n: 0 } });
   await docs()('rc-2').update({ data: { n: 1 }, ifMatch: '0' });
-  await expect(docs()('rc-2').update({ data: { n: 9 }, ifMatch: '0' })).rejects.toMatchObject({ status: 412, code: 54103 });
-  const results = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => docs()('rc-2').update({ data: { n: i }, ifMatch: '1' })));
+  await expect(docs()('rc-2').update({ data: { n: 9 }, ifMatch: '0' })).rejects.toMatchObject({
+    status: 412,
+    code: 54103,
+  });
+  const results = await Promise.allSettled(
+    Array.from({ length: 10 }, (_, i) => docs()('rc-2').update({ data: { n: i }, ifMatch: '1' })),
+  );
   expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
   expect((await docs()('rc-2').fetch()).revision).toBe('2');
 });
@@ -42,8 +47,14 @@ test('duplicate unique names, bad unique names, bad and oversized Data are refus
   await docs().create({ uniqueName: 'rc-3' });
   await expect(docs().create({ uniqueName: 'rc-3' })).rejects.toMatchObject({ status: 409, code: 54301 });
   await expect(docs().create({ uniqueName: 'CA' + 'a'.repeat(32) })).rejects.toMatchObject({ code: 54302 });
-  await expect(docs().create({ uniqueName: 'big', data: { x: 'y'.repeat(16 * 1024) } })).rejects.toMatchObject({ status: 413, code: 54006 });
-  await expect(docs()('rc-3').update({ data: 'not json' as never })).rejects.toMatchObject({ status: 400, message: expect.stringContaining('Data') });
+  await expect(docs().create({ uniqueName: 'big', data: { x: 'y'.repeat(16 * 1024) } })).rejects.toMatchObject({
+    status: 413,
+    code: 54006,
+  });
+  await expect(docs()('rc-3').update({ data: 'not json' as never })).rejects.toMatchObject({
+    status: 400,
+    message: expect.stringContaining('Data'),
+  });
 });
 
 test('a document expires after its Ttl', async () => {

@@ -13,12 +13,19 @@ describe('calls', () => {
     expect((await em.client.calls(call.sid).fetch()).to).toBe('+15005550006');
     expect((await em.client.calls.list({ status: 'in-progress' })).map((c) => c.sid)).toContain(call.sid);
     expect((await em.client.calls(call.sid).update({ status: 'completed' })).status).toBe('completed');
-    await expect(em.client.calls(call.sid).update({ status: 'completed' })).rejects.toMatchObject({ status: 400, code: 21220 });
+    await expect(em.client.calls(call.sid).update({ status: 'completed' })).rejects.toMatchObject({
+      status: 400,
+      code: 21220,
+    });
   });
 
   test("a call needs To, From and Url or Twiml, with Twilio's codes", async () => {
     const post = (body: Record<string, string>) =>
-      em.client.request({ method: 'post', uri: `https://api.twilio.com/2010-04-01/Accounts/${ACCOUNT_SID}/Calls.json`, data: body });
+      em.client.request({
+        method: 'post',
+        uri: `https://api.twilio.com/2010-04-01/Accounts/${ACCOUNT_SID}/Calls.json`,
+        data: body,
+      });
     expect((await post({ From: '+1', Url: 'https://x.test/' })).body).toMatchObject({ code: 21201, status: 400 });
     expect((await post({ To: '+1', Url: 'https://x.test/' })).body).toMatchObject({ code: 21213 });
     expect((await post({ To: '+1', From: '+2' })).body).toMatchObject({ code: 21205 });
@@ -26,7 +33,10 @@ describe('calls', () => {
 
   test('an unknown call is 404 20404, another account in the path is 401 20003', async () => {
     await expect(em.client.calls('CA' + '0'.repeat(32)).fetch()).rejects.toMatchObject({ status: 404, code: 20404 });
-    const res = await em.client.request({ method: 'get', uri: `https://api.twilio.com/2010-04-01/Accounts/AC${'1'.repeat(32)}/Calls.json` });
+    const res = await em.client.request({
+      method: 'get',
+      uri: `https://api.twilio.com/2010-04-01/Accounts/AC${'1'.repeat(32)}/Calls.json`,
+    });
     expect(res.body).toMatchObject({ status: 401, code: 20003 });
   });
 });
@@ -34,8 +44,16 @@ describe('calls', () => {
 describe('call recordings', () => {
   test('start, pause, resume, stop, with the parameters kept', async () => {
     const call = await newCall(em.client);
-    const rec = await em.client.calls(call.sid).recordings.create({ recordingChannels: 'dual', recordingTrack: 'inbound', trim: 'do-not-trim' });
-    expect(rec).toMatchObject({ status: 'in-progress', channels: 2, track: 'inbound', source: 'StartCallRecordingAPI', callSid: call.sid });
+    const rec = await em.client
+      .calls(call.sid)
+      .recordings.create({ recordingChannels: 'dual', recordingTrack: 'inbound', trim: 'do-not-trim' });
+    expect(rec).toMatchObject({
+      status: 'in-progress',
+      channels: 2,
+      track: 'inbound',
+      source: 'StartCallRecordingAPI',
+      callSid: call.sid,
+    });
     const recordings = em.client.calls(call.sid).recordings;
     expect((await recordings(rec.sid).update({ status: 'paused', pauseBehavior: 'skip' })).status).toBe('paused');
     expect((await recordings(rec.sid).update({ status: 'paused' })).status).toBe('paused'); // idempotent
@@ -45,7 +63,10 @@ describe('call recordings', () => {
     const done = await recordings(rec.sid).fetch();
     expect(done.status).toBe('completed');
     expect(Number(done.duration)).toBeGreaterThanOrEqual(0);
-    await expect(recordings(rec.sid).update({ status: 'in-progress' })).rejects.toMatchObject({ status: 400, code: 21220 });
+    await expect(recordings(rec.sid).update({ status: 'in-progress' })).rejects.toMatchObject({
+      status: 400,
+      code: 21220,
+    });
   });
 
   test('bad enums are refused with the parameter named', async () => {
@@ -55,10 +76,17 @@ describe('call recordings', () => {
       message: expect.stringContaining('RecordingChannels'),
     });
     const rec = await em.client.calls(call.sid).recordings.create();
-    await expect(em.client.calls(call.sid).recordings(rec.sid).update({ status: 'paused', pauseBehavior: 'mute' })).rejects.toMatchObject({
+    await expect(
+      em.client.calls(call.sid).recordings(rec.sid).update({ status: 'paused', pauseBehavior: 'mute' }),
+    ).rejects.toMatchObject({
       message: expect.stringContaining('PauseBehavior'),
     });
-    await expect(em.client.calls(call.sid).recordings(rec.sid).update({ status: 'absent' as never })).rejects.toMatchObject({ status: 400 });
+    await expect(
+      em.client
+        .calls(call.sid)
+        .recordings(rec.sid)
+        .update({ status: 'absent' as never }),
+    ).rejects.toMatchObject({ status: 400 });
   });
 
   test('recording needs an in-progress call (21220); ending the call completes its recordings', async () => {
@@ -86,7 +114,10 @@ describe('call recordings', () => {
     const rec = await em.client.calls(call.sid).recordings.create();
     expect((await em.client.calls(call.sid).recordings.list()).map((r) => r.sid)).toEqual([rec.sid]);
     await em.client.calls(call.sid).recordings(rec.sid).remove();
-    await expect(em.client.calls(call.sid).recordings(rec.sid).fetch()).rejects.toMatchObject({ status: 404, code: 20404 });
+    await expect(em.client.calls(call.sid).recordings(rec.sid).fetch()).rejects.toMatchObject({
+      status: 404,
+      code: 20404,
+    });
   });
 });
 
@@ -100,8 +131,14 @@ describe('conferences', () => {
     expect(rec).toMatchObject({ status: 'in-progress', source: 'Conference', conferenceSid: conference.sid });
     const recording = em.client.conferences(conference.sid).recordings(rec.sid);
     expect((await recording.update({ status: 'paused', pauseBehavior: 'skip' })).status).toBe('paused');
-    expect((await em.client.conferences(conference.sid).recordings('Twilio.CURRENT').update({ status: 'in-progress' })).status).toBe('in-progress');
-    await expect(recording.update({ status: 'stopped' })).rejects.toMatchObject({ status: 400, message: expect.stringContaining('Status') });
+    expect(
+      (await em.client.conferences(conference.sid).recordings('Twilio.CURRENT').update({ status: 'in-progress' }))
+        .status,
+    ).toBe('in-progress');
+    await expect(recording.update({ status: 'stopped' })).rejects.toMatchObject({
+      status: 400,
+      message: expect.stringContaining('Status'),
+    });
 
     await em.client.calls(a.sid).update({ status: 'completed' });
     expect((await em.client.conferences(conference.sid).fetch()).status).toBe('in-progress');

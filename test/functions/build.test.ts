@@ -5,12 +5,16 @@ import { join, relative } from 'node:path';
 import { ROOT } from '../../harness/stack';
 
 const walk = (dir: string): string[] =>
-  readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)]));
+  readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)],
+  );
 
 const built = walk(join(ROOT, 'dist/functions'));
 
 test('every Function source has a built file', () => {
-  const sources = walk(join(ROOT, 'functions')).map((f) => relative(join(ROOT, 'functions'), f).replace(/\.ts$/, '.js'));
+  const sources = walk(join(ROOT, 'functions')).map((f) =>
+    relative(join(ROOT, 'functions'), f).replace(/\.ts$/, '.js'),
+  );
   expect(built.map((f) => relative(join(ROOT, 'dist/functions'), f)).sort()).toEqual(sources.sort());
 });
 

@@ -35,7 +35,11 @@ async function proxyTrap() {
   return { url: await listen(server), seen, close: () => close(server) };
 }
 
-async function withFunctions(env: Record<string, string>, body: (fx: RunningFunctions) => Promise<void>, emulatorUrl = stack.em.url) {
+async function withFunctions(
+  env: Record<string, string>,
+  body: (fx: RunningFunctions) => Promise<void>,
+  emulatorUrl = stack.em.url,
+) {
   const fx = await startFunctions(emulatorUrl, env);
   try {
     await body(fx);
@@ -56,7 +60,9 @@ test("the emulator's placeholder credentials without the emulator: a clear error
       ] as const) {
         const res = await invoke(fx, path, params);
         expect(res).toMatchObject({ status: 500, body: { error: { code: 'INVALID_CONFIGURATION' } } });
-        expect((res.body as { error: { message: string } }).error.message).toMatch(/emulator's placeholder, but no emulator runs for these Functions: start the toolkit with `npm start`/);
+        expect((res.body as { error: { message: string } }).error.message).toMatch(
+          /emulator's placeholder, but no emulator runs for these Functions: start the toolkit with `npm start`/,
+        );
       }
       const twiml = await invoke(fx, '/recording/start', { CallSid: 'CA' + '1'.repeat(32), Next: '/next' });
       expect(twiml.body).toContain('<Redirect method="POST">/next?error=INVALID_CONFIGURATION</Redirect>');
@@ -64,10 +70,13 @@ test("the emulator's placeholder credentials without the emulator: a clear error
     expect(trap.seen).toEqual([]);
 
     // The trap does see a Function that calls Twilio (real-looking credentials): the check above can fail.
-    await withFunctions({ TWILIO_API_BASE_URL: '', HTTP_PROXY: trap.url, ACCOUNT_SID: 'AC' + 'a'.repeat(32), AUTH_TOKEN: 'b'.repeat(32) }, async (fx) => {
-      const res = await invoke(fx, '/recording/status', { CallSid: 'CA' + '1'.repeat(32) });
-      expect(res.status).toBeGreaterThanOrEqual(500);
-    });
+    await withFunctions(
+      { TWILIO_API_BASE_URL: '', HTTP_PROXY: trap.url, ACCOUNT_SID: 'AC' + 'a'.repeat(32), AUTH_TOKEN: 'b'.repeat(32) },
+      async (fx) => {
+        const res = await invoke(fx, '/recording/status', { CallSid: 'CA' + '1'.repeat(32) });
+        expect(res.status).toBeGreaterThanOrEqual(500);
+      },
+    );
     expect(trap.seen.join(' ')).toMatch(/twilio\.com/);
   } finally {
     await trap.close();
@@ -78,15 +87,21 @@ test("the emulator's address is honoured on loopback only: another address is re
   const before = (await counters(stack.em)).total;
   // 0.0.0.0 reaches this machine too, so a Function that wrongly honoured it would reach the emulator.
   const elsewhere = stack.em.url.replace('127.0.0.1', '0.0.0.0');
-  await withFunctions({}, async (fx) => {
-    const res = await invoke(fx, '/recording/status', { CallSid: 'CA' + '1'.repeat(32) });
-    expect(res).toMatchObject({ status: 500, body: { error: { code: 'INVALID_CONFIGURATION' } } });
-    expect((res.body as { error: { message: string } }).error.message).toContain('TWILIO_API_BASE_URL is set, but it is honoured only in a local run and only with a loopback address');
-  }, elsewhere);
+  await withFunctions(
+    {},
+    async (fx) => {
+      const res = await invoke(fx, '/recording/status', { CallSid: 'CA' + '1'.repeat(32) });
+      expect(res).toMatchObject({ status: 500, body: { error: { code: 'INVALID_CONFIGURATION' } } });
+      expect((res.body as { error: { message: string } }).error.message).toContain(
+        'TWILIO_API_BASE_URL is set, but it is honoured only in a local run and only with a loopback address',
+      );
+    },
+    elsewhere,
+  );
   expect((await counters(stack.em)).total).toBe(before);
 });
 
-test('deployed (a twil.io domain), the emulator\'s address is refused even on loopback, and PUBLIC_BASE_URL is ignored', () => {
+test("deployed (a twil.io domain), the emulator's address is refused even on loopback, and PUBLIC_BASE_URL is ignored", () => {
   // No twilio-run serves another domain, so the library is asked directly, as the Functions ask it.
   const deployed = {
     DOMAIN_NAME: 'recording-controls-1234-dev.twil.io',
@@ -98,19 +113,27 @@ test('deployed (a twil.io domain), the emulator\'s address is refused even on lo
       throw new Error('no client may be made');
     },
   } as unknown as FunctionContext;
-  expect(() => twilioClient(deployed, Deadline.fromArrival(Date.now()))).toThrow(expect.objectContaining({ status: 500, code: 'INVALID_CONFIGURATION' }));
-  expect(ownUrl(deployed, '/callbacks/recording-status')).toBe('https://recording-controls-1234-dev.twil.io/callbacks/recording-status');
+  expect(() => twilioClient(deployed, Deadline.fromArrival(Date.now()))).toThrow(
+    expect.objectContaining({ status: 500, code: 'INVALID_CONFIGURATION' }),
+  );
+  expect(ownUrl(deployed, '/callbacks/recording-status')).toBe(
+    'https://recording-controls-1234-dev.twil.io/callbacks/recording-status',
+  );
 });
 
 test('Twilio unreachable: the answer names no internal address; the log keeps the cause', async () => {
-  await withFunctions({}, async (fx) => {
-    const res = await invoke(fx, '/recording/start', { CallSid: 'CA' + '1'.repeat(32) });
-    expect(res).toMatchObject({ status: 502, body: { error: { code: 'TWILIO_UNREACHABLE' } } });
-    const message = (res.body as { error: { message: string } }).error.message;
-    expect(message).toMatch(new RegExp(`^Twilio could not be reached for .*call CA${'1'.repeat(32)}; try again$`));
-    expect(JSON.stringify(res.body)).not.toMatch(/127\.0\.0\.1|ECONNREFUSED|:9\b/);
-    expect(fx.output()).toContain('ECONNREFUSED');
-  }, 'http://127.0.0.1:9'); // nothing listens on port 9
+  await withFunctions(
+    {},
+    async (fx) => {
+      const res = await invoke(fx, '/recording/start', { CallSid: 'CA' + '1'.repeat(32) });
+      expect(res).toMatchObject({ status: 502, body: { error: { code: 'TWILIO_UNREACHABLE' } } });
+      const message = (res.body as { error: { message: string } }).error.message;
+      expect(message).toMatch(new RegExp(`^Twilio could not be reached for .*call CA${'1'.repeat(32)}; try again$`));
+      expect(JSON.stringify(res.body)).not.toMatch(/127\.0\.0\.1|ECONNREFUSED|:9\b/);
+      expect(fx.output()).toContain('ECONNREFUSED');
+    },
+    'http://127.0.0.1:9',
+  ); // nothing listens on port 9
 });
 
 test('a failed create that was not retried does not say it was', async () => {
@@ -140,9 +163,15 @@ test('starting on an ended call says the call is not in progress, and does not s
 
 test('status of a call Sync never heard of: not-recording, known false; once controlled, known true', async () => {
   const call = await newCall(stack.em.client);
-  expect((await invoke(stack.fx, '/recording/status', { CallSid: call.sid })).body).toMatchObject({ status: 'not-recording', known: false });
+  expect((await invoke(stack.fx, '/recording/status', { CallSid: call.sid })).body).toMatchObject({
+    status: 'not-recording',
+    known: false,
+  });
   await invoke(stack.fx, '/recording/start', { CallSid: call.sid });
-  expect((await invoke(stack.fx, '/recording/status', { CallSid: call.sid })).body).toMatchObject({ status: 'recording', known: true });
+  expect((await invoke(stack.fx, '/recording/status', { CallSid: call.sid })).body).toMatchObject({
+    status: 'recording',
+    known: true,
+  });
 });
 
 test("PUBLIC_BASE_URL: a local run's default callbacks go there, and their signatures are checked against it", async () => {
@@ -158,20 +187,28 @@ test("PUBLIC_BASE_URL: a local run's default callbacks go there, and their signa
   const publicUrl = await listen(tunnel);
   const em = await startEmulator();
   try {
-    await withFunctions({ PUBLIC_BASE_URL: `${publicUrl}/` }, async (fx) => {
-      target = fx.url;
-      const call = await newCall(em.client);
-      const start = await invoke(fx, '/recording/start', { CallSid: call.sid });
-      expect(start.status).toBe(200);
-      await em.client.calls(call.sid).update({ status: 'completed' });
-      await callbacksIdle(em);
-      const { callbacks } = await em.control<{ callbacks: Array<{ url: string; status: number; params: Record<string, string> }> }>('GET', '/callbacks');
-      expect(callbacks.map((c) => [c.url, c.params.RecordingStatus, c.status])).toEqual([
-        [`${publicUrl}/callbacks/recording-status`, 'in-progress', 204],
-        [`${publicUrl}/callbacks/recording-status`, 'completed', 204],
-      ]);
-      expect((await syncDocument(em, call.sid))?.recordings[start.body.recordingSid as string]).toMatchObject({ status: 'completed' });
-    }, em.url);
+    await withFunctions(
+      { PUBLIC_BASE_URL: `${publicUrl}/` },
+      async (fx) => {
+        target = fx.url;
+        const call = await newCall(em.client);
+        const start = await invoke(fx, '/recording/start', { CallSid: call.sid });
+        expect(start.status).toBe(200);
+        await em.client.calls(call.sid).update({ status: 'completed' });
+        await callbacksIdle(em);
+        const { callbacks } = await em.control<{
+          callbacks: Array<{ url: string; status: number; params: Record<string, string> }>;
+        }>('GET', '/callbacks');
+        expect(callbacks.map((c) => [c.url, c.params.RecordingStatus, c.status])).toEqual([
+          [`${publicUrl}/callbacks/recording-status`, 'in-progress', 204],
+          [`${publicUrl}/callbacks/recording-status`, 'completed', 204],
+        ]);
+        expect((await syncDocument(em, call.sid))?.recordings[start.body.recordingSid as string]).toMatchObject({
+          status: 'completed',
+        });
+      },
+      em.url,
+    );
   } finally {
     await em.close();
     await close(tunnel);

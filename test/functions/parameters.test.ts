@@ -16,34 +16,154 @@ const badRequests: Array<[string, () => Record<string, unknown>, number, string,
   ['/recording/start', () => ({}), 400, 'MISSING_PARAMETER', 'CallSid'],
   ['/recording/start', () => ({ CallSid: 'CA123' }), 400, 'INVALID_PARAMETER', 'CallSid'],
   ['/recording/start', () => ({ CallSid: CF }), 400, 'INVALID_PARAMETER', 'Call SID'],
-  ['/recording/start', () => ({ CallSid: callSid.toUpperCase().replace(/^CA/, 'CA') }), 400, 'INVALID_PARAMETER', 'CallSid'],
-  ['/recording/start', () => ({ CallSid: callSid, RecordingChannels: 'stereo' }), 400, 'INVALID_PARAMETER', 'RecordingChannels'],
-  ['/recording/start', () => ({ CallSid: callSid, RecordingTrack: 'left' }), 400, 'INVALID_PARAMETER', 'RecordingTrack'],
+  [
+    '/recording/start',
+    () => ({ CallSid: callSid.toUpperCase().replace(/^CA/, 'CA') }),
+    400,
+    'INVALID_PARAMETER',
+    'CallSid',
+  ],
+  [
+    '/recording/start',
+    () => ({ CallSid: callSid, RecordingChannels: 'stereo' }),
+    400,
+    'INVALID_PARAMETER',
+    'RecordingChannels',
+  ],
+  [
+    '/recording/start',
+    () => ({ CallSid: callSid, RecordingTrack: 'left' }),
+    400,
+    'INVALID_PARAMETER',
+    'RecordingTrack',
+  ],
   ['/recording/start', () => ({ CallSid: callSid, Trim: 'yes' }), 400, 'INVALID_PARAMETER', 'Trim'],
-  ['/recording/start', () => ({ CallSid: callSid, RecordingStatusCallback: 'ftp://x' }), 400, 'INVALID_PARAMETER', 'RecordingStatusCallback'],
+  [
+    '/recording/start',
+    () => ({ CallSid: callSid, RecordingStatusCallback: 'ftp://x' }),
+    400,
+    'INVALID_PARAMETER',
+    'RecordingStatusCallback',
+  ],
   ['/recording/set-status', () => ({ CallSid: callSid }), 400, 'MISSING_PARAMETER', 'Status'],
   ['/recording/set-status', () => ({ CallSid: callSid, Status: 'absent' }), 400, 'INVALID_PARAMETER', 'Status'],
-  ['/recording/set-status', () => ({ CallSid: callSid, Status: 'paused', RecordingSid: 'RE1' }), 400, 'INVALID_PARAMETER', 'RecordingSid'],
-  ['/recording/set-status', () => ({ CallSid: callSid, Status: 'paused', PauseBehavior: 'mute' }), 400, 'INVALID_PARAMETER', 'PauseBehavior'],
-  ['/recording/set-status', () => ({ CallSid: callSid, Status: 'stopped', PauseBehavior: 'skip' }), 400, 'INVALID_PARAMETER', 'PauseBehavior'],
-  ['/recording/set-status', () => ({ CallSid: callSid, Status: 'paused', All: 'maybe' }), 400, 'INVALID_PARAMETER', 'All'],
-  ['/recording/set-status', () => ({ CallSid: [callSid, callSid], Status: 'paused' }), 400, 'INVALID_PARAMETER', 'CallSid'],
-  ['/recording/set-status', () => ({ CallSid: callSid, Status: { value: 'paused' } }), 400, 'INVALID_PARAMETER', 'Status'],
-  ['/recording/set-status', () => ({ CallSid: callSid, Status: 'paused', Next: 'javascript:alert(1)' }), 400, 'INVALID_PARAMETER', 'Next'],
+  [
+    '/recording/set-status',
+    () => ({ CallSid: callSid, Status: 'paused', RecordingSid: 'RE1' }),
+    400,
+    'INVALID_PARAMETER',
+    'RecordingSid',
+  ],
+  [
+    '/recording/set-status',
+    () => ({ CallSid: callSid, Status: 'paused', PauseBehavior: 'mute' }),
+    400,
+    'INVALID_PARAMETER',
+    'PauseBehavior',
+  ],
+  [
+    '/recording/set-status',
+    () => ({ CallSid: callSid, Status: 'stopped', PauseBehavior: 'skip' }),
+    400,
+    'INVALID_PARAMETER',
+    'PauseBehavior',
+  ],
+  [
+    '/recording/set-status',
+    () => ({ CallSid: callSid, Status: 'paused', All: 'maybe' }),
+    400,
+    'INVALID_PARAMETER',
+    'All',
+  ],
+  [
+    '/recording/set-status',
+    () => ({ CallSid: [callSid, callSid], Status: 'paused' }),
+    400,
+    'INVALID_PARAMETER',
+    'CallSid',
+  ],
+  [
+    '/recording/set-status',
+    () => ({ CallSid: callSid, Status: { value: 'paused' } }),
+    400,
+    'INVALID_PARAMETER',
+    'Status',
+  ],
+  [
+    '/recording/set-status',
+    () => ({ CallSid: callSid, Status: 'paused', Next: 'javascript:alert(1)' }),
+    400,
+    'INVALID_PARAMETER',
+    'Next',
+  ],
   ['/conference/recording/set-status', () => ({ Status: 'paused' }), 400, 'MISSING_PARAMETER', 'ConferenceSid'],
-  ['/conference/recording/set-status', () => ({ ConferenceSid: callSid, Status: 'paused' }), 400, 'INVALID_PARAMETER', 'Conference SID'],
-  ['/conference/recording/set-status', () => ({ ConferenceSid: CF, Status: 'stopped' }), 400, 'NOT_SUPPORTED_FOR_CONFERENCES', 'conference'],
-  ['/conference/recording/set-status', () => ({ ConferenceSid: CF, Status: 'start' }), 400, 'NOT_SUPPORTED_FOR_CONFERENCES', 'record-from-start'],
-  ['/conference/recording/set-status', () => ({ ConferenceSid: CF, Status: 'paused', RecordingSid: RE.slice(0, 20) }), 400, 'INVALID_PARAMETER', 'RecordingSid'],
+  [
+    '/conference/recording/set-status',
+    () => ({ ConferenceSid: callSid, Status: 'paused' }),
+    400,
+    'INVALID_PARAMETER',
+    'Conference SID',
+  ],
+  [
+    '/conference/recording/set-status',
+    () => ({ ConferenceSid: CF, Status: 'stopped' }),
+    400,
+    'NOT_SUPPORTED_FOR_CONFERENCES',
+    'conference',
+  ],
+  [
+    '/conference/recording/set-status',
+    () => ({ ConferenceSid: CF, Status: 'start' }),
+    400,
+    'NOT_SUPPORTED_FOR_CONFERENCES',
+    'record-from-start',
+  ],
+  [
+    '/conference/recording/set-status',
+    () => ({ ConferenceSid: CF, Status: 'paused', RecordingSid: RE.slice(0, 20) }),
+    400,
+    'INVALID_PARAMETER',
+    'RecordingSid',
+  ],
   // JavaScript's own names are not values: nothing reads Object's members as a status or a default.
   ...(['constructor', '__proto__', 'toString', 'hasOwnProperty'] as const).flatMap((name): typeof badRequests => [
     ['/recording/set-status', () => ({ CallSid: callSid, Status: name }), 400, 'INVALID_PARAMETER', 'Status'],
-    ['/recording/set-status', () => ({ CallSid: callSid, Status: 'paused', PauseBehavior: name }), 400, 'INVALID_PARAMETER', 'PauseBehavior'],
-    ['/recording/start', () => ({ CallSid: callSid, RecordingChannels: name }), 400, 'INVALID_PARAMETER', 'RecordingChannels'],
-    ['/conference/recording/set-status', () => ({ ConferenceSid: CF, Status: name }), 400, 'INVALID_PARAMETER', 'Status'],
+    [
+      '/recording/set-status',
+      () => ({ CallSid: callSid, Status: 'paused', PauseBehavior: name }),
+      400,
+      'INVALID_PARAMETER',
+      'PauseBehavior',
+    ],
+    [
+      '/recording/start',
+      () => ({ CallSid: callSid, RecordingChannels: name }),
+      400,
+      'INVALID_PARAMETER',
+      'RecordingChannels',
+    ],
+    [
+      '/conference/recording/set-status',
+      () => ({ ConferenceSid: CF, Status: name }),
+      400,
+      'INVALID_PARAMETER',
+      'Status',
+    ],
   ]),
-  ['/recording/set-status', () => ({ CallSid: callSid, Status: 'paused', Next: '/\\evil.com/x' }), 400, 'INVALID_PARAMETER', 'Next'],
-  ['/recording/set-status', () => ({ CallSid: callSid, Status: 'paused', Next: 'https://example.com\\@evil.com/' }), 400, 'INVALID_PARAMETER', 'Next'],
+  [
+    '/recording/set-status',
+    () => ({ CallSid: callSid, Status: 'paused', Next: '/\\evil.com/x' }),
+    400,
+    'INVALID_PARAMETER',
+    'Next',
+  ],
+  [
+    '/recording/set-status',
+    () => ({ CallSid: callSid, Status: 'paused', Next: 'https://example.com\\@evil.com/' }),
+    400,
+    'INVALID_PARAMETER',
+    'Next',
+  ],
   ['/recording/status', () => ({}), 400, 'INVALID_PARAMETER', 'CallSid'],
   ['/recording/status', () => ({ CallSid: callSid, ConferenceSid: CF }), 400, 'INVALID_PARAMETER', 'exactly one'],
   ['/recording/status', () => ({ CallSid: 'x'.repeat(5000) }), 400, 'INVALID_PARAMETER', 'longer'],
@@ -63,28 +183,54 @@ describe.each(['form', 'json'] as const)('bad parameters, sent as %s', (as) => {
 });
 
 test('aliases and case are accepted; unknown parameters (Twilio and Studio add many) are ignored', async () => {
-  const res = await invoke(stack.fx, '/recording/start', { CallSid: callSid, RecordingChannels: 'MONO', AccountSid: 'AC1', CallStatus: 'in-progress', Foo: 'bar' });
+  const res = await invoke(stack.fx, '/recording/start', {
+    CallSid: callSid,
+    RecordingChannels: 'MONO',
+    AccountSid: 'AC1',
+    CallStatus: 'in-progress',
+    Foo: 'bar',
+  });
   expect(res.status).toBe(200);
-  expect((await invoke(stack.fx, '/recording/set-status', { CallSid: callSid, Status: 'PAUSE' })).body).toMatchObject({ status: 'paused' });
-  expect((await invoke(stack.fx, '/recording/set-status', { CallSid: callSid, Status: 'resume', All: true }, 'json')).body).toMatchObject({ status: 'in-progress' });
+  expect((await invoke(stack.fx, '/recording/set-status', { CallSid: callSid, Status: 'PAUSE' })).body).toMatchObject({
+    status: 'paused',
+  });
+  expect(
+    (await invoke(stack.fx, '/recording/set-status', { CallSid: callSid, Status: 'resume', All: true }, 'json')).body,
+  ).toMatchObject({ status: 'in-progress' });
 });
 
 describe('TwiML callers (Next): the call always moves on', () => {
   test('success redirects to Next', async () => {
-    const res = await invoke(stack.fx, '/recording/set-status', { CallSid: callSid, Status: 'pause', Next: '/pay/gather' });
+    const res = await invoke(stack.fx, '/recording/set-status', {
+      CallSid: callSid,
+      Status: 'pause',
+      Next: '/pay/gather',
+    });
     expect(res.status).toBe(200);
     expect(res.contentType).toContain('text/xml');
-    expect(res.body).toBe('<?xml version="1.0" encoding="UTF-8"?><Response><Redirect method="POST">/pay/gather</Redirect></Response>');
+    expect(res.body).toBe(
+      '<?xml version="1.0" encoding="UTF-8"?><Response><Redirect method="POST">/pay/gather</Redirect></Response>',
+    );
   });
 
   test('a bad parameter still redirects, with the error code added to the query', async () => {
-    const res = await invoke(stack.fx, '/recording/set-status', { CallSid: callSid, Status: 'nope', Next: 'https://example.com/next?step=2' });
+    const res = await invoke(stack.fx, '/recording/set-status', {
+      CallSid: callSid,
+      Status: 'nope',
+      Next: 'https://example.com/next?step=2',
+    });
     expect(res.status).toBe(200);
-    expect(res.body).toContain('<Redirect method="POST">https://example.com/next?step=2&amp;error=INVALID_PARAMETER</Redirect>');
+    expect(res.body).toContain(
+      '<Redirect method="POST">https://example.com/next?step=2&amp;error=INVALID_PARAMETER</Redirect>',
+    );
   });
 
   test('the error goes into the query, before any fragment, where the next step reads it', async () => {
-    const res = await invoke(stack.fx, '/recording/set-status', { CallSid: 'CA' + '8'.repeat(32), Status: 'pause', Next: '/path?a=1#x' });
+    const res = await invoke(stack.fx, '/recording/set-status', {
+      CallSid: 'CA' + '8'.repeat(32),
+      Status: 'pause',
+      Next: '/path?a=1#x',
+    });
     expect(res.body).toContain('<Redirect method="POST">/path?a=1&amp;error=NOT_FOUND#x</Redirect>');
   });
 

@@ -15,7 +15,12 @@ const AGENT = ['/agent/set-status', '/agent/start'];
 const asContext = (vars: Record<string, string>) => vars as unknown as FunctionContext;
 
 async function login(password = PASSWORD) {
-  return invoke<{ token: string; expiresAt: string; error?: { code: string } }>(stack.fx, '/console/login', { Password: password }, 'json');
+  return invoke<{ token: string; expiresAt: string; error?: { code: string } }>(
+    stack.fx,
+    '/console/login',
+    { Password: password },
+    'json',
+  );
 }
 
 async function flexToken(identity: string, extra: Record<string, unknown> = {}) {
@@ -63,26 +68,51 @@ describe('every console Function refuses without a valid token of this account',
   const tokens: Array<[string, () => string | undefined]> = [
     ['no token', () => undefined],
     ['a made-up token', () => 'eyJzdWIiOiJhZG1pbiJ9.c2lnbmF0dXJl'],
-    ['an expired token', () => issueConsoleToken(asContext({ ACCOUNT_SID, AUTH_TOKEN, ADMIN_PASSWORD: PASSWORD }), Date.now() - CONSOLE_TOKEN_TTL_MS - 1000).token],
+    [
+      'an expired token',
+      () =>
+        issueConsoleToken(
+          asContext({ ACCOUNT_SID, AUTH_TOKEN, ADMIN_PASSWORD: PASSWORD }),
+          Date.now() - CONSOLE_TOKEN_TTL_MS - 1000,
+        ).token,
+    ],
     [
       "another account's token",
-      () => issueConsoleToken(asContext({ ACCOUNT_SID: 'AC' + '1'.repeat(32), AUTH_TOKEN: 'another-accounts-auth-token-0000', ADMIN_PASSWORD: PASSWORD })).token,
+      () =>
+        issueConsoleToken(
+          asContext({
+            ACCOUNT_SID: 'AC' + '1'.repeat(32),
+            AUTH_TOKEN: 'another-accounts-auth-token-0000',
+            ADMIN_PASSWORD: PASSWORD,
+          }),
+        ).token,
     ],
-    ['a token signed before the password changed', () => issueConsoleToken(asContext({ ACCOUNT_SID, AUTH_TOKEN, ADMIN_PASSWORD: 'old password' })).token],
+    [
+      'a token signed before the password changed',
+      () => issueConsoleToken(asContext({ ACCOUNT_SID, AUTH_TOKEN, ADMIN_PASSWORD: 'old password' })).token,
+    ],
   ];
-  test.each(CONSOLE.flatMap((path) => tokens.map(([what, token]) => [path, what, token] as const)))('%s, %s: 401', async (path, _what, token) => {
-    const callSid = await recordedCall();
-    const res = await invoke(stack.fx, path, { Token: token(), CallSid: callSid, Action: 'pause' }, 'json');
-    expect(res.status).toBe(401);
-    expect(res.body).toMatchObject({ error: { code: 'UNAUTHORIZED' } });
-    expect((await stack.em.client.calls(callSid).recordings.list())[0].status).toBe('in-progress');
-  });
+  test.each(CONSOLE.flatMap((path) => tokens.map(([what, token]) => [path, what, token] as const)))(
+    '%s, %s: 401',
+    async (path, _what, token) => {
+      const callSid = await recordedCall();
+      const res = await invoke(stack.fx, path, { Token: token(), CallSid: callSid, Action: 'pause' }, 'json');
+      expect(res.status).toBe(401);
+      expect(res.body).toMatchObject({ error: { code: 'UNAUTHORIZED' } });
+      expect((await stack.em.client.calls(callSid).recordings.list())[0].status).toBe('in-progress');
+    },
+  );
 });
 
 describe('every agent Function refuses without a valid Flex token of this account', () => {
   test.each(AGENT)('%s', async (path) => {
     const callSid = (await newCall(stack.em.client)).sid;
-    const tokens = [undefined, 'not-a-flex-token', await flexToken('mallory', { accountSid: 'AC' + '2'.repeat(32) }), await flexToken('late', { ttlSeconds: -1 })];
+    const tokens = [
+      undefined,
+      'not-a-flex-token',
+      await flexToken('mallory', { accountSid: 'AC' + '2'.repeat(32) }),
+      await flexToken('late', { ttlSeconds: -1 }),
+    ];
     for (const Token of tokens) {
       const res = await invoke(stack.fx, path, { Token, CallSid: callSid, Status: 'pause' }, 'json');
       expect(res.status).toBe(401);
@@ -102,7 +132,9 @@ describe('every agent Function refuses without a valid Flex token of this accoun
       });
     expect((await validate(good)).body).toMatchObject({ valid: true, identity: 'alice', roles: ['agent'] });
     expect((await validate('nope')).body).toMatchObject({ valid: false });
-    expect((await validate(await flexToken('bob', { accountSid: 'AC' + '3'.repeat(32) }))).body).toMatchObject({ valid: false });
+    expect((await validate(await flexToken('bob', { accountSid: 'AC' + '3'.repeat(32) }))).body).toMatchObject({
+      valid: false,
+    });
   });
 });
 
@@ -110,28 +142,51 @@ describe('agents from Flex', () => {
   test('CORS: the preflight and the answers let Flex call', async () => {
     const preflight = await fetch(`${stack.fx.url}/agent/set-status`, {
       method: 'OPTIONS',
-      headers: { Origin: 'https://flex.twilio.com', 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type' },
+      headers: {
+        Origin: 'https://flex.twilio.com',
+        'Access-Control-Request-Method': 'POST',
+        'Access-Control-Request-Headers': 'content-type',
+      },
     });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-origin')).toMatch(/^(\*|https:\/\/flex\.twilio\.com)$/);
     expect(preflight.headers.get('access-control-allow-methods')).toContain('POST');
     expect(preflight.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('content-type');
-    const refused = await fetch(`${stack.fx.url}/agent/set-status`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const refused = await fetch(`${stack.fx.url}/agent/set-status`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(refused.headers.get('access-control-allow-origin')).toBe('https://flex.twilio.com');
   });
 
   test('an agent starts and pauses their call; the history and the evidence say which agent', async () => {
     const Token = await flexToken('alice@example.com');
     const callSid = (await newCall(stack.em.client)).sid;
-    const started = await invoke<{ recordingSid: string }>(stack.fx, '/agent/start', { Token, CallSid: callSid }, 'json');
+    const started = await invoke<{ recordingSid: string }>(
+      stack.fx,
+      '/agent/start',
+      { Token, CallSid: callSid },
+      'json',
+    );
     expect(started.status).toBe(200);
-    const paused = await invoke(stack.fx, '/agent/set-status', { Token, CallSid: callSid, Status: 'pause', PauseBehavior: 'skip' }, 'json');
+    const paused = await invoke(
+      stack.fx,
+      '/agent/set-status',
+      { Token, CallSid: callSid, Status: 'pause', PauseBehavior: 'skip' },
+      'json',
+    );
     expect(paused).toMatchObject({ status: 200, body: { status: 'paused', recordingSid: started.body.recordingSid } });
     expect((await stack.em.client.calls(callSid).recordings(started.body.recordingSid).fetch()).status).toBe('paused');
     expect((await syncDocument(stack.em, callSid))?.history.at(-1)).toMatchObject({ by: 'agent:alice@example.com' });
 
     const { body } = await login();
-    const evidence = await invoke<{ segments: Array<Record<string, unknown>> }>(stack.fx, '/console/evidence', { Token: body.token, CallSid: callSid }, 'json');
+    const evidence = await invoke<{ segments: Array<Record<string, unknown>> }>(
+      stack.fx,
+      '/console/evidence',
+      { Token: body.token, CallSid: callSid },
+      'json',
+    );
     expect(evidence.body.segments).toEqual([
       expect.objectContaining({ state: 'recorded', by: 'agent:alice@example.com', source: 'control' }),
       expect.objectContaining({ state: 'paused', pauseBehavior: 'skip', by: 'agent:alice@example.com', to: null }),
@@ -142,7 +197,12 @@ describe('agents from Flex', () => {
     const Token = await flexToken('alice');
     const res = await invoke(stack.fx, '/agent/set-status', { Token, CallSid: 'CA123', Status: 'pause' }, 'json');
     expect(res).toMatchObject({ status: 400, body: { error: { code: 'INVALID_PARAMETER' } } });
-    const conference = await invoke(stack.fx, '/agent/set-status', { Token, ConferenceSid: 'CF' + '4'.repeat(32), Status: 'stop' }, 'json');
+    const conference = await invoke(
+      stack.fx,
+      '/agent/set-status',
+      { Token, ConferenceSid: 'CF' + '4'.repeat(32), Status: 'stop' },
+      'json',
+    );
     expect(conference).toMatchObject({ status: 400, body: { error: { code: 'NOT_SUPPORTED_FOR_CONFERENCES' } } });
   });
 });
@@ -152,10 +212,20 @@ describe('the console', () => {
     const { body } = await login();
     const Token = body.token;
     const callSid = (await newCall(stack.em.client)).sid;
-    const start = await invoke<{ recordingSid: string }>(stack.fx, '/console/control', { Token, CallSid: callSid, Action: 'start' }, 'json');
+    const start = await invoke<{ recordingSid: string }>(
+      stack.fx,
+      '/console/control',
+      { Token, CallSid: callSid, Action: 'start' },
+      'json',
+    );
     expect(start.status).toBe(200);
     await callbacksIdle(stack.em);
-    const pause = await invoke(stack.fx, '/console/control', { Token, CallSid: callSid, Action: 'pause', PauseBehavior: 'silence' }, 'json');
+    const pause = await invoke(
+      stack.fx,
+      '/console/control',
+      { Token, CallSid: callSid, Action: 'pause', PauseBehavior: 'silence' },
+      'json',
+    );
     expect(pause).toMatchObject({ status: 200, body: { status: 'paused' } });
     const pausedAt = new Date();
     await new Promise((r) => setTimeout(r, 50));
@@ -166,7 +236,12 @@ describe('the console', () => {
     await callbacksIdle(stack.em);
 
     const live = await recordedCallTracked(Token);
-    const list = await invoke<{ calls: Array<{ sid: string; live: boolean; state: string }> }>(stack.fx, '/console/calls', { Token }, 'json');
+    const list = await invoke<{ calls: Array<{ sid: string; live: boolean; state: string }> }>(
+      stack.fx,
+      '/console/calls',
+      { Token },
+      'json',
+    );
     const sids = list.body.calls.map((c) => c.sid);
     expect(list.body.calls.find((c) => c.sid === callSid)).toMatchObject({ live: false, state: 'not-recording' });
     expect(list.body.calls.find((c) => c.sid === live)).toMatchObject({ live: true, state: 'recording' });
@@ -198,7 +273,12 @@ describe('the console', () => {
     expect(csv.body.trim().split('\r\n')).toHaveLength(5);
     expect(csv.body).toMatch(/^recording_sid,state,from,to,pause_behavior,by,source,order_uncertain\r\n/);
 
-    const bad = await invoke(stack.fx, '/console/evidence', { Token, CallSid: callSid, From: 'yesterday', To: windowEnd.toISOString() }, 'json');
+    const bad = await invoke(
+      stack.fx,
+      '/console/evidence',
+      { Token, CallSid: callSid, From: 'yesterday', To: windowEnd.toISOString() },
+      'json',
+    );
     expect(bad).toMatchObject({ status: 400, body: { error: { code: 'INVALID_PARAMETER' } } });
   });
 
@@ -206,7 +286,12 @@ describe('the console', () => {
     const { body } = await login();
     const callSid = (await newCall(stack.em.client)).sid;
     await stack.em.control('POST', '/faults', { kind: '500', count: 50, match: '/Lists' });
-    const res = await invoke(stack.fx, '/console/control', { Token: body.token, CallSid: callSid, Action: 'start' }, 'json');
+    const res = await invoke(
+      stack.fx,
+      '/console/control',
+      { Token: body.token, CallSid: callSid, Action: 'start' },
+      'json',
+    );
     await stack.em.control('DELETE', '/faults');
     expect(res).toMatchObject({ status: 200, body: { status: 'in-progress', evidenceLogged: false } });
     expect(stack.fx.output()).toContain(`evidence of ${callSid} not logged`);

@@ -15,7 +15,10 @@ const UNAVAILABLE = 'Sorry, we cannot take your card securely right now. Nothing
 const verbs = (result: CallLog) =>
   result.log
     .filter((e) => ['Say', 'Pay', 'Redirect', 'Hangup', 'Gather'].includes(e.step))
-    .map((e) => `${e.step}${e.step === 'Pay' ? `:${e.result}` : e.step === 'Redirect' ? `:${String(e.url).split('?')[0]}` : ''} [${e.callStatus}; ${e.recordings.join(',')}]`);
+    .map(
+      (e) =>
+        `${e.step}${e.step === 'Pay' ? `:${e.result}` : e.step === 'Redirect' ? `:${String(e.url).split('?')[0]}` : ''} [${e.callStatus}; ${e.recordings.join(',')}]`,
+    );
 
 async function run(inputs: unknown[]) {
   const sid = await callIn(stack.em, { Url: `${stack.fx.url}/examples/pay-by-phone`, inputs });
@@ -69,8 +72,15 @@ test('a caller who hangs up during <Pay>: the call ends and the recording comple
 test('the pause failing: no card is asked for, and the caller is told so', async () => {
   await stack.em.control('POST', '/faults', { kind: '500', count: 100, method: 'POST', match: '/Recordings/' });
   const { result, verbs: ran, said } = await run([{ pay: 'success' }]);
-  expect(ran).toEqual([...greetingAndPause.slice(0, 4), 'Redirect:/examples/pay-by-phone [in-progress; in-progress]', 'Say [in-progress; in-progress]', 'Hangup [in-progress; in-progress]']);
-  expect(result.log.filter((e) => e.step === 'webhook').map((e) => String(e.url))).toContainEqual(expect.stringContaining('step=pay&error=TWILIO_UNAVAILABLE'));
+  expect(ran).toEqual([
+    ...greetingAndPause.slice(0, 4),
+    'Redirect:/examples/pay-by-phone [in-progress; in-progress]',
+    'Say [in-progress; in-progress]',
+    'Hangup [in-progress; in-progress]',
+  ]);
+  expect(result.log.filter((e) => e.step === 'webhook').map((e) => String(e.url))).toContainEqual(
+    expect.stringContaining('step=pay&error=TWILIO_UNAVAILABLE'),
+  );
   expect(said.at(-1)).toBe(UNAVAILABLE);
 });
 
@@ -79,6 +89,8 @@ test('the start failing: nothing records, so the card is taken with nothing to p
   const { result, verbs: ran, said } = await run([{ pay: 'success' }]);
   expect(ran.every((v) => v.endsWith('; ]'))).toBe(true);
   expect(ran.filter((v) => v.startsWith('Pay'))).toEqual(['Pay:success [in-progress; ]']);
-  expect(result.log.filter((e) => e.step === 'webhook').map((e) => String(e.url))).toContainEqual(expect.stringContaining('step=pay&error=NO_ACTIVE_RECORDING'));
+  expect(result.log.filter((e) => e.step === 'webhook').map((e) => String(e.url))).toContainEqual(
+    expect.stringContaining('step=pay&error=NO_ACTIVE_RECORDING'),
+  );
   expect(said.at(-1)).toBe(THANKS);
 });

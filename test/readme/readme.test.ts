@@ -9,7 +9,13 @@ import { ROOT, freePort } from '../../harness/stack';
 
 /** The README and every page of docs/, by path from the project's root. */
 const pages = new Map(
-  ['README.md', ...readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).sort().map((f) => `docs/${f}`)].map((file) => [file, readFileSync(join(ROOT, file), 'utf8')]),
+  [
+    'README.md',
+    ...readdirSync(join(ROOT, 'docs'))
+      .filter((f) => f.endsWith('.md'))
+      .sort()
+      .map((f) => `docs/${f}`),
+  ].map((file) => [file, readFileSync(join(ROOT, file), 'utf8')]),
 );
 const readme = pages.get('README.md')!;
 
@@ -17,7 +23,13 @@ const readme = pages.get('README.md')!;
 const blocks = [...pages].flatMap(([file, text]) =>
   text
     .split(/\n(?=##+ )/)
-    .flatMap((section) => [...section.matchAll(/```bash\n([\s\S]*?)```/g)].map((m) => ({ file, section: section.split('\n')[0].replace(/^#+ /, ''), script: m[1] }))),
+    .flatMap((section) =>
+      [...section.matchAll(/```bash\n([\s\S]*?)```/g)].map((m) => ({
+        file,
+        section: section.split('\n')[0].replace(/^#+ /, ''),
+        script: m[1],
+      })),
+    ),
 );
 
 /** A section's text, from its `##` or `###` heading to the next heading of its level or above. */
@@ -45,24 +57,41 @@ const NOT_RUN: Record<string, Record<string, string[]>> = {
 };
 const runnable = blocks.filter((b) => !NOT_RUN[b.file]?.[b.section]);
 /** The runnable blocks of one section, as written. */
-const scripts = (file: string, title: string) => runnable.filter((b) => b.file === file && b.section === title).map((b) => b.script);
+const scripts = (file: string, title: string) =>
+  runnable.filter((b) => b.file === file && b.section === title).map((b) => b.script);
 
 let start: ScriptRun;
 let env: Record<string, string>;
 beforeAll(async () => {
-  env = { PATH: process.env.PATH!, HOME: process.env.HOME ?? '/tmp', PORT: String(await freePort()), EMULATOR_PORT: String(await freePort()) };
+  env = {
+    PATH: process.env.PATH!,
+    HOME: process.env.HOME ?? '/tmp',
+    PORT: String(await freePort()),
+    EMULATOR_PORT: String(await freePort()),
+  };
   start = runScript('start', projectFolder(), { PORT: env.PORT, EMULATOR_PORT: env.EMULATOR_PORT });
-  await waitUntilServing(start, [`http://localhost:${env.PORT}/recording/status`, `http://127.0.0.1:${env.EMULATOR_PORT}/__emulator/counters`]);
+  await waitUntilServing(start, [
+    `http://localhost:${env.PORT}/recording/status`,
+    `http://127.0.0.1:${env.EMULATOR_PORT}/__emulator/counters`,
+  ]);
 });
 afterAll(() => start?.stop());
 
 /** A fresh shell that knows only PATH, HOME and the two ports. */
-const run = (script: string) => execFileSync('bash', ['-euo', 'pipefail', '-c', script], { encoding: 'utf8', timeout: 30_000, env, stdio: ['ignore', 'pipe', 'pipe'] });
+const run = (script: string) =>
+  execFileSync('bash', ['-euo', 'pipefail', '-c', script], {
+    encoding: 'utf8',
+    timeout: 30_000,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 
 test('the blocks not run here are the install, start, test and deploy commands, as written', () => {
   for (const [file, sections] of Object.entries(NOT_RUN)) {
     for (const [title, expected] of Object.entries(sections)) {
-      expect(blocks.filter((b) => b.file === file && b.section === title).map((b) => b.script.trim())).toEqual(expected);
+      expect(blocks.filter((b) => b.file === file && b.section === title).map((b) => b.script.trim())).toEqual(
+        expected,
+      );
     }
   }
 });
@@ -78,7 +107,8 @@ test('the README is an entry page: short, with the reference in docs/', () => {
 test('every other block names the ports through PORT and EMULATOR_PORT, never the defaults alone', () => {
   expect(runnable.length).toBeGreaterThanOrEqual(3);
   expect(new Set(runnable.map((b) => b.file)).size).toBeGreaterThanOrEqual(2);
-  for (const { script } of runnable) expect(script.replace(/\$\{(EMULATOR_)?PORT:-\d+\}/g, '')).not.toMatch(/:(3000|3010)\b/);
+  for (const { script } of runnable)
+    expect(script.replace(/\$\{(EMULATOR_)?PORT:-\d+\}/g, '')).not.toMatch(/:(3000|3010)\b/);
 });
 
 test("the Functions' blocks work as written, each on its own: a call's recording, then a conference's", () => {
@@ -102,7 +132,9 @@ test("the emulator's control-surface block works as written", () => {
   const [control] = scripts('docs/emulator.md', 'The control surface');
   const out = run(control);
   expect(out).toContain('"routes"');
-  expect(out).toMatch(/"step":"Pay","result":"success","attempts":\["success"\],"callStatus":"in-progress","recordings":\["paused"\]/);
+  expect(out).toMatch(
+    /"step":"Pay","result":"success","attempts":\["success"\],"callStatus":"in-progress","recordings":\["paused"\]/,
+  );
   expect(out).toContain('"kind":"429"');
   expect(out).toContain('"callbacks"');
   run(`curl -s -X DELETE http://127.0.0.1:${env.EMULATOR_PORT}/__emulator/faults`);
@@ -118,7 +150,8 @@ test('every block runs on its own', () => {
 
 test('the examples that print answers end each with a newline', () => {
   for (const { script } of runnable) {
-    for (const line of script.split('\n').filter((l) => /^curl /.test(l) && !/>\s*\/dev\/null|\\$/.test(l))) expect(line).toContain(`-w '\\n'`);
+    for (const line of script.split('\n').filter((l) => /^curl /.test(l) && !/>\s*\/dev\/null|\\$/.test(l)))
+      expect(line).toContain(`-w '\\n'`);
   }
 });
 
@@ -127,7 +160,10 @@ function anchors(text: string): Set<string> {
   const seen = new Map<string, number>();
   const out = new Set<string>();
   for (const [, heading] of text.replace(/```[\s\S]*?```/g, '').matchAll(/^#+ (.+)$/gm)) {
-    const slug = heading.toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/ /g, '-');
+    const slug = heading
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+      .replace(/ /g, '-');
     const n = seen.get(slug) ?? 0;
     seen.set(slug, n + 1);
     out.add(n ? `${slug}-${n}` : slug);
@@ -159,11 +195,15 @@ test(".env.example gives every variable Twilio's template metadata, and the sett
   const variables = [...example.matchAll(/^(\w+)=/gm)].map((m) => m[1]);
   expect(variables.length).toBeGreaterThanOrEqual(5);
   for (const name of variables) {
-    const comments = example.split(new RegExp(`^${name}=`, 'm'))[0].split('\n\n').pop()!;
+    const comments = example
+      .split(new RegExp(`^${name}=`, 'm'))[0]
+      .split('\n\n')
+      .pop()!;
     expect(comments).toMatch(/^# description: .+$/m);
     expect(comments).toMatch(/^# format: (sid|secret|text|number|url)$/m);
     expect(comments).toMatch(/^# required: (true|false)$/m);
     expect(settings).toContain(`| \`${name}\` |`);
   }
-  for (const name of ['PORT', 'EMULATOR_PORT', 'HOST', 'DEPLOY_EXAMPLES', 'TWILIO_API_BASE_URL']) expect(settings).toContain(`| \`${name}\` |`);
+  for (const name of ['PORT', 'EMULATOR_PORT', 'HOST', 'DEPLOY_EXAMPLES', 'TWILIO_API_BASE_URL'])
+    expect(settings).toContain(`| \`${name}\` |`);
 });

@@ -31,19 +31,32 @@ test('with a cap of 3 concurrent requests, 6 starts at once all succeed: refused
 
 // Twilio does not document what Twilio.CURRENT answers with nothing recording; the toolkit must answer
 // NO_ACTIVE_RECORDING either way, asking the call's status only once Twilio refused.
-test.each(['404', '21220'])('Twilio.CURRENT answering %s with nothing recording: 409 NO_ACTIVE_RECORDING', async (setting) => {
-  await stack.em.control('POST', '/limits', { currentWithNoActiveRecording: setting });
-  const call = await newCall(stack.em.client);
-  const res = await invoke<{ error: { code: string } }>(stack.fx, '/recording/set-status', { CallSid: call.sid, Status: 'paused' });
-  expect({ status: res.status, code: res.body.error.code }).toEqual({ status: 409, code: 'NO_ACTIVE_RECORDING' });
-});
+test.each(['404', '21220'])(
+  'Twilio.CURRENT answering %s with nothing recording: 409 NO_ACTIVE_RECORDING',
+  async (setting) => {
+    await stack.em.control('POST', '/limits', { currentWithNoActiveRecording: setting });
+    const call = await newCall(stack.em.client);
+    const res = await invoke<{ error: { code: string } }>(stack.fx, '/recording/set-status', {
+      CallSid: call.sid,
+      Status: 'paused',
+    });
+    expect({ status: res.status, code: res.body.error.code }).toEqual({ status: 409, code: 'NO_ACTIVE_RECORDING' });
+  },
+);
 
 test('on a call that is not in progress, both settings answer NOT_IN_PROGRESS', async () => {
   for (const setting of ['404', '21220']) {
     await stack.em.control('POST', '/limits', { currentWithNoActiveRecording: setting });
     const call = await newCall(stack.em.client);
     await stack.em.client.calls(call.sid).update({ status: 'completed' });
-    const res = await invoke<{ error: { code: string } }>(stack.fx, '/recording/set-status', { CallSid: call.sid, Status: 'paused' });
-    expect({ setting, status: res.status, code: res.body.error.code }).toEqual({ setting, status: 409, code: 'NOT_IN_PROGRESS' });
+    const res = await invoke<{ error: { code: string } }>(stack.fx, '/recording/set-status', {
+      CallSid: call.sid,
+      Status: 'paused',
+    });
+    expect({ setting, status: res.status, code: res.body.error.code }).toEqual({
+      setting,
+      status: 409,
+      code: 'NOT_IN_PROGRESS',
+    });
   }
 });

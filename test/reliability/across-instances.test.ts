@@ -2,7 +2,15 @@
 // with Twilio's round trips (latency faults), so requests overlap as they do deployed.
 import fc from 'fast-check';
 import { conferenceTwiml, newCall } from '../../harness/calls';
-import { callbacksIdle, invoke, setLatency, signedCallback, syncDocument, twilioAndSync, type Answer } from '../../harness/functions';
+import {
+  callbacksIdle,
+  invoke,
+  setLatency,
+  signedCallback,
+  syncDocument,
+  twilioAndSync,
+  type Answer,
+} from '../../harness/functions';
 import { useCluster } from '../../harness/stack';
 
 const cluster = useCluster(2);
@@ -16,7 +24,9 @@ test('ten starts of one call at once over two instances: one recording, the same
   await setLatency(cluster.em, { voice: 60, sync: 30 });
   for (let round = 0; round < 8; round++) {
     const call = await newCall(cluster.em.client);
-    const starts = await Promise.all(Array.from({ length: 10 }, (_, i) => invoke(pick(i), '/recording/start', { CallSid: call.sid })));
+    const starts = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => invoke(pick(i), '/recording/start', { CallSid: call.sid })),
+    );
     expect(starts.map((s) => s.status)).toEqual(Array(10).fill(200));
     expect(new Set(starts.map((s) => s.body.recordingSid)).size).toBe(1);
     expect(starts.filter((s) => s.body.created === true)).toHaveLength(1);
@@ -27,7 +37,13 @@ test('ten starts of one call at once over two instances: one recording, the same
 test('a start whose recordings list was read before another start created its recording adopts that recording', async () => {
   const call = await newCall(cluster.em.client);
   // B's claim reaches Sync late (after A has finished), while B's list of the call's recordings is read at once.
-  await cluster.em.control('POST', '/faults', { kind: 'latency', ms: 600, count: 1, match: '/Services/default/Documents', method: 'POST' });
+  await cluster.em.control('POST', '/faults', {
+    kind: 'latency',
+    ms: 600,
+    count: 1,
+    match: '/Services/default/Documents',
+    method: 'POST',
+  });
   const b = invoke(cluster.fxs[0], '/recording/start', { CallSid: call.sid });
   await new Promise((r) => setTimeout(r, 100));
   const a = await invoke(cluster.fxs[1], '/recording/start', { CallSid: call.sid });
@@ -52,7 +68,9 @@ test('twenty starts of one call at once with Twilio answering in 2 s: every answ
   const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => timedStart(i)));
   await setLatency(cluster.em, { voice: 0, sync: 0 });
   const worst = Math.max(...answers.map((a) => a.took));
-  console.log(`20 starts at 2 s per Twilio request: worst answer ${worst} ms, statuses ${JSON.stringify(answers.map((a) => a.res.status))}`);
+  console.log(
+    `20 starts at 2 s per Twilio request: worst answer ${worst} ms, statuses ${JSON.stringify(answers.map((a) => a.res.status))}`,
+  );
   expect(worst).toBeLessThan(10_000);
   const recordings = await cluster.em.client.calls(call.sid).recordings.list();
   expect(recordings).toHaveLength(1);
@@ -72,7 +90,10 @@ test('rounds of six concurrent pauses and resumes over two instances: Sync ends 
     const answers = await Promise.all(
       Array.from({ length: 6 }, (_, i) =>
         new Promise((r) => setTimeout(r, Math.random() * 40)).then(() =>
-          invoke(pick(i + round), '/recording/set-status', { CallSid: call.sid, Status: Math.random() < 0.5 ? 'pause' : 'resume' }),
+          invoke(pick(i + round), '/recording/set-status', {
+            CallSid: call.sid,
+            Status: Math.random() < 0.5 ? 'pause' : 'resume',
+          }),
         ),
       ),
     );
@@ -91,7 +112,10 @@ test('conference recordings too: concurrent pauses and resumes over two instance
   for (let round = 0; round < 8; round++) {
     const answers = await Promise.all(
       Array.from({ length: 6 }, (_, i) =>
-        invoke(pick(i + round), '/conference/recording/set-status', { ConferenceSid: conference.sid, Status: Math.random() < 0.5 ? 'pause' : 'resume' }),
+        invoke(pick(i + round), '/conference/recording/set-status', {
+          ConferenceSid: conference.sid,
+          Status: Math.random() < 0.5 ? 'pause' : 'resume',
+        }),
       ),
     );
     expect(answers.map((a) => a.status)).toEqual(Array(6).fill(200));
@@ -112,7 +136,9 @@ test('any interleaving of controls and callbacks from two instances ends with Sy
       const call = await newCall(cluster.em.client);
       await invoke(cluster.fxs[0], '/recording/start', { CallSid: call.sid });
       await callbacksIdle(cluster.em);
-      const { callbacks } = await cluster.em.control<{ callbacks: Array<{ id: number; params: Record<string, string> }> }>('GET', '/callbacks');
+      const { callbacks } = await cluster.em.control<{
+        callbacks: Array<{ id: number; params: Record<string, string> }>;
+      }>('GET', '/callbacks');
       const mine = callbacks.filter((c) => c.params.CallSid === call.sid);
       const answers = await Promise.all(
         ops.map(async ({ kind, instance, delay }) => {
@@ -121,7 +147,11 @@ test('any interleaving of controls and callbacks from two instances ends with Sy
           if (kind === 'replay') return cluster.em.control<Answer>('POST', `/callbacks/${mine[0].id}/replay`);
           if (kind === 'start') return invoke(fx, '/recording/start', { CallSid: call.sid });
           const status = kind.split('-')[0];
-          return invoke(fx, '/recording/set-status', { CallSid: call.sid, Status: status, ...(kind === 'pause-skip' ? { PauseBehavior: 'skip' } : {}) });
+          return invoke(fx, '/recording/set-status', {
+            CallSid: call.sid,
+            Status: status,
+            ...(kind === 'pause-skip' ? { PauseBehavior: 'skip' } : {}),
+          });
         }),
       );
       for (const a of answers) expect((a as Answer).body?.synced).not.toBe(false);
@@ -140,7 +170,12 @@ test('a callback every 100 ms while Sync answers in 300 ms: none lost, every ans
   for (const [i, sid] of sids.entries()) {
     const start = Date.now();
     sent.push(
-      signedCallback(pick(i), { CallSid: callSid, RecordingSid: sid, RecordingStatus: 'completed', RecordingDuration: String(i) }).then((r) => ({ status: r.status, took: Date.now() - start })),
+      signedCallback(pick(i), {
+        CallSid: callSid,
+        RecordingSid: sid,
+        RecordingStatus: 'completed',
+        RecordingDuration: String(i),
+      }).then((r) => ({ status: r.status, took: Date.now() - start })),
     );
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -149,11 +184,13 @@ test('a callback every 100 ms while Sync answers in 300 ms: none lost, every ans
   expect(results.filter((r) => r.status !== 204)).toEqual([]);
   expect(Math.max(...results.map((r) => r.took))).toBeLessThan(10_000);
   const doc = await syncDocument(cluster.em, callSid);
-  const kept = sids.filter((sid) => doc?.recordings[sid]?.status === 'completed' || doc?.ended?.split(' ').includes(sid.slice(2, 14)));
+  const kept = sids.filter(
+    (sid) => doc?.recordings[sid]?.status === 'completed' || doc?.ended?.split(' ').includes(sid.slice(2, 14)),
+  );
   expect(kept).toHaveLength(sids.length);
 });
 
-test("Sync failing after Twilio did the control: the answer says what Twilio did and that Sync missed it; the next control repairs it", async () => {
+test('Sync failing after Twilio did the control: the answer says what Twilio did and that Sync missed it; the next control repairs it', async () => {
   const call = await newCall(cluster.em.client);
   await invoke(cluster.fxs[0], '/recording/start', { CallSid: call.sid });
   await invoke(cluster.fxs[0], '/recording/set-status', { CallSid: call.sid, Status: 'pause' });
@@ -161,7 +198,10 @@ test("Sync failing after Twilio did the control: the answer says what Twilio did
   const sent = Date.now();
   const resume = await invoke(cluster.fxs[1], '/recording/set-status', { CallSid: call.sid, Status: 'resume' });
   expect(Date.now() - sent).toBeLessThan(10_000);
-  expect(resume).toMatchObject({ status: 200, body: { status: 'in-progress', synced: false, syncError: { code: expect.any(String) } } });
+  expect(resume).toMatchObject({
+    status: 200,
+    body: { status: 'in-progress', synced: false, syncError: { code: expect.any(String) } },
+  });
   expect((await cluster.em.client.calls(call.sid).recordings.list())[0].status).toBe('in-progress');
   expect(Object.values((await syncDocument(cluster.em, call.sid))!.recordings)[0].status).toBe('paused'); // missed
   await cluster.em.control('DELETE', '/faults');
@@ -176,7 +216,12 @@ test('a pruned recording stays ended: after 150 start-pause-stop cycles a late i
   const call = await newCall(cluster.em.client);
   const first = await invoke(cluster.fxs[0], '/recording/start', { CallSid: call.sid });
   const firstSid = first.body.recordingSid as string;
-  const inProgress = { CallSid: call.sid, RecordingSid: firstSid, RecordingStatus: 'in-progress', RecordingDuration: '0' };
+  const inProgress = {
+    CallSid: call.sid,
+    RecordingSid: firstSid,
+    RecordingStatus: 'in-progress',
+    RecordingDuration: '0',
+  };
   for (let i = 0; i < 150; i++) {
     if (i > 0) await invoke(pick(i), '/recording/start', { CallSid: call.sid });
     await invoke(pick(i + 1), '/recording/set-status', { CallSid: call.sid, Status: 'pause' });
@@ -192,22 +237,38 @@ test('a pruned recording stays ended: after 150 start-pause-stop cycles a late i
   await invoke(cluster.fxs[0], '/recording/start', { CallSid: call.sid });
   const pause = await invoke(cluster.fxs[1], '/recording/set-status', { CallSid: call.sid, Status: 'pause' });
   expect(pause).toMatchObject({ status: 200, body: { status: 'paused' } });
-  expect((await invoke(cluster.fxs[0], '/recording/status', { CallSid: call.sid })).body).toMatchObject({ status: 'paused', activeRecordingSids: [pause.body.recordingSid] });
+  expect((await invoke(cluster.fxs[0], '/recording/status', { CallSid: call.sid })).body).toMatchObject({
+    status: 'paused',
+    activeRecordingSids: [pause.body.recordingSid],
+  });
 }, 120_000);
 
 test('60 active recordings on one call: the document stays under 16 KiB; what it cannot track is refused clearly, and said', async () => {
   const call = await newCall(cluster.em.client);
   const port = new URL(cluster.fxs[0].url).port;
   for (let i = 0; i < 60; i++) {
-    await cluster.em.client.calls(call.sid).recordings.create({ recordingStatusCallback: `http://localhost:${port}/callbacks/recording-status`, recordingStatusCallbackEvent: ['in-progress'] });
+    await cluster.em.client
+      .calls(call.sid)
+      .recordings.create({
+        recordingStatusCallback: `http://localhost:${port}/callbacks/recording-status`,
+        recordingStatusCallbackEvent: ['in-progress'],
+      });
   }
   await callbacksIdle(cluster.em);
-  const { callbacks } = await cluster.em.control<{ callbacks: Array<{ status: number; body: string; params: Record<string, string> }> }>('GET', '/callbacks');
+  const { callbacks } = await cluster.em.control<{
+    callbacks: Array<{ status: number; body: string; params: Record<string, string> }>;
+  }>('GET', '/callbacks');
   const mine = callbacks.filter((c) => c.params.CallSid === call.sid);
   expect(mine.filter((c) => c.status === 204)).toHaveLength(40);
-  expect(mine.filter((c) => c.status === 409).map((c) => JSON.parse(c.body).error.code)).toEqual(Array(20).fill('TOO_MANY_RECORDINGS'));
+  expect(mine.filter((c) => c.status === 409).map((c) => JSON.parse(c.body).error.code)).toEqual(
+    Array(20).fill('TOO_MANY_RECORDINGS'),
+  );
 
-  const all = await invoke(cluster.fxs[1], '/recording/set-status', { CallSid: call.sid, Status: 'pause', All: 'true' });
+  const all = await invoke(cluster.fxs[1], '/recording/set-status', {
+    CallSid: call.sid,
+    Status: 'pause',
+    All: 'true',
+  });
   expect(all).toMatchObject({ status: 200, body: { synced: false, syncError: { code: 'TOO_MANY_RECORDINGS' } } });
   expect((all.body.recordings as unknown[]).length).toBe(60);
   const doc = (await syncDocument(cluster.em, call.sid))!;

@@ -15,11 +15,16 @@ test(`${RECORDINGS * (CONTROLS_EACH + REPLAYS_EACH)} controls and callbacks at o
   const callbackUrl = `http://localhost:${new URL(stack.fx.url).port}/callbacks/recording-status`;
   const sids: string[] = [];
   for (let i = 0; i < RECORDINGS; i++) {
-    const rec = await stack.em.client.calls(call.sid).recordings.create({ recordingStatusCallback: callbackUrl, recordingStatusCallbackEvent: ['in-progress'] });
+    const rec = await stack.em.client
+      .calls(call.sid)
+      .recordings.create({ recordingStatusCallback: callbackUrl, recordingStatusCallbackEvent: ['in-progress'] });
     sids.push(rec.sid);
   }
   await callbacksIdle(stack.em);
-  const { callbacks } = await stack.em.control<{ callbacks: Array<{ id: number; params: Record<string, string> }> }>('GET', '/callbacks');
+  const { callbacks } = await stack.em.control<{ callbacks: Array<{ id: number; params: Record<string, string> }> }>(
+    'GET',
+    '/callbacks',
+  );
 
   // For every recording, at once: pauses (idempotent) and late, repeated in-progress callbacks.
   const started = Date.now();
@@ -27,8 +32,14 @@ test(`${RECORDINGS * (CONTROLS_EACH + REPLAYS_EACH)} controls and callbacks at o
     sids.flatMap((sid) => {
       const inProgress = callbacks.find((c) => c.params.RecordingSid === sid)!;
       return [
-        ...Array.from({ length: CONTROLS_EACH }, () => invoke(stack.fx, '/recording/set-status', { CallSid: call.sid, Status: 'paused', RecordingSid: sid }).then((r) => r.status)),
-        ...Array.from({ length: REPLAYS_EACH }, () => stack.em.control<{ status: number }>('POST', `/callbacks/${inProgress.id}/replay`).then((d) => d.status)),
+        ...Array.from({ length: CONTROLS_EACH }, () =>
+          invoke(stack.fx, '/recording/set-status', { CallSid: call.sid, Status: 'paused', RecordingSid: sid }).then(
+            (r) => r.status,
+          ),
+        ),
+        ...Array.from({ length: REPLAYS_EACH }, () =>
+          stack.em.control<{ status: number }>('POST', `/callbacks/${inProgress.id}/replay`).then((d) => d.status),
+        ),
       ];
     }),
   );
@@ -53,7 +64,13 @@ test('two Function processes writing one document at once: If-Match conflicts re
     const statuses = await Promise.all(
       sids.flatMap((sid, i) =>
         [stack.fx, second].flatMap((fx) =>
-          Array.from({ length: 5 }, () => invoke(fx, '/recording/set-status', { CallSid: call.sid, Status: i % 2 ? 'paused' : 'in-progress', RecordingSid: sid }).then((r) => r.status)),
+          Array.from({ length: 5 }, () =>
+            invoke(fx, '/recording/set-status', {
+              CallSid: call.sid,
+              Status: i % 2 ? 'paused' : 'in-progress',
+              RecordingSid: sid,
+            }).then((r) => r.status),
+          ),
         ),
       ),
     );

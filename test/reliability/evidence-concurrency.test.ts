@@ -18,19 +18,30 @@ test('controls from two processes at once on a call without a log yet: one list,
     const answers = await Promise.all(
       sids.flatMap((sid) =>
         [stack.fx, second].flatMap((fx) =>
-          Array.from({ length: 3 }, () => invoke(fx, '/recording/set-status', { CallSid: call.sid, Status: 'paused', RecordingSid: sid, PauseBehavior: 'skip' })),
+          Array.from({ length: 3 }, () =>
+            invoke(fx, '/recording/set-status', {
+              CallSid: call.sid,
+              Status: 'paused',
+              RecordingSid: sid,
+              PauseBehavior: 'skip',
+            }),
+          ),
         ),
       ),
     );
     expect(answers.filter((a) => a.status !== 200 || 'evidenceLogged' in a.body)).toEqual([]);
     const after = await counters(stack.em);
-    const created = (after.routes['POST /v1/Services/:ServiceSid/Lists'] ?? 0) - (before.routes['POST /v1/Services/:ServiceSid/Lists'] ?? 0);
+    const created =
+      (after.routes['POST /v1/Services/:ServiceSid/Lists'] ?? 0) -
+      (before.routes['POST /v1/Services/:ServiceSid/Lists'] ?? 0);
     // At most one creation attempt per process; the loser's is a 409.
     expect(created).toBeGreaterThanOrEqual(1);
     expect(created).toBeLessThanOrEqual(2);
     expect((await stack.em.client.sync.v1.services('default').syncLists.list()).length).toBe(1);
 
-    const entries = await new EvidenceLog(stack.em.client, { serviceSid: 'default', ttlSeconds: 86400 }).readAll(call.sid);
+    const entries = await new EvidenceLog(stack.em.client, { serviceSid: 'default', ttlSeconds: 86400 }).readAll(
+      call.sid,
+    );
     expect(entries).toHaveLength(sids.length * 6);
     expect(new Set(entries.map((e) => e.id)).size).toBe(entries.length);
     // The first pause of each recording opens its paused stretch; the repeats change nothing.
@@ -46,12 +57,22 @@ test("a call's first start creates its log beside the claim: one list creation, 
   const call = await newCall(stack.em.client);
   const route = (r: Awaited<ReturnType<typeof counters>>, key: string) => r.routes[key] ?? 0;
   const before = await counters(stack.em);
-  const started = await invoke(stack.fx, '/recording/start', { CallSid: call.sid, RecordingStatusCallback: 'http://127.0.0.1:9/' });
+  const started = await invoke(stack.fx, '/recording/start', {
+    CallSid: call.sid,
+    RecordingStatusCallback: 'http://127.0.0.1:9/',
+  });
   expect(started.body).toMatchObject({ created: true });
   expect(started.body).not.toHaveProperty('evidenceLogged');
   const after = await counters(stack.em);
-  expect(route(after, 'POST /v1/Services/:ServiceSid/Lists') - route(before, 'POST /v1/Services/:ServiceSid/Lists')).toBe(1);
-  expect(route(after, 'POST /v1/Services/:ServiceSid/Lists/:ListSid/Items') - route(before, 'POST /v1/Services/:ServiceSid/Lists/:ListSid/Items')).toBe(1);
-  const [entry] = await new EvidenceLog(stack.em.client, { serviceSid: 'default', ttlSeconds: 86400 }).readAll(call.sid);
+  expect(
+    route(after, 'POST /v1/Services/:ServiceSid/Lists') - route(before, 'POST /v1/Services/:ServiceSid/Lists'),
+  ).toBe(1);
+  expect(
+    route(after, 'POST /v1/Services/:ServiceSid/Lists/:ListSid/Items') -
+      route(before, 'POST /v1/Services/:ServiceSid/Lists/:ListSid/Items'),
+  ).toBe(1);
+  const [entry] = await new EvidenceLog(stack.em.client, { serviceSid: 'default', ttlSeconds: 86400 }).readAll(
+    call.sid,
+  );
   expect(entry).toMatchObject({ action: 'start', status: 'in-progress', by: 'http', source: 'control' });
 });

@@ -26,14 +26,21 @@ test('5xx before the work: an update is retried and succeeds once', async () => 
   await invoke(stack.fx, '/recording/start', { CallSid: call.sid });
   const [updates, faulted] = [await routeCount(UPDATE), await routeCount(FAULTED)];
   await stack.em.control('POST', '/faults', { kind: '500', count: 2, match: '/Recordings/' });
-  expect((await invoke(stack.fx, '/recording/set-status', { CallSid: call.sid, Status: 'paused' })).body).toMatchObject({ status: 'paused' });
+  expect((await invoke(stack.fx, '/recording/set-status', { CallSid: call.sid, Status: 'paused' })).body).toMatchObject(
+    { status: 'paused' },
+  );
   expect((await routeCount(UPDATE)) - updates).toBe(1);
   expect((await routeCount(FAULTED)) - faulted).toBe(2);
 });
 
 test('an ambiguous 500 after creating: start adopts the recording it made, never a second', async () => {
   const call = await newCall(stack.em.client);
-  await stack.em.control('POST', '/faults', { kind: '500-after', count: 1, method: 'POST', match: `/Calls/${call.sid}/Recordings.json` });
+  await stack.em.control('POST', '/faults', {
+    kind: '500-after',
+    count: 1,
+    method: 'POST',
+    match: `/Calls/${call.sid}/Recordings.json`,
+  });
   const res = await invoke(stack.fx, '/recording/start', { CallSid: call.sid });
   expect(res).toMatchObject({ status: 200, body: { created: false, status: 'in-progress' } });
   const recordings = await stack.em.client.calls(call.sid).recordings.list();
@@ -45,7 +52,12 @@ test('an ambiguous 500 after creating: start adopts the recording it made, never
 test('a 500 on create before any work: start looks again, finds nothing, and creates once', async () => {
   const call = await newCall(stack.em.client);
   const before = await routeCount(CREATE);
-  await stack.em.control('POST', '/faults', { kind: '500', count: 1, method: 'POST', match: `/Calls/${call.sid}/Recordings.json` });
+  await stack.em.control('POST', '/faults', {
+    kind: '500',
+    count: 1,
+    method: 'POST',
+    match: `/Calls/${call.sid}/Recordings.json`,
+  });
   const res = await invoke(stack.fx, '/recording/start', { CallSid: call.sid });
   expect(res.body).toMatchObject({ created: true });
   expect((await routeCount(CREATE)) - before).toBe(1);
@@ -67,10 +79,16 @@ test('16114 (recording busy) is retried; a 404 is not', async () => {
   const call = await newCall(stack.em.client);
   await invoke(stack.fx, '/recording/start', { CallSid: call.sid });
   await stack.em.control('POST', '/faults', { kind: '16114', count: 2, match: '/Recordings/' });
-  expect((await invoke(stack.fx, '/recording/set-status', { CallSid: call.sid, Status: 'paused' })).body).toMatchObject({ status: 'paused' });
+  expect((await invoke(stack.fx, '/recording/set-status', { CallSid: call.sid, Status: 'paused' })).body).toMatchObject(
+    { status: 'paused' },
+  );
   expect((await stack.em.client.calls(call.sid).recordings.list())[0].status).toBe('paused');
   const before = await routeCount(UPDATE);
-  const res = await invoke(stack.fx, '/recording/set-status', { CallSid: call.sid, Status: 'paused', RecordingSid: 'RE' + '0'.repeat(32) });
+  const res = await invoke(stack.fx, '/recording/set-status', {
+    CallSid: call.sid,
+    Status: 'paused',
+    RecordingSid: 'RE' + '0'.repeat(32),
+  });
   expect(res.status).toBe(404);
   expect((await routeCount(UPDATE)) - before).toBe(1);
 });
@@ -109,5 +127,8 @@ test('Twilio answering a pause in 3.9 s: the Function waits for it and says what
 test('Twilio still silent at the deadline: 504 TWILIO_TIMEOUT inside 10 s, saying the change may have been made', async () => {
   const { res, took } = await slowPause(9500);
   expect(took).toBeLessThan(10_000);
-  expect(res).toMatchObject({ status: 504, body: { error: { code: 'TWILIO_TIMEOUT', message: expect.stringContaining('may or may not') } } });
+  expect(res).toMatchObject({
+    status: 504,
+    body: { error: { code: 'TWILIO_TIMEOUT', message: expect.stringContaining('may or may not') } },
+  });
 });

@@ -13,7 +13,14 @@ test('.env is git-ignored and .env.example holds only the emulator placeholders'
   const example = parseEnv(readFileSync(join(ROOT, '.env.example'), 'utf8'));
   expect(example.ACCOUNT_SID).toBe('AC' + '0'.repeat(32));
   expect(example.AUTH_TOKEN).toBe('emulator-auth-token-placeholder0');
-  expect(Object.keys(example).sort()).toEqual(['ACCOUNT_SID', 'ADMIN_PASSWORD', 'AUTH_TOKEN', 'PUBLIC_BASE_URL', 'SYNC_DOCUMENT_TTL', 'SYNC_SERVICE_SID']);
+  expect(Object.keys(example).sort()).toEqual([
+    'ACCOUNT_SID',
+    'ADMIN_PASSWORD',
+    'AUTH_TOKEN',
+    'PUBLIC_BASE_URL',
+    'SYNC_DOCUMENT_TTL',
+    'SYNC_SERVICE_SID',
+  ]);
   expect(example.PUBLIC_BASE_URL).toBe('');
   // No password ships: the console stays off until one is set.
   expect(example.ADMIN_PASSWORD).toBe('');
@@ -41,7 +48,8 @@ test('credentials Twilio refuses: a clear error, and the token appears in no ans
     ] as const) {
       const res = await invoke(fx, path, params);
       expect(JSON.stringify(res.body)).not.toContain(secret);
-      if (!params.Next) expect(res).toMatchObject({ status: 500, body: { error: { code: 'TWILIO_AUTH_FAILED', twilioCode: 20003 } } });
+      if (!params.Next)
+        expect(res).toMatchObject({ status: 500, body: { error: { code: 'TWILIO_AUTH_FAILED', twilioCode: 20003 } } });
     }
     expect(fx.output()).not.toContain(secret);
   } finally {

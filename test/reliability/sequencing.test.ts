@@ -60,6 +60,14 @@ test('status: one Sync read; a callback: a Sync read, then a write', async () =>
   await setLatency(stack.em, { voice: 150, sync: 80 });
   expect((await traced('/recording/status', { CallSid: call.sid })).sequence).toBe(1);
   const from = now();
-  expect((await signedCallback(stack.fx, { CallSid: call.sid, RecordingSid: started.body.recordingSid as string, RecordingStatus: 'completed' })).status).toBe(204);
+  expect(
+    (
+      await signedCallback(stack.fx, {
+        CallSid: call.sid,
+        RecordingSid: started.body.recordingSid as string,
+        RecordingStatus: 'completed',
+      })
+    ).status,
+  ).toBe(204);
   expect(inSequence(await servedRequests(stack.em), [from, now()])).toBe(2);
 });

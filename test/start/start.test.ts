@@ -6,7 +6,14 @@ import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, freePort } from '../../harness/stack';
-import { listeningAddresses, processGroup, projectFolder, runScript, waitUntilServing, type ScriptRun } from '../../harness/scripts';
+import {
+  listeningAddresses,
+  processGroup,
+  projectFolder,
+  runScript,
+  waitUntilServing,
+  type ScriptRun,
+} from '../../harness/scripts';
 
 const REAL = { ACCOUNT_SID: 'AC' + 'a'.repeat(32), AUTH_TOKEN: 'b'.repeat(32), SYNC_SERVICE_SID: 'default' };
 
@@ -37,7 +44,9 @@ test('the Functions and the emulator listen on loopback only, on the ports given
   const [port, emulatorPort] = [await freePort(), await freePort()];
   const run = start({ PORT: String(port), EMULATOR_PORT: String(emulatorPort) });
   await waitUntilServing(run, [`http://127.0.0.1:${port}/`, `http://127.0.0.1:${emulatorPort}/__emulator/counters`]);
-  expect(listeningAddresses(run.process.pid!).sort()).toEqual([`127.0.0.1:${emulatorPort}`, `127.0.0.1:${port}`].sort());
+  expect(listeningAddresses(run.process.pid!).sort()).toEqual(
+    [`127.0.0.1:${emulatorPort}`, `127.0.0.1:${port}`].sort(),
+  );
   expect(run.output()).toContain(`Functions on http://localhost:${port}, listening on 127.0.0.1 only`);
   expect(run.output()).toContain(`Twilio API emulator on http://127.0.0.1:${emulatorPort}`);
 });
@@ -57,7 +66,9 @@ test('a second npm start on taken ports stops within seconds, names each port an
   const both = start({ PORT: String(port), EMULATOR_PORT: String(emulatorPort) });
   expect(await exitCode(both, 10_000)).not.toBe(0);
   expect(both.output()).toContain(`Port ${port} (the Functions) is already in use: set PORT to a free port`);
-  expect(both.output()).toContain(`Port ${emulatorPort} (the Twilio API emulator) is already in use: set EMULATOR_PORT to a free port`);
+  expect(both.output()).toContain(
+    `Port ${emulatorPort} (the Twilio API emulator) is already in use: set EMULATOR_PORT to a free port`,
+  );
   expect(printed(both).split('\n')).toHaveLength(2);
   expect(processGroup(both.process.pid!)).toEqual([]);
 
@@ -86,16 +97,30 @@ test('real credentials: no emulator, and a warning that Twilio cannot reach the 
   const otherPort = await freePort();
   const withUrl = start({ PORT: String(otherPort) }, { ...REAL, PUBLIC_BASE_URL: 'https://rc-test.example.com/' });
   await waitUntilServing(withUrl, [`http://127.0.0.1:${otherPort}/`]);
-  expect(withUrl.output()).toContain('Recording status callbacks go to https://rc-test.example.com/callbacks/recording-status');
+  expect(withUrl.output()).toContain(
+    'Recording status callbacks go to https://rc-test.example.com/callbacks/recording-status',
+  );
   expect(withUrl.output()).not.toContain('Twilio cannot reach');
 });
 
 test('settings that cannot work stop it at once, saying what to change', async () => {
   const cases: [Record<string, string>, Record<string, string> | undefined, string][] = [
     [{ PORT: 'abc' }, undefined, 'PORT=abc is not a port number'],
-    [{}, { ...REAL, AUTH_TOKEN: 'emulator-auth-token-placeholder0' }, "One of ACCOUNT_SID and AUTH_TOKEN in .env is still the emulator's placeholder"],
-    [{ PORT: String(await freePort()) }, { ...REAL, PUBLIC_BASE_URL: 'http://localhost:3000' }, 'PUBLIC_BASE_URL=http://localhost:3000 is an address of this machine: Twilio must reach it'],
-    [{ PORT: String(await freePort()) }, { ...REAL, PUBLIC_BASE_URL: 'ngrok.app' }, 'PUBLIC_BASE_URL=ngrok.app is not an absolute http(s) URL'],
+    [
+      {},
+      { ...REAL, AUTH_TOKEN: 'emulator-auth-token-placeholder0' },
+      "One of ACCOUNT_SID and AUTH_TOKEN in .env is still the emulator's placeholder",
+    ],
+    [
+      { PORT: String(await freePort()) },
+      { ...REAL, PUBLIC_BASE_URL: 'http://localhost:3000' },
+      'PUBLIC_BASE_URL=http://localhost:3000 is an address of this machine: Twilio must reach it',
+    ],
+    [
+      { PORT: String(await freePort()) },
+      { ...REAL, PUBLIC_BASE_URL: 'ngrok.app' },
+      'PUBLIC_BASE_URL=ngrok.app is not an absolute http(s) URL',
+    ],
   ];
   for (const [vars, env, message] of cases) {
     const run = start(vars, env);
@@ -128,13 +153,19 @@ test('npm run emulator on a taken port stops at once with one line naming EMULAT
   await new Promise<void>((ok) => blocker.listen(0, '127.0.0.1', ok));
   const port = (blocker.address() as AddressInfo).port;
   try {
-    const child = spawn(process.execPath, [join(ROOT, 'dist/emulator/main.js')], { cwd: ROOT, env: { ...process.env, EMULATOR_PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [join(ROOT, 'dist/emulator/main.js')], {
+      cwd: ROOT,
+      env: { ...process.env, EMULATOR_PORT: String(port) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout!.on('data', (d) => (output += d));
     child.stderr!.on('data', (d) => (output += d));
     const code = await new Promise<number | null>((ok) => child.once('exit', ok));
     expect(code).toBe(1);
-    expect(output.trim()).toBe(`Port ${port} (the emulator) is already in use: set EMULATOR_PORT to a free port, e.g. EMULATOR_PORT=${port + 1} npm run emulator`);
+    expect(output.trim()).toBe(
+      `Port ${port} (the emulator) is already in use: set EMULATOR_PORT to a free port, e.g. EMULATOR_PORT=${port + 1} npm run emulator`,
+    );
   } finally {
     await new Promise((ok) => blocker.close(ok));
   }

@@ -9,22 +9,22 @@ const { flow, byName } = loadFlow('identity-check-flow.json');
 describe('the flow as written', () => {
   test('every transition points at a widget that exists, and every widget is reachable', () => expectWellFormed(flow));
 
-  test('every Run Function widget calls a Function of this project with parameters it accepts, and has a fail branch', () => expectFunctionsKnown(flow));
+  test('every Run Function widget calls a Function of this project with parameters it accepts, and has a fail branch', () =>
+    expectFunctionsKnown(flow));
 
   test('the questions are reachable only through a pause that succeeded or found nothing recording', () => {
-    const confirmed = ['check_paused', 'check_nothing_recording'].map((n) => byName.get(n)!.transitions.find((t) => t.event === 'match')!);
+    const confirmed = ['check_paused', 'check_nothing_recording'].map((n) =>
+      byName.get(n)!.transitions.find((t) => t.event === 'match')!,
+    );
     expect(confirmed.map((t) => t.next)).toEqual(['ask_account', 'ask_account']);
     const unconfirmed = reachable(flow, (t) => confirmed.includes(t));
-    for (const gather of flow.states.filter((s) => s.type === 'gather-input-on-call')) expect(unconfirmed.has(gather.name)).toBe(false);
+    for (const gather of flow.states.filter((s) => s.type === 'gather-input-on-call'))
+      expect(unconfirmed.has(gather.name)).toBe(false);
   });
 
   test('every input kind of every question leads somewhere; only the last words end the call', () => {
     expect(deadEnds(flow)).toEqual(
-      [
-        'say_thanks.audioComplete',
-        'say_unanswered.audioComplete',
-        'say_unavailable.audioComplete',
-      ].sort(),
+      ['say_thanks.audioComplete', 'say_unanswered.audioComplete', 'say_unavailable.audioComplete'].sort(),
     );
     expect(flow.states.some((s) => s.type === 'capture-payments')).toBe(false);
   });
@@ -65,7 +65,11 @@ describe('the flow run on incoming calls', () => {
   test.each([
     ['stays silent', [], ['ask_account:timeout [in-progress; paused]']],
     ['speaks', [{ speech: 'one two three' }], ['ask_account:speech [in-progress; paused]']],
-    ['keys a short account number', [{ digits: '123' }], ['ask_account:keypress [in-progress; paused]', 'check_account:noMatch [in-progress; paused]']],
+    [
+      'keys a short account number',
+      [{ digits: '123' }],
+      ['ask_account:keypress [in-progress; paused]', 'check_account:noMatch [in-progress; paused]'],
+    ],
     [
       'keys an impossible date',
       [{ digits: '12345678' }, { digits: '13451990' }],

@@ -9,7 +9,8 @@ const { flow, byName } = loadFlow('pci-payment-flow.json');
 describe('the flow as written', () => {
   test('every transition points at a widget that exists, and every widget is reachable', () => expectWellFormed(flow));
 
-  test('every Run Function widget calls a Function of this project with parameters it accepts, and has a fail branch', () => expectFunctionsKnown(flow));
+  test('every Run Function widget calls a Function of this project with parameters it accepts, and has a fail branch', () =>
+    expectFunctionsKnown(flow));
 
   test('no card data is gathered in Studio: no Gather widget, card capture only through Capture Payments', () => {
     expect(flow.states.filter((s) => s.type === 'gather-input-on-call')).toEqual([]);
@@ -22,11 +23,33 @@ describe('the flow as written', () => {
       byName.get('check_nothing_recording')!.transitions.find((t) => t.event === 'match')!,
     ];
     expect(confirmed.map((t) => [t.next, t.conditions])).toEqual([
-      ['capture_payment', [expect.objectContaining({ arguments: ['{{widgets.pause_recording.parsed.status}}'], type: 'equal_to', value: 'paused' })]],
-      ['capture_payment', [expect.objectContaining({ arguments: ['{{widgets.pause_recording.parsed.error.code}}'], type: 'equal_to', value: 'NO_ACTIVE_RECORDING' })]],
+      [
+        'capture_payment',
+        [
+          expect.objectContaining({
+            arguments: ['{{widgets.pause_recording.parsed.status}}'],
+            type: 'equal_to',
+            value: 'paused',
+          }),
+        ],
+      ],
+      [
+        'capture_payment',
+        [
+          expect.objectContaining({
+            arguments: ['{{widgets.pause_recording.parsed.error.code}}'],
+            type: 'equal_to',
+            value: 'NO_ACTIVE_RECORDING',
+          }),
+        ],
+      ],
     ]);
     expect(byName.get('pause_recording')!.properties.parameters).toEqual(
-      expect.arrayContaining([{ key: 'Status', value: 'paused' }, { key: 'All', value: 'true' }, { key: 'PauseBehavior', value: 'skip' }]),
+      expect.arrayContaining([
+        { key: 'Status', value: 'paused' },
+        { key: 'All', value: 'true' },
+        { key: 'PauseBehavior', value: 'skip' },
+      ]),
     );
     expect(reachable(flow, (t) => confirmed.includes(t)).has('capture_payment')).toBe(false);
   });
@@ -49,7 +72,11 @@ describe('the flow run on incoming calls', () => {
 
   const run = (inputs: unknown[]) => runFlow(stack.em, stack.fx, flow, inputs);
 
-  const answered = ['Trigger:incomingCall [ringing; ]', 'say_greeting:audioComplete [in-progress; ]', 'start_recording:success [in-progress; in-progress]'];
+  const answered = [
+    'Trigger:incomingCall [ringing; ]',
+    'say_greeting:audioComplete [in-progress; ]',
+    'start_recording:success [in-progress; in-progress]',
+  ];
   const paused = ['pause_recording:success [in-progress; paused]', 'check_paused:match [in-progress; paused]'];
   const notPaid = [
     'capture_payment:maxFailedAttempts [in-progress; paused]',
@@ -73,7 +100,12 @@ describe('the flow run on incoming calls', () => {
     expect(result.status).toBe('completed');
     expect(result.recordings).toEqual(['completed']);
     const pause = result.widgets.find((w) => w.widget === 'pause_recording')!;
-    expect(pause.params).toMatchObject({ All: 'true', PauseBehavior: 'skip', FlowSid: expect.stringMatching(/^FW/), ExecutionSid: expect.stringMatching(/^FN/) });
+    expect(pause.params).toMatchObject({
+      All: 'true',
+      PauseBehavior: 'skip',
+      FlowSid: expect.stringMatching(/^FW/),
+      ExecutionSid: expect.stringMatching(/^FN/),
+    });
   });
 
   test('the card declined twice: the caller is told nothing was charged, recording resumed', async () => {
@@ -105,7 +137,10 @@ describe('the flow run on incoming calls', () => {
       'check_nothing_recording:noMatch [in-progress; in-progress]',
       'say_payment_unavailable:audioComplete [in-progress; in-progress]',
     ]);
-    expect(result.widgets.find((w) => w.widget === 'pause_recording')).toMatchObject({ status_code: 502, parsed: { error: { code: 'TWILIO_UNAVAILABLE' } } });
+    expect(result.widgets.find((w) => w.widget === 'pause_recording')).toMatchObject({
+      status_code: 502,
+      parsed: { error: { code: 'TWILIO_UNAVAILABLE' } },
+    });
   });
 
   test('the start failing: nothing records, so the card is taken with nothing to pause (NO_ACTIVE_RECORDING)', async () => {
@@ -123,6 +158,9 @@ describe('the flow run on incoming calls', () => {
       'tell_outcome:match [in-progress; ]',
       'say_thanks:audioComplete [in-progress; ]',
     ]);
-    expect(result.widgets.find((w) => w.widget === 'pause_recording')).toMatchObject({ status_code: 409, parsed: { error: { code: 'NO_ACTIVE_RECORDING' } } });
+    expect(result.widgets.find((w) => w.widget === 'pause_recording')).toMatchObject({
+      status_code: 409,
+      parsed: { error: { code: 'NO_ACTIVE_RECORDING' } },
+    });
   });
 });

@@ -7,11 +7,23 @@ const ROOT = resolve(__dirname, '../..');
 const LIB = join(ROOT, 'lib');
 
 /** Each part of lib/ and the parts it may import; a folder may import within itself. */
-const LAYERS: Record<string, number> = { errors: 0, 'local-run': 0, env: 0, model: 1, params: 2, twilio: 3, sync: 4, controls: 5, runtime: 6 };
+const LAYERS: Record<string, number> = {
+  errors: 0,
+  'local-run': 0,
+  env: 0,
+  model: 1,
+  params: 2,
+  twilio: 3,
+  sync: 4,
+  controls: 5,
+  runtime: 6,
+};
 const MAX_LAYERS = 6;
 
 const walk = (dir: string): string[] =>
-  readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
+  readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? walk(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+  );
 
 /** Every relative import of a file, type-only ones included: they bind modules together all the same. */
 function importsOf(file: string): string[] {
@@ -30,7 +42,10 @@ test('every part of lib/ is in a layer', () => {
 
 test('imports run downwards: a part imports only lower layers, or within itself', () => {
   const upward = files.flatMap((file) =>
-    graph.get(file)!.filter((target) => part(target) !== part(file) && !(LAYERS[part(target)] < LAYERS[part(file)])).map((target) => `${name(file)} -> ${name(target)}`),
+    graph
+      .get(file)!
+      .filter((target) => part(target) !== part(file) && !(LAYERS[part(target)] < LAYERS[part(file)]))
+      .map((target) => `${name(file)} -> ${name(target)}`),
   );
   expect(upward).toEqual([]);
 });
@@ -39,7 +54,8 @@ test(`no circles, and at most ${MAX_LAYERS} files in any chain of imports`, () =
   const depth = new Map<string, number>();
   const visiting: string[] = [];
   const depthOf = (file: string): number => {
-    if (visiting.includes(file)) throw new Error(`import circle: ${[...visiting.slice(visiting.indexOf(file)), file].map(name).join(' -> ')}`);
+    if (visiting.includes(file))
+      throw new Error(`import circle: ${[...visiting.slice(visiting.indexOf(file)), file].map(name).join(' -> ')}`);
     if (!depth.has(file)) {
       visiting.push(file);
       depth.set(file, 1 + Math.max(0, ...graph.get(file)!.map(depthOf)));
@@ -52,5 +68,7 @@ test(`no circles, and at most ${MAX_LAYERS} files in any chain of imports`, () =
 });
 
 test('every import of lib/ names a file that exists', () => {
-  for (const [file, targets] of graph) for (const target of targets) expect([name(file), files.includes(target) ? 'exists' : target]).toEqual([name(file), 'exists']);
+  for (const [file, targets] of graph)
+    for (const target of targets)
+      expect([name(file), files.includes(target) ? 'exists' : target]).toEqual([name(file), 'exists']);
 });

@@ -49,7 +49,8 @@ export class TwimlInterpreter {
   }
 
   async run(call: Call, generation: number, source: { twiml: string } | Fetch): Promise<void> {
-    let document: { twiml: string; url?: string } | undefined = 'twiml' in source ? { twiml: source.twiml } : await this.fetch(call, source);
+    let document: { twiml: string; url?: string } | undefined =
+      'twiml' in source ? { twiml: source.twiml } : await this.fetch(call, source);
     while (document && this.calls.isLive(call, generation)) {
       let verbs: Verb[];
       try {
@@ -70,10 +71,22 @@ export class TwimlInterpreter {
 
   /** Fetches TwiML from a webhook; a failure ends the call, as Twilio's "application error" does (11200). */
   private async fetch(call: Call, request: Fetch): Promise<{ twiml: string; url: string } | undefined> {
-    const delivery = await this.webhooks.deliver(request.url, request.method, { ...this.callParams(call), ...request.params });
+    const delivery = await this.webhooks.deliver(request.url, request.method, {
+      ...this.callParams(call),
+      ...request.params,
+    });
     const ok = delivery.status !== undefined && delivery.status >= 200 && delivery.status < 300;
-    this.calls.note(call, 'webhook', { url: request.url, method: request.method, params: request.params ?? {}, status: delivery.status ?? delivery.error });
-    if (!ok) return this.fail(call, `HTTP retrieval failure (11200): ${request.url} answered ${delivery.status ?? delivery.error}`);
+    this.calls.note(call, 'webhook', {
+      url: request.url,
+      method: request.method,
+      params: request.params ?? {},
+      status: delivery.status ?? delivery.error,
+    });
+    if (!ok)
+      return this.fail(
+        call,
+        `HTTP retrieval failure (11200): ${request.url} answered ${delivery.status ?? delivery.error}`,
+      );
     return { twiml: delivery.body ?? '', url: request.url };
   }
 
@@ -94,7 +107,12 @@ export class TwimlInterpreter {
   }
 
   /** Runs one verb; answers what comes next, or nothing to go on to the following verb. */
-  private async verb(call: Call, generation: number, verb: Verb, documentUrl: string | undefined): Promise<Next | undefined> {
+  private async verb(
+    call: Call,
+    generation: number,
+    verb: Verb,
+    documentUrl: string | undefined,
+  ): Promise<Next | undefined> {
     const { attrs } = verb;
     switch (verb.name) {
       case 'Say':
@@ -145,7 +163,10 @@ export class TwimlInterpreter {
 
   private gather(call: Call, verb: Verb, documentUrl: string | undefined): Next | undefined {
     const { attrs } = verb;
-    const prompt = verb.children.filter((c) => c.name === 'Say').map((c) => c.text).join(' ');
+    const prompt = verb.children
+      .filter((c) => c.name === 'Say')
+      .map((c) => c.text)
+      .join(' ');
     const kinds = (attrs.input ?? 'dtmf').split(/\s+/);
     const input = answerPrompt(call.inputs);
     if ('hangup' in input) {
@@ -169,7 +190,11 @@ export class TwimlInterpreter {
 
   private pay(call: Call, verb: Verb, documentUrl: string | undefined): Next | undefined {
     const { attrs } = verb;
-    const capture = capturePayment(call.inputs, { maxAttempts: Number(attrs.maxAttempts ?? 1), chargeAmount: attrs.chargeAmount, currency: attrs.currency });
+    const capture = capturePayment(call.inputs, {
+      maxAttempts: Number(attrs.maxAttempts ?? 1),
+      chargeAmount: attrs.chargeAmount,
+      currency: attrs.currency,
+    });
     this.calls.note(call, 'Pay', { result: capture.result, attempts: capture.attempts });
     if (attrs.statusCallback) {
       const url = absolute(attrs.statusCallback, documentUrl);
@@ -180,7 +205,9 @@ export class TwimlInterpreter {
           For: 'payment',
           Capture: 'payment-card-number',
           PartialResult: 'false',
-          ...(outcome === 'success' ? { PaymentCardNumber: 'xxxxxxxxxxxx1111', PaymentCardType: 'visa' } : { ErrorType: outcome }),
+          ...(outcome === 'success'
+            ? { PaymentCardNumber: 'xxxxxxxxxxxx1111', PaymentCardType: 'visa' }
+            : { ErrorType: outcome }),
         });
       }
     }

@@ -26,15 +26,20 @@ function toVerb(node: Node): Verb | undefined {
   return {
     name,
     attrs: node[':@'] ?? {},
-    text: content.map((c) => (typeof c['#text'] === 'string' ? c['#text'] : '')).join('').trim(),
+    text: content
+      .map((c) => (typeof c['#text'] === 'string' ? c['#text'] : ''))
+      .join('')
+      .trim(),
     children: content.map(toVerb).filter((v): v is Verb => v !== undefined),
   };
 }
 
 /** The verbs of a TwiML document, in order; throws on anything that is not a <Response> document (Twilio's 12100). */
 export function parseTwiml(twiml: string): Verb[] {
-  if (XMLValidator.validate(twiml) !== true) throw new Error('Document parse failure (12100): the TwiML is not well-formed XML');
+  if (XMLValidator.validate(twiml) !== true)
+    throw new Error('Document parse failure (12100): the TwiML is not well-formed XML');
   const response = (parser.parse(twiml) as Node[]).map(toVerb).find((v) => v !== undefined);
-  if (response?.name !== 'Response') throw new Error('Document parse failure (12100): the root element must be <Response>');
+  if (response?.name !== 'Response')
+    throw new Error('Document parse failure (12100): the root element must be <Response>');
   return response.children;
 }

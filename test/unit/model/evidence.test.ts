@@ -28,7 +28,15 @@ const call = [
 test("segments: a callback's in-progress neither opens a second stretch nor ends a pause; stopped stays stopped; order of arrival does not matter", () => {
   const expected = [
     { recordingSid: RE, state: 'recorded', from: t(0), to: t(10), by: 'studio:FW1/FN1', source: 'control' },
-    { recordingSid: RE, state: 'paused', from: t(10), to: t(20), pauseBehavior: 'skip', by: 'agent:alice', source: 'control' },
+    {
+      recordingSid: RE,
+      state: 'paused',
+      from: t(10),
+      to: t(20),
+      pauseBehavior: 'skip',
+      by: 'agent:alice',
+      source: 'control',
+    },
     { recordingSid: RE, state: 'recorded', from: t(20), to: t(30), by: 'console:admin', source: 'control' },
     { recordingSid: RE, state: 'stopped', from: t(30), to: t(30), by: 'console:admin', source: 'control' },
   ];
@@ -38,7 +46,8 @@ test("segments: a callback's in-progress neither opens a second stretch nor ends
 
 test('the window check: inside a pause only when no moment of it was recorded and a pause covers all of it', () => {
   const segments = toSegments(call);
-  const inside = (from: number, to: number) => windowInsidePause(segments, new Date(t(from)), new Date(t(to))).insidePause;
+  const inside = (from: number, to: number) =>
+    windowInsidePause(segments, new Date(t(from)), new Date(t(to))).insidePause;
   expect(inside(12, 18)).toBe(true);
   expect(inside(10, 20)).toBe(true);
   expect(inside(9, 15)).toBe(false);
@@ -60,7 +69,8 @@ test("a change took effect between its control's sentAt and at: the pause is pro
     ['paused', t(12), t(20)],
     ['recorded', t(20), null],
   ]);
-  const inside = (from: number, to: number) => windowInsidePause(segments, new Date(t(from)), new Date(t(to))).insidePause;
+  const inside = (from: number, to: number) =>
+    windowInsidePause(segments, new Date(t(from)), new Date(t(to))).insidePause;
   expect(inside(12, 20)).toBe(true);
   expect(inside(11, 15)).toBe(false); // the pause may not have begun yet
   expect(inside(15, 21)).toBe(false); // the resume may already have taken effect
@@ -81,7 +91,9 @@ test('a pause whose control overlapped a resume proves nothing: Twilio may have 
 });
 
 test('CSV: a header, one row per segment, quoting, and no formula a spreadsheet would run', () => {
-  const csv = toCsv(toSegments([entry(0, 'in-progress', { by: '=HYPERLINK("http://x","y"), and more' }), entry(5, 'paused')]));
+  const csv = toCsv(
+    toSegments([entry(0, 'in-progress', { by: '=HYPERLINK("http://x","y"), and more' }), entry(5, 'paused')]),
+  );
   const lines = csv.trimEnd().split('\r\n');
   expect(lines[0]).toBe('recording_sid,state,from,to,pause_behavior,by,source,order_uncertain');
   expect(lines[1]).toBe(`${RE},recorded,${t(0)},${t(5)},,"'=HYPERLINK(""http://x"",""y""), and more",control,`);

@@ -18,23 +18,66 @@ import {
 
 const RE = 'RE' + 'a'.repeat(32);
 const sidOf = (i: number) => 'RE' + createHash('md5').update(String(i)).digest('hex');
-const answer = (status: TwilioAnswer['status'], window: Window, more: Partial<TwilioAnswer> = {}): TwilioAnswer => ({ recordingSid: RE, status, window, ...more });
-const report = (status: CallbackReport['status'], at: number, details = {}): CallbackReport => ({ recordingSid: RE, status, at, details });
+const answer = (status: TwilioAnswer['status'], window: Window, more: Partial<TwilioAnswer> = {}): TwilioAnswer => ({
+  recordingSid: RE,
+  status,
+  window,
+  ...more,
+});
+const report = (status: CallbackReport['status'], at: number, details = {}): CallbackReport => ({
+  recordingSid: RE,
+  status,
+  at,
+  details,
+});
 type Step = TwilioAnswer | CallbackReport;
 const merge = (...steps: Step[]) =>
-  steps.reduce((doc: RecordingDocument, step) => ('window' in step ? applyAnswer(doc, step, 0).doc : applyCallback(doc, step)), emptyDocument('CA1')).recordings[RE];
+  steps.reduce(
+    (doc: RecordingDocument, step) => ('window' in step ? applyAnswer(doc, step, 0).doc : applyCallback(doc, step)),
+    emptyDocument('CA1'),
+  ).recordings[RE];
 
 test.each([
-  ['completed before in-progress', [report('completed', 2, { duration: 9 }), report('in-progress', 1, { duration: 0 })], 'completed', 9],
-  ['a late in-progress callback after a pause', [answer('in-progress', [0, 1]), answer('paused', [2, 3]), report('in-progress', 4)], 'paused', undefined],
+  [
+    'completed before in-progress',
+    [report('completed', 2, { duration: 9 }), report('in-progress', 1, { duration: 0 })],
+    'completed',
+    9,
+  ],
+  [
+    'a late in-progress callback after a pause',
+    [answer('in-progress', [0, 1]), answer('paused', [2, 3]), report('in-progress', 4)],
+    'paused',
+    undefined,
+  ],
   ['an older answer after a newer one', [answer('paused', [5, 6]), answer('in-progress', [2, 4])], 'paused', undefined],
   ['a newer answer after an older one', [answer('in-progress', [2, 4]), answer('paused', [5, 6])], 'paused', undefined],
   ['stopped, then completed', [answer('stopped', [1, 2]), report('completed', 3, { duration: 3 })], 'completed', 3],
-  ['completed, then the stop answered', [report('completed', 3, { duration: 3 }), answer('stopped', [1, 4])], 'completed', 3],
-  ['stopped never resumes, even with a later window', [answer('stopped', [1, 2]), answer('in-progress', [3, 4])], 'stopped', undefined],
-  ['a stop overlapping a resume wins', [answer('in-progress', [1, 5]), answer('stopped', [2, 3])], 'stopped', undefined],
+  [
+    'completed, then the stop answered',
+    [report('completed', 3, { duration: 3 }), answer('stopped', [1, 4])],
+    'completed',
+    3,
+  ],
+  [
+    'stopped never resumes, even with a later window',
+    [answer('stopped', [1, 2]), answer('in-progress', [3, 4])],
+    'stopped',
+    undefined,
+  ],
+  [
+    'a stop overlapping a resume wins',
+    [answer('in-progress', [1, 5]), answer('stopped', [2, 3])],
+    'stopped',
+    undefined,
+  ],
   ['absent is final', [report('absent', 1), report('completed', 2)], 'absent', undefined],
-  ['the same callback twice', [report('completed', 1, { duration: 4 }), report('completed', 1, { duration: 4 })], 'completed', 4],
+  [
+    'the same callback twice',
+    [report('completed', 1, { duration: 4 }), report('completed', 1, { duration: 4 })],
+    'completed',
+    4,
+  ],
 ] as const)('%s', (_name, steps, status, duration) => {
   const r = merge(...(steps as readonly Step[]));
   expect(r.status).toBe(status);
@@ -68,8 +111,18 @@ describe('two answers for one recording', () => {
 test('a pruned recording stays ended: a late callback or answer cannot bring it back', () => {
   let doc = emptyDocument('CA1');
   for (let i = 0; i < 150; i++) {
-    doc = applyAnswer(doc, { recordingSid: sidOf(i), status: 'in-progress', window: [i * 10, i * 10 + 1], details: { source: 'StartCallRecordingAPI', track: 'both', channels: 2 } }).doc;
-    doc = applyCallback(doc, { recordingSid: sidOf(i), status: 'completed', at: i * 10 + 5, details: { url: `https://api.twilio.com/x/${sidOf(i)}`, duration: 3 } });
+    doc = applyAnswer(doc, {
+      recordingSid: sidOf(i),
+      status: 'in-progress',
+      window: [i * 10, i * 10 + 1],
+      details: { source: 'StartCallRecordingAPI', track: 'both', channels: 2 },
+    }).doc;
+    doc = applyCallback(doc, {
+      recordingSid: sidOf(i),
+      status: 'completed',
+      at: i * 10 + 5,
+      details: { url: `https://api.twilio.com/x/${sidOf(i)}`, duration: 3 },
+    });
     doc = compact(doc);
   }
   expect(doc.recordings[sidOf(0)]).toBeUndefined();
@@ -87,25 +140,58 @@ test('a stop answered after the callback that completed it keeps its time', () =
 
 test('history keeps the last actions only', () => {
   let doc = emptyDocument('CA1');
-  for (let i = 0; i < 3 * HISTORY_LIMIT; i++) doc = addHistory(doc, { at: String(i), action: 'paused', recordingSid: RE, by: 'http' });
-  expect(doc.history.map((h) => h.at)).toEqual(Array.from({ length: HISTORY_LIMIT }, (_, i) => String(2 * HISTORY_LIMIT + i)));
+  for (let i = 0; i < 3 * HISTORY_LIMIT; i++)
+    doc = addHistory(doc, { at: String(i), action: 'paused', recordingSid: RE, by: 'http' });
+  expect(doc.history.map((h) => h.at)).toEqual(
+    Array.from({ length: HISTORY_LIMIT }, (_, i) => String(2 * HISTORY_LIMIT + i)),
+  );
 });
 
 test(`never over 16 KiB: ${MAX_ACTIVE_RECORDINGS} active recordings with every detail, ${TOMBSTONE_LIMIT}+ ended ones, a full history; the next active one is refused`, () => {
   let doc = emptyDocument('CA' + '1'.repeat(32));
   for (let i = 0; i < TOMBSTONE_LIMIT + 50; i++) {
-    doc = compact(applyCallback(doc, { recordingSid: sidOf(1000 + i), status: 'completed', at: i, details: { url: `https://api.twilio.com/x/${sidOf(i)}`, duration: 3 } }));
+    doc = compact(
+      applyCallback(doc, {
+        recordingSid: sidOf(1000 + i),
+        status: 'completed',
+        at: i,
+        details: { url: `https://api.twilio.com/x/${sidOf(i)}`, duration: 3 },
+      }),
+    );
   }
   for (let i = 0; i < MAX_ACTIVE_RECORDINGS; i++) {
-    const details = { source: 'StartCallRecordingAPI', track: 'both', channels: 2, startTime: new Date(0).toISOString(), url: `https://api.twilio.com/x/${sidOf(i)}` };
-    doc = applyAnswer(doc, { recordingSid: sidOf(i), status: 'paused', pauseBehavior: 'silence', window: [10_000 + i, 10_001 + i], details }).doc;
-    doc = compact(addHistory(doc, { at: new Date().toISOString(), action: 'paused (silence)', recordingSid: sidOf(i), by: 'studio:FW' + '1'.repeat(32) + '/FN' + '2'.repeat(32) }));
+    const details = {
+      source: 'StartCallRecordingAPI',
+      track: 'both',
+      channels: 2,
+      startTime: new Date(0).toISOString(),
+      url: `https://api.twilio.com/x/${sidOf(i)}`,
+    };
+    doc = applyAnswer(doc, {
+      recordingSid: sidOf(i),
+      status: 'paused',
+      pauseBehavior: 'silence',
+      window: [10_000 + i, 10_001 + i],
+      details,
+    }).doc;
+    doc = compact(
+      addHistory(doc, {
+        at: new Date().toISOString(),
+        action: 'paused (silence)',
+        recordingSid: sidOf(i),
+        by: 'studio:FW' + '1'.repeat(32) + '/FN' + '2'.repeat(32),
+      }),
+    );
     expect(Buffer.byteLength(JSON.stringify(doc))).toBeLessThanOrEqual(SIZE_BUDGET_BYTES);
   }
   expect(Object.values(doc.recordings).filter((r) => r.status === 'paused')).toHaveLength(MAX_ACTIVE_RECORDINGS);
   expect(doc.ended?.split(' ')).toHaveLength(TOMBSTONE_LIMIT);
-  expect(() => applyAnswer(doc, { recordingSid: sidOf(999), status: 'in-progress', window: [20_000, 20_001] })).toThrow(/TOO_MANY_RECORDINGS|active recordings/);
+  expect(() => applyAnswer(doc, { recordingSid: sidOf(999), status: 'in-progress', window: [20_000, 20_001] })).toThrow(
+    /TOO_MANY_RECORDINGS|active recordings/,
+  );
   expect(() => applyCallback(doc, { recordingSid: sidOf(999), status: 'in-progress', at: 20_000 })).toThrow();
   // An ended one is still welcome: it frees nothing, but it is news.
-  expect(applyCallback(doc, { recordingSid: sidOf(0), status: 'completed', at: 20_000 }).recordings[sidOf(0)].status).toBe('completed');
+  expect(
+    applyCallback(doc, { recordingSid: sidOf(0), status: 'completed', at: 20_000 }).recordings[sidOf(0)].status,
+  ).toBe('completed');
 });

@@ -4,16 +4,26 @@ import { retryDecision } from '../../../lib/twilio/http-client';
 describe('retryDecision', () => {
   const api = 'https://api.twilio.com/2010-04-01/Accounts/AC1/Calls/CA00000000000000000000000000000000';
   test('429 and 16114: always, after Retry-After', () => {
-    expect(retryDecision('POST', `${api}/Recordings.json`, { status: 429, retryAfter: '2' })).toEqual({ retry: true, minDelayMs: 2000 });
-    expect(retryDecision('POST', `${api}/Recordings/Twilio.CURRENT.json`, { status: 409, body: { code: 16114 } })).toEqual({ retry: true, minDelayMs: 0 });
+    expect(retryDecision('POST', `${api}/Recordings.json`, { status: 429, retryAfter: '2' })).toEqual({
+      retry: true,
+      minDelayMs: 2000,
+    });
+    expect(
+      retryDecision('POST', `${api}/Recordings/Twilio.CURRENT.json`, { status: 409, body: { code: 16114 } }),
+    ).toEqual({ retry: true, minDelayMs: 0 });
   });
   test('5xx and lost connections: only what is safe to repeat', () => {
     expect(retryDecision('GET', `${api}/Recordings.json`, { status: 503 })).toMatchObject({ retry: true });
-    expect(retryDecision('POST', `${api}/Recordings/RE00000000000000000000000000000000.json`, 'network-error')).toMatchObject({ retry: true });
+    expect(
+      retryDecision('POST', `${api}/Recordings/RE00000000000000000000000000000000.json`, 'network-error'),
+    ).toMatchObject({ retry: true });
     expect(retryDecision('POST', `${api}/Recordings.json`, { status: 500 })).toEqual({ retry: false });
-    expect(retryDecision('POST', 'https://sync.twilio.com/v1/Services/default/Documents', 'network-error')).toEqual({ retry: false });
+    expect(retryDecision('POST', 'https://sync.twilio.com/v1/Services/default/Documents', 'network-error')).toEqual({
+      retry: false,
+    });
   });
   test('other 4xx: never', () => {
-    for (const status of [400, 401, 404, 409, 412]) expect(retryDecision('GET', `${api}.json`, { status })).toEqual({ retry: false });
+    for (const status of [400, 401, 404, 409, 412])
+      expect(retryDecision('GET', `${api}.json`, { status })).toEqual({ retry: false });
   });
 });
