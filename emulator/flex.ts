@@ -42,14 +42,12 @@ export function flexModule(ctx: EmulatorContext): Router {
       expires: ctx.now() + Number(body.ttlSeconds ?? 3600) * 1000,
     };
     tokens.set(token, issued);
-    res
-      .status(201)
-      .json({
-        token,
-        identity: issued.identity,
-        worker_sid: issued.workerSid,
-        expiration: new Date(issued.expires).toISOString(),
-      });
+    res.status(201).json({
+      token,
+      identity: issued.identity,
+      worker_sid: issued.workerSid,
+      expiration: new Date(issued.expires).toISOString(),
+    });
   });
 
   const router = Router();
