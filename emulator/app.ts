@@ -1,6 +1,18 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { timingSafeEqual } from 'node:crypto';
 import { errors, sendError, TwilioApiError } from './errors';
+import {
+  add,
+  APPLY_AT,
+  holdAnswer,
+  jitterFor,
+  latencyRoutes,
+  NO_DELAY,
+  NO_JITTER,
+  split,
+  type ApplyAt,
+  type Jitter,
+} from './latency';
 import { DEFAULT_SETTINGS, settingsRoutes, type Settings } from './settings';
 
 /** What the emulator needs to know to answer like one Twilio account. */
@@ -21,6 +33,8 @@ export interface Fault {
   retryAfter?: number;
   /** Added delay for 'latency', in milliseconds. */
   ms?: number;
+  /** For 'latency': where within `ms` the request is applied (default `end`: wait, then apply and answer). */
+  apply?: ApplyAt;
   /** Only requests whose path contains this string. */
   match?: string;
   /** Only requests with this method. */
@@ -49,8 +63,8 @@ export interface ServedRequest {
   status: number;
 }
 
-/** Milliseconds since the epoch with sub-millisecond precision. */
-const preciseNow = () => performance.timeOrigin + performance.now();
+/** Milliseconds since the epoch with sub-millisecond precision: the request log's and the truth log's clock. */
+export const preciseNow = () => performance.timeOrigin + performance.now();
 
 export interface Emulator {
   app: express.Express;
@@ -82,6 +96,7 @@ export function createEmulator(options: EmulatorOptions, modules: ModuleFactory[
   const counters = new Map<string, number>();
   let served: ServedRequest[] = [];
   let inFlight = 0;
+  const jitter: Jitter = { ...NO_JITTER };
   const resetHooks: Array<() => void> = [];
   const control = express.Router();
   const context: EmulatorContext = {
@@ -96,6 +111,7 @@ export function createEmulator(options: EmulatorOptions, modules: ModuleFactory[
     faults = [];
     counters.clear();
     served = [];
+    Object.assign(jitter, NO_JITTER);
     Object.assign(context.settings, DEFAULT_SETTINGS);
     resetHooks.forEach((fn) => fn());
   };
@@ -124,6 +140,10 @@ export function createEmulator(options: EmulatorOptions, modules: ModuleFactory[
       res.status(400).json({ message: "kind must be '429', '500', '500-after', '16114' or 'latency'" });
       return;
     }
+    if (fault.apply !== undefined && !APPLY_AT.includes(fault.apply)) {
+      res.status(400).json({ message: "apply must be 'start', 'end' or 'random'" });
+      return;
+    }
     faults.push({
       kind: fault.kind,
       count: Number(fault.count ?? 1),
@@ -131,6 +151,7 @@ export function createEmulator(options: EmulatorOptions, modules: ModuleFactory[
       ms: fault.ms === undefined ? 0 : Number(fault.ms),
       match: fault.match,
       method: fault.method?.toUpperCase(),
+      ...(fault.kind === 'latency' ? { apply: fault.apply ?? 'end' } : {}),
     });
     res.status(201).json({ faults });
   });
@@ -138,6 +159,7 @@ export function createEmulator(options: EmulatorOptions, modules: ModuleFactory[
     faults = [];
     res.status(204).end();
   });
+  latencyRoutes(control, jitter);
   control.post('/clock', (req, res) => {
     clockOffsetMs += Number((req.body as { advanceMs?: unknown } | undefined)?.advanceMs ?? 0);
     res.json({ now: new Date(context.now()).toISOString() });
@@ -182,23 +204,33 @@ export function createEmulator(options: EmulatorOptions, modules: ModuleFactory[
     const fault = faults.find(
       (f) => f.count > 0 && (!f.match || req.path.includes(f.match)) && (!f.method || f.method === req.method),
     );
-    if (!fault) {
-      next();
-      return;
+    if (fault) {
+      fault.count -= 1;
+      faults = faults.filter((f) => f.count > 0);
     }
-    fault.count -= 1;
-    faults = faults.filter((f) => f.count > 0);
-    if (fault.kind === '429') sendError(res, errors.tooManyRequests(fault.retryAfter ?? 1));
-    else if (fault.kind === '500') sendError(res, errors.internal());
-    else if (fault.kind === '16114') sendError(res, errors.recordingNotActionable());
-    else if (fault.kind === '500-after') {
-      const answer = res.json.bind(res);
-      res.json = () => {
-        res.status(500);
-        return answer(errors.internal().toBody());
-      };
-      next();
-    } else setTimeout(next, fault.ms);
+    // Jitter, then a latency fault's delay on top: waited before the request is applied, or held after.
+    const delay = add(
+      jitterFor(jitter, req),
+      fault?.kind === 'latency' ? split(fault.ms ?? 0, fault.apply ?? 'end') : NO_DELAY,
+    );
+    const apply = () => {
+      if (delay.afterMs > 0) holdAnswer(res, preciseNow() + delay.afterMs, preciseNow);
+      if (!fault || fault.kind === 'latency') next();
+      else if (fault.kind === '429') sendError(res, errors.tooManyRequests(fault.retryAfter ?? 1));
+      else if (fault.kind === '500') sendError(res, errors.internal());
+      else if (fault.kind === '16114') sendError(res, errors.recordingNotActionable());
+      else {
+        // 500-after
+        const answer = res.json.bind(res);
+        res.json = () => {
+          res.status(500);
+          return answer(errors.internal().toBody());
+        };
+        next();
+      }
+    };
+    if (delay.beforeMs > 0) setTimeout(apply, delay.beforeMs);
+    else apply();
   });
   for (const module of modules) app.use(module(context));
 

@@ -1,0 +1,119 @@
+import type { Request, Response, Router } from 'express';
+
+/**
+ * Where, within a request's latency, Twilio applies the change it asks for. Twilio may apply an update at
+ * any moment between receiving the request and answering it: `start` applies at once and holds the
+ * answer, `end` waits and then applies (and answers at once), `random` applies somewhere in between.
+ */
+export type ApplyAt = 'start' | 'end' | 'random';
+export const APPLY_AT: ApplyAt[] = ['start', 'end', 'random'];
+
+/** A request's latency split around the moment its change is applied. */
+export interface Delay {
+  /** Waited before the request is applied. */
+  beforeMs: number;
+  /** Held after it is applied, before the answer is sent. */
+  afterMs: number;
+}
+
+export const NO_DELAY: Delay = { beforeMs: 0, afterMs: 0 };
+
+/** Splits `ms` around the moment of applying, as `apply` says. */
+export function split(ms: number, apply: ApplyAt): Delay {
+  const beforeMs = apply === 'end' ? ms : apply === 'start' ? 0 : Math.random() * ms;
+  return { beforeMs, afterMs: ms - beforeMs };
+}
+
+export const add = (a: Delay, b: Delay): Delay => ({
+  beforeMs: a.beforeMs + b.beforeMs,
+  afterMs: a.afterMs + b.afterMs,
+});
+
+/**
+ * Holds the answer until `until` (ms since the epoch, precise): the handler runs (and applies its change)
+ * now, the answer goes out later. Everything an answer goes through (`json`, `send`, `status().end()`)
+ * ends in `res.end`, so holding that holds them all.
+ */
+export function holdAnswer(res: Response, until: number, now: () => number): void {
+  const end = res.end.bind(res) as (...args: unknown[]) => Response;
+  res.end = ((...args: unknown[]) => {
+    const wait = until - now();
+    if (wait <= 0) return end(...args);
+    setTimeout(() => end(...args), wait);
+    return res;
+  }) as Response['end'];
+}
+
+/** A range a request's added latency is drawn from, uniformly. */
+export interface LatencyRange {
+  minMs: number;
+  maxMs: number;
+}
+
+/** Jitter: every Twilio request of a product waits a random latency in its range, on top of any fault. */
+export interface Jitter {
+  /** Paths under /2010-04-01/. */
+  voice: LatencyRange | null;
+  /** Paths under /v1/Services. */
+  sync: LatencyRange | null;
+  apply: ApplyAt;
+}
+
+export const NO_JITTER: Jitter = { voice: null, sync: null, apply: 'end' };
+
+/** The product a Twilio path belongs to, for jitter; Flex (and anything else) has none. */
+function productOf(path: string): 'voice' | 'sync' | undefined {
+  if (path.startsWith('/2010-04-01/')) return 'voice';
+  if (path.startsWith('/v1/Services')) return 'sync';
+  return undefined;
+}
+
+/** The jitter this request gets, split around the moment it is applied. */
+export function jitterFor(jitter: Jitter, req: Request): Delay {
+  const product = productOf(req.path);
+  const range = product && jitter[product];
+  if (!range) return NO_DELAY;
+  return split(range.minMs + Math.random() * (range.maxMs - range.minMs), jitter.apply);
+}
+
+function parseRange(key: string, value: unknown): LatencyRange | null | string {
+  if (value === null) return null;
+  const { minMs, maxMs, ...rest } = (value ?? {}) as Record<string, unknown>;
+  if (typeof value !== 'object' || Object.keys(rest).length > 0) return `${key} must be {"minMs", "maxMs"} or null`;
+  if (typeof minMs !== 'number' || typeof maxMs !== 'number' || !(minMs >= 0) || !(maxMs >= minMs))
+    return `${key}.minMs and ${key}.maxMs must be numbers with 0 <= minMs <= maxMs`;
+  return { minMs, maxMs };
+}
+
+/** Reads a POST /latency body, or says what is wrong with it. */
+export function parseJitter(body: unknown): Jitter | string {
+  const { voice, sync, apply, ...rest } = (body ?? {}) as Record<string, unknown>;
+  const unknown = Object.keys(rest);
+  if (unknown.length > 0) return `${unknown.join(', ')}: not one of voice, sync, apply`;
+  if (apply !== undefined && !APPLY_AT.includes(apply as ApplyAt)) return "apply must be 'start', 'end' or 'random'";
+  const v = parseRange('voice', voice ?? null);
+  if (typeof v === 'string') return v;
+  const s = parseRange('sync', sync ?? null);
+  if (typeof s === 'string') return s;
+  return { voice: v, sync: s, apply: (apply as ApplyAt | undefined) ?? 'end' };
+}
+
+/** POST, GET and DELETE /latency: jitter, a setting that stays until cleared (or reset), not a counted fault. */
+export function latencyRoutes(control: Router, jitter: Jitter): void {
+  control.post('/latency', (req, res) => {
+    const parsed = parseJitter(req.body);
+    if (typeof parsed === 'string') {
+      res.status(400).json({ error: { code: 'INVALID_LATENCY', message: parsed } });
+      return;
+    }
+    Object.assign(jitter, parsed);
+    res.json(jitter);
+  });
+  control.get('/latency', (_req, res) => {
+    res.json(jitter);
+  });
+  control.delete('/latency', (_req, res) => {
+    Object.assign(jitter, NO_JITTER);
+    res.status(204).end();
+  });
+}
