@@ -1,5 +1,5 @@
 import type { Request, Response, Router } from 'express';
-import type { EmulatorContext } from '../app';
+import { preciseNow, type EmulatorContext } from '../app';
 import type { CallbackDelivery } from '../callbacks';
 import { errors } from '../errors';
 import { listPage, many, newSid, rfc2822, single } from '../format';
@@ -35,6 +35,25 @@ export interface RecordingCallback {
 export type RecordingOwner =
   { callSid: string; conferenceSid?: undefined } | { conferenceSid: string; callSid?: undefined };
 
+/** Who made a recording's status change: the API, the call ending, the conference (starting or ending), the control surface. */
+export type ChangeSource = 'api' | 'call-ended' | 'conference' | 'control' | 'processing';
+
+/** One status change as Twilio applied it, timed on the request log's clock (preciseNow). */
+export interface TruthChange {
+  status: RecordingStatus;
+  at: number;
+  pauseBehavior?: 'skip' | 'silence';
+  source: ChangeSource;
+}
+
+/** A recording's history for GET /__emulator/truth: what tests hold the toolkit's evidence against. */
+export interface RecordingTruth {
+  recordingSid: string;
+  callSid?: string;
+  conferenceSid?: string;
+  changes: TruthChange[];
+}
+
 const ACTIVE: RecordingStatus[] = ['in-progress', 'paused'];
 const EVENTS: CallbackEvent[] = ['in-progress', 'completed', 'absent'];
 
@@ -58,12 +77,27 @@ export function callbackTarget(
 /** Call and conference recordings: their states, kept audio, status callbacks and Twilio.CURRENT. */
 export class Recordings {
   private readonly all = new Map<string, Recording>();
+  /** Every recording's status changes, kept after the recording is deleted; cleared on reset. */
+  private readonly truth = new Map<string, RecordingTruth>();
 
   constructor(
     private readonly ctx: EmulatorContext,
     private readonly callbacks: CallbackDelivery,
   ) {
-    ctx.onReset(() => this.all.clear());
+    ctx.onReset(() => {
+      this.all.clear();
+      this.truth.clear();
+    });
+    // What Twilio applied and when, at the moment it was applied (not when answered): Twilio may apply an
+    // update at any moment before it answers, so evidence is judged against this, not against the answers.
+    ctx.control.get('/truth', (req, res) => {
+      const { callSid, conferenceSid } = req.query as { callSid?: string; conferenceSid?: string };
+      res.json({
+        recordings: [...this.truth.values()].filter(
+          (t) => (!callSid || t.callSid === callSid) && (!conferenceSid || t.conferenceSid === conferenceSid),
+        ),
+      });
+    });
     // Twilio ends a recording with no audio as `absent`; the emulator does it on request.
     ctx.control.post('/recordings/:sid/absent', (req, res) => {
       const r = this.all.get(req.params.sid);
@@ -71,7 +105,7 @@ export class Recordings {
         res.status(404).json({ message: `No recording ${req.params.sid}` });
         return;
       }
-      this.finish(r, 'absent');
+      this.finish(r, 'control', 'absent');
       res.json(this.json(r));
     });
   }
@@ -139,7 +173,32 @@ export class Recordings {
     void this.callbacks.deliver(r.callback.url, r.callback.method, params);
   }
 
-  private setStatus(r: Recording, status: RecordingStatus, pauseBehavior: 'skip' | 'silence' = 'silence') {
+  /** Logs a status change in the truth log, at the moment it is applied. */
+  private record(r: Recording, status: RecordingStatus, source: ChangeSource) {
+    let t = this.truth.get(r.sid);
+    if (!t) {
+      t = {
+        recordingSid: r.sid,
+        ...(r.callSid ? { callSid: r.callSid } : {}),
+        ...(r.conferenceSid ? { conferenceSid: r.conferenceSid } : {}),
+        changes: [],
+      };
+      this.truth.set(r.sid, t);
+    }
+    t.changes.push({
+      status,
+      at: preciseNow(),
+      ...(status === 'paused' ? { pauseBehavior: r.pauseBehavior } : {}),
+      source,
+    });
+  }
+
+  private setStatus(
+    r: Recording,
+    status: RecordingStatus,
+    source: ChangeSource,
+    pauseBehavior: 'skip' | 'silence' = 'silence',
+  ) {
     const now = this.ctx.now();
     const adding = status === 'in-progress' || (status === 'paused' && pauseBehavior === 'silence');
     if (r.runningSince !== null) r.keptMs += now - r.runningSince;
@@ -147,17 +206,19 @@ export class Recordings {
     r.status = status;
     r.pauseBehavior = pauseBehavior;
     r.updated = now;
+    this.record(r, status, source);
   }
 
   /** Ends an active recording (call ended, stopped, conference over) and tells its callback. */
-  finish(r: Recording, status: 'completed' | 'absent' = 'completed') {
+  finish(r: Recording, source: ChangeSource, status: 'completed' | 'absent' = 'completed') {
     if (!ACTIVE.includes(r.status)) return;
-    this.setStatus(r, status);
+    this.setStatus(r, status, source);
     this.notify(r, status);
   }
 
+  /** Ends the call's (`call-ended`) or the conference's (`conference`) active recordings. */
   finishAll(owner: RecordingOwner) {
-    for (const r of this.of(owner)) this.finish(r);
+    for (const r of this.of(owner)) this.finish(r, owner.conferenceSid ? 'conference' : 'call-ended');
   }
 
   start(fields: Pick<Recording, 'callSid' | 'conferenceSid' | 'channels' | 'source' | 'track' | 'callback'>) {
@@ -173,6 +234,7 @@ export class Recordings {
       pauseBehavior: 'silence',
     };
     this.all.set(r.sid, r);
+    this.record(r, 'in-progress', r.source === 'Conference' ? 'conference' : 'api');
     this.notify(r, 'in-progress');
     return r;
   }
@@ -202,14 +264,17 @@ export class Recordings {
     const pauseBehavior = oneOf('PauseBehavior', single(req, 'PauseBehavior'), ['skip', 'silence'] as const, 'silence');
     if (!ACTIVE.includes(r.status)) throw errors.recordingFinished(r.sid, r.status);
     if (next === 'stopped') {
-      this.finish(r);
+      // The truth log has the stop, then the completion processing brings (at once here).
+      this.record(r, 'stopped', 'api');
+      this.finish(r, 'processing');
       // Twilio answers `stopped` and completes the recording once processed; here processing is instant.
       res.json({ ...this.json(r), status: 'stopped', duration: '-1' });
       return;
     }
-    // Pausing a paused recording or resuming a running one succeeds, as on Twilio.
+    // Pausing a paused recording or resuming a running one succeeds, as on Twilio, and changes nothing:
+    // the truth log does not list it.
     if (r.status !== next || (next === 'paused' && r.pauseBehavior !== pauseBehavior))
-      this.setStatus(r, next, pauseBehavior);
+      this.setStatus(r, next, 'api', pauseBehavior);
     res.json(this.json(r));
   }
 
@@ -274,7 +339,7 @@ export class Recordings {
     account.delete(A + '/Calls/:CallSid/Recordings/:Sid.json', (req, res) => {
       const call = findCall(req.params.CallSid as string);
       const r = this.find({ callSid: call.sid }, req.params.Sid as string);
-      this.finish(r);
+      this.finish(r, 'api');
       this.all.delete(r.sid);
       res.status(204).end();
     });
