@@ -32,6 +32,7 @@ export type ErrorCode =
   | 'SYNC_TIMEOUT'
   | 'SYNC_BUSY'
   | 'SYNC_UNSETTLED'
+  | 'EVIDENCE_UNAVAILABLE'
   // This deployment
   | 'INVALID_CONFIGURATION'
   | 'NOT_CONFIGURED'
@@ -83,6 +84,7 @@ export const notInProgress = (what: string, state: string) =>
   new ControlError(409, 'NOT_IN_PROGRESS', `The ${what} is ${state}, not in progress`, 21220);
 export const noActiveRecording = (label: string) =>
   new ControlError(409, 'NO_ACTIVE_RECORDING', `${label} has no active recording`);
+export const evidenceUnavailable = (message: string) => new ControlError(503, 'EVIDENCE_UNAVAILABLE', message);
 export const invalidConfiguration = (message: string) => new ControlError(500, 'INVALID_CONFIGURATION', message);
 
 /** The fields of the twilio library's RestException that matter here. */

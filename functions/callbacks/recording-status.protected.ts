@@ -10,6 +10,7 @@ import { signedByTwilio } from '../../lib/runtime/signature';
 import { evidenceLog, recordingStore } from '../../lib/runtime/wiring';
 import { twilioClient } from '../../lib/twilio/client';
 import { Deadline } from '../../lib/twilio/deadline';
+import { callOwner, conferenceOwner } from '../../lib/twilio/voice';
 
 export const parameters = {
   RecordingSid: required('the recording (RE…)', sid('RE')),
@@ -41,11 +42,15 @@ export const handler = async (
     }
     const p = parseParams(parameters, params);
     const client = twilioClient(context, deadline);
+    const owner = p.ConferenceSid
+      ? conferenceOwner(client, p.ConferenceSid)
+      : p.CallSid
+        ? callOwner(client, p.CallSid)
+        : undefined;
     await recordStatusCallback(
       recordingStore(context, deadline, client),
+      owner,
       {
-        callSid: p.CallSid,
-        conferenceSid: p.ConferenceSid,
         recordingSid: p.RecordingSid,
         status: fromTwilioStatus(p.RecordingStatus),
         details: {

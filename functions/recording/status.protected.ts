@@ -1,8 +1,9 @@
-// POST|GET /recording/status: what is being recorded now, from Sync alone, for a flow to branch on.
-import { invalidRequest } from '../../lib/errors';
-import { controlFunction } from '../../lib/runtime/control-function';
-import { CALLER, NEXT, optional, sid } from '../../lib/params';
+// POST|GET /recording/status: what is being recorded now, for a flow to branch on; a pause is checked with Twilio.
 import { describeRecordings } from '../../lib/controls/describe';
+import { invalidRequest } from '../../lib/errors';
+import { CALLER, NEXT, optional, sid } from '../../lib/params';
+import { controlFunction } from '../../lib/runtime/control-function';
+import { callOwner, conferenceOwner } from '../../lib/twilio/voice';
 
 export const parameters = {
   CallSid: optional('the call (CA…); give this or ConferenceSid', sid('CA')),
@@ -15,7 +16,6 @@ export const handler = controlFunction(parameters, async (deps, p) => {
   if (Boolean(p.CallSid) === Boolean(p.ConferenceSid)) {
     throw invalidRequest('Give exactly one of CallSid and ConferenceSid');
   }
-  return p.CallSid
-    ? describeRecordings(deps.store, 'callSid', p.CallSid)
-    : describeRecordings(deps.store, 'conferenceSid', p.ConferenceSid!);
+  const owner = p.CallSid ? callOwner(deps.client, p.CallSid) : conferenceOwner(deps.client, p.ConferenceSid!);
+  return describeRecordings(deps, owner);
 });

@@ -4,6 +4,7 @@ import { addHistory, type ControlAction, type RecordingDocument } from '../model
 import type { Change, RecordingStore, Snapshot } from '../sync/document-store';
 import type { EvidenceLog } from '../sync/evidence-log';
 import type { Deadline } from '../twilio/deadline';
+import type { RetryFence } from '../twilio/http-client';
 
 /** What every control needs: Twilio, the Sync store, who is asking (for the history), and when it must answer. */
 export interface Deps {
@@ -18,6 +19,17 @@ export interface Deps {
   caller: string;
   /** The call's evidence log (sync/evidence-log), appended beside each Sync write. */
   evidence?: EvidenceLog;
+  /** When `client` may send a change of a recording again (twilio/http-client): set by the control. */
+  fence: ControlFence;
+}
+
+/** A control's fence for its retries; none set: a change of a recording is never sent twice. */
+export class ControlFence implements RetryFence {
+  guard?: () => Promise<boolean>;
+
+  mayRetry(): Promise<boolean> {
+    return this.guard ? this.guard() : Promise.resolve(false);
+  }
 }
 
 /** What Sync's write came to, said in every answer: a control Twilio made stands even when Sync missed it. */

@@ -1,9 +1,9 @@
 import { ownUrl, type FunctionContext } from '../env';
 import { invalidParameter, invalidRequest, notSupportedForConferences } from '../errors';
-import { toSegments, windowInsidePause } from '../model/evidence';
+import { toSegments, windowInsidePause } from '../model/segments';
 import type { PauseBehavior } from '../model/statuses';
 import { choice, optional, setStatusOptions, sid, type TargetStatus } from '../params';
-import { callOwner, conferenceOwner } from '../twilio/voice';
+import { callOwner, conferenceOwner, listedForProof } from '../twilio/voice';
 import type { Deps } from './deps';
 import { setRecordingStatus } from './set-status';
 import { startCallRecording } from './start';
@@ -80,12 +80,14 @@ export async function exportEvidence(deps: Deps, p: Target & { From?: Date; To?:
   const target = oneTarget(p);
   if (Boolean(p.From) !== Boolean(p.To)) throw invalidRequest('Give both From and To, or neither');
   if (p.From && p.To && p.From.getTime() > p.To.getTime()) throw invalidRequest('From must not be after To');
+  const owner = target.kind === 'call' ? callOwner(deps.client, target.sid) : conferenceOwner(deps.client, target.sid);
+  // Twilio's own list counts the recordings the evidence never heard of (started elsewhere).
   // peopleFunction always hands over the evidence log.
-  const entries = await deps.evidence!.readAll(target.sid);
-  const segments = toSegments(entries);
+  const [entries, listed] = await Promise.all([deps.evidence!.readAll(target.sid), listedForProof(owner)]);
+  const segments = toSegments(entries, listed);
   const window =
     p.From && p.To
-      ? { from: p.From.toISOString(), to: p.To.toISOString(), ...windowInsidePause(segments, p.From, p.To) }
+      ? { from: p.From.toISOString(), to: p.To.toISOString(), ...windowInsidePause(entries, p.From, p.To, listed) }
       : undefined;
   return { [`${target.kind}Sid`]: target.sid, entries, segments, ...(window ? { window } : {}) };
 }

@@ -1,7 +1,10 @@
-import { codeOf, ControlError, fromTwilioError, statusOf } from '../errors';
+import { randomUUID } from 'node:crypto';
+import { codeOf, ControlError, evidenceUnavailable, fromTwilioError, statusOf } from '../errors';
+import type { NewEvidence } from '../model/evidence';
 import {
   applyAnswer,
   isActive,
+  markUnsettled,
   isTombstoned,
   type Outcome,
   type RecordingDocument,
@@ -11,7 +14,8 @@ import {
 import type { PauseBehavior } from '../model/statuses';
 import type { TargetStatus } from '../params';
 import type { Snapshot } from '../sync/document-store';
-import { appendEvidence, evidenceOf } from '../sync/evidence-log';
+import { appendEvidence, evidenceOf, failureOf, intentOf, readBackOf } from '../sync/evidence-log';
+import { SYNC_RESERVE_MS } from '../twilio/deadline';
 import {
   answerOf,
   CURRENT,
@@ -69,59 +73,121 @@ async function refusal(err: unknown, owner: Owner, target: string, known: Promis
   );
 }
 
+/** What one target's update came to; `refused` and the rest carry Twilio's error. */
+type Attempt =
+  | { target: string; result: 'applied'; answer: TwilioAnswer }
+  | { target: string; result: 'refused' | 'error' | 'unknown'; error: unknown; window: [number, number] };
+
+/** Twilio answered and did nothing; answered 5xx and may have; or gave no answer and may still. */
+function resultOf(err: unknown): 'refused' | 'error' | 'unknown' {
+  const failure = fromTwilioError(err, 'the recording');
+  if (failure.code === 'TWILIO_TIMEOUT' || failure.code === 'TWILIO_UNREACHABLE') return 'unknown';
+  return (statusOf(err) ?? 0) >= 500 ? 'error' : 'refused';
+}
+
 /** The recordings this control changes on Twilio, each with the window of Twilio's answer. */
-async function updateOnTwilio(
-  owner: Owner,
-  options: SetStatusOptions,
-  known: () => Promise<Snapshot>,
-): Promise<{ done: TwilioAnswer[]; failure?: ControlError }> {
+async function updateOnTwilio(owner: Owner, options: SetStatusOptions): Promise<Attempt[]> {
   const targets = options.all
     ? (await listOnTwilio(owner)).active.map((a) => a.recordingSid)
     : [options.recordingSid ?? CURRENT];
   if (targets.length === 0) throw await noRecordingError(owner);
-  const settled = await Promise.allSettled(
-    targets.map((sid) => timed(() => owner.update(sid, options.status, options.pauseBehavior))),
+  return Promise.all(
+    targets.map(async (target): Promise<Attempt> => {
+      const sent = Date.now();
+      try {
+        const { value, window } = await timed(() => owner.update(target, options.status, options.pauseBehavior));
+        return { target, result: 'applied', answer: answerOf(value, window, options.pauseBehavior) };
+      } catch (error) {
+        return { target, result: resultOf(error), error, window: [sent, Date.now()] };
+      }
+    }),
   );
-  const done = settled.flatMap((s) =>
-    s.status === 'fulfilled' ? [answerOf(s.value.value, s.value.window, options.pauseBehavior)] : [],
-  );
-  const failedAt = settled.findIndex((s) => s.status === 'rejected');
-  const failure =
-    failedAt < 0
-      ? undefined
-      : await refusal((settled[failedAt] as PromiseRejectedResult).reason, owner, targets[failedAt], known());
-  return { done, failure };
+}
+
+/** The least time a read-back of an unknown outcome is worth starting with: a Voice and a Sync round trip. */
+const READ_BACK_FLOOR_MS = 1_000;
+
+/**
+ * After an answer that leaves the outcome open (5xx, none), Twilio is read again: what it says is
+ * written and logged as a read-back, and where it shows what was asked, the control is answered as done.
+ */
+async function readBack(deps: Deps, owner: Owner, attempts: Attempt[]): Promise<TwilioAnswer[]> {
+  const open = attempts.filter((a) => a.result === 'error' || a.result === 'unknown');
+  if (open.length === 0 || deps.deadline.remaining() < SYNC_RESERVE_MS + READ_BACK_FLOOR_MS) return [];
+  try {
+    if (open.some((a) => a.target === CURRENT)) return (await listOnTwilio(owner)).all;
+    return await Promise.all(
+      open.map(async (a) => {
+        const { value, window } = await timed(() => owner.fetch(a.target));
+        return answerOf(value, window);
+      }),
+    );
+  } catch {
+    return []; // the outcome stays unknown, and says so
+  }
 }
 
 /**
  * Pauses, resumes or stops recordings of a call or conference. Twilio decides which recording a
  * control without RecordingSid means (Twilio.CURRENT), and the Sync read runs beside the update: two
- * round trips in sequence. Sync is written only with what Twilio answered; where this control's
- * update overlapped another's, the recording is read from Twilio again until its order is known.
+ * round trips in sequence. A resume may lift a pause, so it is first logged as an intent (model/proof):
+ * one round trip more. Sync is written only with what Twilio answered or was read back as; where this
+ * control's update overlapped another's, the recording is read from Twilio again until its order is
+ * known. A change is sent again only after Twilio did nothing (429, 16114), and only while nothing that
+ * may undo it was sent since (a pause is never retried over a later resume; a resume is never retried).
  */
 export async function setRecordingStatus(deps: Deps, owner: Owner, options: SetStatusOptions) {
-  // `known` is asked for only once the update has failed, after it is set.
-  const updating = updateOnTwilio(owner, options, () => known);
+  const control = randomUUID();
+  const lifts = options.status === 'in-progress';
+  const target = options.all ? '*' : (options.recordingSid ?? CURRENT);
+  if (lifts) await logIntent(deps, owner.sid, intentOf(control, options.status, target, deps.caller));
+  const firstSent = Date.now();
+  if (!lifts) deps.fence.guard = async () => !(await deps.evidence?.liftedSince(owner.sid, firstSent, control));
+  const updating = updateOnTwilio(owner, options);
   // Sent just after the update, the longer round trip, and beside it.
   const known = deps.store.read(owner.sid);
   known.catch(() => undefined); // a failed read is the write's to report
-  const { done, failure } = await updating;
+  const attempts = await updating;
+  const done = attempts.flatMap((a) => (a.result === 'applied' ? [a.answer] : []));
+  const readBacks = await readBack(deps, owner, attempts);
+  const confirmed = (a: Attempt) =>
+    a.result === 'applied' ||
+    readBacks.some((r) => (a.target === CURRENT || r.recordingSid === a.target) && r.status === options.status);
+  const unknown = attempts.some((a) => a.result === 'unknown' && !confirmed(a));
+  const action =
+    options.status === 'paused' && options.pauseBehavior ? `paused (${options.pauseBehavior})` : options.status;
+  const entries: NewEvidence[] = [
+    ...done.map((a) =>
+      evidenceOf(a, deps.caller, { action: options.status, pauseBehavior: options.pauseBehavior, control }),
+    ),
+    ...attempts.flatMap((a) =>
+      a.result === 'applied' ? [] : [failureOf(control, a.target, a.result, a.window, deps.caller, options.status)],
+    ),
+    ...readBacks.map(readBackOf),
+  ];
+  const answers = [...done, ...readBacks];
   let sync: SyncOutcome = { synced: true };
   let evidence = {};
-  if (done.length > 0) {
-    const action =
-      options.status === 'paused' && options.pauseBehavior ? `paused (${options.pauseBehavior})` : options.status;
+  if (answers.length > 0 || unknown) {
+    const history = (doc: RecordingDocument) => done.reduce((d, a) => historyOf(deps, action, a.recordingSid)(d), doc);
+    const since = new Date(firstSent).toISOString();
+    const extra = unknown ? (doc: RecordingDocument) => markUnsettled(history(doc), options.status, since) : history;
     [sync, evidence] = await Promise.all([
-      settle(deps, owner, done, (doc) => done.reduce((d, a) => historyOf(deps, action, a.recordingSid)(d), doc), known),
-      appendEvidence(
-        deps.evidence,
-        owner.sid,
-        done.map((a) => evidenceOf(a, deps.caller, { action: options.status, pauseBehavior: options.pauseBehavior })),
-      ),
+      settle(deps, owner, answers, extra, known),
+      appendEvidence(deps.evidence, owner.sid, entries),
     ]);
+  } else if (lifts) {
+    evidence = await appendEvidence(deps.evidence, owner.sid, entries);
   }
-  if (failure) throw failure;
-  const recordings: RecordingResult[] = done.map((a) => ({ recordingSid: a.recordingSid, status: a.status }));
+  const failed = attempts.find((a) => !confirmed(a));
+  if (failed && failed.result !== 'applied') {
+    throw await refusal(failed.error, owner, failed.target, known);
+  }
+  const recordings: RecordingResult[] = attempts.map((a) => {
+    const answer =
+      a.result === 'applied' ? a.answer : readBacks.find((r) => a.target === CURRENT || r.recordingSid === a.target)!;
+    return { recordingSid: answer.recordingSid, status: answer.status };
+  });
   return {
     [owner.key]: owner.sid,
     recordingSid: recordings[0].recordingSid,
@@ -130,6 +196,19 @@ export async function setRecordingStatus(deps: Deps, owner: Owner, options: SetS
     ...sync,
     ...evidence,
   };
+}
+
+/** Logs an intent before its request is sent; without it in the log, the request is not sent. */
+async function logIntent(deps: Deps, ownerSid: string, intent: NewEvidence): Promise<void> {
+  if (!deps.evidence) return;
+  try {
+    await deps.evidence.append(ownerSid, [intent]);
+  } catch (err) {
+    const cause = fromTwilioError(err, `the evidence log of ${ownerSid}`);
+    throw evidenceUnavailable(
+      `${cause.message}: the ${intent.action} was not sent, so that no pause is claimed that it may have ended`,
+    );
+  }
 }
 
 /**
@@ -203,13 +282,7 @@ async function settleRounds(
         }),
       );
       // What Twilio was read back as goes into the evidence too: it settles what the racing controls' entries leave open.
-      readBacks.push(
-        appendEvidence(
-          deps.evidence,
-          owner.sid,
-          pending.map((a) => evidenceOf(a, 'twilio', { action: 'checked' })),
-        ),
-      );
+      readBacks.push(appendEvidence(deps.evidence, owner.sid, pending.map(readBackOf)));
     } catch (err) {
       const error = fromTwilioError(err, owner.label);
       return {

@@ -1,7 +1,8 @@
-import { ControlError, fromTwilioError, statusOf } from '../errors';
+import { randomUUID } from 'node:crypto';
+import { ControlError, evidenceUnavailable, fromTwilioError, statusOf } from '../errors';
 import { applyAnswer, type RecordingDocument, type TwilioAnswer } from '../model/recording-document';
 import type { Snapshot } from '../sync/document-store';
-import { appendEvidence, evidenceOf } from '../sync/evidence-log';
+import { appendEvidence, evidenceOf, failureOf, intentOf } from '../sync/evidence-log';
 import { StartClaim, type ClaimState } from '../sync/start-claim';
 import { sleep, SYNC_RESERVE_MS } from '../twilio/deadline';
 import { answerOf, callOwner, listOnTwilio, timed, type Owner } from '../twilio/voice';
@@ -44,6 +45,8 @@ export async function startCallRecording(deps: Deps, options: StartOptions) {
     deps.deadline.before(SYNC_RESERVE_MS).at,
   );
   let known: Promise<Snapshot> | undefined;
+  // A new recording ends any proof of a pause (model/proof): the start is logged before it is sent.
+  const start: Start = { control: randomUUID(), intent: Promise.resolve() };
   for (let first = true; ; first = false) {
     // The list, the longest round trip, goes out first; the rest beside it.
     const listing = listOnTwilio(owner);
@@ -51,9 +54,13 @@ export async function startCallRecording(deps: Deps, options: StartOptions) {
     if (first) {
       known = deps.store.read(owner.sid);
       known.catch(() => undefined);
-      // The call's evidence log, created beside the claim (409 when it exists): the start's append then
-      // goes straight, and a start stays three round trips in sequence.
-      deps.evidence?.prepare(owner.sid);
+      // The call's evidence log, created beside the claim (409 when it exists), and the start's intent
+      // in it: a start stays three round trips in sequence.
+      if (deps.evidence) {
+        deps.evidence.prepare(owner.sid);
+        start.intent = deps.evidence.append(owner.sid, [intentOf(start.control, 'start', '*', deps.caller)]);
+        start.intent.catch(() => undefined); // a create waits for it, and says why it failed
+      }
     }
     let [state, listed] = await Promise.all([claiming, listing]);
     // The list went out beside the claim, so it may predate the recording the claim's last holder made.
@@ -65,21 +72,43 @@ export async function startCallRecording(deps: Deps, options: StartOptions) {
     if (finished && listed.active.length === 0) state = await claim.takeOver(finished.revision);
     const [active] = listed.active;
     if (active) {
-      const [sync] = await Promise.all([
-        writeDocument(
-          deps,
-          owner.sid,
-          (doc) => historyOf(deps, 'start (already recording)', active.recordingSid)(reconcile(listed.all)(doc)),
-          first ? known : undefined,
-        ),
-        state.held ? claim.finish(active.recordingSid) : undefined,
-      ]);
-      return answer(owner, active, false, sync);
+      return adopt(deps, owner, start, active, listed.all, first ? known : undefined, state.held ? claim : undefined);
     }
-    if (state.held) return create(deps, owner, options, claim, listed.all, first ? known : undefined);
+    if (state.held) return create(deps, owner, options, claim, start, listed.all, first ? known : undefined);
     const adopted = await waitForHolder(owner, state, claim.until);
-    if (adopted) return answer(owner, adopted, false, { synced: true });
+    // The holder writes its recording to Sync too; this answer says synced only for its own write.
+    if (adopted) return adopt(deps, owner, start, adopted, [adopted], first ? known : undefined);
   }
+}
+
+/** A start's identity in the evidence, and its intent there, logged before any create is sent. */
+interface Start {
+  control: string;
+  intent: Promise<void>;
+}
+
+/** Returns the call's active recording instead of starting another, with Sync and the evidence told. */
+async function adopt(
+  deps: Deps,
+  owner: Owner,
+  start: Start,
+  active: TwilioAnswer,
+  listed: TwilioAnswer[],
+  known?: Promise<Snapshot>,
+  claim?: StartClaim,
+) {
+  const action = 'start (already recording)';
+  const [sync, , evidence] = await Promise.all([
+    writeDocument(
+      deps,
+      owner.sid,
+      (doc) => historyOf(deps, action, active.recordingSid)(reconcile(listed)(doc)),
+      known,
+    ),
+    claim?.finish(active.recordingSid),
+    appendEvidence(deps.evidence, owner.sid, [evidenceOf(active, deps.caller, { action, control: start.control })]),
+  ]);
+  return answer(owner, active, false, { ...sync, ...evidence });
 }
 
 /**
@@ -112,13 +141,19 @@ async function create(
   owner: Owner,
   options: StartOptions,
   claim: StartClaim,
+  start: Start,
   listed: TwilioAnswer[],
   known?: Promise<Snapshot>,
 ) {
   let recording: TwilioAnswer | undefined;
   let created = false;
   let mayExist = false;
+  const firstSent = Date.now();
   try {
+    await start.intent.catch((err) => {
+      const cause = fromTwilioError(err, `the evidence log of ${owner.sid}`);
+      throw evidenceUnavailable(`${cause.message}: no recording was started, so that no pause is claimed over it`);
+    });
     for (let attempt = 1; !recording; attempt++) {
       try {
         const { value, window } = await timed(() =>
@@ -143,7 +178,13 @@ async function create(
   } catch (err) {
     // Released before answering (a deployed Function may be frozen once it has answered), unless a
     // recording may exist after all: then the claim expires, and the next start lists again.
-    if (!mayExist) await claim.release();
+    const result = mayExist ? 'unknown' : 'refused';
+    await Promise.all([
+      mayExist ? undefined : claim.release(),
+      appendEvidence(deps.evidence, owner.sid, [
+        failureOf(start.control, '*', result, [firstSent, Date.now()], deps.caller, 'start'),
+      ]),
+    ]);
     throw err;
   }
   const started = recording;
@@ -156,7 +197,7 @@ async function create(
       known,
     ),
     claim.finish(started.recordingSid),
-    appendEvidence(deps.evidence, owner.sid, created ? [evidenceOf(started, deps.caller, { action })] : []),
+    appendEvidence(deps.evidence, owner.sid, [evidenceOf(started, deps.caller, { action, control: start.control })]),
   ]);
   return answer(owner, started, created, { ...sync, ...evidence });
 }

@@ -1,15 +1,6 @@
 import type { Segment } from './evidence';
 
-const CSV_COLUMNS = [
-  'recording_sid',
-  'state',
-  'from',
-  'to',
-  'pause_behavior',
-  'by',
-  'source',
-  'order_uncertain',
-] as const;
+const CSV_COLUMNS = ['recording_sid', 'state', 'from', 'to', 'pause_behavior', 'by', 'source', 'unproven'] as const;
 
 /** One row per segment, RFC 4180 quoting; a cell that a spreadsheet would run as a formula is prefixed with '. */
 export function toCsv(segments: Segment[]): string {
@@ -19,7 +10,7 @@ export function toCsv(segments: Segment[]): string {
     return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
   };
   const rows = segments.map((s) =>
-    [s.recordingSid, s.state, s.from, s.to, s.pauseBehavior, s.by, s.source, s.uncertain ? 'true' : '']
+    [s.recordingSid, s.state, s.from, s.to, s.pauseBehavior, s.by, s.source, s.unproven ? 'true' : '']
       .map(cell)
       .join(','),
   );

@@ -1,5 +1,5 @@
 import { ControlError } from '../errors';
-import type { PauseBehavior, RecordingStatus } from './statuses';
+import { LATEST_EFFECT_MS, type PauseBehavior, type RecordingStatus } from './statuses';
 
 /**
  * The Sync document of one call or conference, and the pure rules for merging into it what the
@@ -49,7 +49,14 @@ export interface RecordingDocument {
    * back: the first 12 hexadecimal digits of each SID, space separated, oldest first.
    */
   ended?: string;
+  /** Some tombstones were forgotten: a recording the document does not know may be one of them. */
+  forgot?: true;
   history: ControlAction[];
+  /**
+   * A control's outcome is unknown since then (Twilio gave no answer): the statuses above may be stale
+   * until Twilio's list of the recordings is read again (controls/describe settles it).
+   */
+  unsettled?: { asked: string; since: string };
 }
 
 export const ACTIVE: readonly RecordingStatus[] = ['in-progress', 'paused'];
@@ -224,6 +231,26 @@ export function applyCallback(doc: RecordingDocument, report: CallbackReport): R
   return put(doc, sid, { ...details, ...current });
 }
 
+/** Marks the document as not knowing the outcome of a control sent at `since` (ISO). */
+export function markUnsettled(doc: RecordingDocument, asked: string, since: string): RecordingDocument {
+  const earliest = doc.unsettled && doc.unsettled.since < since ? doc.unsettled : { asked, since };
+  return { ...doc, unsettled: earliest };
+}
+
+/**
+ * Twilio's list read in `window` settles an unknown outcome once that outcome can no longer take effect
+ * (LATEST_EFFECT_MS after it was sent); before then each read is true only for its moment.
+ */
+export function settleUnsettled(doc: RecordingDocument, window: Window): RecordingDocument {
+  if (!doc.unsettled || Date.parse(doc.unsettled.since) + LATEST_EFFECT_MS >= window[0]) return doc;
+  const { unsettled: _unsettled, ...rest } = doc;
+  return rest;
+}
+
+/** Whether `sid` may be a recording this document dropped and forgot: only Twilio can say. */
+export const mayBeForgotten = (doc: RecordingDocument, sid: string) =>
+  Boolean(doc.forgot) && !doc.recordings[sid] && !isTombstoned(doc, sid);
+
 export function addHistory(doc: RecordingDocument, action: ControlAction): RecordingDocument {
   return { ...doc, history: [...doc.history, action].slice(-HISTORY_LIMIT) };
 }
@@ -258,7 +285,8 @@ export function compact(doc: RecordingDocument): RecordingDocument {
     result.recordings[sid] = { status, ...(ev ? { ev } : {}), ...(pauseBehavior ? { pauseBehavior } : {}) };
   }
   const stones = result.ended?.split(' ') ?? [];
-  if (stones.length > TOMBSTONE_LIMIT) result.ended = stones.slice(-TOMBSTONE_LIMIT).join(' ');
+  if (stones.length > TOMBSTONE_LIMIT)
+    result = { ...result, ended: stones.slice(-TOMBSTONE_LIMIT).join(' '), forgot: true };
   while (size(result) > SIZE_BUDGET_BYTES && result.history.length > 0)
     result = { ...result, history: result.history.slice(1) };
   return result;

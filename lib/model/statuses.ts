@@ -6,3 +6,9 @@ export type RecordingStatus = 'in-progress' | 'paused' | 'stopped' | 'completed'
 /** How Twilio pauses a recording: leaves the paused time out (skip), or keeps it as silence. */
 export const PAUSE_BEHAVIORS = ['skip', 'silence'] as const;
 export type PauseBehavior = (typeof PAUSE_BEHAVIORS)[number];
+
+/**
+ * How long after it was sent a request that got no answer (a timeout, a lost connection, a killed
+ * instance) may still take effect on Twilio: an assumption, beyond Twilio's own 10 s limit on a Function.
+ */
+export const LATEST_EFFECT_MS = 15_000;

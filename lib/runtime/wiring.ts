@@ -1,5 +1,5 @@
 import type twilio from 'twilio';
-import type { Deps } from '../controls/deps';
+import { ControlFence, type Deps } from '../controls/deps';
 import { syncOptions, type FunctionContext } from '../env';
 import { RecordingStore } from '../sync/document-store';
 import { EvidenceLog } from '../sync/evidence-log';
@@ -25,8 +25,10 @@ export function evidenceLog(context: FunctionContext, client: twilio.Twilio): Ev
 export function controlDeps(context: FunctionContext, arrival: number, caller: string): Deps {
   const deadline = Deadline.fromArrival(arrival);
   const syncClient = twilioClient(context, deadline);
+  const fence = new ControlFence();
   return {
-    client: twilioClient(context, deadline.before(SYNC_RESERVE_MS)),
+    client: twilioClient(context, deadline.before(SYNC_RESERVE_MS), fence),
+    fence,
     syncClient,
     syncServiceSid: syncOptions(context).serviceSid,
     store: recordingStore(context, deadline, syncClient),

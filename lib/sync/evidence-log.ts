@@ -3,24 +3,21 @@ import type twilio from 'twilio';
 import type { SyncOptions } from '../env';
 import { fromTwilioError, statusOf } from '../errors';
 import type { EvidenceEntry, NewEvidence } from '../model/evidence';
-import type { TwilioAnswer } from '../model/recording-document';
+import { CLOCK_SKEW_MARGIN_MS, type TwilioAnswer } from '../model/recording-document';
 import type { PauseBehavior } from '../model/statuses';
 
-/**
- * The evidence log of one call or conference: every recording change, kept apart from the small state
- * document in an append-only Sync List. Items are only ever created, so concurrent Functions never
- * conflict, and the list lives as long as the document (same TTL, refreshed by each append).
- */
+const iso = (ms: number) => new Date(ms).toISOString();
+
 /** The evidence of one of Twilio's answers to a control: what it made of the recording, and when. */
 export function evidenceOf(
   answer: TwilioAnswer,
   by: string,
-  asked: { action: string; pauseBehavior?: PauseBehavior },
+  asked: { action: string; pauseBehavior?: PauseBehavior; control?: string },
 ): NewEvidence {
   const [sent, answered] = answer.window;
   return {
-    at: new Date(answered).toISOString(),
-    sentAt: new Date(sent).toISOString(),
+    at: iso(answered),
+    sentAt: iso(sent),
     recordingSid: answer.recordingSid,
     status: answer.status,
     ...asked,
@@ -29,10 +26,66 @@ export function evidenceOf(
   };
 }
 
+/** What Twilio said when read again: the state at some moment of the window, and no pause behaviour. */
+export function readBackOf(answer: TwilioAnswer): NewEvidence {
+  const [sent, answered] = answer.window;
+  return {
+    at: iso(answered),
+    sentAt: iso(sent),
+    recordingSid: answer.recordingSid,
+    status: answer.status,
+    by: 'twilio',
+    source: 'read-back',
+  };
+}
+
+/** Logged before a request that may lift a pause is sent (model/proof): its send time, whatever follows. */
+export function intentOf(
+  control: string,
+  action: string,
+  recordingSid: string,
+  by: string,
+  sent = Date.now(),
+): NewEvidence {
+  return { at: iso(sent), sentAt: iso(sent), recordingSid, status: action, action, by, source: 'intent', control };
+}
+
+/**
+ * A control's request that did not change the recording as asked: `refused` (Twilio answered and did
+ * nothing), `error` (Twilio answered 5xx: it may have), `unknown` (no answer: it may still).
+ */
+export function failureOf(
+  control: string,
+  recordingSid: string,
+  result: 'refused' | 'error' | 'unknown',
+  window: [sent: number, ended: number],
+  by: string,
+  action: string,
+): NewEvidence {
+  return {
+    at: iso(window[1]),
+    sentAt: iso(window[0]),
+    recordingSid,
+    status: result,
+    action,
+    by,
+    source: 'control',
+    control,
+  };
+}
+
+/**
+ * The evidence log of one call or conference: every recording change, kept apart from the small state
+ * document in an append-only Sync List. Items are only ever created, so concurrent Functions never
+ * conflict, and the list lives as long as the document (same TTL, refreshed by each append).
+ */
+
 export const evidenceListName = (sid: string) => `recording-controls-log-${sid}`;
 
 /** Sync's largest page of List Items. */
 const PAGE_SIZE = 100;
+/** The newest entries a retry's fence reads: a retry comes within seconds of its first attempt. */
+const LIFT_WINDOW = 20;
 
 /** Lists being created in this process: concurrent first appends to one call share one creation. */
 const creations = new Map<string, Promise<void>>();
@@ -98,6 +151,29 @@ export class EvidenceLog {
         }
       }),
     );
+  }
+
+  /**
+   * Whether anything that may lift a pause (an intent) was logged for the call since `since` (ms), by
+   * another control than `control`: a retry of an earlier control must not undo it. Unknown: yes.
+   */
+  async liftedSince(ownerSid: string, since: number, control?: string): Promise<boolean> {
+    try {
+      const items = await this.service()
+        .syncLists(evidenceListName(ownerSid))
+        .syncListItems.page({ order: 'desc', pageSize: LIFT_WINDOW });
+      const recent = items.instances.map((item) => item.data as EvidenceEntry);
+      // A page full of newer entries may hide an older intent: then assume one.
+      if (recent.length === LIFT_WINDOW && recent.every((e) => Date.parse(e.at) >= since)) return true;
+      return recent.some(
+        (e) =>
+          e.source === 'intent' &&
+          e.control !== control &&
+          Date.parse(e.sentAt ?? e.at) >= since - CLOCK_SKEW_MARGIN_MS,
+      );
+    } catch (err) {
+      return statusOf(err) !== 404;
+    }
   }
 
   /** Every entry in the order they were appended, a retried append counted once; none when there is no log. */

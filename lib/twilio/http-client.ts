@@ -23,23 +23,27 @@ const TRANSIENT_TWILIO_CODES = new Set([16114]);
 
 /**
  * Whether a request may be sent again after this outcome, and after how long at the least.
- * 429 and 16114 mean Twilio did nothing, so any request may be retried. A 5xx or a lost connection
- * may come after Twilio did the work, so only requests that are safe to repeat are retried: reads,
- * deletes and updates of one resource, never a POST that creates (its caller must check first).
+ * 429 and 16114 mean Twilio did nothing, so any request may be retried, but a change of a recording's
+ * status only past its control's fence (`fenced`): sent later, it must not undo a control sent since.
+ * A 5xx or a lost connection may come after Twilio did the work, so only requests that are safe to
+ * repeat are retried: reads, deletes and updates of a Sync resource, never a POST that creates (its
+ * caller must check first) nor a change of a recording's status (its control reads Twilio instead).
  */
 export function retryDecision(
   method: string,
   uri: string,
   outcome: { status: number; body?: unknown; retryAfter?: string } | 'network-error',
-): { retry: false } | { retry: true; minDelayMs: number } {
-  const repeatable = method.toUpperCase() !== 'POST' || !isCollection(uri);
-  if (outcome === 'network-error') return repeatable ? { retry: true, minDelayMs: 0 } : { retry: false };
+): { retry: false } | { retry: true; minDelayMs: number; fenced: boolean } {
+  const post = method.toUpperCase() === 'POST';
+  const fenced = post && changesRecording(uri);
+  const repeatable = !post || (!isCollection(uri) && !fenced);
+  if (outcome === 'network-error') return repeatable ? { retry: true, minDelayMs: 0, fenced } : { retry: false };
   const code = (outcome.body as { code?: number } | undefined)?.code;
   if (outcome.status === 429 || (code !== undefined && TRANSIENT_TWILIO_CODES.has(code))) {
     const seconds = Number(outcome.retryAfter);
-    return { retry: true, minDelayMs: Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 0 };
+    return { retry: true, minDelayMs: Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 0, fenced };
   }
-  if (outcome.status >= 500 && repeatable) return { retry: true, minDelayMs: 0 };
+  if (outcome.status >= 500 && repeatable) return { retry: true, minDelayMs: 0, fenced };
   return { retry: false };
 }
 
@@ -51,6 +55,17 @@ function isCollection(uri: string): boolean {
       .split('/')
       .pop() ?? '';
   return /^(Calls|Recordings|Conferences|Participants|Services|Documents)$/.test(last);
+}
+
+/** A POST to one recording (`.../Recordings/RE….json`) pauses, resumes or stops it. */
+const changesRecording = (uri: string) => /\/Recordings\/[^/]+\.json$/.test(new URL(uri).pathname);
+
+/**
+ * Whether a control's change of a recording may be sent again: nothing that may undo it has been sent
+ * since its first attempt (controls/set-status sets it; without one, such a change is never retried).
+ */
+export interface RetryFence {
+  mayRetry(): Promise<boolean>;
 }
 
 /** The least time worth sending a retry with: a few of Twilio's round trips. */
@@ -70,6 +85,7 @@ export class TwilioHttpClient extends twilio.RequestClient {
     private readonly deadline: Deadline,
     private readonly baseUrls?: BaseUrls,
     private readonly policy: RetryPolicy = DEFAULT_RETRY_POLICY,
+    private readonly fence?: RetryFence,
   ) {
     super();
   }
@@ -106,12 +122,15 @@ export class TwilioHttpClient extends twilio.RequestClient {
       if (
         !decision.retry ||
         attempt + 1 >= this.policy.maxAttempts ||
-        delay + RETRY_FLOOR_MS >= this.deadline.remaining()
+        delay + RETRY_FLOOR_MS >= this.deadline.remaining() ||
+        (decision.fenced && !this.fence)
       ) {
         if (outcome === 'network-error') throw failure;
         return outcome;
       }
       await sleep(delay);
+      // Read just before the retry goes: a control sent during the wait must stand.
+      if (decision.fenced && outcome !== 'network-error' && !(await this.fence!.mayRetry())) return outcome;
     }
   }
 }

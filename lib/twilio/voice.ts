@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
 import type twilio from 'twilio';
 import { fromTwilioError, noActiveRecording, notInProgress, type ControlError } from '../errors';
+import type { ListedRecording } from '../model/proof';
 import { fromTwilioStatus, isActive, type TwilioAnswer, type Window } from '../model/recording-document';
 import type { PauseBehavior } from '../model/statuses';
 import type { TargetStatus } from '../params';
@@ -14,6 +15,8 @@ export interface TwilioRecording {
   source?: string;
   track?: string;
   startTime?: Date | null;
+  /** Seconds, as text; -1 until the recording has ended. */
+  duration?: string | null;
 }
 
 export interface RecordingResult {
@@ -93,12 +96,30 @@ export function answerOf(r: TwilioRecording, window: Window, pauseBehavior?: Pau
 }
 
 /** The recordings of this call or conference as Twilio lists them, with the window the list was true in. */
-export async function listOnTwilio(owner: Owner): Promise<{ all: TwilioAnswer[]; active: TwilioAnswer[] }> {
+export async function listOnTwilio(
+  owner: Owner,
+): Promise<{ all: TwilioAnswer[]; active: TwilioAnswer[]; window: Window }> {
   const { value, window } = await timed(owner.list).catch((err) => {
     throw fromTwilioError(err, owner.label);
   });
   const all = value.map((r) => answerOf(r, window));
-  return { all, active: all.filter((a) => isActive(a)) };
+  return { all, active: all.filter((a) => isActive(a)), window };
+}
+
+/** The recordings of this call or conference as the proof (model/proof) counts them. */
+export async function listedForProof(owner: Owner): Promise<ListedRecording[]> {
+  const recordings = await owner.list().catch((err) => {
+    throw fromTwilioError(err, owner.label);
+  });
+  return recordings.map((r) => {
+    const duration = Number(r.duration);
+    return {
+      recordingSid: r.sid,
+      status: fromTwilioStatus(r.status),
+      ...(r.startTime ? { startTime: r.startTime.toISOString() } : {}),
+      ...(Number.isInteger(duration) && duration >= 0 ? { duration } : {}),
+    };
+  });
 }
 
 /** Why Twilio found no recording to act on: no such call, a call not (or no longer) in progress, or none active. */

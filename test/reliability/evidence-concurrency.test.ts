@@ -1,6 +1,6 @@
 // The evidence log under load: first appends racing to create the list, two Function processes at once,
 // and every change kept exactly once.
-import { toSegments } from '../../lib/model/evidence';
+import { toSegments } from '../../lib/model/segments';
 import { EvidenceLog } from '../../lib/sync/evidence-log';
 import { newCall } from '../../harness/calls';
 import { counters, invoke } from '../../harness/functions';

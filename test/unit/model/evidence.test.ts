@@ -1,6 +1,7 @@
 // The pure rules of the evidence: segments from entries in any order, the pause-window check, the CSV.
 import { toCsv } from '../../../lib/model/csv';
-import { toSegments, windowInsidePause, type EvidenceEntry } from '../../../lib/model/evidence';
+import type { EvidenceEntry } from '../../../lib/model/evidence';
+import { toSegments, windowInsidePause } from '../../../lib/model/segments';
 
 const RE = 'RE' + 'a'.repeat(32);
 const t = (s: number) => new Date(Date.UTC(2026, 10, 25, 21, 0, s)).toISOString();
@@ -45,16 +46,14 @@ test("segments: a callback's in-progress neither opens a second stretch nor ends
 });
 
 test('the window check: inside a pause only when no moment of it was recorded and a pause covers all of it', () => {
-  const segments = toSegments(call);
-  const inside = (from: number, to: number) =>
-    windowInsidePause(segments, new Date(t(from)), new Date(t(to))).insidePause;
+  const inside = (from: number, to: number) => windowInsidePause(call, new Date(t(from)), new Date(t(to))).insidePause;
   expect(inside(12, 18)).toBe(true);
   expect(inside(10, 20)).toBe(true);
   expect(inside(9, 15)).toBe(false);
   expect(inside(15, 21)).toBe(false);
   expect(inside(40, 50)).toBe(false);
   // A pause still under way covers everything after it.
-  expect(windowInsidePause(toSegments(call.slice(0, 3)), new Date(t(100)), new Date(t(200))).insidePause).toBe(true);
+  expect(windowInsidePause(call.slice(0, 3), new Date(t(100)), new Date(t(200))).insidePause).toBe(true);
 });
 
 test("a change took effect between its control's sentAt and at: the pause is proved only from its answer to its resume's request", () => {
@@ -69,8 +68,7 @@ test("a change took effect between its control's sentAt and at: the pause is pro
     ['paused', t(12), t(20)],
     ['recorded', t(20), null],
   ]);
-  const inside = (from: number, to: number) =>
-    windowInsidePause(segments, new Date(t(from)), new Date(t(to))).insidePause;
+  const inside = (from: number, to: number) => windowInsidePause(timed, new Date(t(from)), new Date(t(to))).insidePause;
   expect(inside(12, 20)).toBe(true);
   expect(inside(11, 15)).toBe(false); // the pause may not have begun yet
   expect(inside(15, 21)).toBe(false); // the resume may already have taken effect
@@ -84,10 +82,10 @@ test('a pause whose control overlapped a resume proves nothing: Twilio may have 
     entry(20, 'paused', { sentAt: t(19), action: 'checked', by: 'twilio' }),
   ];
   const segments = toSegments(racing);
-  expect(segments.find((s) => s.from === t(12))).toMatchObject({ state: 'paused', uncertain: true });
-  expect(windowInsidePause(segments, new Date(t(12)), new Date(t(12.5))).insidePause).toBe(false);
+  expect(segments.find((s) => s.from === t(12))).toMatchObject({ state: 'paused', unproven: true });
+  expect(windowInsidePause(racing, new Date(t(12)), new Date(t(12.5))).insidePause).toBe(false);
   // Once Twilio was read back as paused, the pause from that answer on is proved.
-  expect(windowInsidePause(segments, new Date(t(21)), new Date(t(30))).insidePause).toBe(true);
+  expect(windowInsidePause(racing, new Date(t(21)), new Date(t(30))).insidePause).toBe(true);
 });
 
 test('CSV: a header, one row per segment, quoting, and no formula a spreadsheet would run', () => {
@@ -95,7 +93,7 @@ test('CSV: a header, one row per segment, quoting, and no formula a spreadsheet 
     toSegments([entry(0, 'in-progress', { by: '=HYPERLINK("http://x","y"), and more' }), entry(5, 'paused')]),
   );
   const lines = csv.trimEnd().split('\r\n');
-  expect(lines[0]).toBe('recording_sid,state,from,to,pause_behavior,by,source,order_uncertain');
+  expect(lines[0]).toBe('recording_sid,state,from,to,pause_behavior,by,source,unproven');
   expect(lines[1]).toBe(`${RE},recorded,${t(0)},${t(5)},,"'=HYPERLINK(""http://x"",""y""), and more",control,`);
   expect(lines[2]).toBe(`${RE},paused,${t(5)},,silence,console:admin,control,`);
 });

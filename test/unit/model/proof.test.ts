@@ -1,0 +1,142 @@
+// The rule of proof (lib/model/proof), case by case, with expected answers written by hand.
+import type { EvidenceEntry } from '../../../lib/model/evidence';
+import { provenPauses, type ListedRecording } from '../../../lib/model/proof';
+import { toSegments } from '../../../lib/model/segments';
+import { LATEST_EFFECT_MS } from '../../../lib/model/statuses';
+
+const RE = 'RE' + 'a'.repeat(32);
+const RE2 = 'RE' + 'b'.repeat(32);
+const T0 = Date.UTC(2026, 10, 25, 21, 0, 0);
+const t = (s: number) => new Date(T0 + s * 1000).toISOString();
+let n = 0;
+const id = () => String(n++);
+
+/** A control's answer: sent at `sent`, answered at `at` (seconds). */
+const answer = (sent: number, at: number, status: string, extra: Partial<EvidenceEntry> = {}): EvidenceEntry => ({
+  id: id(),
+  sentAt: t(sent),
+  at: t(at),
+  recordingSid: RE,
+  status,
+  by: 'studio:FW1/FN1',
+  source: 'control',
+  ...extra,
+});
+/** Logged before a resume or a start was sent. */
+const intent = (sent: number, control: string, action = 'in-progress', recordingSid = RE): EvidenceEntry => ({
+  id: id(),
+  sentAt: t(sent),
+  at: t(sent),
+  recordingSid,
+  status: action,
+  action,
+  by: 'agent:bob',
+  source: 'intent',
+  control,
+});
+const readBack = (sent: number, at: number, status: string): EvidenceEntry => ({
+  ...answer(sent, at, status),
+  by: 'twilio',
+  source: 'read-back',
+});
+
+const started = [intent(0, 's', 'start', '*'), answer(0, 1, 'in-progress', { control: 's', action: 'start' })];
+const inside = (entries: EvidenceEntry[], from: number, to: number, listed?: ListedRecording[]) =>
+  provenPauses(entries, listed).some(([a, b]) => a <= T0 + from * 1000 && T0 + to * 1000 <= b);
+
+test('a pause counts from its answer until the earliest send of anything that may lift it', () => {
+  const log = [...started, answer(10, 11, 'paused'), intent(20, 'r'), answer(20, 21, 'in-progress', { control: 'r' })];
+  expect(inside(log, 11, 20)).toBe(true);
+  expect(inside(log, 10.5, 12)).toBe(false); // before the pause's answer
+  expect(inside(log, 19, 20.5)).toBe(false); // the resume may have taken effect at its send
+  expect(inside(log, 0.5, 0.9)).toBe(false); // recording, not paused
+});
+
+test('before its start was sent a recording did not exist, but that alone is no pause', () => {
+  const log = [...started, answer(10, 11, 'paused')];
+  expect(inside(log, -5, -1)).toBe(false);
+  expect(inside(log, 12, 100)).toBe(true);
+});
+
+test('mixed behaviours: a resume in flight cuts the earlier pause at its send, and the racing pause proves nothing', () => {
+  const log = [
+    ...started,
+    answer(10, 11, 'paused', { pauseBehavior: 'skip' }),
+    intent(15, 'r'),
+    answer(16, 18, 'paused', { pauseBehavior: 'silence' }),
+    answer(15, 19, 'in-progress', { control: 'r' }),
+  ];
+  expect(inside(log, 11, 15)).toBe(true);
+  expect(inside(log, 14, 16)).toBe(false);
+  expect(inside(log, 18, 19)).toBe(false);
+});
+
+test('answers out of order: a resume that did its work but answered 500 ends the pause at its own send', () => {
+  const log = [
+    ...started,
+    answer(5, 6, 'paused'),
+    intent(20, 'r1'),
+    answer(20, 21, 'error', { control: 'r1' }),
+    intent(22, 'r2'),
+    answer(22, 23, 'in-progress', { control: 'r2' }),
+  ];
+  expect(inside(log, 6, 20)).toBe(true);
+  expect(inside(log, 19, 20.5)).toBe(false);
+});
+
+test('a resume whose instance died: no pause is proven until a pause sent after it can no longer be lifted by it', () => {
+  const late = LATEST_EFFECT_MS / 1000;
+  const log = [...started, answer(5, 6, 'paused'), intent(20, 'r'), answer(25, 26, 'paused')];
+  expect(inside(log, 6, 20)).toBe(true);
+  expect(inside(log, 26, 27)).toBe(false); // the resume may still take effect after this pause
+  const after = [...log, answer(20 + late + 1, 20 + late + 2, 'paused')];
+  expect(inside(after, 20 + late + 2, 20 + late + 10)).toBe(true);
+});
+
+test('a read-back of Twilio as paused proves the pause from its answer, when nothing could lift it since', () => {
+  const log = [
+    ...started,
+    answer(10, 12, 'paused'),
+    intent(11, 'r'),
+    answer(11, 13, 'in-progress', { control: 'r' }),
+    readBack(19, 20, 'paused'),
+  ];
+  expect(inside(log, 12, 12.5)).toBe(false);
+  expect(inside(log, 21, 30)).toBe(true);
+  const segments = toSegments(log);
+  // A read-back says nothing of how Twilio pauses.
+  expect(segments.find((s) => s.from === t(20))).toEqual(
+    expect.not.objectContaining({ pauseBehavior: expect.anything() }),
+  );
+});
+
+test('every recording counts: one Twilio lists that the evidence never heard of breaks the proof while it lived', () => {
+  const log = [...started, answer(10, 11, 'paused')];
+  const listed: ListedRecording[] = [
+    { recordingSid: RE, status: 'paused', startTime: t(0) },
+    { recordingSid: RE2, status: 'completed', startTime: t(30), duration: 10 },
+  ];
+  expect(inside(log, 12, 29, listed)).toBe(true);
+  expect(inside(log, 29, 31, listed)).toBe(false);
+  expect(inside(log, 35, 36, listed)).toBe(false);
+  expect(inside(log, 43, 50, listed)).toBe(true); // it ended (start + duration, within Twilio's whole seconds)
+});
+
+test('a start whose recording is unknown ends the proof, unless Twilio lists every recording', () => {
+  const log = [...started, answer(10, 11, 'paused'), intent(20, 's2', 'start', '*')];
+  expect(inside(log, 12, 19)).toBe(true);
+  expect(inside(log, 21, 22)).toBe(false);
+  expect(inside(log, 21, 22, [{ recordingSid: RE, status: 'paused', startTime: t(0) }])).toBe(true);
+});
+
+test('a stopped recording no longer records, but only a paused one makes a pause', () => {
+  const log = [
+    ...started,
+    intent(1, 's2', 'start', '*'),
+    answer(1, 2, 'in-progress', { recordingSid: RE2, control: 's2', action: 'start' }),
+    answer(10, 11, 'paused'),
+    answer(12, 13, 'stopped', { recordingSid: RE2 }),
+  ];
+  expect(inside(log, 11, 12.5)).toBe(false); // RE2 was still recording
+  expect(inside(log, 13, 20)).toBe(true);
+});
