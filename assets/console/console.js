@@ -243,7 +243,7 @@ const svg = (name, attrs, text) => {
 };
 const clock = (iso) => new Date(iso).toISOString().slice(11, 19);
 const describe = (s) =>
-  `${s.state === 'paused' ? `paused (${s.pauseBehavior})` : s.state} from ${clock(s.from)} UTC by ${s.by}${s.source === 'callback' ? ' (Twilio callback)' : ''}${s.uncertain ? ', uncertain: it raced another control' : ''}`;
+  `${s.state === 'paused' ? `paused${s.pauseBehavior ? ` (${s.pauseBehavior})` : ''}` : s.state} from ${clock(s.from)} UTC by ${s.by}${s.source === 'callback' ? ' (Twilio callback)' : ''}${s.unproven ? ', unproven: Twilio may have recorded part of it' : ''}`;
 
 /** Each recording on its own lane: recorded, paused and stopped stretches over wall-clock time, with who asked. */
 function drawTimeline(row) {
@@ -286,7 +286,7 @@ function drawTimeline(row) {
     rect.append(svg('title', {}, describe(s)));
     picture.append(rect, svg('line', { x1: from, x2: from, y1: i * lane + 4, y2: i * lane + 36, class: 'change' }));
     if (from >= (labelledUntil.get(i) ?? 0)) {
-      const label = `${s.state === 'paused' ? `paused (${s.pauseBehavior})${s.uncertain ? ' ?' : ''}` : s.state} · ${s.by}`;
+      const label = `${s.state === 'paused' ? `paused${s.pauseBehavior ? ` (${s.pauseBehavior})` : ''}${s.unproven ? ' ?' : ''}` : s.state} · ${s.by}`;
       const nearEnd = from > width - 160;
       picture.append(
         svg(

@@ -1,5 +1,5 @@
 import { ownUrl, type FunctionContext } from '../env';
-import { invalidParameter, invalidRequest, notSupportedForConferences } from '../errors';
+import { invalidParameter, invalidRequest, notSupportedForConferences, type ControlError } from '../errors';
 import { toSegments, windowInsidePause } from '../model/segments';
 import type { PauseBehavior } from '../model/statuses';
 import { choice, optional, setStatusOptions, sid, type TargetStatus } from '../params';
@@ -83,11 +83,21 @@ export async function exportEvidence(deps: Deps, p: Target & { From?: Date; To?:
   const owner = target.kind === 'call' ? callOwner(deps.client, target.sid) : conferenceOwner(deps.client, target.sid);
   // Twilio's own list counts the recordings the evidence never heard of (started elsewhere).
   // peopleFunction always hands over the evidence log.
-  const [entries, listed] = await Promise.all([deps.evidence!.readAll(target.sid), listedForProof(owner)]);
+  const [entries, listed] = await Promise.all([
+    deps.evidence!.readAll(target.sid),
+    // A call Twilio does not know has no recording there; without Twilio's list the proof is stricter.
+    listedForProof(owner).catch((err: ControlError) => (err.code === 'NOT_FOUND' ? [] : undefined)),
+  ]);
   const segments = toSegments(entries, listed);
   const window =
     p.From && p.To
       ? { from: p.From.toISOString(), to: p.To.toISOString(), ...windowInsidePause(entries, p.From, p.To, listed) }
       : undefined;
-  return { [`${target.kind}Sid`]: target.sid, entries, segments, ...(window ? { window } : {}) };
+  return {
+    [`${target.kind}Sid`]: target.sid,
+    entries,
+    segments,
+    twilioListed: listed !== undefined,
+    ...(window ? { window } : {}),
+  };
 }

@@ -35,6 +35,8 @@ export interface EvidenceEntry {
   control?: string;
   /** A callback's RecordingStartTime: the recording existed from then, and not before. */
   startTime?: string;
+  /** An intent's: which machine's clock read its time (twilio/voice), to compare it without the skew margin. */
+  clock?: string;
 }
 
 export type NewEvidence = Omit<EvidenceEntry, 'id'>;

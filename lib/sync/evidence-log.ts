@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type twilio from 'twilio';
 import type { SyncOptions } from '../env';
 import { fromTwilioError, statusOf } from '../errors';
+import { CLOCK } from '../twilio/deadline';
 import type { EvidenceEntry, NewEvidence } from '../model/evidence';
 import { CLOCK_SKEW_MARGIN_MS, type TwilioAnswer } from '../model/recording-document';
 import type { PauseBehavior } from '../model/statuses';
@@ -47,7 +48,17 @@ export function intentOf(
   by: string,
   sent = Date.now(),
 ): NewEvidence {
-  return { at: iso(sent), sentAt: iso(sent), recordingSid, status: action, action, by, source: 'intent', control };
+  return {
+    at: iso(sent),
+    sentAt: iso(sent),
+    recordingSid,
+    status: action,
+    action,
+    by,
+    source: 'intent',
+    control,
+    clock: CLOCK,
+  };
 }
 
 /**
@@ -169,7 +180,8 @@ export class EvidenceLog {
         (e) =>
           e.source === 'intent' &&
           e.control !== control &&
-          Date.parse(e.sentAt ?? e.at) >= since - CLOCK_SKEW_MARGIN_MS,
+          // Read on this machine's clock, the times compare as they are.
+          Date.parse(e.sentAt ?? e.at) >= since - (e.clock === CLOCK ? 0 : CLOCK_SKEW_MARGIN_MS),
       );
     } catch (err) {
       return statusOf(err) !== 404;

@@ -1,3 +1,6 @@
+import { createHash } from 'node:crypto';
+import { hostname } from 'node:os';
+
 /**
  * Twilio stops a Function 10 s after it starts, whatever it is doing, and many instances run at once:
  * every wait (a retry, a queue, a claim held by another instance) is measured against the deadline of
@@ -28,3 +31,9 @@ export class Deadline {
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The clock that read the windows: the machine's, shared by every Function bundle in its processes.
+ * Windows read on one clock are compared without the margin for skew between machines.
+ */
+export const CLOCK = createHash('sha256').update(hostname()).digest('hex').slice(0, 8);

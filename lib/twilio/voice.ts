@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
-import { hostname } from 'node:os';
 import type twilio from 'twilio';
+import { CLOCK } from './deadline';
 import { fromTwilioError, noActiveRecording, notInProgress, type ControlError } from '../errors';
 import type { ListedRecording } from '../model/proof';
 import { fromTwilioStatus, isActive, type TwilioAnswer, type Window } from '../model/recording-document';
@@ -73,12 +72,6 @@ export async function timed<T>(request: () => Promise<T>): Promise<{ value: T; w
   const value = await request();
   return { value, window: [sent, Date.now(), CLOCK] };
 }
-
-/**
- * The clock that read the windows: the machine's, shared by every Function bundle in its processes.
- * Windows read on one clock are compared without the margin for skew between machines.
- */
-const CLOCK = createHash('sha256').update(hostname()).digest('hex').slice(0, 8);
 
 export function answerOf(r: TwilioRecording, window: Window, pauseBehavior?: PauseBehavior): TwilioAnswer {
   return {

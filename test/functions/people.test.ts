@@ -271,7 +271,7 @@ describe('the console', () => {
     const csv = await invoke<string>(stack.fx, '/console/evidence', { Token, CallSid: callSid, Format: 'csv' }, 'json');
     expect(csv.contentType).toContain('text/csv');
     expect(csv.body.trim().split('\r\n')).toHaveLength(5);
-    expect(csv.body).toMatch(/^recording_sid,state,from,to,pause_behavior,by,source,order_uncertain\r\n/);
+    expect(csv.body).toMatch(/^recording_sid,state,from,to,pause_behavior,by,source,unproven\r\n/);
 
     const bad = await invoke(
       stack.fx,
@@ -282,18 +282,20 @@ describe('the console', () => {
     expect(bad).toMatchObject({ status: 400, body: { error: { code: 'INVALID_PARAMETER' } } });
   });
 
-  test('a failed evidence append does not fail the control, and says so', async () => {
+  test('a failed evidence append does not fail a pause, and says so; a start that cannot log its intent is not sent', async () => {
     const { body } = await login();
     const callSid = (await newCall(stack.em.client)).sid;
+    const control = (Action: string) =>
+      invoke(stack.fx, '/console/control', { Token: body.token, CallSid: callSid, Action }, 'json');
     await stack.em.control('POST', '/faults', { kind: '500', count: 50, match: '/Lists' });
-    const res = await invoke(
-      stack.fx,
-      '/console/control',
-      { Token: body.token, CallSid: callSid, Action: 'start' },
-      'json',
-    );
+    expect(await control('start')).toMatchObject({ status: 503, body: { error: { code: 'EVIDENCE_UNAVAILABLE' } } });
+    expect(await stack.em.client.calls(callSid).recordings.list()).toHaveLength(0);
     await stack.em.control('DELETE', '/faults');
-    expect(res).toMatchObject({ status: 200, body: { status: 'in-progress', evidenceLogged: false } });
+    expect(await control('start')).toMatchObject({ status: 200, body: { status: 'in-progress' } });
+    await stack.em.control('POST', '/faults', { kind: '500', count: 50, match: '/Lists' });
+    const res = await control('pause');
+    await stack.em.control('DELETE', '/faults');
+    expect(res).toMatchObject({ status: 200, body: { status: 'paused', evidenceLogged: false } });
     expect(stack.fx.output()).toContain(`evidence of ${callSid} not logged`);
   });
 

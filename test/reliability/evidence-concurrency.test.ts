@@ -53,7 +53,7 @@ test('controls from two processes at once on a call without a log yet: one list,
   }
 });
 
-test("a call's first start creates its log beside the claim: one list creation, one append, no failed attempt", async () => {
+test("a call's first start creates its log beside the claim: one list creation, its intent, its outcome, no failed attempt", async () => {
   const call = await newCall(stack.em.client);
   const route = (r: Awaited<ReturnType<typeof counters>>, key: string) => r.routes[key] ?? 0;
   const before = await counters(stack.em);
@@ -70,9 +70,16 @@ test("a call's first start creates its log beside the claim: one list creation, 
   expect(
     route(after, 'POST /v1/Services/:ServiceSid/Lists/:ListSid/Items') -
       route(before, 'POST /v1/Services/:ServiceSid/Lists/:ListSid/Items'),
-  ).toBe(1);
-  const [entry] = await new EvidenceLog(stack.em.client, { serviceSid: 'default', ttlSeconds: 86400 }).readAll(
+  ).toBe(2);
+  const [intent, entry] = await new EvidenceLog(stack.em.client, { serviceSid: 'default', ttlSeconds: 86400 }).readAll(
     call.sid,
   );
-  expect(entry).toMatchObject({ action: 'start', status: 'in-progress', by: 'http', source: 'control' });
+  expect(intent).toMatchObject({ action: 'start', recordingSid: '*', by: 'http', source: 'intent' });
+  expect(entry).toMatchObject({
+    action: 'start',
+    status: 'in-progress',
+    by: 'http',
+    source: 'control',
+    control: intent.control,
+  });
 });

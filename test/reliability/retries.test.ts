@@ -1,4 +1,5 @@
 // Twilio's real failure modes, injected by the emulator: every control holds up or fails clearly, in time.
+import { EvidenceLog } from '../../lib/sync/evidence-log';
 import { newCall } from '../../harness/calls';
 import { counters, invoke, syncDocument } from '../../harness/functions';
 import { startFunctions, useStack } from '../../harness/stack';
@@ -21,16 +22,32 @@ test('429 with Retry-After: the control waits and succeeds', async () => {
   expect(Date.now() - started).toBeGreaterThanOrEqual(2000); // honoured both Retry-After waits
 });
 
-test('5xx before the work: an update is retried and succeeds once', async () => {
+test('a 5xx on a pause: never sent again (Twilio may have made it), read back, and answered as Twilio says', async () => {
   const call = await newCall(stack.em.client);
   await invoke(stack.fx, '/recording/start', { CallSid: call.sid });
   const [updates, faulted] = [await routeCount(UPDATE), await routeCount(FAULTED)];
   await stack.em.control('POST', '/faults', { kind: '500', count: 2, match: '/Recordings/' });
-  expect((await invoke(stack.fx, '/recording/set-status', { CallSid: call.sid, Status: 'paused' })).body).toMatchObject(
-    { status: 'paused' },
-  );
+  const refused = await invoke(stack.fx, '/recording/set-status', { CallSid: call.sid, Status: 'paused' });
+  expect(refused).toMatchObject({ status: 502, body: { error: { code: 'TWILIO_UNAVAILABLE' } } });
+  expect((await routeCount(FAULTED)) - faulted).toBe(1); // the fault fired, once: no second attempt
+  expect((await routeCount(UPDATE)) - updates).toBe(0);
+  expect((await stack.em.client.calls(call.sid).recordings.list())[0].status).toBe('in-progress');
+  expect(Object.values((await syncDocument(stack.em, call.sid))!.recordings)[0].status).toBe('in-progress');
+  await stack.em.control('DELETE', '/faults');
+
+  // The same after the work: the read-back shows the pause, so the control is answered as done.
+  await stack.em.control('POST', '/faults', { kind: '500-after', count: 1, match: '/Recordings/', method: 'POST' });
+  const done = await invoke(stack.fx, '/recording/set-status', { CallSid: call.sid, Status: 'paused' });
+  expect(done).toMatchObject({ status: 200, body: { status: 'paused', synced: true } });
   expect((await routeCount(UPDATE)) - updates).toBe(1);
-  expect((await routeCount(FAULTED)) - faulted).toBe(2);
+  const log = await new EvidenceLog(stack.em.client, { serviceSid: 'default', ttlSeconds: 600 }).readAll(call.sid);
+  expect(log.map((e) => [e.source, e.status])).toEqual(
+    expect.arrayContaining([
+      ['control', 'error'],
+      ['read-back', 'in-progress'],
+      ['read-back', 'paused'],
+    ]),
+  );
 });
 
 test('an ambiguous 500 after creating: start adopts the recording it made, never a second', async () => {
@@ -75,13 +92,21 @@ test('Twilio answering 429 for good: a clear 503 well inside the 10 s Function l
   expect(await syncDocument(stack.em, call.sid)).toBeUndefined();
 });
 
-test('16114 (recording busy) is retried; a 404 is not', async () => {
+test('16114 (recording busy): a pause is retried past its fence, a resume never; a 404 is not retried', async () => {
   const call = await newCall(stack.em.client);
   await invoke(stack.fx, '/recording/start', { CallSid: call.sid });
+  const faulted = await routeCount(FAULTED);
   await stack.em.control('POST', '/faults', { kind: '16114', count: 2, match: '/Recordings/' });
   expect((await invoke(stack.fx, '/recording/set-status', { CallSid: call.sid, Status: 'paused' })).body).toMatchObject(
     { status: 'paused' },
   );
+  expect((await routeCount(FAULTED)) - faulted).toBe(2);
+  expect((await stack.em.client.calls(call.sid).recordings.list())[0].status).toBe('paused');
+  // A resume sent again could undo a pause sent meanwhile from another instance: it is answered at once.
+  await stack.em.control('POST', '/faults', { kind: '16114', count: 1, match: '/Recordings/' });
+  const resume = await invoke(stack.fx, '/recording/set-status', { CallSid: call.sid, Status: 'resume' });
+  expect(resume).toMatchObject({ status: 503, body: { error: { code: 'RECORDING_BUSY' } } });
+  expect((await routeCount(FAULTED)) - faulted).toBe(3);
   expect((await stack.em.client.calls(call.sid).recordings.list())[0].status).toBe('paused');
   const before = await routeCount(UPDATE);
   const res = await invoke(stack.fx, '/recording/set-status', {
