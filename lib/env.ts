@@ -16,6 +16,15 @@ export type Env = {
 
 export type FunctionContext = Context<Env>;
 
+/** The shortest ADMIN_PASSWORD that turns password sign-in on: guesses are throttled, not impossible. */
+export const MIN_ADMIN_PASSWORD_LENGTH = 12;
+
+/** Why an ADMIN_PASSWORD cannot be used, if it cannot; empty is fine (password sign-in off). */
+export function adminPasswordProblem(password: string | undefined): string | undefined {
+  if (!password || password.length >= MIN_ADMIN_PASSWORD_LENGTH) return undefined;
+  return `ADMIN_PASSWORD has ${password.length} characters, fewer than ${MIN_ADMIN_PASSWORD_LENGTH}: a short password is guessed; choose a longer one (e.g. four random words), or leave it empty to sign in with Flex only`;
+}
+
 export interface SyncOptions {
   serviceSid: string;
   ttlSeconds: number;

@@ -3,6 +3,7 @@ import type { ServerlessCallback } from '@twilio-labs/serverless-runtime-types/t
 import { errorResponse, jsonResponse } from '../../lib/runtime/responses';
 import { optional, parseParams } from '../../lib/params';
 import { consoleLogin } from '../../lib/runtime/console-auth';
+import { refuseCredentialsInUrl } from '../../lib/runtime/credentials';
 import type { FunctionContext } from '../../lib/env';
 
 export const parameters = { Password: optional('the ADMIN_PASSWORD of this deployment', (raw) => raw) };
@@ -13,6 +14,7 @@ export const handler = async (
   callback: ServerlessCallback,
 ) => {
   try {
+    refuseCredentialsInUrl(event, ['Password', 'Token']);
     const { Password } = parseParams(parameters, event);
     callback(null, jsonResponse(200, await consoleLogin(context, Password)));
   } catch (err) {

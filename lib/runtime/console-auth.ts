@@ -1,6 +1,7 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import type { FunctionContext } from '../env';
+import { adminPasswordProblem, type FunctionContext } from '../env';
 import { ControlError, unauthorized } from '../errors';
+import { personOf, type Person } from '../model/people';
 import { sleep } from '../twilio/deadline';
 
 /**
@@ -14,7 +15,7 @@ export const CONSOLE_TOKEN_TTL_MS = 8 * 60 * 60 * 1000;
 /** Slows password guessing: every wrong password waits this long before its answer. */
 export const WRONG_PASSWORD_DELAY_MS = 1000;
 
-/** The console exists only where ADMIN_PASSWORD is set. */
+/** Password sign-in exists only where ADMIN_PASSWORD is set, and long enough. */
 export function requireConsole(context: FunctionContext): string {
   if (!context.ADMIN_PASSWORD)
     throw new ControlError(
@@ -22,6 +23,11 @@ export function requireConsole(context: FunctionContext): string {
       'CONSOLE_OFF',
       'The console is off: set ADMIN_PASSWORD in the environment to turn it on',
     );
+  const problem = adminPasswordProblem(context.ADMIN_PASSWORD);
+  if (problem) {
+    console.error(`recording-controls: the console is off: ${problem}`);
+    throw new ControlError(403, 'CONSOLE_OFF', `The console is off: ${problem}`);
+  }
   return context.ADMIN_PASSWORD;
 }
 
@@ -59,14 +65,19 @@ export async function consoleLogin(context: FunctionContext, password: string | 
 }
 
 /** The console user a token names, when this deployment signed it and it has not expired. */
-export function verifyConsoleToken(context: FunctionContext, token: string | undefined, now = Date.now()): string {
+export function verifyConsoleToken(context: FunctionContext, token: string | undefined, now = Date.now()): Person {
   const key = consoleKey(context);
   if (!token) throw unauthorized('Token is required: sign in at /console/login');
   const [payload, signature, extra] = token.split('.');
   if (!payload || !signature || extra !== undefined || !sameText(signature, sign(key, payload)))
     throw unauthorized('Token is not valid here: sign in again');
-  const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as { sub: string; acc: string; exp: number };
+  let claims: { sub: string; acc: string; exp: number };
+  try {
+    claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as { sub: string; acc: string; exp: number };
+  } catch {
+    throw unauthorized('Token is not valid here: sign in again');
+  }
   if (claims.acc !== context.ACCOUNT_SID) throw unauthorized('Token is not valid here: sign in again');
   if (!(claims.exp > now)) throw unauthorized('Token has expired: sign in again');
-  return `console:${claims.sub}`;
+  return { ...personOf('admin', claims.sub), caller: `console:${claims.sub}` };
 }

@@ -57,7 +57,7 @@ describe('console sign-in', () => {
 
   test('with ADMIN_PASSWORD empty the console is off: 403 everywhere', async () => {
     for (const path of ['/console/login', ...CONSOLE]) {
-      const res = await invoke(off.fx, path, { Password: '', Token: 'x' }, 'json');
+      const res = await invoke(off.fx, path, { Password: PASSWORD, Token: 'x' }, 'json');
       expect(res.status).toBe(403);
       expect(res.body).toMatchObject({ error: { code: 'CONSOLE_OFF' } });
     }
