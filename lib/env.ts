@@ -8,6 +8,8 @@ export type Env = {
   SYNC_DOCUMENT_TTL?: string;
   /** The console's password; empty or unset: the console is off (see runtime/console-auth). */
   ADMIN_PASSWORD?: string;
+  /** The Flex TaskRouter workspace (WS…) whose tasks say which calls an agent holds (see controls/ownership). */
+  TASKROUTER_WORKSPACE_SID?: string;
   /** Set only by `npm start` and the tests: the local emulator's address (honoured locally, on loopback only). */
   TWILIO_API_BASE_URL?: string;
   /** Local runs against a real account: the public address that forwards to twilio-run, for Twilio's callbacks. */

@@ -11,6 +11,8 @@ import { getConfigFromCli, type StartCliFlags } from 'twilio-run/dist/config/sta
 import { printRouteInfo } from 'twilio-run/dist/printers/start';
 import { createLocalDevelopmentServer } from 'twilio-run/dist/runtime/server';
 import { createTwilioEmulator } from '../emulator';
+import { EMULATOR_WORKSPACE_SID } from '../emulator/taskrouter';
+import { adminPasswordProblem } from '../lib/env';
 import { absoluteUrl } from '../lib/params';
 import {
   PLACEHOLDER_ACCOUNT_SID,
@@ -76,6 +78,9 @@ async function main() {
     );
   }
 
+  const passwordProblem = adminPasswordProblem(env.ADMIN_PASSWORD);
+  if (passwordProblem) fail(`.env: ${passwordProblem}`);
+
   const host = process.env.HOST || '127.0.0.1';
   const functions: Place = { what: 'the Functions', variable: 'PORT', host, port: portOf('PORT', 3000) };
   // The emulator stays on loopback whatever HOST says: the Functions honour its address only there.
@@ -114,7 +119,12 @@ async function main() {
     const emulator = createTwilioEmulator({ accountSid: env.ACCOUNT_SID!, authToken: env.AUTH_TOKEN! });
     const emulatorUrl = `http://127.0.0.1:${emulatorPlace.port}`;
     await listen(httpServer(emulator.app), emulatorPlace);
-    config.env = { ...config.env, TWILIO_API_BASE_URL: emulatorUrl };
+    config.env = {
+      ...config.env,
+      TWILIO_API_BASE_URL: emulatorUrl,
+      // The emulator's Flex Task Assignment workspace, unless .env names one.
+      TASKROUTER_WORKSPACE_SID: env.TASKROUTER_WORKSPACE_SID || EMULATOR_WORKSPACE_SID,
+    };
     console.log(`Twilio API emulator on ${emulatorUrl} (control surface: /__emulator)`);
   } else {
     console.log('Real credentials in .env: the Functions call Twilio.');

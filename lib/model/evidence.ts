@@ -15,7 +15,10 @@ export interface EvidenceEntry {
   /** A control's: when its request to Twilio was sent. The change took effect between `sentAt` and `at`. */
   sentAt?: string;
   recordingSid: string;
-  /** What the recording became: in-progress, paused, stopped, or from Twilio's callbacks completed, absent, failed. */
+  /**
+   * What the recording became: in-progress, paused, stopped, or from Twilio's callbacks completed, absent, failed;
+   * `refused` and `override` for a person's attempt to lift a pause that was refused, or allowed with a reason.
+   */
   status: string;
   /** What was asked for, e.g. start, paused (skip); absent for callbacks. */
   action?: string;
@@ -23,6 +26,9 @@ export interface EvidenceEntry {
   /** Who asked: studio:FW…/FN…, twiml, http, agent:<identity>, console:<user>, or twilio for callbacks. */
   by: string;
   source: 'control' | 'callback';
+  /** An override's or a refusal's: the reason given, and who had paused. */
+  reason?: string;
+  pausedBy?: string;
 }
 
 export type NewEvidence = Omit<EvidenceEntry, 'id'>;

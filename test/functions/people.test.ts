@@ -5,9 +5,10 @@ import type { FunctionContext } from '../../lib/env';
 import { newCall } from '../../harness/calls';
 import { callbacksIdle, invoke, syncDocument } from '../../harness/functions';
 import { ACCOUNT_SID, AUTH_TOKEN, useStack } from '../../harness/stack';
+import { EMULATOR_WORKSPACE_SID, flexUser, giveTask } from '../../harness/taskrouter';
 
 const PASSWORD = 'correct horse battery staple';
-const stack = useStack({ ADMIN_PASSWORD: PASSWORD });
+const stack = useStack({ ADMIN_PASSWORD: PASSWORD, TASKROUTER_WORKSPACE_SID: EMULATOR_WORKSPACE_SID });
 const off = useStack({ ADMIN_PASSWORD: '' });
 
 const CONSOLE = ['/console/calls', '/console/control', '/console/evidence'];
@@ -161,8 +162,10 @@ describe('agents from Flex', () => {
   });
 
   test('an agent starts and pauses their call; the history and the evidence say which agent', async () => {
-    const Token = await flexToken('alice@example.com');
+    const alice = await flexUser(stack.em, 'alice@example.com');
+    const Token = alice.token;
     const callSid = (await newCall(stack.em.client)).sid;
+    await giveTask(stack.em, alice.worker_sid!, { callSid });
     const started = await invoke<{ recordingSid: string }>(
       stack.fx,
       '/agent/start',
