@@ -153,9 +153,7 @@ async function main() {
   await listen(httpServer(app), functions);
   console.log(`Functions on ${url}, listening on ${host}${isLoopbackHost(host) ? ' only (HOST changes it)' : ''}`);
   console.log(
-    env.ADMIN_PASSWORD
-      ? `Recording console: ${url}/console/index.html`
-      : 'Recording console off: set ADMIN_PASSWORD in .env to turn it on.',
+    `Recording console: ${url}/console/index.html (${env.ADMIN_PASSWORD ? 'a Flex token or ADMIN_PASSWORD' : 'a Flex token; ADMIN_PASSWORD in .env turns password sign-in on'})`,
   );
   if (!isLoopbackHost(host)) {
     console.warn(

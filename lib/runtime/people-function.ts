@@ -44,10 +44,11 @@ export function peopleFunction<S extends Spec>(
     try {
       refuseCredentialsInUrl(event, ['Token', 'Password']);
       const { Token } = parseParams(TOKEN, params);
+      const client = twilioClient(context, Deadline.fromArrival(arrival));
       const person =
         audience === 'console'
-          ? verifyConsoleToken(context, Token)
-          : await verifyFlexToken(twilioClient(context, Deadline.fromArrival(arrival)), Token);
+          ? await verifyConsoleToken(context, client, Token)
+          : await verifyFlexToken(client, Token);
       const parsed = parseParams(spec, params);
       const result = await run(controlDeps(context, arrival, person.caller, person), parsed, context);
       callback(
