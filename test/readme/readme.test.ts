@@ -21,15 +21,13 @@ const readme = pages.get('README.md')!;
 
 /** Every bash block, with its file and the title of the `##` or `###` section it is in (or the page's `#`), in page order. */
 const blocks = [...pages].flatMap(([file, text]) =>
-  text
-    .split(/\n(?=##+ )/)
-    .flatMap((section) =>
-      [...section.matchAll(/```bash\n([\s\S]*?)```/g)].map((m) => ({
-        file,
-        section: section.split('\n')[0].replace(/^#+ /, ''),
-        script: m[1],
-      })),
-    ),
+  text.split(/\n(?=##+ )/).flatMap((section) =>
+    [...section.matchAll(/```bash\n([\s\S]*?)```/g)].map((m) => ({
+      file,
+      section: section.split('\n')[0].replace(/^#+ /, ''),
+      script: m[1],
+    })),
+  ),
 );
 
 /** A section's text, from its `##` or `###` heading to the next heading of its level or above. */

@@ -247,12 +247,10 @@ test('60 active recordings on one call: the document stays under 16 KiB; what it
   const call = await newCall(cluster.em.client);
   const port = new URL(cluster.fxs[0].url).port;
   for (let i = 0; i < 60; i++) {
-    await cluster.em.client
-      .calls(call.sid)
-      .recordings.create({
-        recordingStatusCallback: `http://localhost:${port}/callbacks/recording-status`,
-        recordingStatusCallbackEvent: ['in-progress'],
-      });
+    await cluster.em.client.calls(call.sid).recordings.create({
+      recordingStatusCallback: `http://localhost:${port}/callbacks/recording-status`,
+      recordingStatusCallbackEvent: ['in-progress'],
+    });
   }
   await callbacksIdle(cluster.em);
   const { callbacks } = await cluster.em.control<{
