@@ -11,6 +11,7 @@ export type ErrorCode =
   | 'INVALID_SIGNATURE'
   | 'CONSOLE_OFF'
   | 'CREDENTIALS_IN_URL'
+  | 'BODY_TOO_LARGE'
   | 'LOGIN_THROTTLED'
   // Who may do what (lib/model/people)
   | 'FORBIDDEN_ROLE'

@@ -19,8 +19,10 @@ import {
   PLACEHOLDER_AUTH_TOKEN,
   hasPlaceholderCredentials,
   isLoopbackHost,
-  isLoopbackUrl,
+  isThisMachineUrl,
 } from '../lib/local-run';
+import { ControlError } from '../lib/errors';
+import type { ErrorRequestHandler } from 'express';
 
 /** A server to start: where, and the variable that moves it. */
 interface Place {
@@ -137,7 +139,7 @@ async function main() {
     } catch {
       fail(`PUBLIC_BASE_URL=${publicBaseUrl} is not an absolute http(s) URL (e.g. https://example.ngrok.app)`);
     }
-    if (!useEmulator && isLoopbackUrl(publicBaseUrl))
+    if (!useEmulator && isThisMachineUrl(publicBaseUrl))
       fail(
         `PUBLIC_BASE_URL=${publicBaseUrl} is an address of this machine: Twilio must reach it (e.g. https://example.ngrok.app)`,
       );
@@ -150,6 +152,20 @@ async function main() {
   }
 
   const app = await createLocalDevelopmentServer(functions.port, config);
+  // twilio-run's development server answers a body it cannot parse with an HTML stack trace naming
+  // this machine's paths; the Functions' own JSON errors instead (the error handler runs after its routes).
+  const jsonErrors: ErrorRequestHandler = (err: { status?: number; type?: string }, _req, res, next) => {
+    if (res.headersSent) return next(err);
+    const error =
+      err?.type === 'entity.too.large' || err?.status === 413
+        ? new ControlError(413, 'BODY_TOO_LARGE', 'The request body is too large')
+        : err?.status && err.status < 500
+          ? new ControlError(400, 'INVALID_PARAMETER', 'The request body is not valid JSON or form data')
+          : new ControlError(500, 'INTERNAL_ERROR', 'The request failed unexpectedly');
+    if (error.status === 500) console.error('recording-controls: unexpected error', err);
+    res.status(error.status).json(error.toJSON());
+  };
+  (app as unknown as { use(handler: ErrorRequestHandler): void }).use(jsonErrors);
   await listen(httpServer(app), functions);
   console.log(`Functions on ${url}, listening on ${host}${isLoopbackHost(host) ? ' only (HOST changes it)' : ''}`);
   console.log(
