@@ -7,7 +7,7 @@ import { newSid } from './format';
 interface FlexToken {
   accountSid: string;
   identity: string;
-  workerSid: string;
+  workerSid: string | null;
   roles: string[];
   expires: number;
 }
@@ -27,19 +27,27 @@ export function flexModule(ctx: EmulatorContext): Router {
       roles?: string[];
       accountSid?: string;
       ttlSeconds?: number;
-      workerSid?: string;
+      workerSid?: string | null;
     };
     if (!body.identity) {
       res.status(400).json({ message: 'identity is required' });
       return;
     }
-    const token = `emulator-flex-${randomBytes(24).toString('base64url')}`;
+    const expires = ctx.now() + Number(body.ttlSeconds ?? 3600) * 1000;
+    // Shaped as Flex's own tokens are, a JWT; only this emulator can tell whether it is valid.
+    const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const token = [
+      part({ alg: 'HS256', typ: 'JWT' }),
+      part({ iss: 'emulator', sub: body.accountSid ?? ctx.accountSid, exp: Math.floor(expires / 1000) }),
+      randomBytes(32).toString('base64url'),
+    ].join('.');
     const issued: FlexToken = {
       accountSid: body.accountSid ?? ctx.accountSid,
       identity: body.identity,
-      workerSid: body.workerSid ?? newSid('WK'),
+      // workerSid null: a Flex user who is no TaskRouter worker.
+      workerSid: body.workerSid === null ? null : (body.workerSid ?? newSid('WK')),
       roles: body.roles ?? ['agent'],
-      expires: ctx.now() + Number(body.ttlSeconds ?? 3600) * 1000,
+      expires,
     };
     tokens.set(token, issued);
     res.status(201).json({

@@ -4,6 +4,7 @@ import { flexModule } from './flex';
 import { incomingCalls } from './incoming';
 import { createStudio } from './studio';
 import { syncModule } from './sync';
+import { taskrouterModule } from './taskrouter';
 import { createVoice } from './voice';
 
 export type { Emulator, EmulatorOptions };
@@ -16,7 +17,7 @@ function voiceAndStudio(ctx: EmulatorContext): Router {
   return voice.router;
 }
 
-/** The whole emulator: Twilio's Voice (2010-04-01; calls run TwiML or Studio flows) and Sync (v1) routes the toolkit uses, and Flex token validation. */
+/** The whole emulator: Twilio's Voice (2010-04-01; calls run TwiML or Studio flows) and Sync (v1) routes the toolkit uses, Flex token validation, and TaskRouter's workers, tasks and reservations. */
 export function createTwilioEmulator(options: EmulatorOptions): Emulator {
-  return createEmulator(options, [voiceAndStudio, syncModule, flexModule]);
+  return createEmulator(options, [voiceAndStudio, syncModule, flexModule, taskrouterModule]);
 }

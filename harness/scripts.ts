@@ -43,9 +43,14 @@ export interface ScriptRun {
   stop(): Promise<void>;
 }
 
-/** Runs dist/scripts/<script>.js in `dir` with `vars` added to the environment, in a process group of its own. */
-export function runScript(script: 'start' | 'deploy', dir: string, vars: Record<string, string> = {}): ScriptRun {
-  const child = spawn(process.execPath, [join(ROOT, 'dist/scripts', `${script}.js`)], {
+/** Runs dist/scripts/<script>.js in `dir` with `args` and `vars` added to the environment, in a process group of its own. */
+export function runScript(
+  script: 'start' | 'deploy',
+  dir: string,
+  vars: Record<string, string> = {},
+  args: string[] = [],
+): ScriptRun {
+  const child = spawn(process.execPath, [join(ROOT, 'dist/scripts', `${script}.js`), ...args], {
     cwd: dir,
     env: { ...process.env, ...vars },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -8,6 +8,8 @@ export type Env = {
   SYNC_DOCUMENT_TTL?: string;
   /** The console's password; empty or unset: the console is off (see runtime/console-auth). */
   ADMIN_PASSWORD?: string;
+  /** The Flex TaskRouter workspace (WS…) whose tasks say which calls an agent holds (see controls/ownership). */
+  TASKROUTER_WORKSPACE_SID?: string;
   /** Set only by `npm start` and the tests: the local emulator's address (honoured locally, on loopback only). */
   TWILIO_API_BASE_URL?: string;
   /** Local runs against a real account: the public address that forwards to twilio-run, for Twilio's callbacks. */
@@ -15,6 +17,15 @@ export type Env = {
 };
 
 export type FunctionContext = Context<Env>;
+
+/** The shortest ADMIN_PASSWORD that turns password sign-in on: guesses are throttled, not impossible. */
+export const MIN_ADMIN_PASSWORD_LENGTH = 12;
+
+/** Why an ADMIN_PASSWORD cannot be used, if it cannot; empty is fine (password sign-in off). */
+export function adminPasswordProblem(password: string | undefined): string | undefined {
+  if (!password || password.length >= MIN_ADMIN_PASSWORD_LENGTH) return undefined;
+  return `ADMIN_PASSWORD has ${password.length} characters, fewer than ${MIN_ADMIN_PASSWORD_LENGTH}: a short password is guessed; choose a longer one (e.g. four random words), or leave it empty to sign in with Flex only`;
+}
 
 export interface SyncOptions {
   serviceSid: string;

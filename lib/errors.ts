@@ -10,6 +10,14 @@ export type ErrorCode =
   | 'UNAUTHORIZED'
   | 'INVALID_SIGNATURE'
   | 'CONSOLE_OFF'
+  | 'CREDENTIALS_IN_URL'
+  | 'BODY_TOO_LARGE'
+  | 'LOGIN_THROTTLED'
+  // Who may do what (lib/model/people)
+  | 'FORBIDDEN_ROLE'
+  | 'NOT_YOUR_TASK'
+  | 'PAUSE_HELD'
+  | 'REASON_REQUIRED'
   // The call, conference or recording on Twilio
   | 'NOT_FOUND'
   | 'NOT_IN_PROGRESS'
@@ -74,6 +82,19 @@ export const invalidParameter = (name: string, detail: string) =>
 export const invalidRequest = (message: string) => new ControlError(400, 'INVALID_PARAMETER', message);
 export const missingParameter = (name: string) => new ControlError(400, 'MISSING_PARAMETER', `${name} is required`);
 export const unauthorized = (message: string) => new ControlError(401, 'UNAUTHORIZED', message);
+export const forbiddenRole = (message: string) => new ControlError(403, 'FORBIDDEN_ROLE', message);
+export const notYourTask = (what: string) =>
+  new ControlError(
+    403,
+    'NOT_YOUR_TASK',
+    `An agent controls only a call or conference of a task they have accepted in Flex; ${what} is not one of yours`,
+  );
+export const credentialsInUrl = (name: string) =>
+  new ControlError(
+    400,
+    'CREDENTIALS_IN_URL',
+    `${name} goes in the POST body, never in the URL: URLs are logged. Sign in again if it was sent in one`,
+  );
 export const notSupportedForConferences = () =>
   new ControlError(
     400,

@@ -11,14 +11,18 @@ import { getConfigFromCli, type StartCliFlags } from 'twilio-run/dist/config/sta
 import { printRouteInfo } from 'twilio-run/dist/printers/start';
 import { createLocalDevelopmentServer } from 'twilio-run/dist/runtime/server';
 import { createTwilioEmulator } from '../emulator';
+import { EMULATOR_WORKSPACE_SID } from '../emulator/taskrouter';
+import { adminPasswordProblem } from '../lib/env';
 import { absoluteUrl } from '../lib/params';
 import {
   PLACEHOLDER_ACCOUNT_SID,
   PLACEHOLDER_AUTH_TOKEN,
   hasPlaceholderCredentials,
   isLoopbackHost,
-  isLoopbackUrl,
+  isThisMachineUrl,
 } from '../lib/local-run';
+import { ControlError } from '../lib/errors';
+import type { ErrorRequestHandler } from 'express';
 
 /** A server to start: where, and the variable that moves it. */
 interface Place {
@@ -76,6 +80,9 @@ async function main() {
     );
   }
 
+  const passwordProblem = adminPasswordProblem(env.ADMIN_PASSWORD);
+  if (passwordProblem) fail(`.env: ${passwordProblem}`);
+
   const host = process.env.HOST || '127.0.0.1';
   const functions: Place = { what: 'the Functions', variable: 'PORT', host, port: portOf('PORT', 3000) };
   // The emulator stays on loopback whatever HOST says: the Functions honour its address only there.
@@ -114,7 +121,12 @@ async function main() {
     const emulator = createTwilioEmulator({ accountSid: env.ACCOUNT_SID!, authToken: env.AUTH_TOKEN! });
     const emulatorUrl = `http://127.0.0.1:${emulatorPlace.port}`;
     await listen(httpServer(emulator.app), emulatorPlace);
-    config.env = { ...config.env, TWILIO_API_BASE_URL: emulatorUrl };
+    config.env = {
+      ...config.env,
+      TWILIO_API_BASE_URL: emulatorUrl,
+      // The emulator's Flex Task Assignment workspace, unless .env names one.
+      TASKROUTER_WORKSPACE_SID: env.TASKROUTER_WORKSPACE_SID || EMULATOR_WORKSPACE_SID,
+    };
     console.log(`Twilio API emulator on ${emulatorUrl} (control surface: /__emulator)`);
   } else {
     console.log('Real credentials in .env: the Functions call Twilio.');
@@ -127,7 +139,7 @@ async function main() {
     } catch {
       fail(`PUBLIC_BASE_URL=${publicBaseUrl} is not an absolute http(s) URL (e.g. https://example.ngrok.app)`);
     }
-    if (!useEmulator && isLoopbackUrl(publicBaseUrl))
+    if (!useEmulator && isThisMachineUrl(publicBaseUrl))
       fail(
         `PUBLIC_BASE_URL=${publicBaseUrl} is an address of this machine: Twilio must reach it (e.g. https://example.ngrok.app)`,
       );
@@ -140,12 +152,24 @@ async function main() {
   }
 
   const app = await createLocalDevelopmentServer(functions.port, config);
+  // twilio-run's development server answers a body it cannot parse with an HTML stack trace naming
+  // this machine's paths; the Functions' own JSON errors instead (the error handler runs after its routes).
+  const jsonErrors: ErrorRequestHandler = (err: { status?: number; type?: string }, _req, res, next) => {
+    if (res.headersSent) return next(err);
+    const error =
+      err?.type === 'entity.too.large' || err?.status === 413
+        ? new ControlError(413, 'BODY_TOO_LARGE', 'The request body is too large')
+        : err?.status && err.status < 500
+          ? new ControlError(400, 'INVALID_PARAMETER', 'The request body is not valid JSON or form data')
+          : new ControlError(500, 'INTERNAL_ERROR', 'The request failed unexpectedly');
+    if (error.status === 500) console.error('recording-controls: unexpected error', err);
+    res.status(error.status).json(error.toJSON());
+  };
+  (app as unknown as { use(handler: ErrorRequestHandler): void }).use(jsonErrors);
   await listen(httpServer(app), functions);
   console.log(`Functions on ${url}, listening on ${host}${isLoopbackHost(host) ? ' only (HOST changes it)' : ''}`);
   console.log(
-    env.ADMIN_PASSWORD
-      ? `Recording console: ${url}/console/index.html`
-      : 'Recording console off: set ADMIN_PASSWORD in .env to turn it on.',
+    `Recording console: ${url}/console/index.html (${env.ADMIN_PASSWORD ? 'a Flex token or ADMIN_PASSWORD' : 'a Flex token; ADMIN_PASSWORD in .env turns password sign-in on'})`,
   );
   if (!isLoopbackHost(host)) {
     console.warn(

@@ -67,13 +67,17 @@ $('sign-in').addEventListener('submit', async (event) => {
     const res = await fetch('/console/login', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ Password: $('password').value }),
+      // A Flex token names the supervisor in the evidence; the password signs in as console:admin.
+      body: JSON.stringify(
+        $('flex-token').value ? { Token: $('flex-token').value } : { Password: $('password').value },
+      ),
     });
     const body = await res.json().catch(() => ({}));
     if (!res.ok) throw new Error(body.error?.message ?? res.statusText);
     token = body.token;
     sessionStorage.setItem('console-token', token);
     $('password').value = '';
+    $('flex-token').value = '';
     start();
   } catch (err) {
     $('sign-in-error').textContent = `Sign-in refused: ${err.message}`;
@@ -81,7 +85,11 @@ $('sign-in').addEventListener('submit', async (event) => {
     button.disabled = false;
   }
 });
-$('sign-out').addEventListener('click', () => signOut(''));
+$('sign-out').addEventListener('click', () => {
+  // Ends the token on the server too, so a copy of it is refused everywhere from now on.
+  if (token) api('/console/logout', {}).catch(() => undefined);
+  signOut('');
+});
 document.addEventListener('visibilitychange', () => {
   if (!document.hidden && token) poll();
 });
@@ -203,11 +211,21 @@ async function control(row, button) {
   result.textContent = `${button.textContent}…`;
   row.el.querySelectorAll('[data-action]').forEach((b) => (b.disabled = true));
   try {
-    const answer = await api('/console/control', {
+    const params = {
       ...target(row),
       Action: action,
       ...(button.dataset.behavior ? { PauseBehavior: button.dataset.behavior } : {}),
-    });
+    };
+    let answer;
+    try {
+      answer = await api('/console/control', params);
+    } catch (err) {
+      // A flow's pause (e.g. while a card number is read) is lifted only with a reason, kept in the evidence.
+      if (err.code !== 'REASON_REQUIRED') throw err;
+      const reason = window.prompt(`${err.message}\n\nReason:`);
+      if (!reason) throw err;
+      answer = await api('/console/control', { ...params, Reason: reason });
+    }
     result.textContent = `${button.textContent}: done, ${answer.recordingSid} is ${answer.status}${answer.evidenceLogged === false ? ' (warning: not written to the evidence log)' : ''}`;
     row.fetchTimelineUntil = Date.now() + EVIDENCE_SETTLE_MS;
   } catch (err) {

@@ -1,6 +1,6 @@
 // POST /agent/set-status: a Flex agent pauses, resumes or stops the recording of their call or conference.
 import { RECORDING_CHOICE, RECORDING_STATUSES, STATUS_ALIASES, choice, required } from '../../lib/params';
-import { TARGET, personControl } from '../../lib/controls/people';
+import { REASON, TARGET, personControl } from '../../lib/controls/people';
 import { peopleFunction } from '../../lib/runtime/people-function';
 
 export const parameters = {
@@ -10,6 +10,7 @@ export const parameters = {
     choice(RECORDING_STATUSES, STATUS_ALIASES),
   ),
   ...RECORDING_CHOICE,
+  ...REASON,
 };
 
 export const handler = peopleFunction('agent', parameters, (deps, p, context) =>

@@ -1,6 +1,7 @@
 import type twilio from 'twilio';
 import { ControlError, fromTwilioError } from '../errors';
 import { addHistory, type ControlAction, type RecordingDocument } from '../model/recording-document';
+import type { Person } from '../model/people';
 import type { Change, RecordingStore, Snapshot } from '../sync/document-store';
 import type { EvidenceLog } from '../sync/evidence-log';
 import type { Deadline } from '../twilio/deadline';
@@ -17,6 +18,8 @@ export interface Deps {
   syncClient: twilio.Twilio;
   deadline: Deadline;
   caller: string;
+  /** A person's Functions (console, agents): who they are and their role; absent for the protected controls. */
+  person?: Person;
   /** The call's evidence log (sync/evidence-log), appended beside each Sync write. */
   evidence?: EvidenceLog;
   /** When `client` may send a change of a recording again (twilio/http-client): set by the control. */

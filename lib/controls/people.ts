@@ -5,6 +5,8 @@ import type { PauseBehavior } from '../model/statuses';
 import { choice, optional, setStatusOptions, sid, type TargetStatus } from '../params';
 import { callOwner, conferenceOwner, listedForProof } from '../twilio/voice';
 import type { Deps } from './deps';
+import { requireOwnership } from './ownership';
+import { checkLift } from './pause-rules';
 import { setRecordingStatus } from './set-status';
 import { startCallRecording } from './start';
 
@@ -26,6 +28,20 @@ export const ACTION = choice(['start', 'paused', 'in-progress', 'stopped'] as co
   stop: 'stopped',
 });
 
+/** Why a supervisor lifts a flow's pause: kept in the evidence beside their name. */
+const MAX_REASON_LENGTH = 500;
+export const REASON = {
+  Reason: optional(
+    "a supervisor's or admin's reason to resume a recording a flow paused (kept in the evidence)",
+    (raw, name) => {
+      const text = raw.trim();
+      if (text.length > MAX_REASON_LENGTH)
+        throw invalidParameter(name, `is longer than ${MAX_REASON_LENGTH} characters`);
+      return text || undefined;
+    },
+  ),
+};
+
 type Target = { CallSid?: string; ConferenceSid?: string };
 
 function oneTarget(p: Target): { kind: 'call' | 'conference'; sid: string } {
@@ -37,13 +53,15 @@ function oneTarget(p: Target): { kind: 'call' | 'conference'; sid: string } {
 export async function personControl(
   deps: Deps,
   context: FunctionContext,
-  p: Target & { RecordingSid?: string; PauseBehavior?: PauseBehavior; All?: boolean },
+  p: Target & { RecordingSid?: string; PauseBehavior?: PauseBehavior; All?: boolean; Reason?: string },
   action: Action,
 ) {
   const target = oneTarget(p);
   if (target.kind === 'conference' && (action === 'start' || action === 'stopped')) {
     throw notSupportedForConferences();
   }
+  await requireOwnership(deps, context, target);
+  if (action === 'in-progress' && deps.person) await checkLift(deps, deps.person, target.sid, p.RecordingSid, p.Reason);
   if (action === 'start') {
     return startCallRecording(deps, {
       callSid: target.sid,

@@ -48,6 +48,22 @@ function summarize(doc: RecordingDocument, revision: string, updatedAt: string):
   };
 }
 
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** The fields summarize reads, of the types it reads them as. */
+function wellFormed(data: unknown): boolean {
+  if (!isObject(data) || !isObject(data.recordings)) return false;
+  if (!Object.values(data.recordings).every((r) => isObject(r) && typeof r.status === 'string')) return false;
+  if (data.history === undefined) return true;
+  return (
+    Array.isArray(data.history) &&
+    data.history.every(
+      (h) => isObject(h) && ['at', 'action', 'recordingSid', 'by'].every((k) => typeof h[k] === 'string'),
+    )
+  );
+}
+
 /**
  * The calls and conferences whose documents Sync still holds (within their TTL): live ones first,
  * then the most recently changed.
@@ -61,12 +77,23 @@ export async function listTrackedCalls(client: twilio.Twilio, options: SyncOptio
   }
   return documents
     .filter((d) => d.uniqueName?.startsWith(PREFIX) && /^(CA|CF)[0-9a-f]{32}$/.test(d.uniqueName.slice(PREFIX.length)))
-    .map((d) =>
-      summarize(
-        { ...(d.data as RecordingDocument), sid: d.uniqueName.slice(PREFIX.length) },
-        d.revision,
-        d.dateUpdated.toISOString(),
-      ),
-    )
+    .flatMap((d) => {
+      // One document that is not the toolkit's shape (written by hand, by another tool) is left out, not a 500 for all.
+      try {
+        if (!wellFormed(d.data)) throw new Error('not a recording document');
+        return [
+          summarize(
+            { ...(d.data as RecordingDocument), sid: d.uniqueName.slice(PREFIX.length) },
+            d.revision,
+            d.dateUpdated.toISOString(),
+          ),
+        ];
+      } catch (err) {
+        console.warn(
+          `recording-controls: skipped the malformed Sync document ${d.uniqueName} in the console's list: ${(err as Error)?.message ?? err}`,
+        );
+        return [];
+      }
+    })
     .sort((a, b) => Number(b.live) - Number(a.live) || b.updatedAt.localeCompare(a.updatedAt));
 }

@@ -18,7 +18,8 @@ export interface EvidenceEntry {
   /**
    * What the recording became: in-progress, paused, stopped, or from Twilio's callbacks completed, absent,
    * failed. A control's outcome may also be `refused` (Twilio answered and did nothing) or `unknown` (no
-   * answer: it may take effect later, see model/proof).
+   * answer: it may take effect later, see model/proof). A person's attempt to lift a pause
+   * is logged `refused`, or `override` when allowed with a reason.
    */
   status: string;
   /** What was asked for, e.g. start, paused (skip); absent for callbacks. */
@@ -37,6 +38,9 @@ export interface EvidenceEntry {
   startTime?: string;
   /** An intent's: which machine's clock read its time (twilio/voice), to compare it without the skew margin. */
   clock?: string;
+  /** An override's or a refusal's: the reason given, and who had paused. */
+  reason?: string;
+  pausedBy?: string;
 }
 
 export type NewEvidence = Omit<EvidenceEntry, 'id'>;

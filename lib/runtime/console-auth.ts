@@ -1,39 +1,67 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import type { FunctionContext } from '../env';
+import { createHash, createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+import type twilio from 'twilio';
+import { adminPasswordProblem, syncOptions, type FunctionContext } from '../env';
 import { ControlError, unauthorized } from '../errors';
+import { personOf, type Person, type Role } from '../model/people';
+import { ConsoleState, type GateRule } from '../sync/console-state';
 import { sleep } from '../twilio/deadline';
+import { verifyFlexToken } from '../twilio/flex';
 
 /**
- * Who may use the console's Functions, and who they are for the evidence log: a console user holding a
- * token signed here after the ADMIN_PASSWORD login (Flex users: twilio/flex). Neither a password nor a
- * token is ever logged or echoed.
+ * Who may use the console's Functions, and who they are for the evidence log. A supervisor or admin
+ * signs in with their Flex token (Twilio validates it; the evidence names them); accounts without Flex
+ * sign in with ADMIN_PASSWORD (the evidence says `console:admin`). Either way the console gets a token
+ * signed here, with an id, that /console/logout ends on every instance. Neither a password nor a token
+ * is ever logged or echoed.
  */
 
-/** A console sign-in lasts a working shift. */
+/** A console sign-in lasts a working shift (a Flex one no longer than the Flex token). */
 export const CONSOLE_TOKEN_TTL_MS = 8 * 60 * 60 * 1000;
-/** Slows password guessing: every wrong password waits this long before its answer. */
+/** Every wrong password waits this long before its answer. */
 export const WRONG_PASSWORD_DELAY_MS = 1000;
+/** Password guesses from one source (when the runtime names it): a few, then waits doubling up to 15 min. */
+export const SOURCE_GATE: GateRule = { free: 0, capMs: 15 * 60 * 1000 };
+/** Password guesses from everywhere at once: a handful, then waits doubling up to a minute. */
+export const OVERALL_GATE: GateRule = { free: 5, capMs: 60 * 1000 };
 
-/** The console exists only where ADMIN_PASSWORD is set. */
+type Method = 'password' | 'flex';
+interface Claims {
+  /** The token's id: what a sign-out names. */
+  id: string;
+  sub: string;
+  role: Role;
+  m: Method;
+  acc: string;
+  exp: number;
+}
+
+/** Password sign-in exists only where ADMIN_PASSWORD is set, and long enough. */
 export function requireConsole(context: FunctionContext): string {
   if (!context.ADMIN_PASSWORD)
     throw new ControlError(
       403,
       'CONSOLE_OFF',
-      'The console is off: set ADMIN_PASSWORD in the environment to turn it on',
+      'Password sign-in is off: sign in with a Flex token of a supervisor or admin, or set ADMIN_PASSWORD (12 characters or more) to turn it on',
     );
+  const problem = adminPasswordProblem(context.ADMIN_PASSWORD);
+  if (problem) {
+    console.error(`recording-controls: password sign-in is off: ${problem}`);
+    throw new ControlError(403, 'CONSOLE_OFF', `Password sign-in is off: ${problem}`);
+  }
   return context.ADMIN_PASSWORD;
 }
 
 /**
- * The console tokens' key: derived from the auth token (as function-templates' admin pages do), the
- * account and the password, so that changing either the password or the auth token signs everyone out.
+ * The console tokens' key: derived from the auth token (as function-templates' admin pages do) and the
+ * account, and for password sign-ins the password, so that changing the auth token signs everyone
+ * out, and changing the password everyone who signed in with it.
  */
-function consoleKey(context: FunctionContext): Buffer {
+function consoleKey(context: FunctionContext, method: Method): Buffer {
   if (!context.AUTH_TOKEN || !context.ACCOUNT_SID)
     throw new ControlError(500, 'NOT_CONFIGURED', 'ACCOUNT_SID and AUTH_TOKEN must be set');
+  const password = method === 'password' ? `\n${requireConsole(context)}` : '';
   return createHmac('sha256', context.AUTH_TOKEN)
-    .update(`recording-controls console\n${context.ACCOUNT_SID}\n${requireConsole(context)}`)
+    .update(`recording-controls console ${method}\n${context.ACCOUNT_SID}${password}`)
     .digest();
 }
 
@@ -42,31 +70,123 @@ const sign = (key: Buffer, payload: string) => createHmac('sha256', key).update(
 const sameText = (a: string, b: string) =>
   timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
 
-export function issueConsoleToken(context: FunctionContext, now = Date.now()): { token: string; expiresAt: string } {
-  const exp = now + CONSOLE_TOKEN_TTL_MS;
-  const payload = Buffer.from(JSON.stringify({ sub: 'admin', acc: context.ACCOUNT_SID, exp })).toString('base64url');
-  return { token: `${payload}.${sign(consoleKey(context), payload)}`, expiresAt: new Date(exp).toISOString() };
+export function issueConsoleToken(
+  context: FunctionContext,
+  now = Date.now(),
+  who: { sub: string; role: Role; m: Method; until?: number } = { sub: 'admin', role: 'admin', m: 'password' },
+): { token: string; expiresAt: string } {
+  const exp = Math.min(now + CONSOLE_TOKEN_TTL_MS, who.until ?? Infinity);
+  const claims: Claims = { id: randomUUID(), sub: who.sub, role: who.role, m: who.m, acc: context.ACCOUNT_SID!, exp };
+  const payload = Buffer.from(JSON.stringify(claims)).toString('base64url');
+  return {
+    token: `${payload}.${sign(consoleKey(context, who.m), payload)}`,
+    expiresAt: new Date(exp).toISOString(),
+  };
 }
 
-/** Exchanges the password for a token; a wrong one is answered only after a delay. */
-export async function consoleLogin(context: FunctionContext, password: string | undefined) {
+/** The client address a request came from, when the runtime passes one on (Twilio's strips most). */
+function sourceOf(event: Record<string, unknown>): string | undefined {
+  const headers = (event.request as { headers?: Record<string, unknown> } | undefined)?.headers ?? {};
+  const forwarded = headers['x-forwarded-for'];
+  const last = (Array.isArray(forwarded) ? forwarded.at(-1) : forwarded) as string | undefined;
+  const address = last?.split(',').at(-1)?.trim();
+  return address ? createHash('sha256').update(address).digest('hex').slice(0, 32) : undefined;
+}
+
+/**
+ * Exchanges the password for a token, one check at a time across all instances, throttled per source
+ * (when known) and overall with Sync-held gates: a throttled attempt is refused before any comparison.
+ */
+async function passwordLogin(
+  context: FunctionContext,
+  state: ConsoleState,
+  password: string,
+  event: Record<string, unknown>,
+) {
   const expected = requireConsole(context);
-  if (!password || !sameText(password, expected)) {
+  const source = sourceOf(event);
+  const gates: Array<{ key: string; rule: GateRule }> = [
+    ...(source ? [{ key: `source-${source}`, rule: SOURCE_GATE }] : []),
+    { key: 'all', rule: OVERALL_GATE },
+  ];
+  const taken: Array<{ key: string; rule: GateRule; was: Awaited<ReturnType<ConsoleState['take']>> }> = [];
+  try {
+    for (const gate of gates) taken.push({ ...gate, was: await state.take(gate.key) });
+  } catch (err) {
+    await Promise.all(taken.map((t) => state.release(t.key, 'unchecked', t.was, t.rule)));
+    throw err;
+  }
+  const right = sameText(password, expected);
+  await Promise.all(taken.map((t) => state.release(t.key, right ? 'right' : 'wrong', t.was, t.rule)));
+  if (!right) {
     await sleep(WRONG_PASSWORD_DELAY_MS);
     throw unauthorized('Wrong password');
   }
   return issueConsoleToken(context);
 }
 
-/** The console user a token names, when this deployment signed it and it has not expired. */
-export function verifyConsoleToken(context: FunctionContext, token: string | undefined, now = Date.now()): string {
-  const key = consoleKey(context);
+/**
+ * Signs in: with `Token`, a Flex token of a supervisor or admin (named in the evidence); else with
+ * `Password`, ADMIN_PASSWORD.
+ */
+export async function consoleLogin(
+  context: FunctionContext,
+  client: twilio.Twilio,
+  credentials: { Password?: string; Token?: string },
+  event: Record<string, unknown>,
+) {
+  if (credentials.Token) {
+    const person = await verifyFlexToken(client, credentials.Token, ['supervisor', 'admin']);
+    return issueConsoleToken(context, Date.now(), {
+      sub: person.identity,
+      role: person.role,
+      m: 'flex',
+      until: person.expiresAt,
+    });
+  }
+  requireConsole(context);
+  if (!credentials.Password)
+    throw unauthorized('Password is required, or Token: the Flex token of a supervisor or admin');
+  return passwordLogin(context, new ConsoleState(client, syncOptions(context)), credentials.Password, event);
+}
+
+/** The claims of a token this deployment signed for this account, unexpired; no Sync request. */
+export function readConsoleToken(context: FunctionContext, token: string | undefined, now = Date.now()): Claims {
   if (!token) throw unauthorized('Token is required: sign in at /console/login');
+  const invalid = () => unauthorized('Token is not valid here: sign in again');
   const [payload, signature, extra] = token.split('.');
-  if (!payload || !signature || extra !== undefined || !sameText(signature, sign(key, payload)))
-    throw unauthorized('Token is not valid here: sign in again');
-  const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as { sub: string; acc: string; exp: number };
-  if (claims.acc !== context.ACCOUNT_SID) throw unauthorized('Token is not valid here: sign in again');
+  if (!payload || !signature || extra !== undefined) throw invalid();
+  let claims: Claims;
+  try {
+    claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Claims;
+  } catch {
+    throw invalid();
+  }
+  if (claims?.m !== 'password' && claims?.m !== 'flex') throw invalid();
+  if (!sameText(signature, sign(consoleKey(context, claims.m), payload))) throw invalid();
+  if (claims.acc !== context.ACCOUNT_SID || typeof claims.id !== 'string') throw invalid();
   if (!(claims.exp > now)) throw unauthorized('Token has expired: sign in again');
-  return `console:${claims.sub}`;
+  return claims;
+}
+
+/** The console user a token names, when this deployment signed it, it has not expired, and it was not signed out. */
+export async function verifyConsoleToken(
+  context: FunctionContext,
+  client: twilio.Twilio,
+  token: string | undefined,
+  now = Date.now(),
+): Promise<Person> {
+  const claims = readConsoleToken(context, token, now);
+  if (await new ConsoleState(client, syncOptions(context)).isRevoked(claims.id))
+    throw unauthorized('Token was signed out: sign in again');
+  return claims.m === 'password'
+    ? { ...personOf('admin', claims.sub), caller: `console:${claims.sub}` }
+    : personOf(claims.role, claims.sub);
+}
+
+/** Ends a token on every instance: it is refused from now until it would have expired. */
+export async function consoleLogout(context: FunctionContext, client: twilio.Twilio, token: string | undefined) {
+  const claims = readConsoleToken(context, token);
+  await new ConsoleState(client, syncOptions(context)).revoke(claims.id, claims.exp);
+  return { signedOut: true };
 }

@@ -6,6 +6,7 @@ import { twilioClient } from '../twilio/client';
 import { Deadline } from '../twilio/deadline';
 import { verifyFlexToken } from '../twilio/flex';
 import { verifyConsoleToken } from './console-auth';
+import { refuseCredentialsInUrl } from './credentials';
 import { errorResponse, jsonResponse } from './responses';
 import { controlDeps } from './wiring';
 
@@ -41,13 +42,15 @@ export function peopleFunction<S extends Spec>(
     const arrival = Date.now();
     const { request: _request, ...params } = event;
     try {
+      refuseCredentialsInUrl(event, ['Token', 'Password']);
       const { Token } = parseParams(TOKEN, params);
-      const caller =
+      const client = twilioClient(context, Deadline.fromArrival(arrival));
+      const person =
         audience === 'console'
-          ? verifyConsoleToken(context, Token)
-          : await verifyFlexToken(twilioClient(context, Deadline.fromArrival(arrival)), Token);
+          ? await verifyConsoleToken(context, client, Token)
+          : await verifyFlexToken(client, Token);
       const parsed = parseParams(spec, params);
-      const result = await run(controlDeps(context, arrival, caller), parsed, context);
+      const result = await run(controlDeps(context, arrival, person.caller, person), parsed, context);
       callback(
         null,
         withCors(audience, result instanceof Twilio.Response ? (result as Answer) : jsonResponse(200, result)),

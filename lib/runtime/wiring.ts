@@ -1,5 +1,6 @@
 import type twilio from 'twilio';
 import { ControlFence, type Deps } from '../controls/deps';
+import type { Person } from '../model/people';
 import { syncOptions, type FunctionContext } from '../env';
 import { RecordingStore } from '../sync/document-store';
 import { EvidenceLog } from '../sync/evidence-log';
@@ -22,7 +23,7 @@ export function evidenceLog(context: FunctionContext, client: twilio.Twilio): Ev
 }
 
 /** What a control of a request that arrived at `arrival` works with: Voice stops early enough for Sync to be told. */
-export function controlDeps(context: FunctionContext, arrival: number, caller: string): Deps {
+export function controlDeps(context: FunctionContext, arrival: number, caller: string, person?: Person): Deps {
   const deadline = Deadline.fromArrival(arrival);
   const syncClient = twilioClient(context, deadline);
   const fence = new ControlFence();
@@ -35,5 +36,6 @@ export function controlDeps(context: FunctionContext, arrival: number, caller: s
     evidence: evidenceLog(context, syncClient),
     deadline,
     caller,
+    ...(person ? { person } : {}),
   };
 }

@@ -85,6 +85,35 @@ test('the Sync List operations of the evidence log conform, paging included', as
   await expect(lists('no-such-log').syncListItems.create({ data: {} })).rejects.toMatchObject({ status: 404 });
 });
 
+test('the TaskRouter operations the ownership check uses conform: workspaces, workers, tasks, reservations', async () => {
+  const tr = prism.client.taskrouter.v1.workspaces;
+  const workspace = await tr.create({ friendlyName: 'conformance' });
+  await tr.list({ friendlyName: 'conformance' });
+  await tr(workspace.sid).fetch();
+  const worker = await tr(workspace.sid).workers.create({ friendlyName: 'alice', attributes: '{"roles":["agent"]}' });
+  await tr(workspace.sid).workers.list();
+  await tr(workspace.sid).workers(worker.sid).fetch();
+  const task = await tr(workspace.sid).tasks.create({
+    attributes: JSON.stringify({ call_sid: 'CA' + '1'.repeat(32) }),
+  });
+  await tr(workspace.sid).tasks(task.sid).fetch();
+  await tr(workspace.sid).tasks.list({ assignmentStatus: ['pending'] });
+  // Flex's routing, done on the control surface.
+  const { reservation } = await em.control<{ reservation: { sid: string } }>('POST', '/taskrouter/assign', {
+    workspaceSid: workspace.sid,
+    workerSid: worker.sid,
+    taskSid: task.sid,
+  });
+  const held = await tr(workspace.sid).workers(worker.sid).reservations.list({ reservationStatus: 'accepted' });
+  expect(held.map((r) => r.taskSid)).toEqual([task.sid]);
+  await tr(workspace.sid).workers(worker.sid).reservations(reservation.sid).fetch();
+  await expect(
+    tr(workspace.sid)
+      .tasks('WT' + '0'.repeat(32))
+      .fetch(),
+  ).rejects.toMatchObject({ status: 404 });
+});
+
 test("error answers pass through with Twilio's codes", async () => {
   const c = prism.client;
   await expect(c.calls('CA' + '0'.repeat(32)).fetch()).rejects.toMatchObject({ status: 404, code: 20404 });

@@ -99,9 +99,9 @@ dns.lookup = (host, ...rest) => { record('lookup ' + host); rest.pop()(new Error
 `,
   );
   const connections = () => (existsSync(log) ? readFileSync(log, 'utf8') : '');
-  const deploy = async (env: Record<string, string>) => {
+  const deploy = async (env: Record<string, string>, args: string[] = [], dir = projectFolder(env)) => {
     writeFileSync(log, '');
-    const run = runScript('deploy', projectFolder(env), { NODE_OPTIONS: `--require ${tripwire}` });
+    const run = runScript('deploy', dir, { NODE_OPTIONS: `--require ${tripwire}` }, args);
     const code = await run.exited;
     return { code, output: run.output() };
   };
@@ -145,6 +145,46 @@ dns.lookup = (host, ...rest) => { record('lookup ' + host); rest.pop()(new Error
       expect(output).toContain(`.env sets ${name} to an address of this machine`);
       expect(connections()).toBe('');
     }
+  });
+
+  test('every address of this machine: 0.0.0.0, ::, names under .localhost, IPv4-mapped loopback', async () => {
+    for (const value of [
+      'http://0.0.0.0:3000',
+      'http://[::]:3000/',
+      'http://app.localhost/',
+      'http://[::ffff:127.0.0.1]/',
+      'http://127.1/',
+    ]) {
+      const { code, output } = await deploy({ ...REAL, PUBLIC_BASE_URL: value });
+      expect({ value, code }).toEqual({ value, code: 1 });
+      expect(output).toContain('.env sets PUBLIC_BASE_URL to an address of this machine');
+      expect(connections()).toBe('');
+    }
+  });
+
+  test('an ADMIN_PASSWORD shorter than 12 characters, saying why', async () => {
+    const { code, output } = await deploy({ ...REAL, ADMIN_PASSWORD: 'short-pass' });
+    expect(code).not.toBe(0);
+    expect(output).toContain('ADMIN_PASSWORD has 10 characters, fewer than 12');
+    expect(connections()).toBe('');
+  });
+
+  test('the file given with --env is checked as .env is', async () => {
+    const dir = projectFolder(REAL);
+    writeFileSync(
+      join(dir, '.env.prod'),
+      Object.entries({ ...REAL, PUBLIC_BASE_URL: 'http://localhost:3000' })
+        .map(([k, v]) => `${k}=${v}\n`)
+        .join(''),
+    );
+    for (const args of [['--env=.env.prod'], ['--env', '.env.prod']]) {
+      const { code, output } = await deploy(REAL, args, dir);
+      expect(code).not.toBe(0);
+      expect(output).toContain('.env.prod sets PUBLIC_BASE_URL to an address of this machine');
+      expect(connections()).toBe('');
+    }
+    const missing = await deploy(REAL, ['--env=.env.nope'], dir);
+    expect(missing.output).toContain('There is no .env.nope (given with --env)');
   });
 
   test('no .env, or no credentials in it', async () => {

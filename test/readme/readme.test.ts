@@ -50,7 +50,10 @@ function section(file: string, title: string): string {
 const NOT_RUN: Record<string, Record<string, string[]>> = {
   'README.md': {
     'Set up': ['npm ci && npm start', 'npm ci && npm test'],
-    Deploy: ['npm run deploy', 'npm run build && twilio serverless:deploy'],
+    Deploy: [
+      'npm run deploy',
+      'npm install -g twilio-cli && twilio plugins:install @twilio-labs/plugin-serverless\nnpm run build && twilio serverless:deploy',
+    ],
   },
 };
 const runnable = blocks.filter((b) => !NOT_RUN[b.file]?.[b.section]);

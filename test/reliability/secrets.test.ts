@@ -20,9 +20,10 @@ test('.env is git-ignored and .env.example holds only the emulator placeholders'
     'PUBLIC_BASE_URL',
     'SYNC_DOCUMENT_TTL',
     'SYNC_SERVICE_SID',
+    'TASKROUTER_WORKSPACE_SID',
   ]);
   expect(example.PUBLIC_BASE_URL).toBe('');
-  // No password ships: the console stays off until one is set.
+  // No password ships: password sign-in stays off until one is set.
   expect(example.ADMIN_PASSWORD).toBe('');
 });
 

@@ -118,6 +118,12 @@ test('settings that cannot work stop it at once, saying what to change', async (
     ],
     [
       { PORT: String(await freePort()) },
+      { ...REAL, PUBLIC_BASE_URL: 'http://0.0.0.0:3000' },
+      'PUBLIC_BASE_URL=http://0.0.0.0:3000 is an address of this machine: Twilio must reach it',
+    ],
+    [{}, { ADMIN_PASSWORD: 'elevenchars' }, 'ADMIN_PASSWORD has 11 characters, fewer than 12'],
+    [
+      { PORT: String(await freePort()) },
       { ...REAL, PUBLIC_BASE_URL: 'ngrok.app' },
       'PUBLIC_BASE_URL=ngrok.app is not an absolute http(s) URL',
     ],
@@ -127,6 +133,23 @@ test('settings that cannot work stop it at once, saying what to change', async (
     expect(await exitCode(run, 10_000)).not.toBe(0);
     expect(run.output()).toContain(message);
   }
+});
+
+test('a malformed or oversized body gets a JSON 400 or 413, not an HTML stack trace', async () => {
+  const [port, emulatorPort] = [await freePort(), await freePort()];
+  const run = start({ PORT: String(port), EMULATOR_PORT: String(emulatorPort) });
+  await waitUntilServing(run, [`http://127.0.0.1:${port}/`]);
+  const post = (type: string, body: string) =>
+    fetch(`http://127.0.0.1:${port}/recording/status`, { method: 'POST', headers: { 'content-type': type }, body });
+  const malformed = await post('application/json', '{"CallSid": ');
+  expect(malformed.status).toBe(400);
+  expect(malformed.headers.get('content-type')).toContain('application/json');
+  expect(await malformed.json()).toMatchObject({ error: { code: 'INVALID_PARAMETER' } });
+  const oversized = await post('application/x-www-form-urlencoded', 'CallSid=' + 'x'.repeat(7 * 1024 * 1024));
+  expect(oversized.status).toBe(413);
+  const text = await oversized.text();
+  expect(JSON.parse(text)).toMatchObject({ error: { code: 'BODY_TOO_LARGE' } });
+  expect(text).not.toContain(ROOT);
 });
 
 test("a Node outside package.json's engines stops every command that builds, in one line; a newer one is warned about", () => {
