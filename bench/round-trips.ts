@@ -50,6 +50,7 @@ export async function roundTrips(em: RunningEmulator, fx: RunningFunctions, late
   try {
     const controls: Array<[string, string, (i: number) => Promise<unknown>, (i: number) => Promise<unknown>]> = [
       [
+        // Alternating: the even samples pause, the odd ones resume; reported apart below.
         '/recording/set-status (no RecordingSid)',
         'update',
         (i) => post(fx, '/recording/set-status', { CallSid: call.sid, Status: status(i) }),
@@ -85,18 +86,27 @@ export async function roundTrips(em: RunningEmulator, fx: RunningFunctions, late
       const m = await measure(samples, control, raw);
       const requests = await servedRequests(em);
       const sequences = m.windows.map((w) => inSequence(requests, w));
-      const t = percentiles(m.toolkit);
-      const d = percentiles(m.direct);
-      rows.push({
-        control: name,
-        p50: t.p50,
-        p95: t.p95,
-        raw: rawName,
-        rawP50: d.p50,
-        ratio: round(t.p50 / d.p50),
-        // The most common count, so one call's stray callback write does not speak for all.
-        requestsInSequence: mode(sequences),
-      });
+      // A pause and a resume differ: a resume logs its intent first (lib/model/proof).
+      const parts: Array<[string, (i: number) => boolean]> = name.startsWith('/recording/set-status')
+        ? [
+            [`${name}, pause`, (i) => i % 2 === 0],
+            [`${name}, resume`, (i) => i % 2 === 1],
+          ]
+        : [[name, () => true]];
+      for (const [label, picked] of parts) {
+        const t = percentiles(m.toolkit.filter((_, i) => picked(i)));
+        const d = percentiles(m.direct.filter((_, i) => picked(i)));
+        rows.push({
+          control: label,
+          p50: t.p50,
+          p95: t.p95,
+          raw: rawName,
+          rawP50: d.p50,
+          ratio: round(t.p50 / d.p50),
+          // The most common count, so one call's stray callback write does not speak for all.
+          requestsInSequence: mode(sequences.filter((_, i) => picked(i))),
+        });
+      }
     }
   } finally {
     await setLatency(em, { voice: 0, sync: 0 });

@@ -13,8 +13,8 @@ import { startEmulator, startFunctions, type RunningEmulator, type RunningFuncti
 
 const PROCESSES = 3;
 const CALLS = 6;
-const CONTROLS_PER_RUN = 110;
-const RUNS = 3;
+const CONTROLS_PER_RUN = 130;
+const RUNS = Number(process.env.EVIDENCE_RUNS ?? 3);
 const SEED = Number(process.env.EVIDENCE_SEED ?? Date.now() % 2 ** 31);
 
 interface Truth {
@@ -227,7 +227,7 @@ test(`evidence never proves a pause Twilio did not hold: ${PROCESSES} processes,
       `proven ${(figures.provenMs / 1000).toFixed(1)} s of ${(figures.trulyPausedMs / 1000).toFixed(1)} s truly paused ` +
       `(${((100 * figures.unprovenMs) / Math.max(1, figures.trulyPausedMs)).toFixed(1)}% left unproven); statuses saying paused while Twilio records: ${figures.statusWrong}`,
   );
-  expect(figures.controls).toBeGreaterThanOrEqual(300);
+  expect(figures.controls).toBeGreaterThanOrEqual(RUNS >= 3 ? 300 : 0);
   expect(figures.wrong).toBe(0);
   expect(figures.statusWrong).toBe(0);
   expect(figures.windows).toBeGreaterThan(0);
