@@ -127,3 +127,28 @@ test('late, repeated and out-of-order callbacks leave the latest truth; final st
     'paused',
   );
 });
+
+test('a late callback for a recording the document dropped and forgot is checked with Twilio, and never revives it', async () => {
+  const call = await newCall(stack.em.client);
+  const recording = await stack.em.client.calls(call.sid).recordings.create();
+  await stack.em.client.calls(call.sid).recordings(recording.sid).update({ status: 'stopped' });
+  // A document that has forgotten some of its tombstones (more than it keeps) and does not name this one.
+  await stack.em.client.sync.v1
+    .services('default')
+    .documents.create({
+      uniqueName: `recording-controls-${call.sid}`,
+      data: { sid: call.sid, recordings: {}, history: [], forgot: true },
+    });
+  const late = await signedCallback(stack.fx, {
+    CallSid: call.sid,
+    RecordingSid: recording.sid,
+    RecordingStatus: 'in-progress',
+    AccountSid: 'AC00000000000000000000000000000000',
+  });
+  expect(late.status).toBe(204);
+  expect((await syncDocument(stack.em, call.sid))?.recordings[recording.sid]?.status).not.toBe('in-progress');
+  const requests = await stack.em.control<{ requests: Array<{ method: string; path: string }> }>('GET', '/requests');
+  expect(
+    requests.requests.some((r) => r.method === 'GET' && r.path.endsWith(`/Recordings/${recording.sid}.json`)),
+  ).toBe(true);
+});

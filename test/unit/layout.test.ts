@@ -67,6 +67,40 @@ test(`no circles, and at most ${MAX_LAYERS} files in any chain of imports`, () =
   expect(depthOf(deepest)).toBeLessThanOrEqual(MAX_LAYERS);
 });
 
+test('no circles in the emulator either, between its files or its folders (voice, sync, studio, taskrouter)', () => {
+  const EMULATOR = join(ROOT, 'emulator');
+  const all = walk(EMULATOR);
+  const edges = new Map(all.map((f) => [f, importsOf(f).filter((t) => t.startsWith(EMULATOR))]));
+  const unit = (f: string) => relative(EMULATOR, f).split('/')[0].replace(/\.ts$/, '');
+  const units = new Map<string, Set<string>>();
+  for (const [f, targets] of edges)
+    for (const t of targets)
+      if (unit(t) !== unit(f)) units.set(unit(f), (units.get(unit(f)) ?? new Set()).add(unit(t)));
+  const circle = (graph: Map<string, Iterable<string>>) => {
+    const done = new Set<string>();
+    const path: string[] = [];
+    const visit = (n: string): string | undefined => {
+      if (path.includes(n)) return [...path.slice(path.indexOf(n)), n].join(' -> ');
+      if (done.has(n)) return undefined;
+      path.push(n);
+      for (const m of graph.get(n) ?? []) {
+        const found = visit(m);
+        if (found) return found;
+      }
+      path.pop();
+      done.add(n);
+      return undefined;
+    };
+    for (const n of graph.keys()) {
+      const found = visit(n);
+      if (found) return found;
+    }
+    return undefined;
+  };
+  expect(circle(edges)).toBeUndefined();
+  expect(circle(units)).toBeUndefined();
+});
+
 test('every import of lib/ names a file that exists', () => {
   for (const [file, targets] of graph)
     for (const target of targets)
