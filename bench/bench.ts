@@ -13,6 +13,7 @@ import {
   ROOT,
   startEmulator,
   startFunctions,
+  twilioRunArgs,
   AUTH_TOKEN,
   type RunningEmulator,
   type RunningFunctions,
@@ -353,23 +354,10 @@ async function coldStarts() {
         `ACCOUNT_SID=${em.emulator.context.accountSid}\nAUTH_TOKEN=${AUTH_TOKEN}\nTWILIO_API_BASE_URL=${em.url}\n`,
       );
       const start = performance.now();
-      const child = spawn(
-        process.execPath,
-        [
-          join(ROOT, 'node_modules/twilio-run/bin/twilio-run.js'),
-          'start',
-          '--env',
-          envFile,
-          '--port',
-          String(port),
-          '--no-fork-process',
-          '--no-live',
-        ],
-        {
-          cwd: ROOT,
-          stdio: 'ignore',
-        },
-      );
+      const child = spawn(process.execPath, twilioRunArgs(envFile, port), {
+        cwd: ROOT,
+        stdio: 'ignore',
+      });
       for (;;) {
         try {
           await fetch(`http://127.0.0.1:${port}${path}`, { method: 'POST', body: new URLSearchParams(params) });

@@ -81,6 +81,18 @@ export function stopProcess(child: ChildProcess): Promise<void> {
   });
 }
 
+/** twilio-run serving the built Functions in this process's Node, as `npm start` runs it. */
+export const twilioRunArgs = (envFile: string, port: number) => [
+  join(ROOT, 'node_modules/twilio-run/bin/twilio-run.js'),
+  'start',
+  '--env',
+  envFile,
+  '--port',
+  String(port),
+  '--no-fork-process',
+  '--no-live',
+];
+
 export interface RunningFunctions {
   url: string;
   process: ChildProcess;
@@ -110,20 +122,10 @@ export async function startFunctions(emulatorUrl: string, env: Record<string, st
       .map(([k, v]) => `${k}=${v}`)
       .join('\n'),
   );
-  const child = spawn(
-    process.execPath,
-    [
-      join(ROOT, 'node_modules/twilio-run/bin/twilio-run.js'),
-      'start',
-      '--env',
-      envFile,
-      '--port',
-      String(port),
-      '--no-fork-process',
-      '--no-live',
-    ],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  const child = spawn(process.execPath, twilioRunArgs(envFile, port), {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout?.on('data', (d) => (output += d));
   child.stderr?.on('data', (d) => (output += d));

@@ -9,35 +9,26 @@ import type { PauseBehavior } from '../model/statuses';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
+/** What an answer says of a recording: its status, somewhere between the request's send and its answer. */
+const observed = ({ window: [sent, answered], recordingSid, status }: TwilioAnswer) => ({
+  at: iso(answered),
+  sentAt: iso(sent),
+  recordingSid,
+  status,
+});
+
 /** The evidence of one of Twilio's answers to a control: what it made of the recording, and when. */
 export function evidenceOf(
   answer: TwilioAnswer,
   by: string,
   asked: { action: string; pauseBehavior?: PauseBehavior; control?: string },
 ): NewEvidence {
-  const [sent, answered] = answer.window;
-  return {
-    at: iso(answered),
-    sentAt: iso(sent),
-    recordingSid: answer.recordingSid,
-    status: answer.status,
-    ...asked,
-    by,
-    source: 'control',
-  };
+  return { ...observed(answer), ...asked, by, source: 'control' };
 }
 
 /** What Twilio said when read again: the state at some moment of the window, and no pause behaviour. */
 export function readBackOf(answer: TwilioAnswer): NewEvidence {
-  const [sent, answered] = answer.window;
-  return {
-    at: iso(answered),
-    sentAt: iso(sent),
-    recordingSid: answer.recordingSid,
-    status: answer.status,
-    by: 'twilio',
-    source: 'read-back',
-  };
+  return { ...observed(answer), by: 'twilio', source: 'read-back' };
 }
 
 /** Logged before a request that may lift a pause is sent (model/proof): its send time, whatever follows. */
