@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ControlError, evidenceUnavailable, fromTwilioError, statusOf } from '../errors';
-import { applyAnswer, type RecordingDocument, type TwilioAnswer } from '../model/recording-document';
+import { applyAnswer, settleUnsettled, type RecordingDocument, type TwilioAnswer } from '../model/recording-document';
 import type { Snapshot } from '../sync/document-store';
 import { appendEvidence, evidenceOf, failureOf, intentOf } from '../sync/evidence-log';
 import { StartClaim, type ClaimState } from '../sync/start-claim';
@@ -25,8 +25,11 @@ const ambiguous = (err: unknown) => {
 };
 
 /** Every recording Twilio listed goes into the document: a start also repairs what Sync missed. */
-const reconcile = (listed: TwilioAnswer[]) => (doc: RecordingDocument) =>
-  listed.reduce((d, a) => applyAnswer(d, a).doc, doc);
+const reconcile = (listed: TwilioAnswer[]) => (doc: RecordingDocument) => {
+  const merged = listed.reduce((d, a) => applyAnswer(d, a).doc, doc);
+  // Twilio's whole list also settles an outcome the document did not know (model/recording-document).
+  return listed.length > 0 ? settleUnsettled(merged, listed[0].window) : merged;
+};
 
 /**
  * Starts recording a call, or returns the recording it already has, so that a flow's retry, a
