@@ -150,10 +150,12 @@ export async function setRecordingStatus(deps: Deps, owner: Owner, options: SetS
   const attempts = await updating;
   const done = attempts.flatMap((a) => (a.result === 'applied' ? [a.answer] : []));
   const readBacks = await readBack(deps, owner, attempts);
-  const confirmed = (a: Attempt) =>
-    a.result === 'applied' ||
-    readBacks.some((r) => (a.target === CURRENT || r.recordingSid === a.target) && r.status === options.status);
-  const unknown = attempts.some((a) => a.result === 'unknown' && !confirmed(a));
+  /** Twilio's answer, or the read-back that shows the target as asked (for Twilio.CURRENT, any recording). */
+  const confirming = (a: Attempt) =>
+    a.result === 'applied'
+      ? a.answer
+      : readBacks.find((r) => (a.target === CURRENT || r.recordingSid === a.target) && r.status === options.status);
+  const unknown = attempts.some((a) => a.result === 'unknown' && !confirming(a));
   const action =
     options.status === 'paused' && options.pauseBehavior ? `paused (${options.pauseBehavior})` : options.status;
   const entries: NewEvidence[] = [
@@ -179,14 +181,13 @@ export async function setRecordingStatus(deps: Deps, owner: Owner, options: SetS
   } else if (lifts) {
     evidence = await appendEvidence(deps.evidence, owner.sid, entries);
   }
-  const failed = attempts.find((a) => !confirmed(a));
+  const failed = attempts.find((a) => !confirming(a));
   if (failed && failed.result !== 'applied') {
     throw await refusal(failed.error, owner, failed.target, known);
   }
   const recordings: RecordingResult[] = attempts.map((a) => {
-    const answer =
-      a.result === 'applied' ? a.answer : readBacks.find((r) => a.target === CURRENT || r.recordingSid === a.target)!;
-    return { recordingSid: answer.recordingSid, status: answer.status };
+    const { recordingSid, status } = confirming(a)!;
+    return { recordingSid, status };
   });
   return {
     [owner.key]: owner.sid,
