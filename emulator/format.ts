@@ -51,3 +51,17 @@ export function listPage<T>(req: Request, key: string, uri: string, items: T[]):
     uri: `${uri}?PageSize=${pageSize}&Page=${page}`,
   };
 }
+
+/** The paging block of Twilio's v1 APIs (Sync, TaskRouter) for `path` on `host`: every item fits in the first page. */
+export function v1PageMeta(host: string, key: string, path: string, count: number) {
+  const url = `${host}${path}?PageSize=50&Page=0`;
+  return {
+    page: 0,
+    page_size: Math.max(count, 50),
+    first_page_url: url,
+    previous_page_url: null,
+    url,
+    next_page_url: null,
+    key,
+  };
+}

@@ -1,6 +1,6 @@
 import type { Request } from 'express';
 import { errors } from '../errors';
-import { single } from '../format';
+import { single, v1PageMeta } from '../format';
 
 /** Twilio's limit on a Document's Data, counted on its JSON text. */
 const MAX_DATA_BYTES = 16 * 1024;
@@ -41,15 +41,5 @@ export function parseTtl(req: Request, name = 'Ttl'): number | undefined {
 }
 
 /** Sync's paging block (all items fit in the first page here). */
-export function meta(key: string, path: string, count: number) {
-  const url = `https://sync.twilio.com${path}?PageSize=50&Page=0`;
-  return {
-    page: 0,
-    page_size: Math.max(count, 50),
-    first_page_url: url,
-    previous_page_url: null,
-    url,
-    next_page_url: null,
-    key,
-  };
-}
+export const meta = (key: string, path: string, count: number) =>
+  v1PageMeta('https://sync.twilio.com', key, path, count);

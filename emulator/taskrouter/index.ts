@@ -1,7 +1,7 @@
 import { Router, type Request } from 'express';
 import type { EmulatorContext } from '../app';
 import { errors } from '../errors';
-import { iso8601, newSid, single } from '../format';
+import { iso8601, newSid, single, v1PageMeta } from '../format';
 
 /**
  * The part of TaskRouter (v1) the toolkit reads to know whether an agent holds a call: workspaces,
@@ -67,18 +67,7 @@ const jsonAttributes = (raw: string | undefined): string => {
   return raw;
 };
 
-function meta(key: string, path: string, count: number) {
-  const url = `${HOST}${path}?PageSize=50&Page=0`;
-  return {
-    page: 0,
-    page_size: Math.max(count, 50),
-    first_page_url: url,
-    previous_page_url: null,
-    url,
-    next_page_url: null,
-    key,
-  };
-}
+const meta = (key: string, path: string, count: number) => v1PageMeta(HOST, key, path, count);
 
 export function taskrouterModule(ctx: EmulatorContext): Router {
   const workspaces = new Map<string, Workspace>();
