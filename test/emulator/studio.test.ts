@@ -226,7 +226,9 @@ test('Capture Payments maps <Pay> results to its events, with masked card output
   expect((await run(flow, [])).widgets.at(-2)!.event).toBe('maxFailedAttempts');
 });
 
-test('flows can be stored and called by SID; a bad flow or an unknown widget type is refused or ends the call', async () => {
+// Sources: Flow Validate (twilio.com/docs/studio/rest-api/v2/flow-validate) and error 81022: a definition
+// Studio would not save is refused wherever a flow is given, the control surface included.
+test('flows can be stored and called by SID; a flow Studio would refuse is refused before any call', async () => {
   const { sid } = await em.control<{ sid: string }>('POST', '/flows', flowOf(trigger('hi'), say('hi', 'hi')));
   expect(sid).toMatch(/^FW[0-9a-f]{32}$/);
   const callSid = await callIn(em, { FlowSid: sid });
@@ -244,7 +246,11 @@ test('flows can be stored and called by SID; a bad flow or an unknown widget typ
   ).toMatchObject({
     error: { message: expect.stringContaining('missing') },
   });
-  const odd = await run(flowOf(trigger('odd'), state('odd', 'send-to-flex', [])));
-  expect(odd.status).toBe('completed');
-  expect(odd.log.find((e) => e.step === 'error')).toMatchObject({ message: expect.stringContaining('send-to-flex') });
+  const odd = flowOf(trigger('odd'), state('odd', 'no-such-widget', [{ event: 'next' }]));
+  expect(await em.control('POST', '/flows', odd)).toMatchObject({
+    error: { details: { errors: [{ property_path: '#/states/1/type' }] } },
+  });
+  expect(await em.control('POST', '/incoming', { To: '+15005550006', From: '+15005550001', Flow: odd })).toMatchObject({
+    error: { code: 'INVALID_REQUEST', message: expect.stringContaining('no-such-widget') },
+  });
 });
