@@ -56,6 +56,25 @@ const NOT_ANSWERING = ['Redirect', 'Hangup', 'Reject'];
 /** TwiML Redirect's default time to wait for the TwiML to return, in seconds (4 hours). */
 const REDIRECT_TIMEOUT_S = 14_400;
 
+/** The JSON a template rendered to (`{}` when blank), or undefined when it is not JSON. */
+function jsonObject(text: string): unknown {
+  try {
+    return text.trim() === '' ? {} : JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The verbs of a fetched TwiML document, or why there are none. */
+function twimlOf(status: number | undefined, body: string | undefined, error: string | undefined) {
+  if (!status || status < 200 || status >= 300) return `answered ${status || error}`;
+  try {
+    return parseTwiml(body ?? '');
+  } catch (err) {
+    return (err as Error).message;
+  }
+}
+
 /**
  * The widgets that act on the call, each as its widget-library page says, with the caller's scripted
  * inputs standing in for the person on the line.
@@ -156,13 +175,10 @@ export class CallWidgets {
     const flex = state.type === 'send-to-flex';
     const workflow = flex ? await run.render(p.workflow) : p.workflow_sid ? await run.render(p.workflow_sid) : null;
     const raw = await run.render(flex ? p.attributes : p.task_attributes);
-    let attributes: unknown = null;
-    try {
-      attributes = raw.trim() === '' ? {} : JSON.parse(raw);
-    } catch {
-      // TaskRouter refuses attributes that are not JSON: the call is not enqueued.
+    const attributes = jsonObject(raw);
+    // TaskRouter refuses attributes that are not JSON: the call is not enqueued.
+    if (attributes === undefined)
       return { event: 'failedToEnqueue', outputs: {}, shown: { error: `task attributes are not JSON: ${raw}` } };
-    }
     const queue = p.queue_name ? await run.render(p.queue_name) : workflow!;
     const gone = this.calls
       .untilInterrupted(call)
@@ -251,14 +267,8 @@ export class CallWidgets {
     );
     if (answer.error?.includes('timeout') || answer.error?.includes('aborted'))
       return { event: 'timeout', outputs: {}, shown: { url, error: answer.error } };
-    const status = answer.status ?? 0;
-    let verbs: ReturnType<typeof parseTwiml> = [];
-    try {
-      if (status < 200 || status >= 300) throw new Error(`answered ${status || answer.error}`);
-      verbs = parseTwiml(answer.body ?? '');
-    } catch (err) {
-      return { event: 'fail', outputs: {}, shown: { url, error: (err as Error).message } };
-    }
+    const verbs = twimlOf(answer.status, answer.body, answer.error);
+    if (typeof verbs === 'string') return { event: 'fail', outputs: {}, shown: { url, error: verbs } };
     if (verbs.some((v) => !NOT_ANSWERING.includes(v.name))) this.calls.answer(call);
     const shown = { url, verbs: verbs.map((v) => v.name) };
     const back = verbs.find((v) => v.name === 'Redirect' && this.returnsTo(v.text, run.flowSid));
