@@ -7,11 +7,12 @@ import { clientFor, freePort, ROOT, stopProcess } from './stack';
 
 const SPECS = join(ROOT, 'node_modules/@twilio-alpha/mcp/twilio-oai/spec/json');
 
-/** The paths the toolkit uses, from Twilio's three specs (Voice, Sync, TaskRouter), merged (their paths and schema names do not collide). */
+/** The paths the toolkit uses, from Twilio's four specs (Voice, Sync, TaskRouter, Studio), merged (their paths and schema names do not collide). */
 export function toolkitSpec(): object {
   const api = JSON.parse(readFileSync(join(SPECS, 'twilio_api_v2010.json'), 'utf8'));
   const sync = JSON.parse(readFileSync(join(SPECS, 'twilio_sync_v1.json'), 'utf8'));
   const taskrouter = JSON.parse(readFileSync(join(SPECS, 'twilio_taskrouter_v1.json'), 'utf8'));
+  const studio = JSON.parse(readFileSync(join(SPECS, 'twilio_studio_v2.json'), 'utf8'));
   const wanted = (path: string) =>
     /^\/2010-04-01\/Accounts\/\{AccountSid\}\/(Calls|Conferences)(\.json|\/\{(Sid|CallSid|ConferenceSid)\}(\.json|\/Recordings(\.json|\/\{Sid\}\.json)))$/.test(
       path,
@@ -21,21 +22,30 @@ export function toolkitSpec(): object {
     ) ||
     /^\/v1\/Services(\/\{Sid\}|\/\{ServiceSid\}\/(Documents(\/\{Sid\})?|Lists(\/\{Sid\}|\/\{ListSid\}\/Items(\/\{Index\})?)?))?$/.test(
       path,
+    ) ||
+    /^\/v2\/Flows(\/Validate|\/\{Sid\}|\/\{FlowSid\}\/Executions(\/\{Sid\}|\/\{ExecutionSid\}\/(Context|Steps(\/\{Sid\}|\/\{StepSid\}\/Context)?))?)?$/.test(
+      path,
     );
   const paths = Object.fromEntries(
-    [...Object.entries(api.paths), ...Object.entries(sync.paths), ...Object.entries(taskrouter.paths)]
+    [api, sync, taskrouter, studio]
+      .flatMap((spec) => Object.entries(spec.paths))
       .filter(([path]) => wanted(path))
       .map(([path, item]) => [path, { ...(item as object), servers: undefined }]),
   );
   const spec = {
     openapi: api.openapi,
     info: {
-      title: 'Twilio API 2010-04-01, Sync v1 and TaskRouter v1: the paths recording-controls uses',
+      title: 'Twilio API 2010-04-01, Sync v1, TaskRouter v1 and Studio v2: the paths recording-controls uses',
       version: api.info.version,
     },
     components: {
       securitySchemes: api.components.securitySchemes,
-      schemas: { ...api.components.schemas, ...sync.components.schemas, ...taskrouter.components.schemas },
+      schemas: {
+        ...api.components.schemas,
+        ...sync.components.schemas,
+        ...taskrouter.components.schemas,
+        ...studio.components.schemas,
+      },
     },
     security: api.security,
     paths,

@@ -59,4 +59,20 @@ export const SPEC_EXCEPTIONS: Array<{ name: string; why: string; apply(spec: Spe
       };
     },
   },
+  {
+    name: "Studio's untyped nullable fields are typed as objects",
+    why: 'The Studio spec gives definition and context only nullable: true, no type; the validator then skips the whole answer (a wrong revision or status passes). Studio sends JSON objects there.',
+    apply(spec) {
+      const typed = { type: 'object', nullable: true };
+      const schemas = spec.components.schemas;
+      schemas['studio.v2.flow'].properties.definition = typed;
+      for (const name of [
+        'studio.v2.flow.execution',
+        'studio.v2.flow.execution.execution_context',
+        'studio.v2.flow.execution.execution_step',
+        'studio.v2.flow.execution.execution_step.execution_step_context',
+      ])
+        schemas[name].properties.context = typed;
+    },
+  },
 ];
