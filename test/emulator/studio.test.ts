@@ -150,6 +150,9 @@ describe('Gather Input On Call', () => {
   });
 });
 
+// Source: Split Based On… widget (twilio.com/docs/studio/widget-library/split-based-on): conditions as
+// subject, predicate, value; text compared case-insensitively with the ends trimmed (the page's earlier
+// version); the whole-input regex and the time and date formats are the Studio skill catalog's (twilio/ai).
 describe('Split Based On…', () => {
   const split = (input: string, type: string, value: string) =>
     flowOf(
@@ -187,6 +190,18 @@ describe('Split Based On…', () => {
     ['Card payment', 'does_not_start_with', 'card', 'no'],
     ['12345', 'regex', '^\\d{5}$', 'yes'],
     ['1234', 'regex', '^\\d{5}$', 'no'],
+    // A regex must match the whole (trimmed) input, whatever the case.
+    ['x12345y', 'regex', '\\d{5}', 'no'],
+    [' ABC-123 ', 'regex', '[a-z]{3}-\\d+', 'yes'],
+    ['abc', 'regex', '(unclosed', 'no'],
+    // Times are HH:MM, dates YYYY-MM-DD; one that cannot be read meets no condition.
+    ['08:30', 'is_before_time', '09:00', 'yes'],
+    ['17:45', 'is_after_time', '17:00', 'yes'],
+    ['9:00', 'is_after_time', '17:00', 'no'],
+    ['25:00', 'is_before_time', '09:00', 'no'],
+    ['2026-12-24', 'is_before_date', '2026-12-25', 'yes'],
+    ['2026-12-26', 'is_after_date', '2026-12-25', 'yes'],
+    ['2026-02-30', 'is_before_date', '2026-12-25', 'no'],
     ['9', 'less_than', '10', 'yes'],
     ['11', 'greater_than', '10', 'yes'],
     ['abc', 'greater_than', '10', 'no'],
