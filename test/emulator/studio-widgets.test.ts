@@ -1,6 +1,7 @@
 // The call widgets common in exported voice flows, run by the emulator's Studio runner as each
 // widget-library page describes them; a real web server stands in for the customer's endpoints.
 import { callIn, finishedCall } from '../../harness/calls';
+import { waitInQueue } from '../../harness/flows';
 import { ACCOUNT_SID, AUTH_TOKEN, startEmulator, type RunningEmulator } from '../../harness/stack';
 import { startWebhooks, type Webhooks } from '../../harness/webhooks';
 
@@ -55,24 +56,9 @@ const path = (r: Awaited<ReturnType<typeof finish>>) => r.widgets.map((w) => `${
 
 interface Waiting {
   callSid: string;
-  type: string;
-  queue: string;
-  workflow: string | null;
-  channel: string | null;
-  attributes: unknown;
-  priority: number;
   result: string | null;
 }
-/** The queue entry of a call once its widget has put it on hold. */
-async function queued(callSid: string): Promise<Waiting> {
-  for (let i = 0; i < 200; i++) {
-    const { queue } = await em.control<{ queue: Waiting[] }>('GET', '/studio/queue');
-    const entry = queue.find((e) => e.callSid === callSid && e.result === null);
-    if (entry) return entry;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error(`call ${callSid} never waited in a queue`);
-}
+const queued = (callSid: string) => waitInQueue(em, callSid);
 
 // Sources: Send to Flex widget (twilio.com/docs/studio/widget-library/send-flex) and Enqueue Call widget
 // (…/enqueue-call): callComplete when <Enqueue>'s action is requested, failedToEnqueue on queue-full,
