@@ -14,7 +14,7 @@ export interface State {
   transitions: Array<{
     event: string;
     next?: string;
-    conditions?: Array<{ arguments: string[]; type: string; value: string }>;
+    conditions?: Array<{ friendly_name?: string; arguments: string[]; type: string; value: string }>;
   }>;
   properties: {
     url?: string;
@@ -244,4 +244,38 @@ export function withRecordingControls(
   }
   flow.states.push(...added);
   return flow;
+}
+
+type Transition = State['transitions'][number];
+
+/** A widget as Studio exports it, for flows written in tests. */
+export const widget = (
+  name: string,
+  type: string,
+  transitions: Transition[],
+  properties: Record<string, unknown> = {},
+): State => ({ name, type, transitions, properties });
+export const triggerTo = (next: string) => widget('Trigger', 'trigger', [{ event: 'incomingCall', next }]);
+export const sayWidget = (name: string, text: string, next?: string) =>
+  widget(name, 'say-play', [{ event: 'audioComplete', ...(next ? { next } : {}) }], { say: text });
+export const flowOf = (...states: State[]): Flow => ({
+  initial_state: 'Trigger',
+  states,
+  flags: { allow_concurrent_calls: true },
+});
+
+/** A flow given inline to a new incoming call, run to its end: the call's log, and the widgets that ran. */
+export async function runInline(
+  em: RunningEmulator,
+  flow: object,
+  inputs: unknown[] = [],
+  rewriteUrls: Record<string, string> = {},
+) {
+  return inlineResult(em, await callIn(em, { Flow: flow, inputs, rewriteUrls }));
+}
+
+/** What a call that runs a flow did, once it has ended, with the widgets that ran. */
+export async function inlineResult(em: RunningEmulator, sid: string) {
+  const result = await finishedCall(em, sid);
+  return { ...result, sid, widgets: result.log.filter((e) => e.step === 'widget') };
 }

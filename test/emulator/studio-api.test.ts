@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { callIn, finishedCall } from '../../harness/calls';
+import { flowOf, widget } from '../../harness/flows';
 import { ROOT, startEmulator, type RunningEmulator } from '../../harness/stack';
 
 let em: RunningEmulator;
@@ -12,26 +13,14 @@ beforeAll(async () => {
 afterAll(() => em.close());
 
 const studio = () => em.client.studio.v2;
-type Transition = { event: string; next?: string; conditions?: unknown[] };
-const state = (name: string, type: string, transitions: Transition[], properties: Record<string, unknown> = {}) => ({
-  name,
-  type,
-  transitions,
-  properties,
-});
-const flowOf = (...states: unknown[]) => ({
-  initial_state: 'Trigger',
-  states,
-  flags: { allow_concurrent_calls: true },
-});
-const trigger = state('Trigger', 'trigger', [{ event: 'incomingCall', next: 'ask' }]);
-const ask = state(
+const trigger = widget('Trigger', 'trigger', [{ event: 'incomingCall', next: 'ask' }]);
+const ask = widget(
   'ask',
   'gather-input-on-call',
   [{ event: 'keypress', next: 'bye' }, { event: 'speech' }, { event: 'timeout', next: 'bye' }],
   { say: 'Your account number?', timeout: 5, number_of_digits: 4 },
 );
-const bye = state('bye', 'say-play', [{ event: 'audioComplete' }], { say: 'Bye' });
+const bye = widget('bye', 'say-play', [{ event: 'audioComplete' }], { say: 'Bye' });
 const good = flowOf(trigger, ask, bye);
 
 /** What Studio answers a definition it will not save: 400, 81022, every failure with where it is. */
@@ -84,40 +73,40 @@ describe('a definition Studio would not save is refused, with where', () => {
   test.each([
     [
       'an unknown widget type',
-      flowOf(trigger, state('ask', 'gather-digits', [{ event: 'keypress' }])),
+      flowOf(trigger, widget('ask', 'gather-digits', [{ event: 'keypress' }])),
       '#/states/1/type',
     ],
     [
       "an event the widget does not have (Run Function's is fail, not failed)",
       flowOf(
-        state('Trigger', 'trigger', [{ event: 'incomingCall', next: 'fn' }]),
-        state('fn', 'run-function', [{ event: 'success' }, { event: 'failed' }], { url: 'https://x.twil.io/f' }),
+        widget('Trigger', 'trigger', [{ event: 'incomingCall', next: 'fn' }]),
+        widget('fn', 'run-function', [{ event: 'success' }, { event: 'failed' }], { url: 'https://x.twil.io/f' }),
       ),
       '#/states/1/transitions/1/event',
     ],
     [
       'a property of the wrong type (gather timeout as a string)',
-      flowOf(trigger, state('ask', 'gather-input-on-call', [{ event: 'keypress' }], { timeout: '5' }), bye),
+      flowOf(trigger, widget('ask', 'gather-input-on-call', [{ event: 'keypress' }], { timeout: '5' }), bye),
       '#/states/1/properties/timeout',
     ],
     [
       "a property of the wrong type (Send to Flex's priority as a number)",
       flowOf(
-        state('Trigger', 'trigger', [{ event: 'incomingCall', next: 'flex' }]),
-        state('flex', 'send-to-flex', [{ event: 'callComplete' }], { workflow: 'WW1', channel: 'TC1', priority: 0 }),
+        widget('Trigger', 'trigger', [{ event: 'incomingCall', next: 'flex' }]),
+        widget('flex', 'send-to-flex', [{ event: 'callComplete' }], { workflow: 'WW1', channel: 'TC1', priority: 0 }),
       ),
       '#/states/1/properties/priority',
     ],
     [
       'a required property missing (Run Function url)',
-      flowOf(state('Trigger', 'trigger', [{ event: 'incomingCall', next: 'fn' }]), state('fn', 'run-function', [])),
+      flowOf(widget('Trigger', 'trigger', [{ event: 'incomingCall', next: 'fn' }]), widget('fn', 'run-function', [])),
       '#/states/1/properties/url',
     ],
     [
       'a condition type Split does not have',
       flowOf(
-        state('Trigger', 'trigger', [{ event: 'incomingCall', next: 'split' }]),
-        state(
+        widget('Trigger', 'trigger', [{ event: 'incomingCall', next: 'split' }]),
+        widget(
           'split',
           'split-based-on',
           [{ event: 'match', conditions: [{ type: 'equals', value: '1', arguments: [] }] }],
@@ -130,7 +119,7 @@ describe('a definition Studio would not save is refused, with where', () => {
     ],
     [
       'a transition to a widget that does not exist',
-      flowOf(trigger, state('ask', 'say-play', [{ event: 'audioComplete', next: 'nowhere' }], { say: 'x' })),
+      flowOf(trigger, widget('ask', 'say-play', [{ event: 'audioComplete', next: 'nowhere' }], { say: 'x' })),
       '#/states/1/transitions/0/next',
     ],
     ['two widgets with one name', flowOf(trigger, ask, bye, bye), '#/states/3/name'],
@@ -140,7 +129,7 @@ describe('a definition Studio would not save is refused, with where', () => {
   });
 
   test('on create and update too, and a definition that is not JSON or a parameter missing is a 400', async () => {
-    const bad = flowOf(trigger, state('ask', 'gather-digits', []));
+    const bad = flowOf(trigger, widget('ask', 'gather-digits', []));
     await expect(studio().flows.create({ friendlyName: 'x', status: 'draft', definition: bad })).rejects.toMatchObject({
       status: 400,
       code: 81022,

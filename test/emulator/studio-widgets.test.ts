@@ -1,7 +1,7 @@
 // The call widgets common in exported voice flows, run by the emulator's Studio runner as each
 // widget-library page describes them; a real web server stands in for the customer's endpoints.
-import { callIn, finishedCall } from '../../harness/calls';
-import { waitInQueue } from '../../harness/flows';
+import { callIn } from '../../harness/calls';
+import { flowOf, inlineResult, sayWidget, triggerTo, waitInQueue, widget } from '../../harness/flows';
 import { ACCOUNT_SID, AUTH_TOKEN, startEmulator, type RunningEmulator } from '../../harness/stack';
 import { startWebhooks, type Webhooks } from '../../harness/webhooks';
 
@@ -28,29 +28,9 @@ afterAll(async () => {
   await web.close();
 });
 
-type Transition = { event: string; next?: string; conditions?: unknown[] };
-const state = (name: string, type: string, transitions: Transition[], properties: Record<string, unknown> = {}) => ({
-  name,
-  type,
-  transitions,
-  properties,
-});
-const trigger = (next: string) => state('Trigger', 'trigger', [{ event: 'incomingCall', next }]);
-const say = (name: string, text: string, next?: string) =>
-  state(name, 'say-play', [{ event: 'audioComplete', next }], { say: text });
-const flowOf = (...states: unknown[]) => ({
-  initial_state: 'Trigger',
-  states,
-  flags: { allow_concurrent_calls: true },
-});
-
-async function start(flow: object, inputs: unknown[] = []) {
-  return callIn(em, { Flow: flow, inputs, rewriteUrls: { 'https://web.example.com': web.url } });
-}
-async function finish(sid: string) {
-  const result = await finishedCall(em, sid);
-  return { ...result, widgets: result.log.filter((e) => e.step === 'widget') };
-}
+const start = (flow: object, inputs: unknown[] = []) =>
+  callIn(em, { Flow: flow, inputs, rewriteUrls: { 'https://web.example.com': web.url } });
+const finish = (sid: string) => inlineResult(em, sid);
 const run = async (flow: object, inputs: unknown[] = []) => finish(await start(flow, inputs));
 const path = (r: Awaited<ReturnType<typeof finish>>) => r.widgets.map((w) => `${w.widget}:${w.event}`);
 
@@ -65,8 +45,8 @@ const queued = (callSid: string) => waitInQueue(em, callSid);
 // callFailure on system-error; <Enqueue> (twilio.com/docs/voice/twiml/enqueue) for QueueResult.
 describe('Send to Flex and Enqueue Call hold the call in a queue the control surface shows', () => {
   const flex = flowOf(
-    trigger('flex'),
-    state(
+    triggerTo('flex'),
+    widget(
       'flex',
       'send-to-flex',
       [
@@ -82,8 +62,8 @@ describe('Send to Flex and Enqueue Call hold the call in a queue the control sur
         timeout: '3600',
       },
     ),
-    say('after', '{{widgets.flex.QueueResult}}'),
-    say('failed', 'failed {{widgets.flex.QueueResult}}'),
+    sayWidget('after', '{{widgets.flex.QueueResult}}'),
+    sayWidget('failed', 'failed {{widgets.flex.QueueResult}}'),
   );
 
   test('an agent takes the call (bridged): callComplete, the call answered and on hold until then', async () => {
@@ -141,15 +121,15 @@ describe('Send to Flex and Enqueue Call hold the call in a queue the control sur
 
   test('Enqueue Call into a named queue; the queue holds 100 calls, the 101st is failedToEnqueue', async () => {
     const enqueue = flowOf(
-      trigger('q'),
-      state(
+      triggerTo('q'),
+      widget(
         'q',
         'enqueue-call',
         [{ event: 'callComplete', next: 'done' }, { event: 'failedToEnqueue', next: 'full' }, { event: 'callFailure' }],
         { queue_name: 'support', priority: 1 },
       ),
-      say('done', '{{widgets.q.QueueResult}} {{widgets.q.QueueSid}}'),
-      say('full', 'full'),
+      sayWidget('done', '{{widgets.q.QueueResult}} {{widgets.q.QueueSid}}'),
+      sayWidget('full', 'full'),
     );
     const sids = await Promise.all(Array.from({ length: 100 }, () => start(enqueue)));
     await Promise.all(sids.map(queued));
@@ -165,14 +145,14 @@ describe('Send to Flex and Enqueue Call hold the call in a queue the control sur
 // the dialled call ends, hangup when the caller hangs up; outputs DialCallStatus, DialCallSid.
 test('Connect Call To dials the number: callCompleted, or hangup when the caller hangs up', async () => {
   const flow = flowOf(
-    trigger('dial'),
-    state('dial', 'connect-call-to', [{ event: 'callCompleted', next: 'after' }, { event: 'hangup' }], {
+    triggerTo('dial'),
+    widget('dial', 'connect-call-to', [{ event: 'callCompleted', next: 'after' }, { event: 'hangup' }], {
       noun: 'number',
       to: '+15005550009',
       caller_id: '{{contact.channel.address}}',
       timeout: 30,
     }),
-    say('after', '{{widgets.dial.DialCallStatus}}'),
+    sayWidget('after', '{{widgets.dial.DialCallStatus}}'),
   );
   const completed = await run(flow);
   expect(path(completed)).toEqual(['Trigger:incomingCall', 'dial:callCompleted', 'after:audioComplete']);
@@ -191,15 +171,15 @@ test('Connect Call To dials the number: callCompleted, or hangup when the caller
 // recordingComplete, noAudio, hangup; outputs RecordingUrl, RecordingDuration (as <Record>'s action).
 test('Record Voicemail: speech is a message (recordingComplete), silence noAudio, a hang-up hangup', async () => {
   const flow = flowOf(
-    trigger('vm'),
-    state(
+    triggerTo('vm'),
+    widget(
       'vm',
       'record-voicemail',
       [{ event: 'recordingComplete', next: 'thanks' }, { event: 'noAudio', next: 'nothing' }, { event: 'hangup' }],
       { timeout: 5, max_length: 300, play_beep: 'true', transcribe: true, trim: 'trim-silence' },
     ),
-    say('thanks', '{{widgets.vm.RecordingDuration}} {{widgets.vm.TranscriptionText}}'),
-    say('nothing', 'nothing'),
+    sayWidget('thanks', '{{widgets.vm.RecordingDuration}} {{widgets.vm.TranscriptionText}}'),
+    sayWidget('nothing', 'nothing'),
   );
   const spoken = await run(flow, [{ speech: 'please call me back' }]);
   expect(path(spoken)).toEqual(['Trigger:incomingCall', 'vm:recordingComplete', 'thanks:audioComplete']);
@@ -212,8 +192,8 @@ test('Record Voicemail: speech is a message (recordingComplete), silence noAudio
 // form or JSON body; success on 2xx, failed otherwise; only application/json answers are parsed.
 test('Make HTTP Request: form POST and JSON POST, parsed JSON; failed on a 5xx', async () => {
   const flow = flowOf(
-    trigger('form'),
-    state(
+    triggerTo('form'),
+    widget(
       'form',
       'make-http-request',
       [
@@ -227,7 +207,7 @@ test('Make HTTP Request: form POST and JSON POST, parsed JSON; failed on a 5xx',
         parameters: [{ key: 'from', value: '{{trigger.call.From}}' }],
       },
     ),
-    state(
+    widget(
       'json',
       'make-http-request',
       [
@@ -242,7 +222,7 @@ test('Make HTTP Request: form POST and JSON POST, parsed JSON; failed on a 5xx',
         add_twilio_auth: true,
       },
     ),
-    state(
+    widget(
       'down',
       'make-http-request',
       [
@@ -254,8 +234,8 @@ test('Make HTTP Request: form POST and JSON POST, parsed JSON; failed on a 5xx',
         url: 'https://web.example.com/down',
       },
     ),
-    say('end', '{{widgets.form.parsed.name}} {{widgets.json.status_code}} {{widgets.down.status_code}}'),
-    say('bad', 'bad'),
+    sayWidget('end', '{{widgets.form.parsed.name}} {{widgets.json.status_code}} {{widgets.down.status_code}}'),
+    sayWidget('bad', 'bad'),
   );
   const result = await run(flow);
   expect(path(result)).toEqual([
@@ -278,8 +258,8 @@ test('Make HTTP Request: form POST and JSON POST, parsed JSON; failed on a 5xx',
 test('TwiML Redirect: return with its parameters; a failed fetch is fail; TwiML that never returns ends the call', async () => {
   const redirect = (url: string) =>
     flowOf(
-      trigger('away'),
-      state(
+      triggerTo('away'),
+      widget(
         'away',
         'add-twiml-redirect',
         [{ event: 'return', next: 'back' }, { event: 'timeout' }, { event: 'fail', next: 'oops' }],
@@ -289,8 +269,8 @@ test('TwiML Redirect: return with its parameters; a failed fetch is fail; TwiML 
           timeout: '10',
         },
       ),
-      say('back', 'back {{widgets.away.mood}}'),
-      say('oops', 'oops'),
+      sayWidget('back', 'back {{widgets.away.mood}}'),
+      sayWidget('oops', 'oops'),
     );
   const back = await run(redirect('https://web.example.com/returning'));
   expect(path(back)).toEqual(['Trigger:incomingCall', 'away:return', 'back:audioComplete']);
@@ -311,11 +291,11 @@ test('TwiML Redirect: return with its parameters; a failed fetch is fail; TwiML 
 test('Send Message is logged on the call, from the flow to the contact, and goes on with sent', async () => {
   const result = await run(
     flowOf(
-      trigger('sms'),
-      state('sms', 'send-message', [{ event: 'sent', next: 'bye' }, { event: 'failed' }], {
+      triggerTo('sms'),
+      widget('sms', 'send-message', [{ event: 'sent', next: 'bye' }, { event: 'failed' }], {
         body: 'Thanks for calling, {{trigger.call.From}}',
       }),
-      say('bye', 'bye'),
+      sayWidget('bye', 'bye'),
     ),
   );
   expect(path(result)).toEqual(['Trigger:incomingCall', 'sms:sent', 'bye:audioComplete']);

@@ -57,6 +57,12 @@ describe('twilio-professional-services/per-agent-voicemail: the direct-extension
     'directAgentCheck:match [in-progress; in-progress]',
     'pause_recording:success [in-progress; paused]',
   ];
+  const lookedUp = [
+    'gather_extension:keypress [in-progress; paused]',
+    'resume_recording_keypress:success [in-progress; in-progress]',
+    'checkExtension:success [in-progress; in-progress]',
+    'extensionValid:match [in-progress; in-progress]',
+  ];
   const toEveryone = (recording: string) => [
     `say_play_3:audioComplete [in-progress; ${recording}]`,
     `SendToEveryone:callComplete [in-progress; ${recording}]`,
@@ -80,10 +86,7 @@ describe('twilio-professional-services/per-agent-voicemail: the direct-extension
     const result = await run([{ digits: '1' }, { digits: '1234' }]);
     expect(result.path).toEqual([
       ...menu,
-      'gather_extension:keypress [in-progress; paused]',
-      'resume_recording_keypress:success [in-progress; in-progress]',
-      'checkExtension:success [in-progress; in-progress]',
-      'extensionValid:match [in-progress; in-progress]',
+      ...lookedUp,
       'say_connecting_direct:audioComplete [in-progress; in-progress]',
       'SendCallToAgent:callComplete [in-progress; in-progress]',
     ]);
@@ -96,10 +99,7 @@ describe('twilio-professional-services/per-agent-voicemail: the direct-extension
     const result = await run([{ digits: '1' }, { digits: '9999' }]);
     expect(result.path).toEqual([
       ...menu,
-      'gather_extension:keypress [in-progress; paused]',
-      'resume_recording_keypress:success [in-progress; in-progress]',
-      'checkExtension:success [in-progress; in-progress]',
-      'extensionValid:match [in-progress; in-progress]',
+      ...lookedUp,
       'say_invalid_extension:audioComplete [in-progress; in-progress]',
       'pause_recording:success [in-progress; paused]',
       'gather_extension:timeout [in-progress; paused]',
