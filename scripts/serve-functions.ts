@@ -9,7 +9,10 @@ async function main() {
   const { values } = parseArgs({ options: { env: { type: 'string' }, port: { type: 'string' } } });
   const port = Number(values.port);
   if (!values.env || !(port > 0)) throw new Error('usage: serve-functions --env <file> --port <port>');
-  const app = await functionsApp(await functionsConfig(values.env, port, 'serve-functions'));
+  const config = await functionsConfig(values.env, port, 'serve-functions');
+  // As `twilio-run start` does: the Functions' process sees the env file's variables only, as deployed.
+  process.env = config.env;
+  const app = await functionsApp(config);
   createServer(app).listen(port, '127.0.0.1', () => console.log(`Functions on http://127.0.0.1:${port}`));
 }
 

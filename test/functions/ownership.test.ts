@@ -172,6 +172,62 @@ describe("a flow's pause holds", () => {
     },
   );
 
+  test("stopping ends a pause too: the agent's stop of a flow's pause is refused alike, and a start after it finds the paused recording", async () => {
+    const alice = await flexUser(cluster.em, 'alice');
+    const { callSid, recordingSid } = await flowPaused();
+    await giveTask(cluster.em, alice.worker_sid!, { callSid });
+    for (const [i, extra] of [
+      [0, {}],
+      [1, { RecordingSid: recordingSid }],
+      [0, { All: 'true' }],
+      [1, { Reason: 'x' }],
+    ] as const) {
+      const res = await invoke(
+        fx(i),
+        '/agent/set-status',
+        { Token: alice.token, CallSid: callSid, Status: 'stop', ...extra },
+        'json',
+      );
+      expect(res).toMatchObject({ status: 403, body: { error: { code: 'PAUSE_HELD' } } });
+    }
+    expect(await status(callSid, recordingSid)).toBe('paused');
+    const refused = (await evidence(callSid)).filter((e) => e.status === 'refused');
+    expect(refused).toHaveLength(4);
+    expect(refused[0]).toMatchObject({
+      by: 'agent:alice',
+      action: 'stopped',
+      recordingSid,
+      pausedBy: `studio:${FLOW.FlowSid}/${FLOW.ExecutionSid}`,
+    });
+    // No way round it: a start finds the paused recording and makes no new one that would hear the card.
+    const start = await invoke(fx(1), '/agent/start', { Token: alice.token, CallSid: callSid }, 'json');
+    expect(start).toMatchObject({ status: 200, body: { recordingSid } });
+    expect(await cluster.em.client.calls(callSid).recordings.list()).toHaveLength(1);
+    expect(await status(callSid, recordingSid)).toBe('paused');
+  });
+
+  test.each(['supervisor', 'admin'])(
+    'a %s stops it only with a Reason, kept in the evidence with their name',
+    async (role) => {
+      const boss = await flexUser(cluster.em, `${role}-2`, { roles: [role] });
+      const { callSid, recordingSid } = await flowPaused();
+      const stop = (i: number, extra: Record<string, string> = {}) =>
+        invoke(fx(i), '/agent/set-status', { Token: boss.token, CallSid: callSid, Status: 'stop', ...extra }, 'json');
+      expect(await stop(0)).toMatchObject({ status: 400, body: { error: { code: 'REASON_REQUIRED' } } });
+      expect(await status(callSid, recordingSid)).toBe('paused');
+      expect(await stop(1, { Reason: 'caller hung up on the agent' })).toMatchObject({
+        status: 200,
+        body: { status: 'stopped' },
+      });
+      expect((await evidence(callSid)).find((e) => e.status === 'override')).toMatchObject({
+        by: `${role}:${role}-2`,
+        action: 'stopped',
+        reason: 'caller hung up on the agent',
+        recordingSid,
+      });
+    },
+  );
+
   test('the flow itself, or a TwiML app, resumes it', async () => {
     const { callSid, recordingSid } = await flowPaused();
     const res = await invoke(fx(1), '/recording/set-status', { CallSid: callSid, Status: 'resume', ...FLOW }, 'json');
@@ -213,5 +269,12 @@ describe("an agent's pause", () => {
     expect((await as(alice.token, 'pause')).status).toBe(200);
     expect((await as(sam.token, 'resume', 1)).status).toBe(200);
     expect(await status(callSid, recordingSid)).toBe('in-progress');
+
+    // A stop ends a pause as a resume does: another agent's is refused, the pauser's own goes through.
+    expect((await as(alice.token, 'pause')).status).toBe(200);
+    expect((await as(bob.token, 'stop', 1)).body).toMatchObject({ error: { code: 'PAUSE_HELD' } });
+    expect(await status(callSid, recordingSid)).toBe('paused');
+    expect((await as(alice.token, 'stop', 1)).status).toBe(200);
+    expect(await status(callSid, recordingSid)).toMatch(/^(stopped|processing|completed)$/);
   });
 });
