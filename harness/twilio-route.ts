@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
-import { createServer as httpServer, type RequestListener, type Server } from 'node:http';
+import { createServer as httpServer, request, type RequestListener, type Server } from 'node:http';
 import { createServer as httpsServer } from 'node:https';
 import { connect, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -95,5 +95,20 @@ export async function routeTwilioHosts(hosts: string[], app: RequestListener): P
         await new Promise((ok) => server.close(ok));
       }
     },
+  };
+}
+
+/** A request handler that passes each request on to the server `upstream` names for its Host, as it came. */
+export function forwardByHost(upstream: Record<string, string>): RequestListener {
+  return (req, res) => {
+    const target = upstream[(req.headers.host ?? '').split(':')[0]];
+    if (!target) return void res.writeHead(404).end();
+    const url = new URL(req.url ?? '/', target);
+    const out = request(url, { method: req.method, headers: req.headers }, (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
+    out.on('error', () => res.writeHead(502).end());
+    req.pipe(out);
   };
 }

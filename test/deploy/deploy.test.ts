@@ -13,7 +13,8 @@ import { projectFolder, runScript } from '../../harness/scripts';
 import { SERVERLESS_HOSTS, startServerlessStandIn, type StandIn } from '../../harness/serverless-standin';
 import { ROOT } from '../../harness/stack';
 import { tripwire, type Tripwire } from '../../harness/tripwire';
-import { routeTwilioHosts, type TwilioRoute } from '../../harness/twilio-route';
+import { forwardByHost, routeTwilioHosts, type TwilioRoute } from '../../harness/twilio-route';
+import { serverlessSpec, startPrism, type RunningPrism } from '../../harness/conformance';
 import { pruneVariables } from '../../scripts/deploy-variables';
 
 const ACCOUNT = 'AC' + 'a'.repeat(32);
@@ -30,12 +31,19 @@ const envText = (env: Record<string, string>) =>
     .join('');
 
 let standIn: StandIn;
+let prism: RunningPrism;
 let route: TwilioRoute;
 let wire: Tripwire;
 let dir: string;
 beforeAll(async () => {
   standIn = await startServerlessStandIn(ACCOUNT);
-  route = await routeTwilioHosts(SERVERLESS_HOSTS, standIn.app);
+  // Every request to the API and every answer passes Prism, checked against twilio_serverless_v1.json
+  // (a violation becomes a 422 or a 500, and the deploy fails); the upload host is not in the description.
+  prism = await startPrism(standIn.url, serverlessSpec());
+  route = await routeTwilioHosts(
+    SERVERLESS_HOSTS,
+    forwardByHost({ 'serverless.twilio.com': prism.url, 'serverless-upload.twilio.com': standIn.url }),
+  );
   wire = tripwire(route.proxyPort);
   dir = projectFolder({
     ...CREDENTIALS,
@@ -49,6 +57,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await route?.close();
+  await prism?.stop();
   await standIn?.close();
 });
 
@@ -57,7 +66,8 @@ async function deploy(args: string[] = []) {
   const code = await run.exited;
   // Nothing but the stand-in was reached, or even tried.
   expect({ refused: route.refused, stopped: wire.connections() }).toEqual({ refused: [], stopped: '' });
-  if (code !== 0) throw new Error(`npm run deploy exited ${code}:\n${run.output()}`);
+  if (code !== 0)
+    throw new Error(`npm run deploy exited ${code}:\n${run.output()}\nPrism:\n${prism.output().slice(-4000)}`);
   return run.output();
 }
 
