@@ -13,7 +13,7 @@ import {
   ROOT,
   startEmulator,
   startFunctions,
-  twilioRunArgs,
+  functionsServerArgs,
   AUTH_TOKEN,
   type RunningEmulator,
   type RunningFunctions,
@@ -354,7 +354,7 @@ async function coldStarts() {
         `ACCOUNT_SID=${em.emulator.context.accountSid}\nAUTH_TOKEN=${AUTH_TOKEN}\nTWILIO_API_BASE_URL=${em.url}\n`,
       );
       const start = performance.now();
-      const child = spawn(process.execPath, twilioRunArgs(envFile, port), {
+      const child = spawn(process.execPath, functionsServerArgs(envFile, port), {
         cwd: ROOT,
         stdio: 'ignore',
       });

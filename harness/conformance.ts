@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SPEC_EXCEPTIONS } from './spec-exceptions';
+import { SERVERLESS_SPEC_EXCEPTIONS, SPEC_EXCEPTIONS } from './spec-exceptions';
 import { clientFor, freePort, ROOT, stopProcess } from './stack';
 
 const SPECS = join(ROOT, 'node_modules/@twilio-alpha/mcp/twilio-oai/spec/json');
@@ -54,6 +54,14 @@ export function toolkitSpec(): object {
   return spec;
 }
 
+/** Twilio's Serverless API (v1) as described, for the deploy's stand-in (harness/serverless-standin). */
+export function serverlessSpec(): object {
+  const spec = JSON.parse(readFileSync(join(SPECS, 'twilio_serverless_v1.json'), 'utf8'));
+  for (const item of Object.values(spec.paths)) delete (item as { servers?: unknown }).servers;
+  for (const exception of SERVERLESS_SPEC_EXCEPTIONS) exception.apply(spec);
+  return spec;
+}
+
 export interface RunningPrism {
   url: string;
   client: ReturnType<typeof clientFor>;
@@ -65,10 +73,10 @@ export interface RunningPrism {
  * Prism in proxy mode in front of `upstream`: it forwards every request and, with --errors, answers
  * 422 for a request and 500 for a response that breaks Twilio's OpenAPI description.
  */
-export async function startPrism(upstream: string): Promise<RunningPrism> {
+export async function startPrism(upstream: string, spec: object = toolkitSpec()): Promise<RunningPrism> {
   const dir = mkdtempSync(join(tmpdir(), 'rc-prism-'));
   const specFile = join(dir, 'twilio.json');
-  writeFileSync(specFile, JSON.stringify(toolkitSpec()));
+  writeFileSync(specFile, JSON.stringify(spec));
   const port = await freePort();
   const child: ChildProcess = spawn(
     process.execPath,

@@ -76,3 +76,16 @@ export const SPEC_EXCEPTIONS: Array<{ name: string; why: string; apply(spec: Spe
     },
   },
 ];
+
+/** The same, for the Serverless API (v1) as twilio-run's deploy (@twilio-labs/serverless-api) sends it. */
+export const SERVERLESS_SPEC_EXCEPTIONS: typeof SPEC_EXCEPTIONS = [
+  {
+    name: "A Build's FunctionVersions and AssetVersions are sent as repeated keys",
+    why: 'twilio-run sends a form array as repeated keys (FunctionVersions=a&FunctionVersions=b); a validator reads one key as a string.',
+    apply(spec) {
+      const schema = spec.paths['/v1/Services/{ServiceSid}/Builds'].post.requestBody!.content[FORM].schema.properties;
+      for (const name of ['FunctionVersions', 'AssetVersions'])
+        schema[name] = { oneOf: [schema[name], (schema[name] as { items: object }).items] };
+    },
+  },
+];
