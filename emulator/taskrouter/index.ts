@@ -254,6 +254,19 @@ export function taskrouterModule(ctx: EmulatorContext): Router {
     res.json(taskJson(task));
   });
 
+  router.get('/v1/Workspaces/:WorkspaceSid/Tasks/:TaskSid/Reservations', (req, res) => {
+    const workspace = workspaceOf(req);
+    const task = tasks.get(req.params.TaskSid as string);
+    if (!task || task.workspaceSid !== workspace.sid) throw errors.notFound(req.path);
+    const status = single(req, 'ReservationStatus');
+    const list = [...reservations.values()]
+      .filter((r) => r.taskSid === task.sid && (!status || r.status === status))
+      .map(reservationJson);
+    res.json({
+      reservations: list,
+      meta: meta('reservations', `/v1/Workspaces/${workspace.sid}/Tasks/${task.sid}/Reservations`, list.length),
+    });
+  });
   router.get('/v1/Workspaces/:WorkspaceSid/Workers/:WorkerSid/Reservations', (req, res) => {
     const worker = workerOf(req, 'WorkerSid');
     const status = single(req, 'ReservationStatus');
