@@ -23,23 +23,25 @@ function pausedAt(doc: RecordingDocument, recordingSid: string): number | undefi
   return last ? Date.parse(last.at) : undefined;
 }
 
-/**
- * The age of the pause when nothing is recorded and at least one recording is paused; undefined
- * otherwise, or when no time of the pause is known. `alertSeconds` 0 turns the alert off.
- */
-export function pauseAge(doc: RecordingDocument, now: number, alertSeconds: number): PauseAge | undefined {
+/** When nothing is recorded and at least one recording is paused: since when (the latest pause), if known. */
+export function pausedSince(doc: RecordingDocument): string | undefined {
   const recordings = Object.entries(doc.recordings ?? {});
   if (recordings.some(([, r]) => r.status === 'in-progress')) return undefined;
   const times = recordings
     .filter(([, r]) => r.status === 'paused')
     .map(([sid]) => pausedAt(doc, sid))
     .filter((t): t is number => t !== undefined && !Number.isNaN(t));
-  if (times.length === 0) return undefined;
-  const since = Math.max(...times);
-  const pausedForSeconds = Math.max(0, Math.floor((now - since) / 1000));
-  return {
-    pausedSince: new Date(since).toISOString(),
-    pausedForSeconds,
-    pauseAlert: alertSeconds > 0 && pausedForSeconds >= alertSeconds,
-  };
+  return times.length > 0 ? new Date(Math.max(...times)).toISOString() : undefined;
+}
+
+/** How long ago `since` was, and whether past `alertSeconds` (0: never). */
+export function ageOf(since: string, now: number, alertSeconds: number): PauseAge {
+  const pausedForSeconds = Math.max(0, Math.floor((now - Date.parse(since)) / 1000));
+  return { pausedSince: since, pausedForSeconds, pauseAlert: alertSeconds > 0 && pausedForSeconds >= alertSeconds };
+}
+
+/** The age of the pause, when the call or conference is paused and the time of its pause is known. */
+export function pauseAge(doc: RecordingDocument, now: number, alertSeconds: number): PauseAge | undefined {
+  const since = pausedSince(doc);
+  return since ? ageOf(since, now, alertSeconds) : undefined;
 }
