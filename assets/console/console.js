@@ -398,7 +398,7 @@ function updateClock(row) {
   alert.hidden = !call.pauseAlert;
   if (call.pauseAlert) {
     const paused = call.pausedForSeconds + since(row);
-    const words = `Paused for ${spanInWords(paused)}, longer than ${spanInWords(alertSeconds)}: was it forgotten? The call goes on unrecorded.`;
+    const words = `Paused for ${spanInWords(paused)}, past the ${spanInWords(alertSeconds)} alert: was it forgotten? The call goes on unrecorded.`;
     text(el, '.alert-text', words);
   }
 }
@@ -505,8 +505,11 @@ const svg = (name, attrs, content) => {
   return node;
 };
 
-const stateWords = (s) =>
-  s.state === 'paused' ? `paused${s.pauseBehavior ? ` (${s.pauseBehavior})` : ''}${s.unproven ? ' ?' : ''}` : s.state;
+/** In the picture an unproven pause ends with "?" (the legend says so); the list spells it out. */
+const stateWords = (s, short = false) =>
+  s.state === 'paused'
+    ? `paused${s.pauseBehavior ? ` (${s.pauseBehavior})` : ''}${short && s.unproven ? ' ?' : ''}`
+    : s.state;
 
 /** The reason a supervisor gave to lift a flow's pause: the override logged just before this segment began. */
 function reasonOf(row, s) {
@@ -597,8 +600,8 @@ function drawTimeline(row) {
       'data-state': s.state,
     });
     rect.append(svg('title', {}, describe(row, s)));
-    picture.append(rect, svg('line', { x1: from, x2: from, y1: i * LANE + 34, y2: i * LANE + 74, class: 'change' }));
-    place(i, from, `${stateWords(s)} · ${who(s.by, row.evidence.flows)}`);
+    picture.append(rect, svg('line', { x1: from, x2: from, y1: i * LANE + 49, y2: i * LANE + 75, class: 'change' }));
+    place(i, from, `${stateWords(s, true)} · ${who(s.by, row.evidence.flows)}`);
   }
   const axis = (ms, anchor) => {
     const label = svg('text', { x: anchor === 'end' ? width - PAD : PAD, y: height - 6, 'text-anchor': anchor }, localTime(ms));
