@@ -82,7 +82,11 @@ const DIRECTIONS = {
   'outbound-api': 'Outbound (API)',
   'outbound-dial': 'Outbound (dialled)',
 };
-const ACTIONS = { 'in-progress': 'resumed', start: 'started', 'start (already recording)': 'start (already recording)' };
+const ACTIONS = {
+  'in-progress': 'resumed',
+  start: 'started',
+  'start (already recording)': 'start (already recording)',
+};
 const STATE_TEXT = { recording: 'Recording', paused: 'Paused', 'not-recording': 'Not recording' };
 
 /** Who acted, in words: the evidence keeps studio:FW…/FN…, twiml, http, agent:<name>, console:admin… */
@@ -563,7 +567,11 @@ function drawTimeline(row) {
   row.scale = { start, end, width };
   box.replaceChildren(picture);
   lanes.forEach((sid, i) => {
-    const name = svg('text', { x: PAD, y: i * LANE + 14, class: 'lane' }, `Recording ${sid.slice(0, 8)}…${sid.slice(-4)}`);
+    const name = svg(
+      'text',
+      { x: PAD, y: i * LANE + 14, class: 'lane' },
+      `Recording ${sid.slice(0, 8)}…${sid.slice(-4)}`,
+    );
     name.append(svg('title', {}, sid));
     picture.append(name);
   });
@@ -604,7 +612,11 @@ function drawTimeline(row) {
     place(i, from, `${stateWords(s, true)} · ${who(s.by, row.evidence.flows)}`);
   }
   const axis = (ms, anchor) => {
-    const label = svg('text', { x: anchor === 'end' ? width - PAD : PAD, y: height - 6, 'text-anchor': anchor }, localTime(ms));
+    const label = svg(
+      'text',
+      { x: anchor === 'end' ? width - PAD : PAD, y: height - 6, 'text-anchor': anchor },
+      localTime(ms),
+    );
     label.append(svg('title', {}, utcText(new Date(ms).toISOString())));
     picture.append(label);
   };
@@ -626,8 +638,10 @@ function drawTimeline(row) {
   );
 }
 
-const msAt = (row, px) => row.scale.start + ((px - PAD) / (row.scale.width - 2 * PAD)) * (row.scale.end - row.scale.start);
-const pxAt = (row, ms) => PAD + ((ms - row.scale.start) / Math.max(row.scale.end - row.scale.start, 1)) * (row.scale.width - 2 * PAD);
+const msAt = (row, px) =>
+  row.scale.start + ((px - PAD) / (row.scale.width - 2 * PAD)) * (row.scale.end - row.scale.start);
+const pxAt = (row, ms) =>
+  PAD + ((ms - row.scale.start) / Math.max(row.scale.end - row.scale.start, 1)) * (row.scale.width - 2 * PAD);
 
 function showSelection(row, rect) {
   if (!row.selection) return;
@@ -639,7 +653,8 @@ function showSelection(row, rect) {
 /** Dragging across the timeline selects a stretch of time, then checks it as if typed in the form. */
 function enableSelection(row, picture, rect) {
   let anchor;
-  const at = (event) => Math.min(Math.max(event.clientX - picture.getBoundingClientRect().left, PAD), row.scale.width - PAD);
+  const at = (event) =>
+    Math.min(Math.max(event.clientX - picture.getBoundingClientRect().left, PAD), row.scale.width - PAD);
   picture.addEventListener('pointerdown', (event) => {
     anchor = at(event);
     picture.setPointerCapture(event.pointerId);

@@ -41,7 +41,9 @@ async function agentsByCall(client: twilio.Twilio, workspaceSid: string | undefi
   try {
     return await agentsOn(client, workspaceSid, sids);
   } catch (err) {
-    console.warn(`recording-controls: the console could not read who is on the calls: ${(err as Error)?.message ?? err}`);
+    console.warn(
+      `recording-controls: the console could not read who is on the calls: ${(err as Error)?.message ?? err}`,
+    );
     return new Map<string, string[]>();
   }
 }
@@ -56,7 +58,10 @@ export async function listConsoleCalls(client: twilio.Twilio, options: ConsoleLi
       options.workspaceSid,
       tracked.filter((c) => c.live).map((c) => c.sid),
     ),
-    flowNames(client, tracked.flatMap((c) => flowsOf(c.actors))),
+    flowNames(
+      client,
+      tracked.flatMap((c) => flowsOf(c.actors)),
+    ),
   ]);
   const now = Date.now();
   return tracked

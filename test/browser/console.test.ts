@@ -27,7 +27,12 @@ const stack = useStack({
 });
 /** The little of the DOM the page functions below touch (the tests are typed without the DOM's library). */
 type Graphic = { getBBox(): { x: number; y: number; width: number; height: number } };
-type Element = { id: string; textContent: string | null; closest(s: string): Element | null; getAttribute(a: string): string | null };
+type Element = {
+  id: string;
+  textContent: string | null;
+  closest(s: string): Element | null;
+  getAttribute(a: string): string | null;
+};
 type Browser = {
   sessionStorage: { getItem(key: string): string | null; clear(): void };
   document: { activeElement: Element | null; documentElement: { scrollWidth: number } };
@@ -381,7 +386,10 @@ test('the timeline: labels never overlap on short segments, and a stretch select
     await fetch(`${stack.fx.url}/console/evidence`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ CallSid: callSid, Token: await page.evaluate(() => (globalThis as unknown as Browser).sessionStorage.getItem('console-token')) }),
+      body: JSON.stringify({
+        CallSid: callSid,
+        Token: await page.evaluate(() => (globalThis as unknown as Browser).sessionStorage.getItem('console-token')),
+      }),
     })
   ).json()) as { segments: Segment[]; entries: EvidenceEntry[] };
   const pause = evidence.segments.filter((s) => s.state === 'paused').at(-1)!;
@@ -443,7 +451,9 @@ test('at 360 px wide: nothing scrolls sideways, the timeline keeps its text size
       () => row(callSid).locator('svg rect[data-state]').count(),
       (n) => n === 3,
     );
-    expect(await page.evaluate(() => (globalThis as unknown as Browser).document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    expect(
+      await page.evaluate(() => (globalThis as unknown as Browser).document.documentElement.scrollWidth),
+    ).toBeLessThanOrEqual(360);
     const svgWidth = await row(callSid)
       .locator('.timeline svg')
       .evaluate((el) => el.getBoundingClientRect().width);

@@ -30,7 +30,7 @@ test('a call still recorded on another recording has no pause age; the latest pa
   expect(pauseAge(doc({ RE1: { status: 'stopped' } }), T0, 1)).toBeUndefined();
 });
 
-test("a pause whose time the document shed is read from the history; none known: no age", () => {
+test('a pause whose time the document shed is read from the history; none known: no age', () => {
   const history = [{ at: new Date(T0).toISOString(), action: 'paused (skip)', recordingSid: 'RE1', by: 'twiml' }];
   expect(pauseAge(doc({ RE1: { status: 'paused' } }, history), T0 + 2000, 1)?.pausedSince).toBe(
     new Date(T0).toISOString(),
