@@ -132,7 +132,7 @@ test('the Studio operations conform: flows, Validate, executions with their step
   expect(unchecked.statusCode).toBe(422);
 });
 
-test('the TaskRouter operations the ownership check uses conform: workspaces, workers, tasks, reservations', async () => {
+test('the TaskRouter operations the ownership check and the console use conform: workspaces, workers, tasks, reservations', async () => {
   const tr = prism.client.taskrouter.v1.workspaces;
   const workspace = await tr.create({ friendlyName: 'conformance' });
   await tr.list({ friendlyName: 'conformance' });
@@ -154,6 +154,10 @@ test('the TaskRouter operations the ownership check uses conform: workspaces, wo
   const held = await tr(workspace.sid).workers(worker.sid).reservations.list({ reservationStatus: 'accepted' });
   expect(held.map((r) => r.taskSid)).toEqual([task.sid]);
   await tr(workspace.sid).workers(worker.sid).reservations(reservation.sid).fetch();
+  // The console's "who is on the call": the assigned tasks, then each one's accepted reservations.
+  await tr(workspace.sid).tasks.list({ assignmentStatus: ['assigned'] });
+  const onTask = await tr(workspace.sid).tasks(task.sid).reservations.list({ reservationStatus: 'accepted' });
+  expect(onTask.map((r) => [r.workerSid, r.workerName])).toEqual([[worker.sid, 'alice']]);
   await expect(
     tr(workspace.sid)
       .tasks('WT' + '0'.repeat(32))

@@ -237,16 +237,32 @@ describe('the console', () => {
     await callbacksIdle(stack.em);
 
     const live = await recordedCallTracked(Token);
-    const list = await invoke<{ calls: Array<{ sid: string; live: boolean; state: string }> }>(
+    const list = await invoke<{ calls: Array<{ sid: string; live: boolean; state: string; createdAt: string }> }>(
       stack.fx,
       '/console/calls',
       { Token },
       'json',
     );
-    const sids = list.body.calls.map((c) => c.sid);
     expect(list.body.calls.find((c) => c.sid === callSid)).toMatchObject({ live: false, state: 'not-recording' });
     expect(list.body.calls.find((c) => c.sid === live)).toMatchObject({ live: true, state: 'recording' });
-    expect(sids.indexOf(live)).toBeLessThan(sids.indexOf(callSid));
+    // Newest first by when Sync first heard of each, whatever changed since: a row never moves.
+    const created = list.body.calls.map((c) => c.createdAt);
+    expect(created).toEqual([...created].sort().reverse());
+    // The number filter takes digits only.
+    expect(await invoke(stack.fx, '/console/calls', { Token, Number: '12ab' }, 'json')).toMatchObject({
+      status: 400,
+      body: { error: { code: 'INVALID_PARAMETER' } },
+    });
+    const byNumber = await invoke<{ calls: Array<{ sid: string; from: string; to: string }> }>(
+      stack.fx,
+      '/console/calls',
+      { Token, Number: '+1 500-555-0006' },
+      'json',
+    );
+    expect(byNumber.body.calls.map((c) => c.sid)).toContain(live);
+    expect(byNumber.body.calls.find((c) => c.sid === live)).toMatchObject({ from: '+1500•••0001', to: '+1500•••0006' });
+    const none = await invoke<{ calls: unknown[] }>(stack.fx, '/console/calls', { Token, Number: '999999' }, 'json');
+    expect(none.body.calls).toEqual([]);
 
     const evidence = await invoke<{ segments: Array<Record<string, string>>; window: { insidePause: boolean } }>(
       stack.fx,
