@@ -209,6 +209,45 @@ describe('agents from Flex', () => {
 });
 
 describe('the console', () => {
+  // Studio's Flows resource (GET /v2/Flows/{Sid}) names a flow that acted; one Studio does not know stays its SID.
+  test('names the Studio flows that acted on a call as Studio names them', async () => {
+    const { body } = await login();
+    const flow = await stack.em.client.studio.v2.flows.create({
+      friendlyName: 'PCI payment',
+      status: 'published',
+      definition: {
+        description: 'named',
+        initial_state: 'Trigger',
+        flags: { allow_concurrent_calls: true },
+        states: [{ name: 'Trigger', type: 'trigger', transitions: [], properties: {} }],
+      },
+    });
+    const unknown = 'FW' + 'f'.repeat(32);
+    const callSid = (await newCall(stack.em.client)).sid;
+    const execution = 'FN' + '0'.repeat(32);
+    expect(
+      (await invoke(stack.fx, '/recording/start', { CallSid: callSid, FlowSid: flow.sid, ExecutionSid: execution }))
+        .status,
+    ).toBe(200);
+    expect(
+      (
+        await invoke(stack.fx, '/recording/set-status', {
+          CallSid: callSid,
+          Status: 'paused',
+          FlowSid: unknown,
+          ExecutionSid: execution,
+        })
+      ).status,
+    ).toBe(200);
+    const list = await invoke<{ calls: Array<{ sid: string; flows: Record<string, string> }> }>(
+      stack.fx,
+      '/console/calls',
+      { Token: body.token },
+      'json',
+    );
+    expect(list.body.calls.find((c) => c.sid === callSid)?.flows).toEqual({ [flow.sid]: 'PCI payment' });
+  });
+
   test('lists tracked calls live first, controls them as console:admin, and exports the evidence with the window check', async () => {
     const { body } = await login();
     const Token = body.token;
