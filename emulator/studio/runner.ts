@@ -42,6 +42,9 @@ const PAY_EVENTS: Record<PayResult, string> = {
   'caller-interrupted-with-star': 'payInterrupted',
   'caller-hung-up': 'hangup',
   'payment-connector-error': 'providerError',
+  'validation-error': 'validationError',
+  // Studio documents no event of its own for Twilio's internal error: the provider's is the nearest (unconfirmed).
+  'internal-error': 'providerError',
 };
 
 /** Studio stops an execution after 1,000 steps. */
