@@ -105,6 +105,7 @@ export async function runFlow(em: RunningEmulator, fx: RunningFunctions, flow: F
   const sid = await callIn(em, { Flow: flow, inputs, rewriteUrls: { [DEPLOYED]: fx.url } });
   const result = await finishedCall(em, sid);
   const widgets = result.log.filter((e) => e.step === 'widget');
+  await em.control('GET', '/callbacks/idle'); // the recordings processed, as Twilio does after the call
   return {
     sid,
     status: result.status,
