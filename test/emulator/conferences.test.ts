@@ -111,3 +111,15 @@ test('a conference recording cannot be created through the API', async () => {
   });
   expect(res.statusCode).toBe(405);
 });
+
+// twilio.com/docs/api/errors/13256: "The recording will be processed, but status notifications will not be sent".
+test("a <Conference> recordingStatusCallback that cannot be a URL (relative, in inline TwiML): recorded all the same, Twilio's warning 13256", async () => {
+  const twiml = room('relative', 'recordingStatusCallback="/status"');
+  await newCall(em.client, twiml);
+  await newCall(em.client, twiml);
+  const conference = await conferenceNamed('relative');
+  const [rec] = await em.client.conferences(conference.sid).recordings.list();
+  expect(rec.status).toBe('in-progress');
+  const { alerts } = await em.control<{ alerts: Array<Record<string, string>> }>('GET', '/alerts');
+  expect(alerts).toEqual([expect.objectContaining({ error_code: '13256', resource_sid: rec.sid })]);
+});
