@@ -6,7 +6,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { documentName } from '../lib/sync/document-store';
-import { conferenceTwiml, newCall } from '../harness/calls';
+import { conferenceCalls, newCall } from '../harness/calls';
 import { servedRequests } from '../harness/functions';
 import {
   freePort,
@@ -140,7 +140,7 @@ async function withoutLatency(em: RunningEmulator, fx: RunningFunctions) {
     const directCall = await newCall(c);
     const directRecording = await c.calls(directCall.sid).recordings.create();
     await post(fx, '/recording/set-status', { CallSid: call.sid, Status: 'in-progress', RecordingSid: recording.sid });
-    await newCall(c, conferenceTwiml('bench'));
+    await conferenceCalls(c, 'bench'); // a conference starts, and records, with two participants
     const [conference] = await c.conferences.list({ friendlyName: 'bench' });
     const [confRecording] = await c.conferences(conference.sid).recordings.list();
     const status = (i: number) => (i % 2 ? 'in-progress' : 'paused');

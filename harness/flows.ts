@@ -127,6 +127,7 @@ export async function callFlow(
 export async function flowResult(em: RunningEmulator, sid: string) {
   const result = await finishedCall(em, sid);
   const widgets = result.log.filter((e) => e.step === 'widget');
+  await em.control('GET', '/callbacks/idle'); // the recordings processed, as Twilio does after the call
   return {
     sid,
     status: result.status,

@@ -2,7 +2,7 @@ import type { CallbackDelivery } from '../callbacks';
 import { newSid } from '../format';
 import { answerPrompt, keyed } from '../voice/caller';
 import type { Call, Calls } from '../voice/calls';
-import { capturePayment, type PayResult } from '../voice/pay';
+import { capturePayment, type PayOptions, type PayResult } from '../voice/pay';
 import type { TwimlInterpreter } from '../voice/twiml/interpreter';
 import { parseTwiml } from '../voice/twiml/parse';
 import type { Flows } from './flows';
@@ -39,7 +39,24 @@ const PAY_EVENTS: Record<PayResult, string> = {
   'caller-interrupted-with-star': 'payInterrupted',
   'caller-hung-up': 'hangup',
   'payment-connector-error': 'providerError',
+  'validation-error': 'validationError',
+  // Studio documents no event of its own for Twilio's internal error: the provider's is the nearest (unconfirmed).
+  'internal-error': 'providerError',
 };
+
+/**
+ * The widget's choices as `<Pay>` attributes: Studio spells `master-card` where `<Pay>` spells `mastercard`,
+ * and exports `postal_code` as the string "true"/"false".
+ */
+function payChoices(p: Record<string, unknown>): Pick<PayOptions, 'validCardTypes' | 'postalCode' | 'securityCode'> {
+  return {
+    ...(Array.isArray(p.valid_card_types)
+      ? { validCardTypes: p.valid_card_types.map((t) => (String(t) === 'master-card' ? 'mastercard' : String(t))) }
+      : {}),
+    ...(p.postal_code === undefined ? {} : { postalCode: String(p.postal_code) !== 'false' }),
+    ...(p.security_code === undefined ? {} : { securityCode: p.security_code !== false }),
+  };
+}
 
 /** Enqueue Call and Send to Flex events, from `<Enqueue>`'s QueueResult (Enqueue Call widget page). */
 const QUEUE_EVENTS: Partial<Record<QueueResult, string>> = {
@@ -108,6 +125,7 @@ export class CallWidgets {
           maxAttempts: Number(p.max_attempts ?? 2),
           chargeAmount: p.payment_amount === undefined ? undefined : await run.render(p.payment_amount),
           currency: p.currency === undefined ? undefined : String(p.currency),
+          ...payChoices(p),
         });
         if (capture.result === 'caller-hung-up') this.calls.end(call, 'completed');
         return {

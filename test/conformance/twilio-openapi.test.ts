@@ -1,6 +1,6 @@
 // Every request the toolkit and its tests send, and every answer the emulator gives, checked against
 // Twilio's OpenAPI description by Prism (proxy mode, --errors): a violation turns into a 422 or a 500.
-import { callIn, conferenceTwiml, finishedCall, newCall } from '../../harness/calls';
+import { callIn, conferenceCalls, conferenceTwiml, finishedCall, newCall } from '../../harness/calls';
 import { startPrism, type RunningPrism } from '../../harness/conformance';
 import { callbacksIdle, invoke } from '../../harness/functions';
 import { ACCOUNT_SID, startEmulator, startFunctions, type RunningEmulator } from '../../harness/stack';
@@ -37,6 +37,9 @@ test('the voice operations the toolkit uses conform, answers included', async ()
   await c.calls(call.sid).recordings(rec.sid).fetch();
   await c.calls(call.sid).recordings(rec.sid).remove();
 
+  await newCall(c, conferenceTwiml('conformance'));
+  const [waiting] = await c.conferences.list({ friendlyName: 'conformance' });
+  await c.conferences(waiting.sid).fetch(); // `init`: one participant
   await newCall(c, conferenceTwiml('conformance'));
   const [conference] = await c.conferences.list({ friendlyName: 'conformance', status: 'in-progress' });
   await c.conferences(conference.sid).fetch();
@@ -224,7 +227,7 @@ test('the Functions, pointed at Prism, send only conformant requests through a w
     await ok('/recording/set-status', { CallSid: call.sid, Status: 'stopped' });
 
     const callbackUrl = `http://localhost:${new URL(fx.url).port}/callbacks/recording-status`;
-    await newCall(em.client, conferenceTwiml('conformance-fx', callbackUrl));
+    await conferenceCalls(em.client, 'conformance-fx', callbackUrl);
     await callbacksIdle(em);
     const [conference] = await em.client.conferences.list({ friendlyName: 'conformance-fx' });
     await ok('/conference/recording/set-status', { ConferenceSid: conference.sid, Status: 'paused' });

@@ -124,7 +124,7 @@ describe('the flow run on incoming calls', () => {
 
   test('a caller who hangs up during the card entry: the execution ends, the recording completes', async () => {
     const result = await run([{ pay: 'hangup' }]);
-    expect(result.path).toEqual([...answered, ...paused, 'capture_payment:hangup [completed; completed]']);
+    expect(result.path).toEqual([...answered, ...paused, 'capture_payment:hangup [completed; processing]']);
     expect(result.recordings).toEqual(['completed']);
   });
 
