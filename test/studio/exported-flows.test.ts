@@ -147,9 +147,9 @@ describe('twilio-professional-services/per-agent-voicemail: the direct-extension
     }
   });
 
-  test('a caller who hangs up at the extension prompt: the execution ends, the recording completes', async () => {
+  test('a caller who hangs up at the extension prompt: the execution ends, the recording is processed, then completes', async () => {
     const result = await run([{ digits: '1' }, { hangup: true }]);
-    expect(result.path.at(-1)).toBe('gather_extension:hangup [completed; completed]');
+    expect(result.path.at(-1)).toBe('gather_extension:hangup [completed; processing]');
     expect(result.recordings).toEqual(['completed']);
   });
 });
@@ -202,7 +202,7 @@ describe('twilio-professional-services/flex-project-template: the in-queue callb
 
   test('a caller who hangs up on hold: the call and the recording end there', async () => {
     const run = await holdThen((sid) => stack.em.client.calls(sid).update({ status: 'completed' }));
-    expect(run.path).toEqual([...held, 'SendCallToAgent:callComplete [completed; completed]']);
+    expect(run.path).toEqual([...held, 'SendCallToAgent:callComplete [completed; processing]']);
   });
 
   test('a full queue: failedToEnqueue, recording resumed at once', async () => {
