@@ -460,12 +460,12 @@ async function control(row, button) {
     try {
       answer = await api('/console/control', params);
     } catch (err) {
-      // A flow's pause (e.g. while a card number is read) is lifted only with a reason, kept in the evidence.
+      // A flow's pause (e.g. while a card number is read) is lifted or stopped only with a reason, kept in the evidence.
       if (err.code !== 'REASON_REQUIRED') throw err;
       const reason = await ask({
-        heading: 'Resume a flow’s pause?',
+        heading: action === 'stop' ? 'Stop during a flow’s pause?' : 'Resume a flow’s pause?',
         message: `${title(row.call)}: ${err.message}`,
-        confirm: 'Resume with this reason',
+        confirm: action === 'stop' ? 'Stop with this reason' : 'Resume with this reason',
         reason: true,
       });
       if (!reason) throw err;
