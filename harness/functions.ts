@@ -99,3 +99,11 @@ export function inSequence(requests: ServedRequest[], window: [number, number]):
 /** The Twilio requests the emulator served, timed on this process's clock (the emulator runs in it). */
 export const servedRequests = async (em: RunningEmulator) =>
   (await em.control<{ requests: ServedRequest[] }>('GET', '/requests')).requests;
+
+/**
+ * The requests served after `mark` (a length of the request log, e.g. `(await servedRequests(em)).length`)
+ * answered `status` on a path containing `match`: how a test proves the fault it set up fired.
+ */
+export async function servedSince(em: RunningEmulator, mark: number, status: number, match = '') {
+  return (await servedRequests(em)).slice(mark).filter((r) => r.status === status && r.path.includes(match));
+}

@@ -21,8 +21,10 @@ export interface RunningEmulator {
   emulator: Emulator;
   /** The official twilio library, pointed at this emulator. */
   client: twilio.Twilio;
-  /** Calls the control surface (/__emulator/...). */
+  /** Calls the control surface (/__emulator/...); a refusal throws, so a set-up that did not take fails loudly. */
   control<T = unknown>(method: string, path: string, body?: unknown): Promise<T>;
+  /** Calls the control surface expecting it to refuse (4xx), for the tests of its refusals: the refusal's body. */
+  refusal<T = unknown>(method: string, path: string, body?: unknown): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -43,18 +45,32 @@ export async function startEmulator(): Promise<RunningEmulator> {
     const s = emulator.app.listen(0, '127.0.0.1', () => ok(s));
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const controlAnswer = async <T>(method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${url}/__emulator${path}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
+  };
   return {
     url,
     emulator,
     client: clientFor(url),
     async control<T>(method: string, path: string, body?: unknown): Promise<T> {
-      const res = await fetch(`${url}/__emulator${path}`, {
-        method,
-        headers: body === undefined ? {} : { 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const text = await res.text();
-      return (text ? JSON.parse(text) : undefined) as T;
+      const answer = await controlAnswer<T>(method, path, body);
+      if (answer.status >= 400)
+        throw new Error(`the emulator refused ${method} ${path}: ${answer.status} ${JSON.stringify(answer.body)}`);
+      return answer.body;
+    },
+    async refusal<T>(method: string, path: string, body?: unknown): Promise<T> {
+      const answer = await controlAnswer<T>(method, path, body);
+      if (answer.status < 400 || answer.status >= 500)
+        throw new Error(
+          `the emulator did not refuse ${method} ${path}: ${answer.status} ${JSON.stringify(answer.body)}`,
+        );
+      return answer.body;
     },
     close: () =>
       new Promise<void>((ok) => {

@@ -50,7 +50,7 @@ test('latency delays the answer', async () => {
 });
 
 test('an unknown fault kind is refused', async () => {
-  expect(await em.control('POST', '/faults', { kind: 'teapot' })).toMatchObject({
+  expect(await em.refusal('POST', '/faults', { kind: 'teapot' })).toMatchObject({
     message: expect.stringContaining('kind'),
   });
 });

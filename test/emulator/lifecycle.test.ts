@@ -14,11 +14,14 @@ interface Log {
 }
 const log = (sid: string, wait = true) => em.control<Log>('GET', `/calls/${sid}/log${wait ? '?wait=true' : ''}`);
 const incoming = (body: Record<string, unknown>) =>
-  em.control<{ sid: string; status: string; direction: string; error?: unknown }>('POST', '/incoming', {
+  em.control<{ sid: string; status: string; direction: string }>('POST', '/incoming', {
     To: '+15005550006',
     From: '+15005550001',
     ...body,
   });
+
+const refusedIncoming = (body: Record<string, unknown>) =>
+  em.refusal('POST', '/incoming', { To: '+15005550006', From: '+15005550001', ...body });
 
 beforeAll(async () => {
   em = await startEmulator();
@@ -68,10 +71,10 @@ test('an API call is queued, then ringing, then in progress; recording before th
 });
 
 test('settings and limits refuse unknown keys and bad values, and reset restores the defaults', async () => {
-  expect(await em.control('POST', '/settings', { answerDelayMs: -1 })).toMatchObject({
+  expect(await em.refusal('POST', '/settings', { answerDelayMs: -1 })).toMatchObject({
     error: { code: 'INVALID_SETTING' },
   });
-  expect(await em.control('POST', '/settings', { concurrentRequests: 3 })).toMatchObject({
+  expect(await em.refusal('POST', '/settings', { concurrentRequests: 3 })).toMatchObject({
     error: { message: expect.stringContaining('answerDelayMs') },
   });
   expect(await em.control('POST', '/settings', { answerDelayMs: 0 })).toEqual({ answerDelayMs: 0 });
@@ -180,13 +183,15 @@ test('a caller who hangs up during <Pay> ends the call; the action is not posted
 });
 
 test('the control surface refuses a bad incoming call or input', async () => {
-  expect(await incoming({})).toMatchObject({ error: { code: 'INVALID_REQUEST' } });
-  expect(await incoming({ Url: 'ftp://x' })).toMatchObject({ error: { message: expect.stringContaining('Url') } });
-  expect(await incoming({ Url: `${app.url}/menu`, inputs: [{ digits: 'abc' }] })).toMatchObject({
+  expect(await refusedIncoming({})).toMatchObject({ error: { code: 'INVALID_REQUEST' } });
+  expect(await refusedIncoming({ Url: 'ftp://x' })).toMatchObject({
+    error: { message: expect.stringContaining('Url') },
+  });
+  expect(await refusedIncoming({ Url: `${app.url}/menu`, inputs: [{ digits: 'abc' }] })).toMatchObject({
     error: { message: expect.stringContaining('digits') },
   });
-  expect(await incoming({ FlowSid: 'FW' + '0'.repeat(32) })).toMatchObject({ error: { code: 'NOT_FOUND' } });
-  expect(await em.control('GET', `/calls/CA${'0'.repeat(32)}/log`)).toMatchObject({ error: { code: 'NOT_FOUND' } });
+  expect(await refusedIncoming({ FlowSid: 'FW' + '0'.repeat(32) })).toMatchObject({ error: { code: 'NOT_FOUND' } });
+  expect(await em.refusal('GET', `/calls/CA${'0'.repeat(32)}/log`)).toMatchObject({ error: { code: 'NOT_FOUND' } });
 });
 
 test('an API call can be sent new TwiML while in progress, and ended', async () => {

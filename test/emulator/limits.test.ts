@@ -58,10 +58,10 @@ test.each([
 });
 
 test('bad limits are refused and change nothing', async () => {
-  expect(await em.control('POST', '/limits', { currentWithNoActiveRecording: '500' })).toMatchObject({
+  expect(await em.refusal('POST', '/limits', { currentWithNoActiveRecording: '500' })).toMatchObject({
     error: { code: 'INVALID_SETTING' },
   });
-  expect(await em.control('POST', '/limits', { concurrentRequests: 1.5 })).toMatchObject({
+  expect(await em.refusal('POST', '/limits', { concurrentRequests: 1.5 })).toMatchObject({
     error: { message: expect.stringContaining('whole number') },
   });
   expect(await em.control('POST', '/limits', {})).toEqual({

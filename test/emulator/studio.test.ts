@@ -234,9 +234,9 @@ test('flows can be stored and called by SID; a bad flow or an unknown widget typ
     'Trigger',
     'hi',
   ]);
-  expect(await em.control('POST', '/flows', { states: [] })).toMatchObject({ error: { code: 'INVALID_FLOW' } });
+  expect(await em.refusal('POST', '/flows', { states: [] })).toMatchObject({ error: { code: 'INVALID_FLOW' } });
   expect(
-    await em.control(
+    await em.refusal(
       'POST',
       '/flows',
       flowOf(state('Trigger', 'trigger', [{ event: 'incomingCall', next: 'missing' }])),
