@@ -107,3 +107,17 @@ export const servedRequests = async (em: RunningEmulator) =>
 export async function servedSince(em: RunningEmulator, mark: number, status: number, match = '') {
   return (await servedRequests(em)).slice(mark).filter((r) => r.status === status && r.path.includes(match));
 }
+
+/**
+ * Waits (10 s at most) until a `hold` fault keeps `count` requests: the moment a test has them where it
+ * wants them, instead of a sleep that hopes so. Then `POST /held/release` lets them go.
+ */
+export async function heldRequests(em: RunningEmulator, count: number) {
+  const until = Date.now() + 10_000;
+  for (;;) {
+    const { held } = await em.control<{ held: Array<{ method: string; path: string }> }>('GET', '/held');
+    if (held.length >= count) return held;
+    if (Date.now() > until) throw new Error(`the emulator held ${held.length} requests, not ${count}, within 10 s`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
