@@ -1,5 +1,6 @@
 import type { ServedRequest } from '../emulator/app';
 import twilio from 'twilio';
+import type { EvidenceEntry } from '../lib/model/evidence';
 import type { RecordingDocument } from '../lib/model/recording-document';
 import { documentName } from '../lib/sync/document-store';
 import { AUTH_TOKEN, type RunningEmulator, type RunningFunctions } from './stack';
@@ -60,6 +61,18 @@ export async function syncDocument(em: RunningEmulator, sid: string): Promise<Re
 export const counters = (em: RunningEmulator) =>
   em.control<{ total: number; routes: Record<string, number> }>('GET', '/counters');
 export const callbacksIdle = (em: RunningEmulator) => em.control('GET', '/callbacks/idle');
+
+/**
+ * The evidence log of a call or conference as Sync holds it, read with the official library by the list's
+ * documented name (docs/evidence.md), every item as stored: no reader of the toolkit's in between.
+ */
+export async function evidenceItems(em: RunningEmulator, ownerSid: string): Promise<EvidenceEntry[]> {
+  const items = await em.client.sync.v1
+    .services('default')
+    .syncLists(`recording-controls-log-${ownerSid}`)
+    .syncListItems.list({ order: 'asc', pageSize: 100 });
+  return items.map((item) => item.data as EvidenceEntry);
+}
 
 /** Every Voice and every Sync request the emulator serves waits this long, as on Twilio. */
 export async function setLatency(em: RunningEmulator, latency: { voice: number; sync: number }) {

@@ -1,7 +1,6 @@
 // Twilio's real failure modes, injected by the emulator: every control holds up or fails clearly, in time.
-import { EvidenceLog } from '../../lib/sync/evidence-log';
 import { newCall } from '../../harness/calls';
-import { counters, invoke, servedRequests, servedSince, syncDocument } from '../../harness/functions';
+import { counters, evidenceItems, invoke, servedRequests, servedSince, syncDocument } from '../../harness/functions';
 import { startFunctions, useStack } from '../../harness/stack';
 
 const stack = useStack();
@@ -45,7 +44,7 @@ test('a 5xx on a pause: never sent again (Twilio may have made it), read back, a
   expect(done).toMatchObject({ status: 200, body: { status: 'paused', synced: true } });
   expect(await servedSince(stack.em, mark, 500, '/Recordings/')).toHaveLength(1); // the fault fired
   expect((await routeCount(UPDATE)) - updates).toBe(1);
-  const log = await new EvidenceLog(stack.em.client, { serviceSid: 'default', ttlSeconds: 600 }).readAll(call.sid);
+  const log = await evidenceItems(stack.em, call.sid);
   expect(log.map((e) => [e.source, e.status])).toEqual(
     expect.arrayContaining([
       ['control', 'error'],
