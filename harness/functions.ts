@@ -122,15 +122,22 @@ export async function servedSince(em: RunningEmulator, mark: number, status: num
 }
 
 /**
- * Waits (10 s at most) until a `hold` fault keeps `count` requests: the moment a test has them where it
- * wants them, instead of a sleep that hopes so. Then `POST /held/release` lets them go.
+ * Checks `check` until it gives something other than undefined, and gives that: a test waits for the event
+ * it needs, however busy the machine, instead of a sleep that hopes it came. Throws after `ms` saying `what`.
  */
-export async function heldRequests(em: RunningEmulator, count: number) {
-  const until = Date.now() + 10_000;
+export async function waitFor<T>(what: string, check: () => Promise<T | undefined>, ms = 10_000): Promise<T> {
+  const until = Date.now() + ms;
   for (;;) {
-    const { held } = await em.control<{ held: Array<{ method: string; path: string }> }>('GET', '/held');
-    if (held.length >= count) return held;
-    if (Date.now() > until) throw new Error(`the emulator held ${held.length} requests, not ${count}, within 10 s`);
+    const found = await check();
+    if (found !== undefined) return found;
+    if (Date.now() > until) throw new Error(`${what}: not within ${ms / 1000} s`);
     await new Promise((r) => setTimeout(r, 10));
   }
 }
+
+/** Waits until a `hold` fault keeps `count` requests; then `POST /held/release` lets them go. */
+export const heldRequests = (em: RunningEmulator, count: number) =>
+  waitFor(`the emulator holding ${count} requests`, async () => {
+    const { held } = await em.control<{ held: Array<{ method: string; path: string }> }>('GET', '/held');
+    return held.length >= count ? held : undefined;
+  });

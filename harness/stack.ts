@@ -114,6 +114,11 @@ export interface RunningFunctions {
   process: ChildProcess;
   /** What twilio-run printed, for failure messages and log checks. */
   output(): string;
+  /**
+   * What twilio-run printed, once a request sent now shows in its log: whatever was logged before it has
+   * arrived, so a check that a line is absent (or present) does not run ahead of the line.
+   */
+  settledOutput(): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -157,10 +162,21 @@ export async function startFunctions(emulatorUrl: string, env: Record<string, st
       await new Promise((r) => setTimeout(r, 100));
     }
   }
+  let settles = 0;
   return {
     url,
     process: child,
     output: () => output,
+    async settledOutput() {
+      const marker = `/__settle-${++settles}`;
+      await fetch(url + marker);
+      const until = Date.now() + 10_000;
+      while (!output.includes(`GET ${marker}`)) {
+        if (Date.now() > until) throw new Error(`twilio-run did not log ${marker} within 10 s:\n${output}`);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      return output;
+    },
     stop: () => stopProcess(child),
   };
 }

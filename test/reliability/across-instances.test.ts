@@ -11,6 +11,7 @@ import {
   signedCallback,
   syncDocument,
   twilioAndSync,
+  waitFor,
   type Answer,
 } from '../../harness/functions';
 import { useCluster } from '../../harness/stack';
@@ -50,10 +51,9 @@ test('a start whose recordings list was read before another start created its re
   const b = invoke(cluster.fxs[0], '/recording/start', { CallSid: call.sid });
   await heldRequests(cluster.em, 1);
   const listed = `/Calls/${call.sid}/Recordings.json`;
-  const until = Date.now() + 10_000;
-  while (!(await servedRequests(cluster.em)).slice(mark).some((r) => r.method === 'GET' && r.path.endsWith(listed)))
-    if (Date.now() > until) throw new Error("B's list of the call's recordings was not read within 10 s");
-    else await new Promise((r) => setTimeout(r, 10));
+  await waitFor("B's list of the call's recordings read", async () =>
+    (await servedRequests(cluster.em)).slice(mark).find((r) => r.method === 'GET' && r.path.endsWith(listed)),
+  );
   const a = await invoke(cluster.fxs[1], '/recording/start', { CallSid: call.sid });
   await cluster.em.control('POST', '/held/release');
   expect(a.body).toMatchObject({ created: true });
