@@ -21,9 +21,19 @@ export default tseslint.config(
     languageOptions: {
       sourceType: 'script',
       globals: Object.fromEntries(
-        ['document', 'window', 'fetch', 'sessionStorage', 'setTimeout', 'clearTimeout', 'URL', 'Blob', 'console'].map(
-          (name) => [name, 'readonly'],
-        ),
+        [
+          'document',
+          'window',
+          'fetch',
+          'sessionStorage',
+          'setTimeout',
+          'clearTimeout',
+          'setInterval',
+          'URL',
+          'Blob',
+          'Option',
+          'console',
+        ].map((name) => [name, 'readonly']),
       ),
     },
   },

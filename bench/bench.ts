@@ -6,7 +6,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { documentName } from '../lib/sync/document-store';
-import { conferenceTwiml, newCall } from '../harness/calls';
+import { conferenceCalls, newCall } from '../harness/calls';
 import { servedRequests } from '../harness/functions';
 import {
   freePort,
@@ -14,7 +14,7 @@ import {
   startEmulator,
   startFunctions,
   stopProcess,
-  twilioRunArgs,
+  functionsServerArgs,
   AUTH_TOKEN,
   type RunningEmulator,
   type RunningFunctions,
@@ -157,7 +157,7 @@ async function withoutLatency(em: RunningEmulator, fx: RunningFunctions) {
     const directCall = await newCall(c);
     const directRecording = await c.calls(directCall.sid).recordings.create();
     await post(fx, '/recording/set-status', { CallSid: call.sid, Status: 'in-progress', RecordingSid: recording.sid });
-    await newCall(c, conferenceTwiml('bench'));
+    await conferenceCalls(c, 'bench'); // a conference starts, and records, with two participants
     const [conference] = await c.conferences.list({ friendlyName: 'bench' });
     const [confRecording] = await c.conferences(conference.sid).recordings.list();
     const status = (i: number) => (i % 2 ? 'in-progress' : 'paused');
@@ -375,7 +375,7 @@ async function coldStarts() {
         `ACCOUNT_SID=${em.emulator.context.accountSid}\nAUTH_TOKEN=${AUTH_TOKEN}\nTWILIO_API_BASE_URL=${em.url}\n`,
       );
       const start = performance.now();
-      const child = spawn(process.execPath, twilioRunArgs(envFile, port), {
+      const child = spawn(process.execPath, functionsServerArgs(envFile, port), {
         cwd: ROOT,
         stdio: 'ignore',
       });
@@ -392,7 +392,7 @@ async function coldStarts() {
           const gone = child.exitCode !== null || child.signalCode !== null;
           if (gone || performance.now() > deadline) {
             child.kill('SIGTERM');
-            throw new Error(`cold start of ${path}: twilio-run ${gone ? 'exited' : 'did not answer within 30 s'}`);
+            throw new Error(`cold start of ${path}: the Functions ${gone ? 'exited' : 'did not answer within 30 s'}`);
           }
           await new Promise((r) => setTimeout(r, 20));
         }

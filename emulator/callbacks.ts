@@ -28,7 +28,8 @@ export class CallbackDelivery {
     ctx.control.get('/callbacks', (_req, res) => {
       res.json({ callbacks: this.log });
     });
-    // Resolves once every delivery started so far has been answered, so tests need no sleeps.
+    // Resolves once every delivery started so far (and every one still to come from a recording being
+    // processed) has been answered, so tests need no sleeps.
     ctx.control.get('/callbacks/idle', async (_req, res) => {
       await this.idle();
       res.json({ callbacks: this.log.length });
@@ -46,6 +47,12 @@ export class CallbackDelivery {
 
   async idle(): Promise<void> {
     while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
+  }
+
+  /** Work that will deliver callbacks later (a recording being processed): `idle` waits for it too. */
+  hold(work: Promise<void>): void {
+    this.inFlight.add(work);
+    void work.finally(() => this.inFlight.delete(work));
   }
 
   /**

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Request } from 'express';
+import { errors } from './errors';
 
 /** A Twilio SID: two-letter prefix and 32 lowercase hex digits. */
 export const newSid = (prefix: string): string => prefix + randomBytes(16).toString('hex');
@@ -63,5 +64,44 @@ export function v1PageMeta(host: string, key: string, path: string, count: numbe
     url,
     next_page_url: null,
     key,
+  };
+}
+
+/** Sync's page sizes (OpenAPI, every Sync v1 list: PageSize 1 to 100), 50 when not asked. */
+const SYNC_MAX_PAGE_SIZE = 100;
+
+/**
+ * One page of a Twilio v1 list as Sync pages it: `PageSize` items from the `PageToken` (an offset this
+ * emulator hands out) with the meta block whose `next_page_url` the libraries follow; the list's own
+ * filters (`keep`, e.g. Order, From, Bounds) ride along in every page URL.
+ */
+export function v1Page<T>(req: Request, host: string, key: string, path: string, all: T[], keep: string[] = []) {
+  const pageSize = Math.min(Math.max(Number(single(req, 'PageSize') ?? 50) || 50, 1), SYNC_MAX_PAGE_SIZE);
+  const pageNumber = Math.max(Number(single(req, 'Page') ?? 0) || 0, 0);
+  const token = single(req, 'PageToken');
+  const offset = token === undefined ? 0 : Number(token.replace(/^PT/, ''));
+  if (!Number.isInteger(offset) || offset < 0)
+    throw errors.invalidParameter('PageToken', 'is not a token this API gave');
+  const query = new URLSearchParams(
+    keep.map((name) => [name, single(req, name)]).filter((e): e is [string, string] => e[1] !== undefined),
+  );
+  const url = (p: number, t?: number) => {
+    const params = new URLSearchParams(query);
+    params.set('PageSize', String(pageSize));
+    params.set('Page', String(p));
+    if (t !== undefined) params.set('PageToken', `PT${t}`);
+    return `${host}${path}?${params}`;
+  };
+  return {
+    [key]: all.slice(offset, offset + pageSize),
+    meta: {
+      page: pageNumber,
+      page_size: pageSize,
+      first_page_url: url(0),
+      previous_page_url: offset > 0 ? url(pageNumber - 1, Math.max(offset - pageSize, 0)) : null,
+      url: url(pageNumber, token === undefined ? undefined : offset),
+      next_page_url: offset + pageSize < all.length ? url(pageNumber + 1, offset + pageSize) : null,
+      key,
+    },
   };
 }

@@ -13,6 +13,13 @@ export interface Settings {
   currentWithNoActiveRecording: '404' | '21220';
   /** Sync's per-document write rate (0: none), about 20/s on Twilio and far fewer for large documents. */
   syncDocumentWritesPerSecond: number;
+  /**
+   * Kept audio below which a recording ends `absent` (16101) (0: none). Twilio's minimum is not
+   * published, and emulated calls speak in no time, so it applies only when set.
+   */
+  minRecordingMs: number;
+  /** How long a stopped recording stays `processing` before it is `completed` (or `absent`). */
+  recordingProcessingMs: number;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -20,6 +27,8 @@ export const DEFAULT_SETTINGS: Settings = {
   concurrentRequests: 0,
   currentWithNoActiveRecording: '404',
   syncDocumentWritesPerSecond: 0,
+  minRecordingMs: 0,
+  recordingProcessingMs: 200,
 };
 
 type Check = (value: unknown) => string | undefined;
@@ -30,6 +39,8 @@ const CHECKS: Record<keyof Settings, Check> = {
   concurrentRequests: count,
   currentWithNoActiveRecording: (v) => (v === '404' || v === '21220' ? undefined : "must be '404' or '21220'"),
   syncDocumentWritesPerSecond: count,
+  minRecordingMs: count,
+  recordingProcessingMs: count,
 };
 
 /**
@@ -52,6 +63,11 @@ export function settingsRoutes(control: Router, settings: Settings): void {
       Object.assign(settings, body);
       res.json(Object.fromEntries(keys.map((k) => [k, settings[k]])));
     });
-  route('/limits', ['concurrentRequests', 'currentWithNoActiveRecording', 'syncDocumentWritesPerSecond']);
-  route('/settings', ['answerDelayMs']);
+  route('/limits', [
+    'concurrentRequests',
+    'currentWithNoActiveRecording',
+    'syncDocumentWritesPerSecond',
+    'minRecordingMs',
+  ]);
+  route('/settings', ['answerDelayMs', 'recordingProcessingMs']);
 }

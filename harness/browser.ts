@@ -11,14 +11,15 @@ export interface RunningBrowser {
   close(): Promise<void>;
 }
 
-/** A real headless Chromium with a fresh profile that talks to nothing but the local stack. */
-export async function startBrowser(): Promise<RunningBrowser> {
+/** A real headless Chromium with a fresh profile that talks to nothing but the local stack; `timezoneId` sets its clock's zone. */
+export async function startBrowser(options: { timezoneId?: string } = {}): Promise<RunningBrowser> {
   const profile = mkdtempSync(join(tmpdir(), 'rc-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
     acceptDownloads: true,
     viewport: { width: 1200, height: 820 },
+    ...options,
     args: [
       '--no-sandbox',
       '--disable-gpu',

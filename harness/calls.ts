@@ -24,6 +24,15 @@ export function conferenceTwiml(room: string, callbackUrl?: string): string {
   return `<Response><Dial><Conference record="record-from-start"${callback}>${room}</Conference></Dial></Response>`;
 }
 
+/**
+ * Two calls in `room`, so that its conference has started (Twilio starts one, and `record-from-start`
+ * records it, only once two participants are bridged: twilio.com/docs/voice/twiml/conference).
+ */
+export async function conferenceCalls(client: twilio.Twilio, room: string, callbackUrl?: string) {
+  const twiml = conferenceTwiml(room, callbackUrl);
+  return [await newCall(client, twiml), await newCall(client, twiml)];
+}
+
 export interface CallLog {
   sid: string;
   status: string;

@@ -3,45 +3,63 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startAnswerRecorder, twilioErrorShapeProblems, type ErrorAnswer } from './error-shape';
-import { SPEC_EXCEPTIONS } from './spec-exceptions';
+import { SERVERLESS_SPEC_EXCEPTIONS, SPEC_EXCEPTIONS } from './spec-exceptions';
 import { clientFor, freePort, ROOT, stopProcess } from './stack';
 
 const SPECS = join(ROOT, 'node_modules/@twilio-alpha/mcp/twilio-oai/spec/json');
 
-/** The paths the toolkit uses, from Twilio's three specs (Voice, Sync, TaskRouter), merged (their paths and schema names do not collide). */
+/** The paths the toolkit uses, from Twilio's four specs (Voice, Sync, TaskRouter, Studio), merged (their paths and schema names do not collide). */
 export function toolkitSpec(): object {
   const api = JSON.parse(readFileSync(join(SPECS, 'twilio_api_v2010.json'), 'utf8'));
   const sync = JSON.parse(readFileSync(join(SPECS, 'twilio_sync_v1.json'), 'utf8'));
   const taskrouter = JSON.parse(readFileSync(join(SPECS, 'twilio_taskrouter_v1.json'), 'utf8'));
+  const studio = JSON.parse(readFileSync(join(SPECS, 'twilio_studio_v2.json'), 'utf8'));
   const wanted = (path: string) =>
     /^\/2010-04-01\/Accounts\/\{AccountSid\}\/(Calls|Conferences)(\.json|\/\{(Sid|CallSid|ConferenceSid)\}(\.json|\/Recordings(\.json|\/\{Sid\}\.json)))$/.test(
       path,
     ) ||
-    /^\/v1\/Workspaces(\/\{Sid\}|\/\{WorkspaceSid\}\/(Workers(\/\{Sid\}|\/\{WorkerSid\}\/Reservations(\/\{Sid\})?)?|Tasks(\/\{Sid\})?))?$/.test(
+    /^\/v1\/Workspaces(\/\{Sid\}|\/\{WorkspaceSid\}\/(Workers(\/\{Sid\}|\/\{WorkerSid\}\/Reservations(\/\{Sid\})?)?|Tasks(\/\{Sid\}|\/\{TaskSid\}\/Reservations)?))?$/.test(
       path,
     ) ||
     /^\/v1\/Services(\/\{Sid\}|\/\{ServiceSid\}\/(Documents(\/\{Sid\})?|Lists(\/\{Sid\}|\/\{ListSid\}\/Items(\/\{Index\})?)?))?$/.test(
       path,
+    ) ||
+    /^\/v2\/Flows(\/Validate|\/\{Sid\}|\/\{FlowSid\}\/Executions(\/\{Sid\}|\/\{ExecutionSid\}\/(Context|Steps(\/\{Sid\}|\/\{StepSid\}\/Context)?))?)?$/.test(
+      path,
     );
   const paths = Object.fromEntries(
-    [...Object.entries(api.paths), ...Object.entries(sync.paths), ...Object.entries(taskrouter.paths)]
+    [api, sync, taskrouter, studio]
+      .flatMap((spec) => Object.entries(spec.paths))
       .filter(([path]) => wanted(path))
       .map(([path, item]) => [path, { ...(item as object), servers: undefined }]),
   );
   const spec = {
     openapi: api.openapi,
     info: {
-      title: 'Twilio API 2010-04-01, Sync v1 and TaskRouter v1: the paths recording-controls uses',
+      title: 'Twilio API 2010-04-01, Sync v1, TaskRouter v1 and Studio v2: the paths recording-controls uses',
       version: api.info.version,
     },
     components: {
       securitySchemes: api.components.securitySchemes,
-      schemas: { ...api.components.schemas, ...sync.components.schemas, ...taskrouter.components.schemas },
+      schemas: {
+        ...api.components.schemas,
+        ...sync.components.schemas,
+        ...taskrouter.components.schemas,
+        ...studio.components.schemas,
+      },
     },
     security: api.security,
     paths,
   };
   for (const exception of SPEC_EXCEPTIONS) exception.apply(spec as never);
+  return spec;
+}
+
+/** Twilio's Serverless API (v1) as described, for the deploy's stand-in (harness/serverless-standin). */
+export function serverlessSpec(): object {
+  const spec = JSON.parse(readFileSync(join(SPECS, 'twilio_serverless_v1.json'), 'utf8'));
+  for (const item of Object.values(spec.paths)) delete (item as { servers?: unknown }).servers;
+  for (const exception of SERVERLESS_SPEC_EXCEPTIONS) exception.apply(spec);
   return spec;
 }
 
@@ -86,11 +104,11 @@ function brokenContract(log: string): string[] {
  * 422 for a request and 500 for a response that breaks Twilio's OpenAPI description. Between Prism and
  * the upstream, a recorder keeps the error answers for the error-shape check Prism does not make.
  */
-export async function startPrism(upstream: string): Promise<RunningPrism> {
+export async function startPrism(upstream: string, spec: object = toolkitSpec()): Promise<RunningPrism> {
   const recorder = await startAnswerRecorder(upstream);
   const dir = mkdtempSync(join(tmpdir(), 'rc-prism-'));
   const specFile = join(dir, 'twilio.json');
-  writeFileSync(specFile, JSON.stringify(toolkitSpec()));
+  writeFileSync(specFile, JSON.stringify(spec));
   const port = await freePort();
   const child: ChildProcess = spawn(
     process.execPath,

@@ -14,14 +14,21 @@ export interface State {
   transitions: Array<{
     event: string;
     next?: string;
-    conditions?: Array<{ arguments: string[]; type: string; value: string }>;
+    conditions?: Array<{ friendly_name?: string; arguments: string[]; type: string; value: string }>;
   }>;
-  properties: { url?: string; parameters?: Array<{ key: string; value: string }>; input?: string };
+  properties: {
+    url?: string;
+    parameters?: Array<{ key: string; value: string }>;
+    input?: string;
+    [key: string]: unknown;
+  };
 }
 
 export interface Flow {
+  description?: string;
   initial_state: string;
   states: State[];
+  flags?: { allow_concurrent_calls: boolean };
 }
 
 /** The URL the shipped flows name for the deployed Functions; the runner sends it to twilio-run instead. */
@@ -68,7 +75,7 @@ export function expectWellFormed(flow: Flow): void {
   expect([...reachable(flow)].sort()).toEqual([...names].sort());
 }
 
-/** Every Run Function widget calls a Function of this project with parameters it accepts, and has a fail branch. */
+/** Every Run Function widget calls a Function of this project with parameters it accepts, and has a fail branch where its success leads on. */
 export function expectFunctionsKnown(flow: Flow): void {
   const calls = flow.states.filter((s) => s.type === 'run-function');
   expect(calls.length).toBeGreaterThanOrEqual(3);
@@ -83,7 +90,10 @@ export function expectFunctionsKnown(flow: Flow): void {
     }
     for (const [key, field] of Object.entries(spec))
       if (field.required) expect(state.properties.parameters!.map((p) => p.key)).toContain(key);
-    expect(state.transitions.find((t) => t.event === 'fail')?.next).toBeDefined();
+    // A failure goes on as a success would, unless both end the execution.
+    const next = (event: string) => state.transitions.find((t) => t.event === event)?.next;
+    if (next('success'))
+      expect({ widget: state.name, fail: next('fail') }).toEqual({ widget: state.name, fail: expect.any(String) });
   }
 }
 
@@ -98,13 +108,26 @@ export const deadEnds = (flow: Flow) =>
     .sort();
 
 /**
- * Runs a shipped flow on a new ringing incoming call, its Run Function widgets pointed at twilio-run.
- * `path` is each widget as `name:event [call status; recording statuses]` at the moment it ran.
+ * Saves a flow through Studio's API (refused as Studio refuses it) and dials in to its webhook_url, as
+ * a number pointed at the flow is called; its Run Function widgets go to twilio-run, and `rewrites`
+ * send other URLs it names to local stand-ins. Answers the ringing call's SID.
  */
-export async function runFlow(em: RunningEmulator, fx: RunningFunctions, flow: Flow, inputs: unknown[]) {
-  const sid = await callIn(em, { Flow: flow, inputs, rewriteUrls: { [DEPLOYED]: fx.url } });
+export async function callFlow(
+  em: RunningEmulator,
+  fx: RunningFunctions,
+  flow: Flow,
+  inputs: unknown[],
+  rewrites: Record<string, string> = {},
+): Promise<string> {
+  const saved = await em.client.studio.v2.flows.create({ friendlyName: 'test', status: 'published', definition: flow });
+  return callIn(em, { Url: saved.webhookUrl, inputs, rewriteUrls: { [DEPLOYED]: fx.url, ...rewrites } });
+}
+
+/** Once the call has ended: `path` is each widget as `name:event [call status; recording statuses]` at the moment it ran. */
+export async function flowResult(em: RunningEmulator, sid: string) {
   const result = await finishedCall(em, sid);
   const widgets = result.log.filter((e) => e.step === 'widget');
+  await em.control('GET', '/callbacks/idle'); // the recordings processed, as Twilio does after the call
   return {
     sid,
     status: result.status,
@@ -112,4 +135,148 @@ export async function runFlow(em: RunningEmulator, fx: RunningFunctions, flow: F
     widgets,
     recordings: (await em.client.calls(sid).recordings.list()).map((r) => r.status),
   };
+}
+
+/** Runs a flow on a new ringing incoming call to the end (see callFlow and flowResult). */
+export async function runFlow(
+  em: RunningEmulator,
+  fx: RunningFunctions,
+  flow: Flow,
+  inputs: unknown[],
+  rewrites: Record<string, string> = {},
+) {
+  return flowResult(em, await callFlow(em, fx, flow, inputs, rewrites));
+}
+
+/** The queue entry of a call once a Send to Flex or Enqueue Call widget has put it on hold (control surface). */
+export async function waitInQueue(em: RunningEmulator, callSid: string) {
+  for (let i = 0; i < 500; i++) {
+    const { queue } = await em.control<{ queue: Array<Record<string, unknown>> }>('GET', '/studio/queue');
+    const entry = queue.find((e) => e.callSid === callSid && e.result === null);
+    if (entry) return entry;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`call ${callSid} never waited in a queue`);
+}
+
+const CONTROL_PARAMS = [
+  { key: 'CallSid', value: '{{trigger.call.CallSid}}' },
+  { key: 'FlowSid', value: '{{flow.flow_sid}}' },
+  { key: 'ExecutionSid', value: '{{flow.sid}}' },
+];
+
+/** One of the toolkit's Run Function widgets, as the shipped flows have them. */
+function control(
+  name: string,
+  path: string,
+  extra: Array<{ key: string; value: string }>,
+  success?: string,
+  fail = success,
+): State {
+  return {
+    name,
+    type: 'run-function',
+    transitions: [
+      { event: 'success', ...(success ? { next: success } : {}) },
+      { event: 'fail', ...(fail ? { next: fail } : {}) },
+    ],
+    properties: {
+      url: `${DEPLOYED}${path}`,
+      parameters: [...CONTROL_PARAMS.slice(0, 1), ...extra, ...CONTROL_PARAMS.slice(1)],
+    },
+  };
+}
+
+/**
+ * A user's exported flow with the toolkit's Run Function widgets added, as the README tells a user to
+ * add them: an announcement (when asked) and `start_recording` on the transition `start`; every way
+ * into the sensitive widget `around` goes through `pause_recording` first (if the pause fails, the
+ * widget is skipped for `ifPauseFails`); every way out, but the caller hanging up, through a
+ * `resume_recording_<event>` to where it led.
+ */
+export function withRecordingControls(
+  original: Flow,
+  options: { start: { from: string; event: string }; announce?: string; around: string; ifPauseFails?: string },
+): Flow {
+  const flow: Flow = JSON.parse(JSON.stringify(original));
+  const byName = new Map(flow.states.map((s) => [s.name, s]));
+  const { start, around } = options;
+  const startFrom = byName.get(start.from)!.transitions.find((t) => t.event === start.event)!;
+  const added: State[] = [control('start_recording', '/recording/start', [], startFrom.next)];
+  if (options.announce) {
+    added.push({
+      name: 'announce_recording',
+      type: 'say-play',
+      transitions: [{ event: 'audioComplete', next: 'start_recording' }],
+      properties: { say: options.announce },
+    });
+    startFrom.next = 'announce_recording';
+  } else startFrom.next = 'start_recording';
+  const pause = control(
+    'pause_recording',
+    '/recording/set-status',
+    [
+      { key: 'Status', value: 'paused' },
+      { key: 'PauseBehavior', value: 'skip' },
+      { key: 'All', value: 'true' },
+    ],
+    around,
+    options.ifPauseFails,
+  );
+  for (const s of [...flow.states, ...added]) for (const t of s.transitions) if (t.next === around) t.next = pause.name;
+  added.push(pause);
+  for (const t of byName.get(around)!.transitions) {
+    if (
+      t.event === 'hangup' ||
+      (!t.next && t.event !== 'callComplete' && t.event !== 'failedToEnqueue' && t.event !== 'callFailure')
+    )
+      continue;
+    const resume = control(
+      `resume_recording_${t.event}`,
+      '/recording/set-status',
+      [
+        { key: 'Status', value: 'in-progress' },
+        { key: 'All', value: 'true' },
+      ],
+      t.next,
+    );
+    added.push(resume);
+    t.next = resume.name;
+  }
+  flow.states.push(...added);
+  return flow;
+}
+
+type Transition = State['transitions'][number];
+
+/** A widget as Studio exports it, for flows written in tests. */
+export const widget = (
+  name: string,
+  type: string,
+  transitions: Transition[],
+  properties: Record<string, unknown> = {},
+): State => ({ name, type, transitions, properties });
+export const triggerTo = (next: string) => widget('Trigger', 'trigger', [{ event: 'incomingCall', next }]);
+export const sayWidget = (name: string, text: string, next?: string) =>
+  widget(name, 'say-play', [{ event: 'audioComplete', ...(next ? { next } : {}) }], { say: text });
+export const flowOf = (...states: State[]): Flow => ({
+  initial_state: 'Trigger',
+  states,
+  flags: { allow_concurrent_calls: true },
+});
+
+/** A flow given inline to a new incoming call, run to its end: the call's log, and the widgets that ran. */
+export async function runInline(
+  em: RunningEmulator,
+  flow: object,
+  inputs: unknown[] = [],
+  rewriteUrls: Record<string, string> = {},
+) {
+  return inlineResult(em, await callIn(em, { Flow: flow, inputs, rewriteUrls }));
+}
+
+/** What a call that runs a flow did, once it has ended, with the widgets that ran. */
+export async function inlineResult(em: RunningEmulator, sid: string) {
+  const result = await finishedCall(em, sid);
+  return { ...result, sid, widgets: result.log.filter((e) => e.step === 'widget') };
 }

@@ -59,4 +59,33 @@ export const SPEC_EXCEPTIONS: Array<{ name: string; why: string; apply(spec: Spe
       };
     },
   },
+  {
+    name: "Studio's untyped nullable fields are typed as objects",
+    why: 'The Studio spec gives definition and context only nullable: true, no type; the validator then skips the whole answer (a wrong revision or status passes). Studio sends JSON objects there.',
+    apply(spec) {
+      const typed = { type: 'object', nullable: true };
+      const schemas = spec.components.schemas;
+      schemas['studio.v2.flow'].properties.definition = typed;
+      for (const name of [
+        'studio.v2.flow.execution',
+        'studio.v2.flow.execution.execution_context',
+        'studio.v2.flow.execution.execution_step',
+        'studio.v2.flow.execution.execution_step.execution_step_context',
+      ])
+        schemas[name].properties.context = typed;
+    },
+  },
+];
+
+/** The same, for the Serverless API (v1) as twilio-run's deploy (@twilio-labs/serverless-api) sends it. */
+export const SERVERLESS_SPEC_EXCEPTIONS: typeof SPEC_EXCEPTIONS = [
+  {
+    name: "A Build's FunctionVersions and AssetVersions are sent as repeated keys",
+    why: 'twilio-run sends a form array as repeated keys (FunctionVersions=a&FunctionVersions=b); a validator reads one key as a string.',
+    apply(spec) {
+      const schema = spec.paths['/v1/Services/{ServiceSid}/Builds'].post.requestBody!.content[FORM].schema.properties;
+      for (const name of ['FunctionVersions', 'AssetVersions'])
+        schema[name] = { oneOf: [schema[name], (schema[name] as { items: object }).items] };
+    },
+  },
 ];

@@ -97,16 +97,16 @@ export function stopProcess(child: ChildProcess): Promise<void> {
   });
 }
 
-/** twilio-run serving the built Functions in this process's Node, as `npm start` runs it. */
-export const twilioRunArgs = (envFile: string, port: number) => [
-  join(ROOT, 'node_modules/twilio-run/bin/twilio-run.js'),
-  'start',
+/**
+ * The built Functions in twilio-run's development server, in this process's Node, as `npm start` serves
+ * them (scripts/functions-server: its JSON answers to bodies that cannot be parsed included).
+ */
+export const functionsServerArgs = (envFile: string, port: number) => [
+  join(ROOT, 'dist/scripts/serve-functions.js'),
   '--env',
   envFile,
   '--port',
   String(port),
-  '--no-fork-process',
-  '--no-live',
 ];
 
 export interface RunningFunctions {
@@ -143,7 +143,7 @@ export async function startFunctions(emulatorUrl: string, env: Record<string, st
       .map(([k, v]) => `${k}=${v}`)
       .join('\n'),
   );
-  const child = spawn(process.execPath, twilioRunArgs(envFile, port), {
+  const child = spawn(process.execPath, functionsServerArgs(envFile, port), {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

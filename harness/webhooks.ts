@@ -5,6 +5,10 @@ export interface WebhookRequest {
   path: string;
   params: Record<string, string>;
   signature: string | undefined;
+  /** As sent (a JSON body's text, say), with its content type and Authorization header. */
+  body: string;
+  contentType: string | undefined;
+  authorization: string | undefined;
 }
 
 type Answer = string | { status: number; type?: string; body: string };
@@ -33,6 +37,9 @@ export async function startWebhooks(
         path: req.url ?? '',
         params,
         signature: req.headers['x-twilio-signature'] as string | undefined,
+        body,
+        contentType: req.headers['content-type'],
+        authorization: req.headers.authorization,
       });
       const route = routes[path];
       const answer = route ? await route(params) : { status: 404, body: 'not found' };

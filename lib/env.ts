@@ -10,6 +10,8 @@ export type Env = {
   ADMIN_PASSWORD?: string;
   /** The Flex TaskRouter workspace (WS…) whose tasks say which calls an agent holds (see controls/ownership). */
   TASKROUTER_WORKSPACE_SID?: string;
+  /** A pause longer than this many seconds is flagged (model/pause-alert); 0: never. */
+  PAUSE_ALERT_SECONDS?: string;
   /** Set only by `npm start` and the tests: the local emulator's address (honoured locally, on loopback only). */
   TWILIO_API_BASE_URL?: string;
   /** Local runs against a real account: the public address that forwards to twilio-run, for Twilio's callbacks. */
@@ -39,6 +41,15 @@ export function syncOptions(context: FunctionContext): SyncOptions {
     serviceSid: context.SYNC_SERVICE_SID || 'default',
     ttlSeconds: Number.isInteger(ttl) && ttl >= 0 ? ttl : 86400,
   };
+}
+
+/** Long enough for a card number or an identity check, short of a whole call going unrecorded. */
+export const DEFAULT_PAUSE_ALERT_SECONDS = 180;
+
+/** PAUSE_ALERT_SECONDS as a whole number of seconds (0: no alert); anything else: the default. */
+export function pauseAlertSeconds(context: FunctionContext): number {
+  const seconds = Number(context.PAUSE_ALERT_SECONDS || DEFAULT_PAUSE_ALERT_SECONDS);
+  return Number.isInteger(seconds) && seconds >= 0 ? seconds : DEFAULT_PAUSE_ALERT_SECONDS;
 }
 
 /** Running under twilio-run on this machine, where nothing checks X-Twilio-Signature for us. */

@@ -93,7 +93,7 @@ export const credentialsInUrl = (name: string) =>
   new ControlError(
     400,
     'CREDENTIALS_IN_URL',
-    `${name} goes in the POST body, never in the URL: URLs are logged. Sign in again if it was sent in one`,
+    `${name} goes in the POST body (JSON or a form, with its length declared), with every other parameter, never in the URL: URLs are logged. Sign in again if it was sent in one`,
   );
 export const notSupportedForConferences = () =>
   new ControlError(

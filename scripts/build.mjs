@@ -33,7 +33,13 @@ await build({
 });
 await build({
   ...common,
-  entryPoints: ['emulator/main.ts', 'scripts/start.ts', 'scripts/deploy.ts', 'bench/bench.ts'],
+  entryPoints: [
+    'emulator/main.ts',
+    'scripts/start.ts',
+    'scripts/serve-functions.ts',
+    'scripts/deploy.ts',
+    'bench/bench.ts',
+  ],
   outbase: '.',
   outdir: 'dist',
   packages: 'external',

@@ -6,10 +6,7 @@ import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { createServer as httpServer } from 'node:http';
 import { createServer, type Server } from 'node:net';
 import { parseEnv } from 'node:util';
-import { cliInfo } from 'twilio-run/dist/commands/start';
-import { getConfigFromCli, type StartCliFlags } from 'twilio-run/dist/config/start';
 import { printRouteInfo } from 'twilio-run/dist/printers/start';
-import { createLocalDevelopmentServer } from 'twilio-run/dist/runtime/server';
 import { createTwilioEmulator } from '../emulator';
 import { EMULATOR_WORKSPACE_SID } from '../emulator/taskrouter';
 import { adminPasswordProblem } from '../lib/env';
@@ -21,8 +18,7 @@ import {
   isLoopbackHost,
   isThisMachineUrl,
 } from '../lib/local-run';
-import { ControlError } from '../lib/errors';
-import type { ErrorRequestHandler } from 'express';
+import { functionsApp, functionsConfig } from './functions-server';
 
 /** A server to start: where, and the variable that moves it. */
 interface Place {
@@ -97,24 +93,7 @@ async function main() {
   if (problems.length > 0) fail(problems.join('\n'));
 
   const url = `http://localhost:${functions.port}`;
-  const config = await getConfigFromCli(
-    {
-      $0: 'npm start',
-      _: [],
-      cwd: process.cwd(),
-      config: '.twilioserverlessrc',
-      env: '.env',
-      port: functions.port,
-      logLevel: 'info',
-      loadLocalEnv: false,
-      logs: true,
-      detailedLogs: false,
-      live: false,
-      legacyMode: false,
-      forkProcess: false,
-    } as StartCliFlags,
-    cliInfo,
-  );
+  const config = await functionsConfig('.env', functions.port, 'npm start');
   config.url = url;
 
   if (useEmulator) {
@@ -151,21 +130,7 @@ async function main() {
     );
   }
 
-  const app = await createLocalDevelopmentServer(functions.port, config);
-  // twilio-run's development server answers a body it cannot parse with an HTML stack trace naming
-  // this machine's paths; the Functions' own JSON errors instead (the error handler runs after its routes).
-  const jsonErrors: ErrorRequestHandler = (err: { status?: number; type?: string }, _req, res, next) => {
-    if (res.headersSent) return next(err);
-    const error =
-      err?.type === 'entity.too.large' || err?.status === 413
-        ? new ControlError(413, 'BODY_TOO_LARGE', 'The request body is too large')
-        : err?.status && err.status < 500
-          ? new ControlError(400, 'INVALID_PARAMETER', 'The request body is not valid JSON or form data')
-          : new ControlError(500, 'INTERNAL_ERROR', 'The request failed unexpectedly');
-    if (error.status === 500) console.error('recording-controls: unexpected error', err);
-    res.status(error.status).json(error.toJSON());
-  };
-  (app as unknown as { use(handler: ErrorRequestHandler): void }).use(jsonErrors);
+  const app = await functionsApp(config);
   await listen(httpServer(app), functions);
   console.log(`Functions on ${url}, listening on ${host}${isLoopbackHost(host) ? ' only (HOST changes it)' : ''}`);
   console.log(

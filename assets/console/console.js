@@ -1,5 +1,6 @@
-// The recording console: signs in with ADMIN_PASSWORD, lists what Sync tracks every 2 s, and drives
-// the console Functions. Every text from the server goes into the page as text (textContent), never as HTML.
+// The recording console: signs in, lists what Sync tracks every 2 s as supervisors know each call, and
+// drives the console Functions. Every text from the server goes into the page as text (textContent),
+// never as HTML. Times show in the browser's time zone, UTC on hover; exports stay in UTC.
 'use strict';
 
 const POLL_MS = 2000;
@@ -10,8 +11,9 @@ const $ = (id) => document.getElementById(id);
 
 let token = sessionStorage.getItem('console-token');
 let pollTimer;
-/** sid → { el, call, evidence, fetchTimelineUntil } */
+/** sid → { el, sid, call, receivedAt, evidence, fetchTimelineUntil, busy, selection } */
 const rows = new Map();
+let alertSeconds = 0;
 
 class ApiError extends Error {
   constructor(status, code, message) {
@@ -40,6 +42,76 @@ async function api(path, params = {}, as = 'json') {
   }
   return as === 'json' ? res.json() : res.text();
 }
+
+// ---- Words and times ----
+
+const pad = (n, width = 2) => String(n).padStart(width, '0');
+const utcText = (iso) => `${new Date(iso).toISOString().replace('T', ' ').slice(0, 19)} UTC`;
+const localTime = (ms, withMs = false) =>
+  new Date(ms).toLocaleTimeString(undefined, withMs ? { fractionalSecondDigits: 3 } : {});
+
+/** A time in the browser's zone, its UTC on hover (and for screen readers, in datetime). */
+function timeEl(iso, withMs = false) {
+  return Object.assign(document.createElement('time'), {
+    dateTime: iso,
+    title: utcText(iso),
+    textContent: localTime(Date.parse(iso), withMs),
+  });
+}
+
+/** What a datetime-local input holds for a moment: the browser's local time, to the millisecond. */
+function localInput(ms) {
+  const d = new Date(ms);
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
+}
+
+function span(seconds) {
+  const s = Math.max(0, Math.floor(seconds));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  return h > 0 ? `${h}:${pad(m)}:${pad(s % 60)}` : `${m}:${pad(s % 60)}`;
+}
+
+function spanInWords(seconds) {
+  const m = Math.floor(seconds / 60);
+  return m > 0 ? `${m} min${seconds % 60 ? ` ${seconds % 60} s` : ''}` : `${seconds} s`;
+}
+
+const DIRECTIONS = {
+  inbound: 'Inbound',
+  'outbound-api': 'Outbound (API)',
+  'outbound-dial': 'Outbound (dialled)',
+};
+const ACTIONS = {
+  'in-progress': 'resumed',
+  start: 'started',
+  'start (already recording)': 'start (already recording)',
+};
+const STATE_TEXT = { recording: 'Recording', paused: 'Paused', 'not-recording': 'Not recording' };
+
+/** Who acted, in words: the evidence keeps studio:FW…/FN…, twiml, http, agent:<name>, console:admin… */
+function who(by, flows = {}) {
+  const flow = /^studio:(FW[0-9a-f]{32})/.exec(by);
+  if (flow) return `Studio flow ${flows[flow[1]] ?? flow[1]}`;
+  if (by === 'twiml') return 'TwiML app';
+  if (by === 'http') return 'API request';
+  if (by === 'twilio') return 'Twilio';
+  if (by === 'console:admin') return 'console admin (password)';
+  const person = /^(agent|supervisor|admin):(.*)$/s.exec(by);
+  if (person) return `${person[1]} ${person[2]}`;
+  return by;
+}
+
+function title(call) {
+  if (call.kind === 'conference') return `Conference ${call.friendlyName ?? call.sid}`;
+  if (call.from || call.to) return `Call from ${call.from ?? 'unknown'} to ${call.to ?? 'unknown'}`;
+  return `Call ${call.sid}`;
+}
+
+/** The seconds since the poll's answer, added to what it said. */
+const since = (row) => Math.floor((Date.now() - row.receivedAt) / 1000);
+
+// ---- Signing in and out ----
 
 function showSignIn(message = '') {
   $('sign-in').hidden = false;
@@ -98,8 +170,11 @@ function start() {
   $('sign-in').hidden = true;
   $('calls-section').hidden = false;
   $('session').hidden = false;
+  $('zone').textContent = `Times in ${Intl.DateTimeFormat().resolvedOptions().timeZone}; hover one for UTC.`;
   poll();
 }
+
+// ---- The list ----
 
 let polling = false;
 async function poll() {
@@ -108,9 +183,11 @@ async function poll() {
   polling = true;
   clearTimeout(pollTimer);
   try {
-    const { calls } = await api('/console/calls');
-    render(calls);
-    $('refreshed').textContent = `Updated ${new Date().toLocaleTimeString()}`;
+    const digits = $('filter-number').value.replace(/\D/g, '');
+    const answer = await api('/console/calls', digits.length >= 3 ? { Number: digits } : {});
+    alertSeconds = answer.alertSeconds;
+    render(answer.calls);
+    $('refreshed').textContent = `Updated ${new Date().toLocaleTimeString()}.`;
   } catch (err) {
     if (err.status === 401 || err.status === 403) {
       if (err.status === 403) $('refreshed').textContent = err.message;
@@ -123,10 +200,14 @@ async function poll() {
   if (token) pollTimer = setTimeout(poll, POLL_MS);
 }
 
-/** Updates only the rows whose document changed, and moves rows only when the order changed. */
+/**
+ * Updates the rows in the server's order (newest call first, by when Sync first heard of it), which a
+ * change never alters: a row being read stays where it is.
+ */
 function render(calls) {
   const list = $('calls');
   const seen = new Set();
+  const now = Date.now();
   calls.forEach((call) => {
     seen.add(call.sid);
     let row = rows.get(call.sid);
@@ -134,11 +215,10 @@ function render(calls) {
       row = createRow(call.sid);
       rows.set(call.sid, row);
     }
-    if (row.call?.revision !== call.revision) {
-      row.call = call;
-      updateRow(row);
-      row.fetchTimelineUntil = Date.now() + EVIDENCE_SETTLE_MS;
-    }
+    if (row.call?.revision !== call.revision) row.fetchTimelineUntil = now + EVIDENCE_SETTLE_MS;
+    row.call = call;
+    row.receivedAt = now;
+    updateRow(row);
     if (row.details.open) refreshTimeline(row);
   });
   for (const [sid, row] of rows) {
@@ -150,20 +230,87 @@ function render(calls) {
   const ordered = calls.map((c) => rows.get(c.sid).el);
   if (ordered.some((el, i) => list.children[i] !== el)) list.append(...ordered);
   $('calls-empty').hidden = calls.length > 0;
+  updateAgents(calls);
+  applyFilters();
+  updateAlerts();
 }
+
+function updateAgents(calls) {
+  const select = $('filter-agent');
+  const agents = [...new Set(calls.flatMap((c) => c.agents))].sort();
+  const current = [...select.options].slice(1).map((o) => o.value);
+  if (agents.join('\n') === current.join('\n')) return;
+  const chosen = select.value;
+  select.replaceChildren(
+    new Option('All', ''),
+    ...agents.map((a) => new Option(a, a)),
+    ...(chosen && !agents.includes(chosen) ? [new Option(chosen, chosen)] : []),
+  );
+  select.value = chosen;
+}
+
+function matches(row) {
+  const { call } = row;
+  const state = $('filter-state').value;
+  if (state === 'alert' ? !call.pauseAlert : state && call.state !== state) return false;
+  const agent = $('filter-agent').value;
+  if (agent && !call.agents.includes(agent)) return false;
+  const words = $('filter-search').value.trim().toLowerCase();
+  return !words || row.searchText.includes(words);
+}
+
+function applyFilters() {
+  let shown = 0;
+  for (const row of rows.values()) {
+    row.el.hidden = !matches(row);
+    if (!row.el.hidden) shown++;
+  }
+  $('shown').textContent = rows.size ? `Showing ${shown} of ${rows.size}.` : '';
+}
+
+function updateAlerts() {
+  const count = [...rows.values()].filter((r) => r.call.pauseAlert).length;
+  const text = count
+    ? `${count === 1 ? '1 call has' : `${count} calls have`} been paused longer than ${spanInWords(alertSeconds)}: forgotten?`
+    : '';
+  if ($('alerts-text').textContent !== text) $('alerts-text').textContent = text;
+  $('alerts').classList.toggle('active', count > 0);
+  $('alerts-show').hidden = count === 0 || $('filter-state').value === 'alert';
+}
+
+$('filters').addEventListener('submit', (event) => event.preventDefault());
+['filter-state', 'filter-agent', 'filter-search'].forEach((id) => $(id).addEventListener('input', applyFilters));
+['filter-state'].forEach((id) => $(id).addEventListener('change', updateAlerts));
+let numberTimer;
+$('filter-number').addEventListener('input', () => {
+  // The number is matched on the server, against the numbers the page only sees masked.
+  clearTimeout(numberTimer);
+  numberTimer = setTimeout(poll, 300);
+});
+$('alerts-show').addEventListener('click', () => {
+  $('filter-state').value = 'alert';
+  applyFilters();
+  updateAlerts();
+  $('filter-state').focus();
+});
 
 function createRow(sid) {
   const el = $('call-template').content.firstElementChild.cloneNode(true);
   el.dataset.sid = sid;
-  const row = { el, sid, details: el.querySelector('details'), evidence: null, fetchTimelineUntil: 0 };
+  const titleId = `title-${sid}`;
+  el.querySelector('.title').id = titleId;
+  const row = { el, sid, details: el.querySelector('details.evidence'), evidence: null, fetchTimelineUntil: 0 };
   el.querySelectorAll('[data-action]').forEach((button) => {
-    button.setAttribute('aria-label', `${button.textContent} ${sid}`);
+    button.setAttribute('aria-describedby', titleId);
     button.addEventListener('click', () => control(row, button));
   });
   el.querySelectorAll('[data-export]').forEach((button) =>
     button.addEventListener('click', () => exportEvidence(row, button.dataset.export)),
   );
-  el.querySelector('.window-check').addEventListener('submit', (event) => checkWindow(row, event));
+  el.querySelector('.window-check').addEventListener('submit', (event) => {
+    event.preventDefault();
+    checkWindow(row);
+  });
   row.details.addEventListener('toggle', () => {
     if (row.details.open) {
       row.fetchTimelineUntil = Date.now() + EVIDENCE_SETTLE_MS;
@@ -173,7 +320,11 @@ function createRow(sid) {
   return row;
 }
 
-const STATE_TEXT = { recording: 'Recording', paused: 'Paused', 'not-recording': 'Not recording' };
+const text = (el, selector, value) => {
+  const node = el.querySelector(selector);
+  if (node.textContent !== value) node.textContent = value;
+  node.hidden = !value;
+};
 
 function updateRow(row) {
   const { el, call } = row;
@@ -181,24 +332,102 @@ function updateRow(row) {
   state.dataset.state = call.state;
   state.textContent = STATE_TEXT[call.state] ?? call.state;
   el.dataset.state = call.state;
-  el.querySelector('.kind').textContent = call.kind === 'conference' ? 'Conference' : 'Call';
-  el.querySelector('.sid').textContent = call.sid;
-  el.querySelector('.recordings').textContent = call.recordings
-    .map((r) => `${r.recordingSid} ${r.status}${r.pauseBehavior ? ` (${r.pauseBehavior})` : ''}`)
-    .join(', ');
-  const last = call.lastChange;
-  el.querySelector('.last-change').textContent = last
-    ? `Last: ${last.action} by ${last.by} at ${new Date(last.at).toLocaleTimeString()}`
-    : '';
-  const isCall = call.kind === 'call';
-  const enabled = {
-    pause: call.state === 'recording',
-    resume: call.state === 'paused',
-    stop: isCall && call.live,
-    start: isCall && !call.live,
-  };
-  el.querySelectorAll('[data-action]').forEach((button) => {
-    button.disabled = !enabled[button.dataset.action];
+  el.classList.toggle('alerting', Boolean(call.pauseAlert));
+  text(el, '.title', title(call));
+  text(el, '.direction', DIRECTIONS[call.direction] ?? call.direction ?? '');
+  updateClock(row);
+  text(el, '.agent', call.agents.length ? `Agent ${call.agents.join(', ')}` : '');
+  const flows = call.actors.filter((by) => by.startsWith('studio:')).map((by) => who(by, call.flows));
+  text(el, '.flow', [...new Set(flows)].join(', '));
+  const last = el.querySelector('.last-change');
+  const change = call.lastChange;
+  if (change) {
+    last.replaceChildren(
+      `Last: ${ACTIONS[change.action] ?? change.action} by ${who(change.by, call.flows)} at `,
+      timeEl(change.at),
+    );
+  } else last.replaceChildren();
+  const ids = [
+    [call.kind === 'conference' ? 'Conference' : 'Call', call.sid],
+    ...call.recordings.map((r) => [
+      `Recording, ${r.status}${r.pauseBehavior ? ` (${r.pauseBehavior})` : ''}`,
+      r.recordingSid,
+    ]),
+  ];
+  row.searchText = [
+    title(call),
+    STATE_TEXT[call.state],
+    DIRECTIONS[call.direction] ?? '',
+    ...call.agents,
+    ...flows,
+    ...ids.map(([, sid]) => sid),
+  ]
+    .join('\n')
+    .toLowerCase();
+  const sids = el.querySelector('.sids');
+  if (sids.dataset.text !== JSON.stringify(ids)) {
+    sids.dataset.text = JSON.stringify(ids);
+    sids.replaceChildren(
+      ...ids.map(([label, sid]) => {
+        const li = document.createElement('li');
+        li.append(`${label}: `, Object.assign(document.createElement('code'), { textContent: sid }));
+        return li;
+      }),
+    );
+  }
+  if (!row.busy) {
+    const isCall = call.kind === 'call';
+    const enabled = {
+      pause: call.state === 'recording',
+      resume: call.state === 'paused',
+      stop: isCall && call.live,
+      start: isCall && !call.live,
+    };
+    el.querySelectorAll('[data-action]').forEach((button) => {
+      button.disabled = !enabled[button.dataset.action];
+    });
+  }
+}
+
+/** The duration and the pause's age go on between polls. */
+function updateClock(row) {
+  const { el, call } = row;
+  const ended = call.durationSeconds !== undefined || (call.endTime && call.kind === 'conference');
+  let seconds;
+  if (call.durationSeconds !== undefined) seconds = call.durationSeconds;
+  else if (call.startTime)
+    seconds = ((ended ? Date.parse(call.endTime) : Date.now()) - Date.parse(call.startTime)) / 1000;
+  text(el, '.duration', seconds === undefined ? '' : `${ended ? 'Lasted' : 'Duration'} ${span(seconds)}`);
+  const alert = el.querySelector('.alert');
+  alert.hidden = !call.pauseAlert;
+  if (call.pauseAlert) {
+    const paused = call.pausedForSeconds + since(row);
+    const words = `Paused for ${spanInWords(paused)}, past the ${spanInWords(alertSeconds)} alert: was it forgotten? The call goes on unrecorded.`;
+    text(el, '.alert-text', words);
+  }
+}
+setInterval(() => rows.forEach((row) => row.call && updateClock(row)), 1000);
+
+// ---- Asking before acting ----
+
+/** A modal question; resolves to the reason typed (or '' without one), or null when cancelled. */
+function ask({ heading, message, confirm, reason = false }) {
+  const dialog = $('ask');
+  $('ask-title').textContent = heading;
+  $('ask-message').textContent = message;
+  $('ask-confirm').textContent = confirm;
+  $('ask-reason-field').hidden = !reason;
+  $('ask-reason').required = reason;
+  $('ask-reason').value = '';
+  dialog.returnValue = '';
+  return new Promise((resolve) => {
+    dialog.addEventListener(
+      'close',
+      () => resolve(dialog.returnValue === 'confirm' ? $('ask-reason').value.trim() : null),
+      { once: true },
+    );
+    dialog.showModal();
+    (reason ? $('ask-reason') : dialog.querySelector('button[value=cancel]')).focus();
   });
 }
 
@@ -207,8 +436,19 @@ const target = (row) => (row.sid.startsWith('CF') ? { ConferenceSid: row.sid } :
 async function control(row, button) {
   const result = row.el.querySelector('.result');
   const action = button.dataset.action;
+  const name = button.textContent;
+  if (
+    action === 'stop' &&
+    (await ask({
+      heading: 'Stop this recording?',
+      message: `${title(row.call)} (${row.sid}): a stopped recording can never be resumed; only a new recording can be started.`,
+      confirm: 'Stop recording',
+    })) === null
+  )
+    return;
   result.classList.remove('failed');
-  result.textContent = `${button.textContent}…`;
+  result.textContent = `${name}…`;
+  row.busy = true;
   row.el.querySelectorAll('[data-action]').forEach((b) => (b.disabled = true));
   try {
     const params = {
@@ -222,22 +462,31 @@ async function control(row, button) {
     } catch (err) {
       // A flow's pause (e.g. while a card number is read) is lifted only with a reason, kept in the evidence.
       if (err.code !== 'REASON_REQUIRED') throw err;
-      const reason = window.prompt(`${err.message}\n\nReason:`);
+      const reason = await ask({
+        heading: 'Resume a flow’s pause?',
+        message: `${title(row.call)}: ${err.message}`,
+        confirm: 'Resume with this reason',
+        reason: true,
+      });
       if (!reason) throw err;
       answer = await api('/console/control', { ...params, Reason: reason });
     }
-    result.textContent = `${button.textContent}: done, ${answer.recordingSid} is ${answer.status}${answer.evidenceLogged === false ? ' (warning: not written to the evidence log)' : ''}`;
+    result.textContent = `${name}: done, ${answer.recordingSid} is ${answer.status}${answer.evidenceLogged === false ? ' (warning: not written to the evidence log)' : ''}`;
     row.fetchTimelineUntil = Date.now() + EVIDENCE_SETTLE_MS;
   } catch (err) {
     result.classList.add('failed');
-    result.textContent = `${button.textContent} failed: ${err.code}: ${err.message}`;
+    result.textContent = `${name} failed: ${err.code}: ${err.message}`;
   }
+  row.busy = false;
   if (row.call) updateRow(row);
   poll();
 }
 
+// ---- The timeline ----
+
 async function refreshTimeline(row) {
-  if (row.loading) return;
+  // A redraw would drop the stretch being dragged.
+  if (row.loading || row.selecting) return;
   if (row.evidence && Date.now() > row.fetchTimelineUntil) {
     drawTimeline(row);
     return;
@@ -253,17 +502,45 @@ async function refreshTimeline(row) {
   }
 }
 
-const svg = (name, attrs, text) => {
+const svg = (name, attrs, content) => {
   const node = document.createElementNS(SVG, name);
   for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
-  if (text !== undefined) node.textContent = text;
+  if (content !== undefined) node.textContent = content;
   return node;
 };
-const clock = (iso) => new Date(iso).toISOString().slice(11, 19);
-const describe = (s) =>
-  `${s.state === 'paused' ? `paused${s.pauseBehavior ? ` (${s.pauseBehavior})` : ''}` : s.state} from ${clock(s.from)} UTC by ${s.by}${s.source === 'callback' ? ' (Twilio callback)' : ''}${s.unproven ? ', unproven: Twilio may have recorded part of it' : ''}`;
 
-/** Each recording on its own lane: recorded, paused and stopped stretches over wall-clock time, with who asked. */
+/** In the picture an unproven pause ends with "?" (the legend says so); the list spells it out. */
+const stateWords = (s, short = false) =>
+  s.state === 'paused'
+    ? `paused${s.pauseBehavior ? ` (${s.pauseBehavior})` : ''}${short && s.unproven ? ' ?' : ''}`
+    : s.state;
+
+/** The reason a supervisor gave to lift a flow's pause: the override logged just before this segment began. */
+function reasonOf(row, s) {
+  const overrides = (row.evidence?.entries ?? []).filter(
+    (e) => e.status === 'override' && e.recordingSid === s.recordingSid && e.by === s.by && e.at <= s.from,
+  );
+  return overrides.at(-1)?.reason;
+}
+
+function whoDid(row, s) {
+  const reason = reasonOf(row, s);
+  return `${who(s.by, row.evidence?.flows)}${reason ? ` (reason: ${reason})` : ''}${s.source === 'callback' ? ' (Twilio callback)' : ''}`;
+}
+
+const describe = (row, s) =>
+  `${stateWords(s)} from ${localTime(Date.parse(s.from))} (${utcText(s.from)}) by ${whoDid(row, s)}${s.unproven ? ', unproven: Twilio may have recorded part of it' : ''}`;
+
+const LANE = 78;
+const PAD = 8;
+const LABEL_ROWS = [30, 45];
+
+/**
+ * Each recording on its own lane, drawn at the box's own width in pixels (so text keeps its size on a
+ * phone): recorded, paused and stopped stretches over wall-clock time, with who asked above each change.
+ * A label is placed in the first of two rows where it overlaps none; where none is free it is left to
+ * the tooltip and the list below.
+ */
 function drawTimeline(row) {
   const segments = row.evidence?.segments ?? [];
   const box = row.el.querySelector('.timeline');
@@ -277,73 +554,147 @@ function drawTimeline(row) {
   const start = Math.min(...segments.map((s) => Date.parse(s.from)));
   const end = Math.max(now, ...segments.map((s) => Date.parse(s.to ?? s.from)));
   const lanes = [...new Set(segments.map((s) => s.recordingSid))];
-  const width = 1000;
-  const left = 150;
-  const lane = 44;
-  const x = (ms) => left + ((ms - start) / Math.max(end - start, 1)) * (width - left - 10);
+  const width = Math.max(box.clientWidth, 240);
+  const height = lanes.length * LANE + 22;
+  const x = (ms) => PAD + ((ms - start) / Math.max(end - start, 1)) * (width - 2 * PAD);
   const picture = svg('svg', {
-    viewBox: `0 0 ${width} ${lanes.length * lane + 16}`,
+    width,
+    height,
+    viewBox: `0 0 ${width} ${height}`,
     role: 'img',
-    'aria-label': `Recording timeline of ${row.sid}`,
+    'aria-label': `Recording timeline of ${title(row.call ?? { sid: row.sid, kind: 'call' })}; the changes are listed below`,
   });
-  lanes.forEach((sid, i) => picture.append(svg('text', { x: 0, y: i * lane + 30 }, sid.slice(0, 12) + '…')));
-  // Who asked, above each change; a label that would overlap the previous one is left to the tooltip and the list.
-  const labelledUntil = new Map();
+  row.scale = { start, end, width };
+  box.replaceChildren(picture);
+  lanes.forEach((sid, i) => {
+    const name = svg(
+      'text',
+      { x: PAD, y: i * LANE + 14, class: 'lane' },
+      `Recording ${sid.slice(0, 8)}…${sid.slice(-4)}`,
+    );
+    name.append(svg('title', {}, sid));
+    picture.append(name);
+  });
+  const taken = new Map();
+  const place = (i, from, label) => {
+    for (const [r, y] of LABEL_ROWS.entries()) {
+      const node = svg('text', { x: from + 3, y: i * LANE + y, class: 'who' }, label);
+      picture.append(node);
+      let [left, right] = [from + 3, from + 3 + node.getComputedTextLength()];
+      if (right > width - PAD) {
+        node.setAttribute('x', from - 3);
+        node.setAttribute('text-anchor', 'end');
+        [left, right] = [from - 3 - node.getComputedTextLength(), from - 3];
+      }
+      const key = `${i}:${r}`;
+      const used = taken.get(key) ?? [];
+      if (left >= 0 && used.every(([a, b]) => right + 6 <= a || left >= b + 6)) {
+        taken.set(key, [...used, [left, right]]);
+        return;
+      }
+      node.remove();
+    }
+  };
   for (const s of segments) {
     const i = lanes.indexOf(s.recordingSid);
     const from = x(Date.parse(s.from));
     const to = s.state === 'stopped' ? x(end) : x(s.to ? Date.parse(s.to) : now);
     const rect = svg('rect', {
       x: from,
-      y: i * lane + 18,
+      y: i * LANE + 52,
       width: Math.max(to - from, 2),
-      height: 18,
+      height: 20,
       class: `${s.state}${s.pauseBehavior ? ' ' + s.pauseBehavior : ''}`,
       'data-state': s.state,
     });
-    rect.append(svg('title', {}, describe(s)));
-    picture.append(rect, svg('line', { x1: from, x2: from, y1: i * lane + 4, y2: i * lane + 36, class: 'change' }));
-    if (from >= (labelledUntil.get(i) ?? 0)) {
-      const label = `${s.state === 'paused' ? `paused${s.pauseBehavior ? ` (${s.pauseBehavior})` : ''}${s.unproven ? ' ?' : ''}` : s.state} · ${s.by}`;
-      const nearEnd = from > width - 160;
-      picture.append(
-        svg(
-          'text',
-          {
-            x: nearEnd ? from - 3 : from + 3,
-            y: i * lane + 13,
-            'text-anchor': nearEnd ? 'end' : 'start',
-            class: 'who',
-          },
-          label,
-        ),
-      );
-      labelledUntil.set(i, from + 7 * label.length);
-    }
+    rect.append(svg('title', {}, describe(row, s)));
+    picture.append(rect, svg('line', { x1: from, x2: from, y1: i * LANE + 49, y2: i * LANE + 75, class: 'change' }));
+    place(i, from, `${stateWords(s, true)} · ${who(s.by, row.evidence.flows)}`);
   }
-  picture.append(svg('text', { x: left, y: lanes.length * lane + 12 }, `${clock(new Date(start).toISOString())} UTC`));
-  picture.append(
-    svg(
+  const axis = (ms, anchor) => {
+    const label = svg(
       'text',
-      { x: width - 10, y: lanes.length * lane + 12, 'text-anchor': 'end' },
-      `${clock(new Date(end).toISOString())} UTC`,
-    ),
-  );
-  box.replaceChildren(picture);
+      { x: anchor === 'end' ? width - PAD : PAD, y: height - 6, 'text-anchor': anchor },
+      localTime(ms),
+    );
+    label.append(svg('title', {}, utcText(new Date(ms).toISOString())));
+    picture.append(label);
+  };
+  axis(start, 'start');
+  axis(end, 'end');
+  const selection = svg('rect', { class: 'selection', y: 20, height: lanes.length * LANE - 10, x: 0, width: 0 });
+  picture.append(selection);
+  showSelection(row, selection);
+  enableSelection(row, picture, selection);
   changes.replaceChildren(
-    ...segments.map((s) =>
-      Object.assign(document.createElement('li'), { textContent: `${s.recordingSid}: ${describe(s)}` }),
-    ),
+    ...segments.map((s) => {
+      const li = document.createElement('li');
+      li.append(
+        timeEl(s.from),
+        ` ${s.recordingSid}: ${stateWords(s)} by ${whoDid(row, s)}${s.unproven ? ', unproven: Twilio may have recorded part of it' : ''}`,
+      );
+      return li;
+    }),
   );
 }
+
+const msAt = (row, px) =>
+  row.scale.start + ((px - PAD) / (row.scale.width - 2 * PAD)) * (row.scale.end - row.scale.start);
+const pxAt = (row, ms) =>
+  PAD + ((ms - row.scale.start) / Math.max(row.scale.end - row.scale.start, 1)) * (row.scale.width - 2 * PAD);
+
+function showSelection(row, rect) {
+  if (!row.selection) return;
+  const [a, b] = row.selection.map((ms) => pxAt(row, ms));
+  rect.setAttribute('x', Math.min(a, b));
+  rect.setAttribute('width', Math.abs(b - a));
+}
+
+/** Dragging across the timeline selects a stretch of time, then checks it as if typed in the form. */
+function enableSelection(row, picture, rect) {
+  let anchor;
+  const at = (event) =>
+    Math.min(Math.max(event.clientX - picture.getBoundingClientRect().left, PAD), row.scale.width - PAD);
+  picture.addEventListener('pointerdown', (event) => {
+    anchor = at(event);
+    picture.setPointerCapture(event.pointerId);
+    row.selecting = true;
+  });
+  picture.addEventListener('pointermove', (event) => {
+    if (anchor === undefined) return;
+    row.selection = [msAt(row, anchor), msAt(row, at(event))];
+    showSelection(row, rect);
+  });
+  picture.addEventListener('pointerup', (event) => {
+    if (anchor === undefined) return;
+    const [a, b] = [anchor, at(event)].sort((p, q) => p - q);
+    anchor = undefined;
+    row.selecting = false;
+    if (b - a < 3) return;
+    row.selection = [Math.round(msAt(row, a)), Math.round(msAt(row, b))];
+    showSelection(row, rect);
+    const form = row.el.querySelector('.window-check');
+    form.elements.from.value = localInput(row.selection[0]);
+    form.elements.to.value = localInput(row.selection[1]);
+    checkWindow(row);
+  });
+}
+
+let resizeTimer;
+window.addEventListener('resize', () => {
+  clearTimeout(resizeTimer);
+  resizeTimer = setTimeout(() => rows.forEach((row) => row.details.open && row.evidence && drawTimeline(row)), 150);
+});
+
+// ---- Evidence ----
 
 async function exportEvidence(row, format) {
   const result = row.el.querySelector('.window-result');
   try {
     const body = await api('/console/evidence', { ...target(row), Format: format }, format === 'csv' ? 'text' : 'json');
-    const text = format === 'csv' ? body : JSON.stringify(body, null, 2);
+    const content = format === 'csv' ? body : JSON.stringify(body, null, 2);
     const link = Object.assign(document.createElement('a'), {
-      href: URL.createObjectURL(new Blob([text], { type: format === 'csv' ? 'text/csv' : 'application/json' })),
+      href: URL.createObjectURL(new Blob([content], { type: format === 'csv' ? 'text/csv' : 'application/json' })),
       download: `evidence-${row.sid}.${format}`,
     });
     link.click();
@@ -353,19 +704,27 @@ async function exportEvidence(row, format) {
   }
 }
 
-async function checkWindow(row, event) {
-  event.preventDefault();
-  const form = event.target;
+/** The typed (or selected) window, in the browser's time, sent as UTC. */
+async function checkWindow(row) {
+  const form = row.el.querySelector('.window-check');
   const output = form.querySelector('.window-result');
+  const [from, to] = [form.elements.from.value, form.elements.to.value].map((v) => new Date(v));
+  if ([from, to].some((d) => Number.isNaN(d.getTime()))) {
+    output.textContent = 'Give both times, or drag across the timeline.';
+    return;
+  }
+  output.textContent = 'Checking…';
   try {
     const answer = await api('/console/evidence', {
       ...target(row),
-      From: form.elements.from.value.trim(),
-      To: form.elements.to.value.trim(),
+      From: from.toISOString(),
+      To: to.toISOString(),
     });
+    const stretch = `${localTime(from.getTime(), true)} to ${localTime(to.getTime(), true)}`;
+    output.title = `${from.toISOString()} to ${to.toISOString()}`;
     output.textContent = answer.window.insidePause
-      ? 'Yes: the whole window lies inside a pause.'
-      : 'No: some of the window was recorded, or no pause covers it.';
+      ? `Yes: ${stretch} lies wholly inside a pause.`
+      : `No: some of ${stretch} was recorded, or no pause covers it.`;
   } catch (err) {
     output.textContent = `Check failed: ${err.message}`;
   }

@@ -1,142 +1,96 @@
 import { Liquid } from 'liquidjs';
 import type { EmulatorContext } from '../app';
 import type { CallbackDelivery } from '../callbacks';
-import { newSid } from '../format';
-import { answerPrompt, keyed } from '../voice/caller';
 import type { Call, Calls } from '../voice/calls';
-import { capturePayment, type PayResult } from '../voice/pay';
 import type { TwimlInterpreter } from '../voice/twiml/interpreter';
-import { conditionHolds, type Condition } from './conditions';
-
-interface Transition {
-  event: string;
-  next?: string;
-  conditions?: Condition[];
-}
-
-interface State {
-  name: string;
-  type: string;
-  transitions: Transition[];
-  properties: Record<string, unknown>;
-}
-
-/** A Studio flow definition as exported from the console (the parts a run needs). */
-export interface FlowDefinition {
-  description?: string;
-  states: State[];
-  initial_state: string;
-}
-
-/** What one widget did: the event it ended with, its outputs (`widgets.<name>.*`), and what it was given. */
-interface Step {
-  event: string;
-  outputs: Record<string, unknown>;
-  shown: Record<string, unknown>;
-}
-
-/** Capture Payments' events, from <Pay>'s Result. */
-const PAY_EVENTS: Record<PayResult, string> = {
-  success: 'success',
-  'too-many-failed-attempts': 'maxFailedAttempts',
-  'caller-interrupted-with-star': 'payInterrupted',
-  'caller-hung-up': 'hangup',
-  'payment-connector-error': 'providerError',
-};
+import { CallWidgets, type Step, type WidgetRun } from './call-widgets';
+import { conditionHolds } from './conditions';
+import type { Executions } from './executions';
+import type { Flows } from './flows';
+import { httpRequest, rewritten, runFunction } from './http';
+import type { StudioQueue } from './queue';
+import type { State } from './validate';
 
 /** Studio stops an execution after 1,000 steps. */
 const MAX_STEPS = 1000;
-/** A Run Function widget fails when the Function has not answered within 10 s, or answers more than 64 kB. */
-const FUNCTION_TIMEOUT_MS = 10_000;
-const FUNCTION_MAX_BYTES = 64 * 1024;
 
-function checkFlow(raw: unknown): FlowDefinition | string {
-  const flow = raw as FlowDefinition;
-  if (!flow || !Array.isArray(flow.states) || typeof flow.initial_state !== 'string')
-    return 'a flow needs "states" (an array) and "initial_state"';
-  const names = new Set(flow.states.map((s) => s?.name));
-  if (!names.has(flow.initial_state)) return `initial_state ${flow.initial_state} is not a state`;
-  for (const s of flow.states) {
-    if (typeof s.type !== 'string' || !Array.isArray(s.transitions))
-      return `state ${s.name} needs a type and transitions`;
-    for (const t of s.transitions)
-      if (t.next && !names.has(t.next)) return `state ${s.name} goes to ${t.next}, which is not a state`;
-  }
-  return flow;
+interface Scope {
+  trigger: { call: Record<string, string> };
+  widgets: Record<string, Record<string, unknown>>;
+  flow: {
+    sid: string;
+    flow_sid: string;
+    variables: Record<string, unknown>;
+    channel: { address: string };
+    data: Record<string, unknown>;
+  };
+  contact: { channel: { address: string } };
 }
 
 /**
  * Runs Studio flows on incoming calls as Studio does: widget by widget from the trigger, with Liquid
- * templates over `trigger`, `widgets`, `flow` and `contact`. Run Function widgets POST their parameters
- * (signed) to the Function's URL; call widgets act through the same caller script and <Pay> as TwiML,
- * and the first one that speaks or listens answers the call. Each step goes to the call's log.
+ * templates over `trigger`, `widgets`, `flow` and `contact`. Server-side widgets (Run Function, Make
+ * HTTP Request, Split, Set Variables) run here; call widgets act on the call, and the first one that
+ * speaks or listens answers it. Each step goes to the call's log and to the execution's steps.
  */
 export class StudioRunner {
-  private readonly flows = new Map<string, FlowDefinition>();
   private readonly liquid = new Liquid();
+  private readonly callWidgets: CallWidgets;
 
   constructor(
-    ctx: EmulatorContext,
+    private readonly ctx: EmulatorContext,
+    private readonly flows: Flows,
+    private readonly executions: Executions,
+    queue: StudioQueue,
     private readonly calls: Calls,
     private readonly webhooks: CallbackDelivery,
     private readonly twiml: TwimlInterpreter,
   ) {
     this.liquid.registerFilter('to_json', (v: unknown) => JSON.stringify(v));
-    ctx.onReset(() => this.flows.clear());
-    ctx.control.post('/flows', (req, res) => {
-      const flow = checkFlow(req.body);
-      if (typeof flow === 'string') {
-        res.status(400).json({ error: { code: 'INVALID_FLOW', message: flow } });
-        return;
-      }
-      res.status(201).json({ sid: this.add(flow) });
-    });
-  }
-
-  /** Keeps a flow to run on calls; answers its SID (FW…). */
-  add(flow: FlowDefinition): string {
-    const sid = newSid('FW');
-    this.flows.set(sid, flow);
-    return sid;
-  }
-
-  /** The flow as given, or why it cannot run. */
-  check(raw: unknown): FlowDefinition | string {
-    return checkFlow(raw);
-  }
-
-  has(flowSid: string): boolean {
-    return this.flows.has(flowSid);
+    this.callWidgets = new CallWidgets(calls, webhooks, queue, flows, twiml);
   }
 
   async run(call: Call, generation: number, flowSid: string, rewriteUrls: Record<string, string>): Promise<void> {
-    const flow = this.flows.get(flowSid)!;
-    const states = new Map(flow.states.map((s) => [s.name, s]));
-    const executionSid = newSid('FN');
-    const scope = {
+    const flow = this.flows.find(flowSid);
+    if (!flow) throw new Error(`flow ${flowSid} was deleted`);
+    const states = new Map(flow.definition.states.map((s) => [s.name, s]));
+    const scope: Scope = {
       trigger: { call: this.twiml.callParams(call) },
-      widgets: {} as Record<string, Record<string, unknown>>,
-      flow: {
-        sid: executionSid,
-        flow_sid: flowSid,
-        variables: {} as Record<string, unknown>,
-        channel: { address: call.to },
-        data: {},
-      },
+      widgets: {},
+      flow: { sid: '', flow_sid: flowSid, variables: {}, channel: { address: call.to }, data: {} },
       contact: { channel: { address: call.from } },
     };
-    this.calls.note(call, 'execution', { flowSid, executionSid });
-    let state = states.get(flow.initial_state);
-    for (let steps = 0; state && steps < MAX_STEPS && this.calls.isLive(call, generation); steps++) {
-      const step = await this.widget(call, state, scope, rewriteUrls);
-      scope.widgets[state.name] = step.outputs;
-      this.calls.note(call, 'widget', { widget: state.name, type: state.type, event: step.event, ...step.shown });
-      const next: string | undefined = step.next ?? state.transitions.find((t) => t.event === step.event)?.next;
-      state = next ? states.get(next) : undefined;
+    const execution = this.executions.start(flowSid, call.from, scope);
+    scope.flow.sid = execution.sid;
+    this.calls.note(call, 'execution', { flowSid, executionSid: execution.sid });
+    try {
+      let state = states.get(flow.definition.initial_state);
+      for (let steps = 0; state && steps < MAX_STEPS && this.calls.isLive(call, generation); steps++) {
+        const run: WidgetRun = {
+          call,
+          generation,
+          state,
+          props: state.properties,
+          render: (template) => this.render(template, scope),
+          url: async (template) => rewritten(await this.render(template, scope), rewriteUrls),
+          flowSid,
+          executionSid: execution.sid,
+          contact: call.from,
+        };
+        const step = await this.widget(run, scope);
+        scope.widgets[state.name] = step.outputs;
+        this.calls.note(call, 'widget', { widget: state.name, type: state.type, event: step.event, ...step.shown });
+        // A split names its branch itself: several transitions share the `match` event.
+        const next = 'next' in step ? step.next : state.transitions.find((t) => t.event === step.event)?.next;
+        this.executions.step(execution, state.name, step.event, next || undefined, step.outputs);
+        state = next ? states.get(next) : undefined;
+      }
+    } finally {
+      this.executions.end(execution);
     }
     // A transition to nowhere ends the execution, and with it the call.
     if (this.calls.isLive(call, generation)) {
-      this.calls.note(call, 'execution ended', { executionSid });
+      this.calls.note(call, 'execution ended', { executionSid: execution.sid });
       this.calls.end(call, 'completed');
     }
   }
@@ -145,124 +99,63 @@ export class StudioRunner {
     return this.liquid.parseAndRender(String(template ?? ''), scope);
   }
 
-  private async widget(
-    call: Call,
-    state: State,
-    scope: object,
-    rewriteUrls: Record<string, string>,
-  ): Promise<Step & { next?: string }> {
-    const p = state.properties;
+  /** The rendered `[{key, value}]` list a widget sends. */
+  private async keyValues(run: WidgetRun, list: unknown): Promise<Record<string, string>> {
+    const out: Record<string, string> = {};
+    for (const { key, value } of (list ?? []) as Array<{ key: string; value: string }>)
+      out[key] = await run.render(value);
+    return out;
+  }
+
+  private async widget(run: WidgetRun, scope: Scope): Promise<Step> {
+    const { state, props: p } = run;
     switch (state.type) {
       case 'trigger':
         return { event: 'incomingCall', outputs: {}, shown: {} };
-      case 'say-play': {
-        this.calls.answer(call);
-        const say = await this.render(p.say, scope);
-        return {
-          event: 'audioComplete',
-          outputs: {},
-          shown: p.play ? { play: await this.render(p.play, scope) } : { say },
-        };
+      case 'run-function': {
+        const result = await runFunction(this.webhooks, await run.url(p.url), await this.keyValues(run, p.parameters));
+        return { event: result.ok ? 'success' : 'fail', outputs: result.outputs, shown: result.shown };
       }
-      case 'gather-input-on-call': {
-        this.calls.answer(call);
-        const say = await this.render(p.say, scope);
-        // Studio listens for speech only when the speech transition leads somewhere.
-        const speechOn = state.transitions.some((t) => t.event === 'speech' && t.next);
-        const input = answerPrompt(call.inputs);
-        if ('hangup' in input) {
-          this.calls.end(call, 'completed');
-          return { event: 'hangup', outputs: {}, shown: { say, input: 'hangup' } };
-        }
-        if ('digits' in input) {
-          const digits = keyed(input.digits, String(p.finish_on_key ?? '#'), Number(p.number_of_digits) || undefined);
-          return { event: 'keypress', outputs: { Digits: digits }, shown: { say, input: 'keypress' } };
-        }
-        if ('speech' in input && speechOn) {
-          return {
-            event: 'speech',
-            outputs: { SpeechResult: input.speech, Confidence: '0.92' },
-            shown: { say, input: 'speech' },
-          };
-        }
-        return { event: 'timeout', outputs: {}, shown: { say, input: 'timeout' } };
+      case 'make-http-request': {
+        const json = String(p.content_type ?? '').startsWith('application/json');
+        const result = await httpRequest({
+          url: await run.url(p.url),
+          method: String(p.method ?? 'GET').toUpperCase() === 'POST' ? 'POST' : 'GET',
+          params: await this.keyValues(run, p.parameters),
+          json: json ? await run.render(p.body) : undefined,
+          auth: p.add_twilio_auth === true ? `${this.ctx.accountSid}:${this.ctx.authToken}` : undefined,
+        });
+        return { event: result.ok ? 'success' : 'failed', outputs: result.outputs, shown: result.shown };
       }
-      case 'run-function':
-        return this.runFunction(p, scope, rewriteUrls);
-      case 'split-based-on': {
-        const input = await this.render(p.input, scope);
-        for (const t of state.transitions.filter((x) => x.event === 'match')) {
-          let holds = true;
-          for (const c of t.conditions ?? []) {
-            const value = await this.render(c.arguments?.[0] ?? p.input, scope);
-            holds &&= conditionHolds(c.type, value, await this.render(c.value, scope));
-          }
-          if (holds)
-            return {
-              event: 'match',
-              next: t.next,
-              outputs: {},
-              shown: { input, matched: t.conditions?.map((c) => c.friendly_name ?? c.type) },
-            };
-        }
-        return { event: 'noMatch', outputs: {}, shown: { input } };
-      }
+      case 'split-based-on':
+        return this.split(run, state);
       case 'set-variables': {
-        const vars = (scope as { flow: { variables: Record<string, unknown> } }).flow.variables;
-        const set: Record<string, string> = {};
-        for (const { key, value } of (p.variables ?? []) as Array<{ key: string; value: string }>)
-          set[key] = vars[key] = await this.render(value, scope);
+        const set = await this.keyValues(run, p.variables);
+        Object.assign(scope.flow.variables, set);
         return { event: 'next', outputs: set, shown: { variables: set } };
       }
-      case 'capture-payments': {
-        this.calls.answer(call);
-        const capture = capturePayment(call.inputs, {
-          maxAttempts: Number(p.max_attempts ?? 2),
-          chargeAmount: p.payment_amount === undefined ? undefined : await this.render(p.payment_amount, scope),
-          currency: p.currency === undefined ? undefined : String(p.currency),
-        });
-        if (capture.result === 'caller-hung-up') this.calls.end(call, 'completed');
-        return {
-          event: PAY_EVENTS[capture.result],
-          outputs: capture.params,
-          shown: { result: capture.result, attempts: capture.attempts },
-        };
-      }
       default:
-        throw new Error(`the emulator's Studio runner does not run ${state.type} widgets (${state.name})`);
+        return this.callWidgets.run(run);
     }
   }
 
-  /** Studio's Run Function: a signed form POST; 2xx within the time limit is `success`, anything else `fail`. */
-  private async runFunction(
-    p: Record<string, unknown>,
-    scope: object,
-    rewriteUrls: Record<string, string>,
-  ): Promise<Step> {
-    const params: Record<string, string> = {};
-    for (const { key, value } of (p.parameters ?? []) as Array<{ key: string; value: string }>)
-      params[key] = await this.render(value, scope);
-    let url = String(p.url);
-    for (const [from, to] of Object.entries(rewriteUrls)) if (url.startsWith(from)) url = to + url.slice(from.length);
-    const answer = await this.webhooks.deliver(url, 'POST', params, FUNCTION_TIMEOUT_MS);
-    const status = answer.status ?? 0;
-    const outputs: Record<string, unknown> = {
-      status_code: status,
-      body: answer.body ?? '',
-      content_type: answer.contentType ?? '',
-    };
-    if (answer.contentType?.includes('application/json')) {
-      try {
-        outputs.parsed = JSON.parse(answer.body ?? '');
-      } catch {
-        // Studio leaves `parsed` out when the body is not JSON.
+  /** The first `match` whose conditions all hold (each on its rendered argument, else the input), else `noMatch`. */
+  private async split(run: WidgetRun, state: State): Promise<Step> {
+    const input = await run.render(run.props.input);
+    for (const t of state.transitions.filter((x) => x.event === 'match')) {
+      let holds = true;
+      for (const c of t.conditions ?? []) {
+        const value = await run.render(c.arguments?.[0] ?? run.props.input);
+        holds &&= conditionHolds(c.type, value, await run.render(c.value));
       }
+      if (holds)
+        return {
+          event: 'match',
+          next: t.next,
+          outputs: {},
+          shown: { input, matched: t.conditions?.map((c) => c.friendly_name ?? c.type) },
+        };
     }
-    const ok = status >= 200 && status < 300 && Buffer.byteLength(answer.body ?? '') <= FUNCTION_MAX_BYTES;
-    return {
-      event: ok ? 'success' : 'fail',
-      outputs,
-      shown: { url, params, status_code: status, parsed: outputs.parsed },
-    };
+    return { event: 'noMatch', outputs: {}, shown: { input } };
   }
 }

@@ -2,7 +2,7 @@ import type { Router } from 'express';
 import type { EmulatorContext } from '../app';
 import { errors } from '../errors';
 import { iso8601, newSid } from '../format';
-import { meta, parseData, parseTtl, parseUniqueName } from './params';
+import { parseData, parseTtl, parseUniqueName, syncPage } from './params';
 import type { FindService, Service } from './services';
 
 interface Document {
@@ -89,7 +89,7 @@ export function syncDocuments(ctx: EmulatorContext, router: Router, findService:
   router.get('/v1/Services/:ServiceSid/Documents', (req, res) => {
     const service = findService(req.params.ServiceSid as string);
     const list = [...documents.values()].filter((d) => d.serviceSid === service.sid && isLive(d)).map(documentJson);
-    res.json({ documents: list, meta: meta('documents', `/v1/Services/${service.sid}/Documents`, list.length) });
+    res.json(syncPage(req, 'documents', `/v1/Services/${service.sid}/Documents`, list));
   });
   router.get('/v1/Services/:ServiceSid/Documents/:Sid', (req, res) => {
     const d = findDocument(findService(req.params.ServiceSid as string), req.params.Sid as string);

@@ -1,7 +1,7 @@
 import { Router, type Request } from 'express';
 import type { EmulatorContext } from '../app';
 import { errors } from '../errors';
-import { iso8601, newSid, single } from '../format';
+import { iso8601, newSid, single, v1Page } from '../format';
 import { parseData, parseTtl, parseUniqueName } from './params';
 import type { FindService } from './services';
 
@@ -25,9 +25,6 @@ interface ListItem {
   updated: number;
   expires: number | null;
 }
-
-/** Twilio's page sizes for Lists and List Items: 50 by default, 100 at most. */
-const MAX_PAGE_SIZE = 100;
 
 /**
  * Sync v1 Lists and List Items of a service (found by the services module): unique
@@ -81,41 +78,7 @@ export function syncListsRouter(ctx: EmulatorContext, findService: FindService):
   /** Ttl is an alias of CollectionTtl that wins when both are given. */
   const collectionTtl = (req: Request) => parseTtl(req) ?? parseTtl(req, 'CollectionTtl');
 
-  /** One page of `all`, starting at PageToken (an offset this emulator hands out), with Sync's meta block. */
-  function page<T>(req: Request, key: string, path: string, all: T[]) {
-    const pageSize = Math.min(Math.max(Number(single(req, 'PageSize') ?? 50) || 50, 1), MAX_PAGE_SIZE);
-    const pageNumber = Math.max(Number(single(req, 'Page') ?? 0) || 0, 0);
-    const token = single(req, 'PageToken');
-    const offset = token === undefined ? 0 : Number(token.replace(/^PT/, ''));
-    if (!Number.isInteger(offset) || offset < 0)
-      throw errors.invalidParameter('PageToken', 'is not a token this API gave');
-    const slice = all.slice(offset, offset + pageSize);
-    const query = new URLSearchParams(
-      Object.entries({ Order: single(req, 'Order'), From: single(req, 'From'), Bounds: single(req, 'Bounds') }).filter(
-        (e): e is [string, string] => e[1] !== undefined,
-      ),
-    );
-    const url = (p: number, t?: number) => {
-      const params = new URLSearchParams(query);
-      params.set('PageSize', String(pageSize));
-      params.set('Page', String(p));
-      if (t !== undefined) params.set('PageToken', `PT${t}`);
-      return `https://sync.twilio.com${path}?${params}`;
-    };
-    return {
-      [key]: slice,
-      meta: {
-        page: pageNumber,
-        page_size: pageSize,
-        first_page_url: url(0),
-        previous_page_url: offset > 0 ? url(pageNumber - 1, Math.max(offset - pageSize, 0)) : null,
-        url: url(pageNumber, token === undefined ? undefined : offset),
-        next_page_url: offset + pageSize < all.length ? url(pageNumber + 1, offset + pageSize) : null,
-        key,
-      },
-    };
-  }
-
+  const SYNC = 'https://sync.twilio.com';
   const router = Router();
   router.post('/v1/Services/:ServiceSid/Lists', (req, res) => {
     const service = findService(req.params.ServiceSid as string);
@@ -144,7 +107,7 @@ export function syncListsRouter(ctx: EmulatorContext, findService: FindService):
   router.get('/v1/Services/:ServiceSid/Lists', (req, res) => {
     const service = findService(req.params.ServiceSid as string);
     const all = [...lists.values()].filter((l) => l.serviceSid === service.sid && live(l)).map(listJson);
-    res.json(page(req, 'lists', `/v1/Services/${service.sid}/Lists`, all));
+    res.json(v1Page(req, SYNC, 'lists', `/v1/Services/${service.sid}/Lists`, all));
   });
   router.get('/v1/Services/:ServiceSid/Lists/:Sid', (req, res) => {
     res.json(listJson(findList(req)));
@@ -199,11 +162,13 @@ export function syncListsRouter(ctx: EmulatorContext, findService: FindService):
     });
     if (order === 'desc') items.reverse();
     res.json(
-      page(
+      v1Page(
         req,
+        SYNC,
         'items',
         `/v1/Services/${l.serviceSid}/Lists/${l.sid}/Items`,
         items.map((i) => itemJson(l, i)),
+        ['Order', 'From', 'Bounds'],
       ),
     );
   });

@@ -1,6 +1,6 @@
 import type { Request } from 'express';
 import { errors } from '../errors';
-import { single, v1PageMeta } from '../format';
+import { single, v1Page } from '../format';
 
 /** Twilio's limit on a Document's Data, counted on its JSON text. */
 const MAX_DATA_BYTES = 16 * 1024;
@@ -40,6 +40,6 @@ export function parseTtl(req: Request, name = 'Ttl'): number | undefined {
   return ttl;
 }
 
-/** Sync's paging block (all items fit in the first page here). */
-export const meta = (key: string, path: string, count: number) =>
-  v1PageMeta('https://sync.twilio.com', key, path, count);
+/** One page of a Sync list, as Sync pages it (PageSize, PageToken). */
+export const syncPage = <T>(req: Request, key: string, path: string, all: T[]) =>
+  v1Page(req, 'https://sync.twilio.com', key, path, all);

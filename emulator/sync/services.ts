@@ -2,7 +2,7 @@ import type { Router } from 'express';
 import type { EmulatorContext } from '../app';
 import { errors } from '../errors';
 import { iso8601, newSid, single } from '../format';
-import { meta } from './params';
+import { syncPage } from './params';
 
 export interface Service {
   sid: string;
@@ -79,9 +79,9 @@ export function syncServices(ctx: EmulatorContext, router: Router): FindService 
     services.set(service.sid, service);
     res.status(201).json(serviceJson(service));
   });
-  router.get('/v1/Services', (_req, res) => {
+  router.get('/v1/Services', (req, res) => {
     const list = [...services.values()].map(serviceJson);
-    res.json({ services: list, meta: meta('services', '/v1/Services', list.length) });
+    res.json(syncPage(req, 'services', '/v1/Services', list));
   });
   router.get('/v1/Services/:ServiceSid', (req, res) => {
     res.json(serviceJson(findService(req.params.ServiceSid as string)));

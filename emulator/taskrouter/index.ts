@@ -1,4 +1,4 @@
-import { Router, type Request } from 'express';
+import { Router, type Request, type Response } from 'express';
 import type { EmulatorContext } from '../app';
 import { errors } from '../errors';
 import { iso8601, newSid, single, v1PageMeta } from '../format';
@@ -254,20 +254,33 @@ export function taskrouterModule(ctx: EmulatorContext): Router {
     res.json(taskJson(task));
   });
 
-  router.get('/v1/Workspaces/:WorkspaceSid/Workers/:WorkerSid/Reservations', (req, res) => {
-    const worker = workerOf(req, 'WorkerSid');
+  /** One page of the reservations `of` keeps (a task's or a worker's), filtered by ReservationStatus. */
+  const reservationsPage = (req: Request, res: Response, of: (r: Reservation) => boolean, path: string) => {
     const status = single(req, 'ReservationStatus');
     const list = [...reservations.values()]
-      .filter((r) => r.workerSid === worker.sid && (!status || r.status === status))
+      .filter((r) => of(r) && (!status || r.status === status))
       .map(reservationJson);
-    res.json({
-      reservations: list,
-      meta: meta(
-        'reservations',
-        `/v1/Workspaces/${worker.workspaceSid}/Workers/${worker.sid}/Reservations`,
-        list.length,
-      ),
-    });
+    res.json({ reservations: list, meta: meta('reservations', path, list.length) });
+  };
+  router.get('/v1/Workspaces/:WorkspaceSid/Tasks/:TaskSid/Reservations', (req, res) => {
+    const workspace = workspaceOf(req);
+    const task = tasks.get(req.params.TaskSid as string);
+    if (!task || task.workspaceSid !== workspace.sid) throw errors.notFound(req.path);
+    reservationsPage(
+      req,
+      res,
+      (r) => r.taskSid === task.sid,
+      `/v1/Workspaces/${workspace.sid}/Tasks/${task.sid}/Reservations`,
+    );
+  });
+  router.get('/v1/Workspaces/:WorkspaceSid/Workers/:WorkerSid/Reservations', (req, res) => {
+    const worker = workerOf(req, 'WorkerSid');
+    reservationsPage(
+      req,
+      res,
+      (r) => r.workerSid === worker.sid,
+      `/v1/Workspaces/${worker.workspaceSid}/Workers/${worker.sid}/Reservations`,
+    );
   });
   router.get('/v1/Workspaces/:WorkspaceSid/Workers/:WorkerSid/Reservations/:Sid', (req, res) => {
     const worker = workerOf(req, 'WorkerSid');

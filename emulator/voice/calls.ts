@@ -7,7 +7,10 @@ import type { Conferences } from './conferences';
 import { oneOf } from './params';
 import type { Recordings } from './recordings';
 
-export type CallStatus = 'queued' | 'ringing' | 'in-progress' | 'completed' | 'canceled';
+export type CallStatus = 'queued' | 'ringing' | 'in-progress' | 'completed' | 'canceled' | 'busy' | 'no-answer';
+
+/** How a live call ends: hung up once answered, canceled, or refused by `<Reject>` before it was answered. */
+export type EndStatus = 'completed' | 'canceled' | 'busy' | 'no-answer';
 
 /** A flow (a Studio flow, which Voice runs through the runner Studio registers) with its Run Function URL rewrites. */
 export type FlowScript = { flowSid: string; rewriteUrls: Record<string, string> };
@@ -36,6 +39,8 @@ export interface Call {
   answered: number | null;
   ended: number | null;
   conferenceSid: string | null;
+  /** Marked on the control surface: the call's audio is silence, so its recordings end `absent` (16102). */
+  silent: boolean;
   script?: CallScript;
   inputs: CallerInput[];
   log: CallLogEntry[];
@@ -52,7 +57,8 @@ const LIVE: CallStatus[] = ['queued', 'ringing', 'in-progress'];
 /**
  * Calls and their lifecycle as on Twilio: an API-created call is `queued`, then `ringing`, then answered
  * by the callee after `answerDelayMs` and runs its TwiML; an incoming call is `ringing` and runs its
- * webhook or flow at once, answered only by the first verb or widget that speaks or listens.
+ * webhook or flow at once, answered by its first TwiML unless that is `<Reject>` (or by a flow's first
+ * widget that speaks or listens).
  */
 export class Calls {
   private readonly all = new Map<string, Call>();
@@ -91,6 +97,7 @@ export class Calls {
       answered: null,
       ended: null,
       conferenceSid: null,
+      silent: false,
       log: [],
       generation: 0,
       running: Promise.resolve(),
@@ -134,7 +141,7 @@ export class Calls {
     this.setStatus(call, 'in-progress');
   }
 
-  end(call: Call, status: 'completed' | 'canceled') {
+  end(call: Call, status: EndStatus) {
     if (!LIVE.includes(call.status)) return;
     call.ended = this.ctx.now();
     this.recordings.finishAll({ callSid: call.sid });
@@ -143,8 +150,14 @@ export class Calls {
     this.interrupt(call);
   }
 
-  joinConference(call: Call, join: Parameters<Conferences['join']>[1]) {
-    call.conferenceSid = this.conferences.join(call.sid, join).sid;
+  /** Puts the call in a conference; if the conference ends under it, the call goes on from its <Dial>. */
+  joinConference(call: Call, join: Omit<Parameters<Conferences['join']>[1], 'removed'>) {
+    const removed = () => {
+      call.conferenceSid = null;
+      this.note(call, 'conference-ended');
+      this.interrupt(call);
+    };
+    call.conferenceSid = this.conferences.join(call.sid, { ...join, removed }).sid;
   }
 
   private leaveConference(call: Call) {

@@ -2,27 +2,48 @@ import type { Router } from 'express';
 import type { EmulatorContext } from '../app';
 import { errors } from '../errors';
 import { listPage, newSid, rfc2822, single } from '../format';
-import { callbackTarget, type Recordings } from './recordings';
+import type { CallbackRequest, Recordings } from './recordings';
+
+type EndReason = 'last-participant-left' | 'participant-with-end-conference-on-exit-left';
+
+interface Participant {
+  startConferenceOnEnter: boolean;
+  endConferenceOnExit: boolean;
+  /** Sends the call on from its <Dial> when the conference ends under it. */
+  removed: () => void;
+}
 
 export interface Conference {
   sid: string;
   friendlyName: string;
-  status: 'in-progress' | 'completed';
+  status: 'init' | 'in-progress' | 'completed';
   created: number;
   updated: number;
-  participants: Set<string>;
+  participants: Map<string, Participant>;
+  /** Every call that was ever in it: its audio is what a conference recording holds. */
+  joined: Set<string>;
+  /** `record-from-start` and its callback, as the first participant asking for it gave them. */
+  record?: CallbackRequest;
+  reasonEnded: EndReason | null;
+  callSidEnding: string | null;
 }
 
-/** What `<Dial><Conference>` asks for: the room, and its recording from the start. */
+/** What `<Dial><Conference>` asks for: the room, when it starts and ends, and its recording from the start. */
 export interface ConferenceJoin {
   name: string;
   record: boolean;
-  recordingStatusCallback?: string;
-  recordingStatusCallbackMethod?: string;
-  recordingStatusCallbackEvent?: string[];
+  startConferenceOnEnter: boolean;
+  endConferenceOnExit: boolean;
+  recordingStatusCallback: CallbackRequest;
+  removed: () => void;
 }
 
-/** Conferences: created by the first participant, recorded from the start if asked, over when the last leaves. */
+/**
+ * Conferences as Twilio runs them (twilio.com/docs/voice/twiml/conference): created `init` by the first
+ * participant; started, and recorded from the start if asked, once two are in and one of them has
+ * `startConferenceOnEnter` (default true); over when the last one leaves, or when one with
+ * `endConferenceOnExit` does, which sends every other participant on from its <Dial>.
+ */
 export class Conferences {
   private readonly all = new Map<string, Conference>();
 
@@ -39,49 +60,66 @@ export class Conferences {
     return conference;
   }
 
-  /** Puts a call in the named conference, starting it (and its recording) if none of that name is live. */
+  /** Puts a call in the named conference (created if none of that name is live), starting it when it can. */
   join(callSid: string, join: ConferenceJoin): Conference {
-    let conference = [...this.all.values()].find((c) => c.friendlyName === join.name && c.status === 'in-progress');
+    let conference = [...this.all.values()].find((c) => c.friendlyName === join.name && c.status !== 'completed');
     if (!conference) {
       const now = this.ctx.now();
       conference = {
         sid: newSid('CF'),
         friendlyName: join.name,
-        status: 'in-progress',
+        status: 'init',
         created: now,
         updated: now,
-        participants: new Set(),
+        participants: new Map(),
+        joined: new Set(),
+        reasonEnded: null,
+        callSidEnding: null,
       };
       this.all.set(conference.sid, conference);
-      if (join.record) {
-        this.recordings.start({
-          callSid: null,
-          conferenceSid: conference.sid,
-          channels: 1,
-          source: 'Conference',
-          track: 'both',
-          callback: callbackTarget(
-            join.recordingStatusCallback,
-            join.recordingStatusCallbackMethod,
-            join.recordingStatusCallbackEvent,
-          ),
-        });
-      }
     }
-    conference.participants.add(callSid);
+    if (join.record && !conference.record) conference.record = join.recordingStatusCallback;
+    conference.participants.set(callSid, {
+      startConferenceOnEnter: join.startConferenceOnEnter,
+      endConferenceOnExit: join.endConferenceOnExit,
+      removed: join.removed,
+    });
+    conference.joined.add(callSid);
+    this.startIfReady(conference);
     return conference;
   }
 
-  /** The call leaves; the last one out ends the conference and its recordings. */
+  private startIfReady(c: Conference) {
+    const present = [...c.participants.values()];
+    if (c.status !== 'init' || present.length < 2 || !present.some((p) => p.startConferenceOnEnter)) return;
+    c.status = 'in-progress';
+    c.updated = this.ctx.now();
+    if (c.record)
+      this.recordings.start(
+        { callSid: null, conferenceSid: c.sid, channels: 1, source: 'Conference', track: 'both' },
+        c.record,
+      );
+  }
+
+  /** The call leaves; the last one out, or one with `endConferenceOnExit`, ends the conference and its recordings. */
   leave(callSid: string, conferenceSid: string) {
     const conference = this.all.get(conferenceSid);
-    if (!conference) return;
+    const participant = conference?.participants.get(callSid);
+    if (!conference || !participant) return;
     conference.participants.delete(callSid);
-    if (conference.participants.size === 0) {
-      conference.status = 'completed';
-      conference.updated = this.ctx.now();
-      this.recordings.finishAll({ conferenceSid: conference.sid });
-    }
+    if (participant.endConferenceOnExit) this.end(conference, 'participant-with-end-conference-on-exit-left', callSid);
+    else if (conference.participants.size === 0) this.end(conference, 'last-participant-left', callSid);
+  }
+
+  private end(c: Conference, reason: EndReason, callSid: string) {
+    c.status = 'completed';
+    c.updated = this.ctx.now();
+    c.reasonEnded = reason;
+    c.callSidEnding = callSid;
+    this.recordings.finishAll({ conferenceSid: c.sid });
+    const others = [...c.participants.values()];
+    c.participants.clear();
+    others.forEach((p) => p.removed());
   }
 
   private json(c: Conference) {
@@ -100,8 +138,8 @@ export class Conferences {
         participants: `${base}/Conferences/${c.sid}/Participants.json`,
         recordings: `${base}/Conferences/${c.sid}/Recordings.json`,
       },
-      reason_conference_ended: c.status === 'completed' ? 'last-participant-left' : null,
-      call_sid_ending_conference: null,
+      reason_conference_ended: c.reasonEnded,
+      call_sid_ending_conference: c.callSidEnding,
     };
   }
 

@@ -17,8 +17,8 @@ export function parseInputs(raw: unknown): CallerInput[] | string {
 }
 
 /**
- * The control surface for calls: what a caller will do when asked, and the log of what each call heard
- * and did. Callers dial in through `emulator/incoming.ts`, which knows both TwiML webhooks and Studio flows.
+ * The control surface for calls: what a caller will do when asked, whether its audio is silent, and the
+ * log of what each call heard and did. Callers dial in through `emulator/incoming.ts`, which knows both TwiML webhooks and Studio flows.
  */
 export function callControls(ctx: EmulatorContext, calls: Calls): void {
   const liveCall = (sid: string, res: Response): Call | undefined => {
@@ -37,6 +37,16 @@ export function callControls(ctx: EmulatorContext, calls: Calls): void {
     if (typeof inputs === 'string') return refuse(res, 400, inputs);
     call.inputs.push(...inputs);
     res.json({ inputs: call.inputs });
+  });
+
+  // What the call's audio is: silent audio makes its recordings (and a conference's, if every call in it is silent) end `absent` (16102).
+  ctx.control.post('/calls/:sid/audio', (req, res): void => {
+    const call = liveCall(req.params.sid, res);
+    if (!call) return;
+    const silent = (req.body as { silent?: unknown } | undefined)?.silent;
+    if (typeof silent !== 'boolean') return refuse(res, 400, 'give {"silent": true} or {"silent": false}');
+    call.silent = silent;
+    res.json({ sid: call.sid, silent });
   });
 
   // With ?wait=true, answers once the call's script has nothing more to do (or after 20 s), so tests need no sleeps.

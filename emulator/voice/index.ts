@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { Alerts } from '../alerts';
 import type { EmulatorContext } from '../app';
 import { CallbackDelivery } from '../callbacks';
 import { errors } from '../errors';
@@ -29,9 +30,19 @@ export interface Voice {
  */
 export function createVoice(ctx: EmulatorContext): Voice {
   const callbacks = new CallbackDelivery(ctx);
-  const recordings = new Recordings(ctx, callbacks);
+  const recordings = new Recordings(ctx, callbacks, new Alerts(ctx));
   const conferences = new Conferences(ctx, recordings);
   const calls = new Calls(ctx, recordings, conferences);
+  const silent = (callSid: string) => {
+    try {
+      return calls.find(callSid).silent;
+    } catch {
+      return false; // forgotten by a reset
+    }
+  };
+  // A conference's recording is silent when every call that was in it is.
+  recordings.silentAudio = (r) =>
+    r.callSid ? silent(r.callSid) : [...conferences.find(r.conferenceSid!).joined].every(silent);
   const twiml = new TwimlInterpreter(ctx, calls, callbacks);
   let runFlow: FlowRunner = async () => {
     throw new Error('no flow runner registered with Voice');

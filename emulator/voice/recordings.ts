@@ -1,5 +1,6 @@
 import type { Request, Response, Router } from 'express';
 import { preciseNow, type EmulatorContext } from '../app';
+import type { Alerts } from '../alerts';
 import type { CallbackDelivery } from '../callbacks';
 import { errors } from '../errors';
 import { listPage, many, newSid, rfc2822, single } from '../format';
@@ -23,6 +24,8 @@ export interface Recording {
   runningSince: number | null;
   pauseBehavior: 'skip' | 'silence';
   callback?: RecordingCallback;
+  /** Why it ended `absent`: too short (16101) or silent (16102). */
+  errorCode: 16101 | 16102 | null;
 }
 
 export interface RecordingCallback {
@@ -57,20 +60,23 @@ export interface RecordingTruth {
 const ACTIVE: RecordingStatus[] = ['in-progress', 'paused'];
 const EVENTS: CallbackEvent[] = ['in-progress', 'completed', 'absent'];
 
-/** RecordingStatusCallback and its method and events, as the API and TwiML's <Conference> take them. */
-export function callbackTarget(
+/** RecordingStatusCallback and its method and events as asked (the API, TwiML's <Conference>), checked when the recording starts. */
+export interface CallbackRequest {
+  url?: string;
+  method: 'GET' | 'POST';
+  events?: string[];
+}
+
+/** The callback asked for; a method Twilio does not know is a 400, as for every enum parameter. */
+export function callbackRequest(
   url: string | undefined,
   method: string | undefined,
   events: string[] | undefined,
-): RecordingCallback | undefined {
-  if (!url) return undefined;
-  if (!/^https?:\/\/[^\s]+$/.test(url))
-    throw errors.invalidParameter('RecordingStatusCallback', 'must be an absolute http(s) URL');
-  for (const e of events ?? []) oneOf('RecordingStatusCallbackEvent', e, EVENTS, 'completed');
+): CallbackRequest {
   return {
     url,
     method: oneOf('RecordingStatusCallbackMethod', method?.toUpperCase(), ['GET', 'POST'] as const, 'POST'),
-    events: (events?.length ? events : ['completed']) as CallbackEvent[],
+    events,
   };
 }
 
@@ -80,9 +86,13 @@ export class Recordings {
   /** Every recording's status changes, kept after the recording is deleted; cleared on reset. */
   private readonly truth = new Map<string, RecordingTruth>();
 
+  /** Whether the recorded audio is silence (the control surface marks calls silent); set by the voice module. */
+  silentAudio: (r: Recording) => boolean = () => false;
+
   constructor(
     private readonly ctx: EmulatorContext,
     private readonly callbacks: CallbackDelivery,
+    private readonly alerts: Alerts,
   ) {
     ctx.onReset(() => {
       this.all.clear();
@@ -98,14 +108,14 @@ export class Recordings {
         ),
       });
     });
-    // Twilio ends a recording with no audio as `absent`; the emulator does it on request.
+    // Twilio ends a recording with no audio as `absent` (16102); here at once, on request.
     ctx.control.post('/recordings/:sid/absent', (req, res) => {
       const r = this.all.get(req.params.sid);
       if (!r) {
         res.status(404).json({ message: `No recording ${req.params.sid}` });
         return;
       }
-      this.finish(r, 'control', 'absent');
+      if (ACTIVE.includes(r.status) || r.status === 'processing') this.end(r, 'absent', 'control', 16102);
       res.json(this.json(r));
     });
   }
@@ -143,7 +153,7 @@ export class Recordings {
       status: r.status,
       channels: r.channels,
       source: r.source,
-      error_code: null,
+      error_code: r.errorCode,
       encryption_details: null,
       ...(r.conferenceSid ? {} : { track: r.track }),
       uri: r.conferenceSid
@@ -163,7 +173,7 @@ export class Recordings {
       RecordingSource: r.source,
       RecordingStartTime: rfc2822(r.created),
       RecordingDuration: event === 'in-progress' ? '0' : String(Math.round(this.durationMs(r) / 1000)),
-      ErrorCode: '0',
+      ErrorCode: String(r.errorCode ?? 0),
       CallbackSource: 'call-progress-events',
       Timestamp: rfc2822(this.ctx.now()),
     };
@@ -193,11 +203,13 @@ export class Recordings {
     });
   }
 
+  /** Applies a status; the truth log gets `logged` (a recording being processed has `stopped`, as far as audio goes). */
   private setStatus(
     r: Recording,
     status: RecordingStatus,
     source: ChangeSource,
     pauseBehavior: 'skip' | 'silence' = 'silence',
+    logged: RecordingStatus = status,
   ) {
     const now = this.ctx.now();
     const adding = status === 'in-progress' || (status === 'paused' && pauseBehavior === 'silence');
@@ -206,12 +218,30 @@ export class Recordings {
     r.status = status;
     r.pauseBehavior = pauseBehavior;
     r.updated = now;
-    this.record(r, status, source);
+    this.record(r, logged, source);
   }
 
-  /** Ends an active recording (call ended, stopped, conference over) and tells its callback. */
-  finish(r: Recording, source: ChangeSource, status: 'completed' | 'absent' = 'completed') {
+  /**
+   * Stops an active recording (stopped, call ended, conference over): `processing` for the time set, then
+   * `completed`, or `absent` when it kept too little audio (16101) or only silence (16102), as Twilio
+   * ends them; the callback hears the end. `idle` on the callbacks waits for it.
+   */
+  finish(r: Recording, source: ChangeSource) {
     if (!ACTIVE.includes(r.status)) return;
+    this.setStatus(r, 'processing', source, undefined, 'stopped');
+    const processed = new Promise<void>((ok) => setTimeout(ok, this.ctx.settings.recordingProcessingMs).unref()).then(
+      () => {
+        // Deleted, reset or ended from the control surface meanwhile: nothing left to process.
+        if (this.all.get(r.sid) !== r || r.status !== 'processing') return;
+        const errorCode = r.keptMs < this.ctx.settings.minRecordingMs ? 16101 : this.silentAudio(r) ? 16102 : null;
+        this.end(r, errorCode ? 'absent' : 'completed', 'processing', errorCode);
+      },
+    );
+    this.callbacks.hold(processed);
+  }
+
+  private end(r: Recording, status: 'completed' | 'absent', source: ChangeSource, errorCode: 16101 | 16102 | null) {
+    r.errorCode = errorCode;
     this.setStatus(r, status, source);
     this.notify(r, status);
   }
@@ -221,7 +251,10 @@ export class Recordings {
     for (const r of this.of(owner)) this.finish(r, owner.conferenceSid ? 'conference' : 'call-ended');
   }
 
-  start(fields: Pick<Recording, 'callSid' | 'conferenceSid' | 'channels' | 'source' | 'track' | 'callback'>) {
+  start(
+    fields: Pick<Recording, 'callSid' | 'conferenceSid' | 'channels' | 'source' | 'track'>,
+    asked: CallbackRequest,
+  ) {
     const now = this.ctx.now();
     const r: Recording = {
       ...fields,
@@ -232,11 +265,43 @@ export class Recordings {
       keptMs: 0,
       runningSince: now,
       pauseBehavior: 'silence',
+      errorCode: null,
     };
+    r.callback = this.callbackOf(r, asked);
     this.all.set(r.sid, r);
     this.record(r, 'in-progress', r.source === 'Conference' ? 'conference' : 'api');
     this.notify(r, 'in-progress');
     return r;
+  }
+
+  /**
+   * The callback a recording will call, or none: a bad URL or event does not stop the recording, it is
+   * Twilio's warning (13256, 13621 in the debugger) and the recording goes on without callbacks.
+   */
+  private callbackOf(r: Recording, asked: CallbackRequest): RecordingCallback | undefined {
+    if (!asked.url) return undefined;
+    if (!/^https?:\/\/[^\s]+$/.test(asked.url)) {
+      this.alerts.warn(
+        13256,
+        `Invalid recordingStatusCallback URL ${asked.url}: the recording will be processed, but status notifications will not be sent`,
+        r.sid,
+      );
+      return undefined;
+    }
+    const wrong = (asked.events ?? []).filter((e) => !(EVENTS as string[]).includes(e));
+    if (wrong.length > 0) {
+      this.alerts.warn(
+        13621,
+        `Invalid recordingStatusCallbackEvent ${wrong.join(' ')} (allowed: ${EVENTS.join(', ')}): no status notifications will be sent`,
+        r.sid,
+      );
+      return undefined;
+    }
+    return {
+      url: asked.url,
+      method: asked.method,
+      events: (asked.events?.length ? asked.events : ['completed']) as CallbackEvent[],
+    };
   }
 
   /** A recording of this call or conference by SID, or the one `Twilio.CURRENT` stands for. */
@@ -264,11 +329,9 @@ export class Recordings {
     const pauseBehavior = oneOf('PauseBehavior', single(req, 'PauseBehavior'), ['skip', 'silence'] as const, 'silence');
     if (!ACTIVE.includes(r.status)) throw errors.recordingFinished(r.sid, r.status);
     if (next === 'stopped') {
-      // The truth log has the stop, then the completion processing brings (at once here).
-      this.record(r, 'stopped', 'api');
-      this.finish(r, 'processing');
-      // Twilio answers `stopped` and completes the recording once processed; here processing is instant.
-      res.json({ ...this.json(r), status: 'stopped', duration: '-1' });
+      this.finish(r, 'api');
+      // Twilio answers `stopped`; the recording reads `processing` until it is completed.
+      res.json({ ...this.json(r), status: 'stopped' });
       return;
     }
     // Pausing a paused recording or resuming a running one succeeds, as on Twilio, and changes nothing:
@@ -299,20 +362,22 @@ export class Recordings {
         'both',
       );
       oneOf('Trim', single(req, 'Trim'), ['trim-silence', 'do-not-trim'] as const, 'do-not-trim');
-      const callback = callbackTarget(
+      const callback = callbackRequest(
         single(req, 'RecordingStatusCallback'),
         single(req, 'RecordingStatusCallbackMethod'),
         many(req, 'RecordingStatusCallbackEvent'),
       );
       if (call.status !== 'in-progress') throw errors.callNotInProgress(call.sid);
-      const r = this.start({
-        callSid: call.sid,
-        conferenceSid: null,
-        channels: channels === 'dual' ? 2 : 1,
-        source: 'StartCallRecordingAPI',
-        track,
+      const r = this.start(
+        {
+          callSid: call.sid,
+          conferenceSid: null,
+          channels: channels === 'dual' ? 2 : 1,
+          source: 'StartCallRecordingAPI',
+          track,
+        },
         callback,
-      });
+      );
       res.status(201).json(this.json(r));
     });
     account.get(A + '/Calls/:CallSid/Recordings.json', (req, res) => {

@@ -1,10 +1,25 @@
-// POST /console/calls: the calls and conferences Sync tracks, live first, for the console.
-import { listTrackedCalls } from '../../lib/controls/tracked-calls';
+// POST /console/calls: the calls and conferences Sync tracks, newest first, as a supervisor knows them
+// (numbers masked, direction, duration, agents, flows by name, long pauses); Number filters by digits.
+import { listConsoleCalls } from '../../lib/controls/console-calls';
+import { pauseAlertSeconds, syncOptions } from '../../lib/env';
+import { invalidParameter } from '../../lib/errors';
+import { optional } from '../../lib/params';
 import { peopleFunction } from '../../lib/runtime/people-function';
-import { syncOptions } from '../../lib/env';
 
-export const parameters = {};
+export const parameters = {
+  Number: optional('digits that the caller or called number holds (3 or more)', (raw, name) => {
+    const digits = raw.replace(/[\s().+-]/g, '');
+    if (digits && !/^\d{3,20}$/.test(digits)) throw invalidParameter(name, 'must be 3 to 20 digits');
+    return digits || undefined;
+  }),
+};
 
-export const handler = peopleFunction('console', parameters, async (deps, _p, context) => ({
-  calls: await listTrackedCalls(deps.client, syncOptions(context)),
+export const handler = peopleFunction('console', parameters, async (deps, p, context) => ({
+  alertSeconds: pauseAlertSeconds(context),
+  calls: await listConsoleCalls(deps.client, {
+    sync: syncOptions(context),
+    workspaceSid: context.TASKROUTER_WORKSPACE_SID || undefined,
+    alertSeconds: pauseAlertSeconds(context),
+    number: p.Number,
+  }),
 }));

@@ -17,7 +17,7 @@ export const handler = async (
 ) => {
   const arrival = Date.now();
   try {
-    refuseCredentialsInUrl(event, ['Token']);
+    refuseCredentialsInUrl(event, ['Password', 'Token']);
     const { Token } = parseParams(parameters, event);
     callback(
       null,

@@ -1,7 +1,7 @@
 // A TwiML call script using the controls as action URLs: answer, record the call, pause the recording
 // around <Pay> (card data goes only to Twilio's payment connector, PCI Mode on), resume after.
 // Point a phone number's voice webhook at /examples/pay-by-phone. studio/pci-payment-flow.json is the
-// same script as a Studio flow; both end the same way for every outcome.
+// same script as a Studio flow; both ask the caller the same things and end the same way for every outcome.
 import type { ServerlessCallback } from '@twilio-labs/serverless-runtime-types/types';
 import type { FunctionContext } from '../../lib/env';
 
@@ -41,15 +41,26 @@ export const handler = (_context: FunctionContext, event: Event, callback: Serve
         twiml.hangup();
         break;
       }
+      // As the flow's Capture Payments widget: the same cards, no postal code (<Pay> asks for one unless told not to).
       twiml.pay({
         action: `${SELF}?step=paid`,
+        paymentConnector: 'Default',
         chargeAmount: '0',
+        currency: 'usd',
         maxAttempts: 2,
+        timeout: 5,
         paymentMethod: 'credit-card',
         tokenType: 'reusable',
+        securityCode: true,
+        postalCode: 'false',
+        validCardTypes: ['visa', 'mastercard', 'amex', 'discover'],
+        language: 'en-US',
+        description: 'Card on file for your bill',
       });
       break;
     case 'paid': {
+      // Twilio posts the action even when the caller hangs up; nothing can run on the ended call.
+      if (event.Result === 'caller-hung-up') break;
       const outcome = event.Result === 'success' ? 'paid' : 'not-paid';
       // A failed resume leaves the recording paused, which is safe: the caller hears the outcome anyway.
       twiml.redirect(

@@ -1,5 +1,7 @@
-// POST|GET /recording/status: what is being recorded now, for a flow to branch on; a pause is checked with Twilio.
+// POST|GET /recording/status: what is being recorded now, for a flow to branch on; a pause is checked with Twilio,
+// and one past PAUSE_ALERT_SECONDS is flagged.
 import { describeRecordings } from '../../lib/controls/describe';
+import { pauseAlertSeconds } from '../../lib/env';
 import { invalidRequest } from '../../lib/errors';
 import { CALLER, NEXT, optional, sid } from '../../lib/params';
 import { controlFunction } from '../../lib/runtime/control-function';
@@ -12,10 +14,10 @@ export const parameters = {
   ...CALLER,
 };
 
-export const handler = controlFunction(parameters, async (deps, p) => {
+export const handler = controlFunction(parameters, async (deps, p, context) => {
   if (Boolean(p.CallSid) === Boolean(p.ConferenceSid)) {
     throw invalidRequest('Give exactly one of CallSid and ConferenceSid');
   }
   const owner = p.CallSid ? callOwner(deps.client, p.CallSid) : conferenceOwner(deps.client, p.ConferenceSid!);
-  return describeRecordings(deps, owner);
+  return describeRecordings(deps, owner, pauseAlertSeconds(context));
 });

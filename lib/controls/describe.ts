@@ -1,3 +1,4 @@
+import { pauseAge } from '../model/pause-alert';
 import { applyAnswer, isActive, settleUnsettled, type RecordingDocument } from '../model/recording-document';
 import { listOnTwilio, type Owner } from '../twilio/voice';
 import { writeDocument, type Deps } from './deps';
@@ -12,7 +13,7 @@ const needsTwilio = (doc: RecordingDocument) =>
  * against Twilio's list of the recordings (every recording, including any started elsewhere), which is
  * written back to Sync: a pause is never claimed that Twilio does not hold now.
  */
-export async function describeRecordings(deps: Deps, owner: Owner) {
+export async function describeRecordings(deps: Deps, owner: Owner, alertSeconds: number) {
   const snapshot = await deps.store.read(owner.sid);
   let doc = snapshot.doc;
   const checked = snapshot.revision !== undefined && needsTwilio(doc);
@@ -50,6 +51,8 @@ export async function describeRecordings(deps: Deps, owner: Owner) {
     /** Whether Twilio was asked: Sync claimed a pause, or did not know a control's outcome. */
     checkedWithTwilio: checked,
     ...(doc.unsettled ? { unsettled: doc.unsettled } : {}),
+    /** While paused: since when, for how long, and whether past PAUSE_ALERT_SECONDS. */
+    ...(paused ? pauseAge(doc, Date.now(), alertSeconds) : {}),
     activeRecordingSids: active.map(([recordingSid]) => recordingSid),
     recordings: entries.map(([recordingSid, { ev: _ev, ...r }]) => ({ recordingSid, ...r })),
     history: doc.history,

@@ -6,8 +6,8 @@ import { appendEvidence } from '../sync/evidence-log';
 import type { Deps } from './deps';
 
 /**
- * A flow's pause holds: before a person resumes a recording, who paused it is read, and the rule of
- * model/people decides. Who paused comes from the Sync document's history (read anyway, one request);
+ * A flow's pause holds: before a person resumes or stops a paused recording (a stop ends the pause
+ * too), who paused it is read, and the rule of model/people decides. Who paused comes from the Sync document's history (read anyway, one request);
  * only when the history no longer holds that pause (it keeps the last few actions) is the evidence
  * log read. The check and the resume are not one step: a flow that pauses again between them is not
  * seen by this resume (Twilio has no conditional update); its pause still lands after or before it,
@@ -16,7 +16,7 @@ import type { Deps } from './deps';
 
 const isPause = (action: string) => action.startsWith('paused');
 
-/** The recordings this resume would lift: the one named, else every recording the document says is paused. */
+/** The pauses this resume or stop would end: the recording named, else every one the document says is paused. */
 function lifted(doc: RecordingDocument, recordingSid: string | undefined): string[] {
   if (recordingSid) return doc.recordings?.[recordingSid]?.status === 'paused' ? [recordingSid] : [];
   return Object.entries(doc.recordings ?? {})
@@ -37,19 +37,19 @@ async function pausedBy(deps: Deps, ownerSid: string, doc: RecordingDocument, re
 }
 
 /**
- * Refuses (403 PAUSE_HELD, 400 REASON_REQUIRED) a person's resume that would lift a pause they may
- * not lift, logging the refused attempt as evidence; logs a supervisor's override with its reason.
+ * Refuses (403 PAUSE_HELD, 400 REASON_REQUIRED) a person's resume or stop that would end a pause they
+ * may not lift, logging the refused attempt as evidence; logs a supervisor's override with its reason.
  */
 export async function checkLift(
   deps: Deps,
   person: Person,
   ownerSid: string,
-  recordingSid: string | undefined,
-  reason: string | undefined,
+  change: { action: 'in-progress' | 'stopped'; recordingSid: string | undefined; reason: string | undefined },
 ): Promise<void> {
+  const { recordingSid, reason } = change;
   const { doc } = await deps.store.read(ownerSid);
   const at = new Date().toISOString();
-  const base = { at, by: person.caller, action: 'in-progress', source: 'control' as const };
+  const base = { at, by: person.caller, action: change.action, source: 'control' as const };
   const overrides = [];
   for (const sid of lifted(doc, recordingSid)) {
     const by = await pausedBy(deps, ownerSid, doc, sid);

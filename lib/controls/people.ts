@@ -32,7 +32,7 @@ export const ACTION = choice(['start', 'paused', 'in-progress', 'stopped'] as co
 const MAX_REASON_LENGTH = 500;
 export const REASON = {
   Reason: optional(
-    "a supervisor's or admin's reason to resume a recording a flow paused (kept in the evidence)",
+    "a supervisor's or admin's reason to resume or stop a recording a flow paused (kept in the evidence)",
     (raw, name) => {
       const text = raw.trim();
       if (text.length > MAX_REASON_LENGTH)
@@ -61,7 +61,8 @@ export async function personControl(
     throw notSupportedForConferences();
   }
   await requireOwnership(deps, context, target);
-  if (action === 'in-progress' && deps.person) await checkLift(deps, deps.person, target.sid, p.RecordingSid, p.Reason);
+  if ((action === 'in-progress' || action === 'stopped') && deps.person)
+    await checkLift(deps, deps.person, target.sid, { action, recordingSid: p.RecordingSid, reason: p.Reason });
   if (action === 'start') {
     return startCallRecording(deps, {
       callSid: target.sid,

@@ -2,6 +2,7 @@ import type twilio from 'twilio';
 import type { SyncOptions } from '../env';
 import { fromTwilioError } from '../errors';
 import { isActive, type RecordingDocument } from '../model/recording-document';
+import { pausedSince } from '../model/pause-alert';
 import { documentName } from '../sync/document-store';
 
 /** One call or conference as the console lists it: the state at a glance and its recordings. */
@@ -14,16 +15,22 @@ export interface TrackedCall {
   recordings: Array<{ recordingSid: string; status: string; pauseBehavior?: string }>;
   /** The last change the document keeps, with who asked for it. */
   lastChange?: { at: string; action: string; recordingSid: string; by: string };
+  /** Who acted in the changes the document keeps (its last few), in order, each once. */
+  actors: string[];
+  /** While paused (nothing recorded): since when (model/pause-alert). */
+  pausedSince?: string;
   /** Changes whenever the document does: the page redraws a row, and fetches its timeline, only then. */
   revision: string;
   updatedAt: string;
+  /** When Sync first heard of it: the list's order, which a change never moves. */
+  createdAt: string;
 }
 
 const PREFIX = documentName('');
 /** Sync's largest page of Documents: 200 calls take two requests. */
 const PAGE_SIZE = 100;
 
-function summarize(doc: RecordingDocument, revision: string, updatedAt: string): TrackedCall {
+function summarize(doc: RecordingDocument, revision: string, updatedAt: string, createdAt: string): TrackedCall {
   const recordings = Object.entries(doc.recordings ?? {}).map(([recordingSid, r]) => ({
     recordingSid,
     status: r.status,
@@ -43,8 +50,11 @@ function summarize(doc: RecordingDocument, revision: string, updatedAt: string):
     state,
     recordings,
     ...(lastChange ? { lastChange } : {}),
+    actors: [...new Set((doc.history ?? []).map((h) => h.by))],
+    ...(state === 'paused' ? { pausedSince: pausedSince(doc) } : {}),
     revision,
     updatedAt,
+    createdAt,
   };
 }
 
@@ -65,8 +75,8 @@ function wellFormed(data: unknown): boolean {
 }
 
 /**
- * The calls and conferences whose documents Sync still holds (within their TTL): live ones first,
- * then the most recently changed.
+ * The calls and conferences whose documents Sync still holds (within their TTL), newest first by when
+ * Sync first heard of them: a row being read never moves when it changes.
  */
 export async function listTrackedCalls(client: twilio.Twilio, options: SyncOptions): Promise<TrackedCall[]> {
   let documents;
@@ -86,6 +96,7 @@ export async function listTrackedCalls(client: twilio.Twilio, options: SyncOptio
             { ...(d.data as RecordingDocument), sid: d.uniqueName.slice(PREFIX.length) },
             d.revision,
             d.dateUpdated.toISOString(),
+            d.dateCreated.toISOString(),
           ),
         ];
       } catch (err) {
@@ -95,5 +106,5 @@ export async function listTrackedCalls(client: twilio.Twilio, options: SyncOptio
         return [];
       }
     })
-    .sort((a, b) => Number(b.live) - Number(a.live) || b.updatedAt.localeCompare(a.updatedAt));
+    .sort((a, b) => b.createdAt.localeCompare(a.createdAt) || a.sid.localeCompare(b.sid));
 }

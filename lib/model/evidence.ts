@@ -18,8 +18,8 @@ export interface EvidenceEntry {
   /**
    * What the recording became: in-progress, paused, stopped, or from Twilio's callbacks completed, absent,
    * failed. A control's outcome may also be `refused` (Twilio answered and did nothing) or `unknown` (no
-   * answer: it may take effect later, see model/proof). A person's attempt to lift a pause
-   * is logged `refused`, or `override` when allowed with a reason.
+   * answer: it may take effect later, see model/proof). A person's attempt to lift a pause (a resume
+   * or a stop) is logged `refused`, or `override` when allowed with a reason.
    */
   status: string;
   /** What was asked for, e.g. start, paused (skip); absent for callbacks. */

@@ -53,10 +53,11 @@ export type LiftDecision =
   { allowed: true; override?: true } | { allowed: false; code: 'PAUSE_HELD' | 'REASON_REQUIRED'; message: string };
 
 /**
- * Who may lift (resume) a pause made by `pausedBy`: a flow's pause (a protected caller) only a
- * protected caller, or a supervisor or admin who gives a reason (an override, kept in the evidence);
- * a person's pause that person or a supervisor or admin. An unknown pauser counts as a flow: the rule
- * fails closed.
+ * Who may lift a pause made by `pausedBy`, by resuming or by stopping the recording: a flow's pause (a
+ * protected caller) only a protected caller, or a supervisor or admin who gives a reason (an override,
+ * kept in the evidence); a person's pause that person or a supervisor or admin. A stop counts as a lift:
+ * it ends the pause for good, the flow's own resume then fails, and a start after it makes a new
+ * recording that hears what the pause kept out. An unknown pauser counts as a flow: the rule fails closed.
  */
 export function mayLift(person: Person, pausedBy: string | undefined, reason: string | undefined): LiftDecision {
   const byFlow = pausedBy === undefined || isProtectedCaller(pausedBy);
@@ -66,15 +67,15 @@ export function mayLift(person: Person, pausedBy: string | undefined, reason: st
       allowed: false,
       code: 'PAUSE_HELD',
       message: byFlow
-        ? 'The recording was paused by a flow (for example while a card number is read): only the flow, or a supervisor giving a Reason, may resume it'
-        : 'The recording was paused by someone else: only they or a supervisor may resume it',
+        ? 'The recording was paused by a flow (for example while a card number is read): only the flow, or a supervisor giving a Reason, may resume or stop it'
+        : 'The recording was paused by someone else: only they or a supervisor may resume or stop it',
     };
   if (!reason)
     return {
       allowed: false,
       code: 'REASON_REQUIRED',
       message:
-        'The recording was paused by a flow (for example while a card number is read): give a Reason to resume it; the reason and your name are kept in the evidence',
+        'The recording was paused by a flow (for example while a card number is read): give a Reason to resume or stop it; the reason and your name are kept in the evidence',
     };
   return { allowed: true, override: true };
 }

@@ -19,9 +19,12 @@ import { verifyFlexToken } from '../twilio/flex';
 export const CONSOLE_TOKEN_TTL_MS = 8 * 60 * 60 * 1000;
 /** Every wrong password waits this long before its answer. */
 export const WRONG_PASSWORD_DELAY_MS = 1000;
-/** Password guesses from one source (when the runtime names it): a few, then waits doubling up to 15 min. */
+/** Password guesses from one source (only locally, behind a tunnel, is there one): waits doubling up to 15 min. */
 export const SOURCE_GATE: GateRule = { free: 0, capMs: 15 * 60 * 1000 };
-/** Password guesses from everywhere at once: a handful, then waits doubling up to a minute. */
+/**
+ * Password guesses from everywhere at once: a handful, then waits doubling up to a minute. This gate is
+ * the guarantee: deployed, Twilio withholds X-Forwarded-* and X-Real-IP from Functions, so no source is known.
+ */
 export const OVERALL_GATE: GateRule = { free: 5, capMs: 60 * 1000 };
 
 type Method = 'password' | 'flex';
@@ -84,7 +87,11 @@ export function issueConsoleToken(
   };
 }
 
-/** The client address a request came from, when the runtime passes one on (Twilio's strips most). */
+/**
+ * The client address a tunnel in front of a local run appended last to X-Forwarded-For; none deployed
+ * (Twilio's runtime withholds X-Forwarded-*). A client can write the header itself: a source only slows
+ * one guesser sooner, the overall gate still holds every guess.
+ */
 function sourceOf(event: Record<string, unknown>): string | undefined {
   const headers = (event.request as { headers?: Record<string, unknown> } | undefined)?.headers ?? {};
   const forwarded = headers['x-forwarded-for'];

@@ -4,7 +4,8 @@ import { credentialsInUrl } from '../errors';
  * Credentials (a password, a token) travel in a POST body only: URLs are logged, by twilio-run and by
  * proxies. Twilio's runtime and twilio-run merge the query string and the body into one `event`
  * (the body winning) and give the Function no URL, so the query is told from the body by the request's
- * headers: a credential that the body's content type or length cannot hold came from the URL.
+ * headers: when the parameters, written as briefly as the body's type allows, need more bytes than the
+ * body has, some came from the URL, and a credential beside them may have.
  */
 
 type Headers = Record<string, string | string[] | undefined>;
@@ -14,25 +15,41 @@ const header = (headers: Headers, name: string) => {
   return Array.isArray(value) ? value[0] : value;
 };
 
+const bytes = (text: string) => Buffer.byteLength(text);
+
 /**
- * Refuses (400 CREDENTIALS_IN_URL) when any of `names` is in `event` but could not have been in the body:
- * no body at all (a GET), a body of another type than JSON or a form, or a body shorter than the name
- * and value alone. A body padded to that length with a credential in the URL passes: the check keeps
+ * The fewest bytes a body of `type` holding exactly `params` can have: JSON as JSON.stringify writes
+ * it; a form with every name and value unescaped (escaping only adds), `=` and `&` between.
+ */
+function leastBodyBytes(type: 'json' | 'form', params: Record<string, unknown>): number {
+  if (type === 'json') return bytes(JSON.stringify(params));
+  const pairs = Object.entries(params).flatMap(([name, value]) =>
+    (Array.isArray(value) ? value : [value]).map((v) => bytes(name) + bytes(String(v)) + 1),
+  );
+  return pairs.reduce((sum, n) => sum + n, 0) + Math.max(pairs.length - 1, 0);
+}
+
+/**
+ * Refuses (400 CREDENTIALS_IN_URL) when any of `names` is in `event` and the request cannot show that
+ * it came in the body: no JSON or form body (a GET, another type), a body whose length is not declared
+ * (chunked), or a body too short for the parameters the Function received, i.e. a URL that carries
+ * parameters too. A body padded to that length with the credential in the URL passes: the check keeps
  * honest clients off URLs, it cannot stop a client that wants its own secret logged.
  */
 export function refuseCredentialsInUrl(event: Record<string, unknown>, names: string[]): void {
+  const present = names.filter((name) => event[name] !== undefined && event[name] !== null && event[name] !== '');
+  if (present.length === 0) return;
   const headers = (event.request as { headers?: Headers } | undefined)?.headers;
   // A runtime that gives no headers at all (before @twilio/runtime-handler 1.2) leaves nothing to tell by.
   if (!headers || typeof headers !== 'object') return;
-  const type = (header(headers, 'content-type') ?? '').toLowerCase();
+  const contentType = (header(headers, 'content-type') ?? '').toLowerCase();
+  const type = /application\/json/.test(contentType)
+    ? 'json'
+    : /application\/x-www-form-urlencoded/.test(contentType)
+      ? 'form'
+      : undefined;
   const lengthHeader = header(headers, 'content-length');
-  const length = lengthHeader === undefined ? undefined : Number(lengthHeader);
-  const bodyType = /application\/json|application\/x-www-form-urlencoded/.test(type);
-  for (const name of names) {
-    const value = event[name];
-    if (value === undefined || value === null || value === '') continue;
-    const text = typeof value === 'string' ? value : JSON.stringify(value);
-    const least = Buffer.byteLength(name) + Buffer.byteLength(text) + 1;
-    if (!bodyType || length === 0 || (length !== undefined && !(length >= least))) throw credentialsInUrl(name);
-  }
+  const length = lengthHeader === undefined || !/^\d+$/.test(lengthHeader.trim()) ? undefined : Number(lengthHeader);
+  const { request: _request, ...params } = event;
+  if (!type || length === undefined || leastBodyBytes(type, params) > length) throw credentialsInUrl(present[0]);
 }

@@ -12,14 +12,16 @@ export interface Target {
   sid: string;
 }
 
-const named = (attributes: string, target: Target): boolean => {
+/** The call and the conference a task's attributes name, as far as they name them. */
+const namedIn = (attributes: string): { call?: unknown; conference?: unknown } => {
   try {
     const parsed = JSON.parse(attributes) as { call_sid?: unknown; conference?: { sid?: unknown } };
-    return target.kind === 'call' ? parsed.call_sid === target.sid : parsed.conference?.sid === target.sid;
+    return { call: parsed.call_sid, conference: parsed.conference?.sid };
   } catch {
-    return false;
+    return {};
   }
 };
+const named = (attributes: string, target: Target): boolean => namedIn(attributes)[target.kind] === target.sid;
 
 /**
  * Whether `workerSid` has accepted a task of `workspaceSid` that names `target`: one request for the
@@ -43,4 +45,32 @@ export async function workerHolds(
     if (statusOf(err) === 404) return false;
     throw fromTwilioError(err, `the TaskRouter tasks of worker ${workerSid}`);
   }
+}
+
+/**
+ * Who is on each of `sids` (CA…, CF…): the workers' names on the accepted reservations of the assigned
+ * tasks that name it. One request for the assigned tasks, then one per task naming one of `sids`.
+ */
+export async function agentsOn(
+  client: twilio.Twilio,
+  workspaceSid: string,
+  sids: string[],
+): Promise<Map<string, string[]>> {
+  const workspace = client.taskrouter.v1.workspaces(workspaceSid);
+  const agents = new Map<string, string[]>();
+  try {
+    const tasks = await workspace.tasks.list({ assignmentStatus: ['assigned'], pageSize: 1000, limit: 1000 });
+    await Promise.all(
+      tasks.map(async (task) => {
+        const { call, conference } = namedIn(task.attributes);
+        const sid = [call, conference].find((s): s is string => typeof s === 'string' && sids.includes(s));
+        if (!sid) return;
+        const reservations = await workspace.tasks(task.sid).reservations.list({ reservationStatus: 'accepted' });
+        for (const r of reservations) agents.set(sid, [...new Set([...(agents.get(sid) ?? []), r.workerName])]);
+      }),
+    );
+  } catch (err) {
+    throw fromTwilioError(err, `the TaskRouter tasks of workspace ${workspaceSid}`);
+  }
+  return agents;
 }

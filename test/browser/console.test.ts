@@ -1,8 +1,9 @@
-// The console in a real Chromium against the Functions in twilio-run and the emulator, as `npm start` runs them.
+// The console in a real Chromium against the Functions in twilio-run and the emulator, as `npm start` runs them,
+// used as a supervisor would: calls as people know them, forgotten pauses, safe controls, any screen, keyboard alone.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import type { Segment } from '../../lib/model/evidence';
+import type { EvidenceEntry, Segment } from '../../lib/model/evidence';
 import { EvidenceLog } from '../../lib/sync/evidence-log';
 import { CONSOLE_TOKEN_TTL_MS, issueConsoleToken } from '../../lib/runtime/console-auth';
 import { documentName } from '../../lib/sync/document-store';
@@ -11,15 +12,36 @@ import { startBrowser, type RunningBrowser } from '../../harness/browser';
 import { newCall } from '../../harness/calls';
 import { callbacksIdle, counters, invoke } from '../../harness/functions';
 import { ACCOUNT_SID, AUTH_TOKEN, ROOT, useStack } from '../../harness/stack';
+import { EMULATOR_WORKSPACE_SID, giveTask } from '../../harness/taskrouter';
 
 const PASSWORD = 'console test password';
 const HOSTILE = '<img src=x onerror="window.__xss=1"><b>bold</b>';
-const stack = useStack({ ADMIN_PASSWORD: PASSWORD });
+const ZONE = 'America/New_York';
+const ALERT_SECONDS = 3;
+const FLOW = 'FW' + 'f1'.repeat(16);
+const EXECUTION = 'FN' + 'e1'.repeat(16);
+const stack = useStack({
+  ADMIN_PASSWORD: PASSWORD,
+  PAUSE_ALERT_SECONDS: String(ALERT_SECONDS),
+  TASKROUTER_WORKSPACE_SID: EMULATOR_WORKSPACE_SID,
+});
+/** The little of the DOM the page functions below touch (the tests are typed without the DOM's library). */
+type Graphic = { getBBox(): { x: number; y: number; width: number; height: number } };
+type Element = {
+  id: string;
+  textContent: string | null;
+  closest(s: string): Element | null;
+  getAttribute(a: string): string | null;
+};
+type Browser = {
+  sessionStorage: { getItem(key: string): string | null; clear(): void };
+  document: { activeElement: Element | null; documentElement: { scrollWidth: number } };
+};
 let browser: RunningBrowser;
 let page: Page;
 
 beforeAll(async () => {
-  browser = await startBrowser();
+  browser = await startBrowser({ timezoneId: ZONE });
   page = await browser.context.newPage();
 });
 afterAll(async () => {
@@ -27,7 +49,12 @@ afterAll(async () => {
 });
 
 const row = (sid: string) => page.locator(`li.call[data-sid="${sid}"]`);
+const button = (sid: string, name: string) => row(sid).locator('.actions').getByRole('button', { name, exact: true });
 const recordingStatus = async (callSid: string) => (await stack.em.client.calls(callSid).recordings.list())[0].status;
+const order = () => page.locator('li.call:visible').evaluateAll((els) => els.map((el) => el.getAttribute('data-sid')));
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** The README's pictures: renewed with UPDATE_SCREENSHOT=1, so that a test run leaves the work tree as it was. */
+const picture = (name: string) => join(ROOT, process.env.UPDATE_SCREENSHOT === '1' ? 'docs' : 'dist', name);
 
 async function until<T>(what: string, read: () => Promise<T>, ok: (value: T) => boolean, ms = 10_000): Promise<T> {
   const deadline = Date.now() + ms;
@@ -35,7 +62,7 @@ async function until<T>(what: string, read: () => Promise<T>, ok: (value: T) => 
     const value = await read();
     if (ok(value)) return value;
     if (Date.now() > deadline) throw new Error(`${what}: still ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 100));
+    await sleep(100);
   }
 }
 
@@ -45,11 +72,64 @@ async function signIn(password: string) {
   await page.locator('#sign-in button[type=submit]').click();
 }
 
+/** Signed in, with no filter left from an earlier test. */
+async function signedIn() {
+  if (!(await page.locator('#calls-section').isVisible())) {
+    await signIn(PASSWORD);
+    await page.locator('#calls-section').waitFor();
+  }
+  await page.locator('#filter-state').selectOption('');
+  await page.locator('#filter-agent').selectOption('');
+  await page.locator('#filter-number').fill('');
+  await page.locator('#filter-search').fill('');
+}
+
+/** A live call with a recording started by a Studio flow (as Run Function sends FlowSid and ExecutionSid). */
+async function recordedCall(caller: Record<string, string> = { FlowSid: FLOW, ExecutionSid: EXECUTION }) {
+  const sid = (await newCall(stack.em.client)).sid;
+  expect((await invoke(stack.fx, '/recording/start', { CallSid: sid, ...caller })).status).toBe(200);
+  return sid;
+}
+
+/** The boxes of the timeline's texts and change marks. */
+const labelBoxes = (sid: string) =>
+  row(sid)
+    .locator('svg text, svg line.change')
+    .evaluateAll((els) =>
+      els.map((el) => {
+        const b = (el as unknown as Graphic).getBBox();
+        return { x: b.x, y: b.y, w: Math.max(b.width, 1), h: Math.max(b.height, 1), text: el.textContent };
+      }),
+    );
+
+/** The pairs of texts that overlap each other or a change mark. */
+const overlaps = (boxes: Awaited<ReturnType<typeof labelBoxes>>) =>
+  boxes.flatMap((a, i) =>
+    boxes
+      .slice(i + 1)
+      .filter((b) => (a.text || b.text) && a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h)
+      .map((b) => [a.text, b.text]),
+  );
+
+async function axeFindings() {
+  await page.addScriptTag({ content: readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8') });
+  return page.evaluate(async () => {
+    type Violation = Record<string, unknown>;
+    const axe = (globalThis as unknown as { axe: { run(): Promise<{ violations: Violation[] }> } }).axe;
+    const { violations } = await axe.run();
+    return violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => ({
+        id: v.id,
+        impact: v.impact,
+        nodes: (v.nodes as Array<{ target: unknown }>).map((n) => n.target),
+      }));
+  });
+}
+
 test('sign in, see a live call, pause it, watch the timeline, resume, and export evidence that matches the emulator', async () => {
-  const callSid = (await newCall(stack.em.client)).sid;
-  expect((await invoke(stack.fx, '/recording/start', { CallSid: callSid })).status).toBe(200);
-  const idleCall = (await newCall(stack.em.client)).sid;
-  await invoke(stack.fx, '/recording/start', { CallSid: idleCall });
+  const callSid = await recordedCall({});
+  const idleCall = await recordedCall({});
   await invoke(stack.fx, '/recording/set-status', { CallSid: idleCall, Status: 'stopped' });
   await callbacksIdle(stack.em);
 
@@ -60,30 +140,27 @@ test('sign in, see a live call, pause it, watch the timeline, resume, and export
   await row(callSid).waitFor();
   expect(await row(callSid).locator('.state').textContent()).toBe('Recording');
   expect(await row(idleCall).locator('.state').textContent()).toBe('Not recording');
-  // Live first.
-  const order = await page.locator('li.call').evaluateAll((els) => els.map((el) => el.getAttribute('data-sid')));
-  expect(order.indexOf(callSid)).toBeLessThan(order.indexOf(idleCall));
 
-  await row(callSid).locator('summary').click();
+  await row(callSid).locator('details.evidence summary').click();
   await row(callSid).locator('svg rect[data-state="recorded"]').waitFor();
   expect(await row(callSid).locator('svg rect[data-state="paused"]').count()).toBe(0);
 
-  await row(callSid)
-    .getByRole('button', { name: `Pause (skip) ${callSid}` })
-    .click();
+  await button(callSid, 'Pause (skip)').click();
   await row(callSid).locator('.state', { hasText: 'Paused' }).waitFor();
   expect(await recordingStatus(callSid)).toBe('paused');
   await row(callSid).locator('svg rect[data-state="paused"]').waitFor();
   expect(await row(callSid).locator('.result').textContent()).toMatch(
     /^Pause \(skip\): done, RE[0-9a-f]{32} is paused$/,
   );
-  await row(callSid).locator('.changes', { hasText: 'paused (skip)' }).waitFor();
-  expect(await row(callSid).locator('.changes').textContent()).toContain('by console:admin');
-  await new Promise((r) => setTimeout(r, 1500));
+  // Who acted, in words: the password sign-in, and the plain API request that started it.
+  await row(callSid).locator('.changes', { hasText: 'paused (skip) by console admin (password)' }).waitFor();
+  expect(await row(callSid).locator('.changes').textContent()).toContain('recorded by API request');
+  expect(await row(callSid).locator('.last-change').textContent()).toMatch(
+    /^Last: paused \(skip\) by console admin \(password\) at /,
+  );
+  await sleep(1000);
 
-  await row(callSid)
-    .getByRole('button', { name: `Resume ${callSid}` })
-    .click();
+  await button(callSid, 'Resume').click();
   await row(callSid).locator('.state', { hasText: 'Recording' }).waitFor();
   expect(await recordingStatus(callSid)).toBe('in-progress');
   await until(
@@ -91,13 +168,6 @@ test('sign in, see a live call, pause it, watch the timeline, resume, and export
     () => row(callSid).locator('svg rect[data-state="recorded"]').count(),
     (n) => n === 2,
   );
-  // One more poll redraws the running stretch, for the picture in the README.
-  await new Promise((r) => setTimeout(r, 2200));
-  // The README's picture: renewed with UPDATE_SCREENSHOT=1, so that a test run leaves the work tree as it was.
-  await page.screenshot({
-    path: join(ROOT, process.env.UPDATE_SCREENSHOT === '1' ? 'docs/console.png' : 'dist/console.png'),
-    fullPage: true,
-  });
 
   const download = page.waitForEvent('download');
   await row(callSid).getByRole('button', { name: 'Export JSON' }).click();
@@ -109,6 +179,8 @@ test('sign in, see a live call, pause it, watch the timeline, resume, and export
     ['paused', 'skip', 'console:admin'],
     ['recorded', undefined, 'console:admin'],
   ]);
+  // Exports keep UTC.
+  expect(evidence.segments.every((s) => s.from.endsWith('Z'))).toBe(true);
   // The emulator's side: one recording, now in progress, updated exactly once per change the evidence shows.
   const recordings = await stack.em.client.calls(callSid).recordings.list();
   expect(recordings.map((r) => [r.sid, r.status])).toEqual([[evidence.segments[0].recordingSid, 'in-progress']]);
@@ -117,23 +189,371 @@ test('sign in, see a live call, pause it, watch the timeline, resume, and export
   ];
   // The idle call's stop, then this call's pause and resume.
   expect(updates).toBe(3);
-  expect(
-    evidence.segments.every((s, i) => i === 0 || Date.parse(s.from) >= Date.parse(evidence.segments[i - 1].from)),
-  ).toBe(true);
+});
 
-  // The auditor's check from the page: inside the pause, then across its end.
-  const pause = evidence.segments[1];
-  const check = async (from: number, to: number) => {
-    const form = row(callSid).locator('form.window-check');
-    await form.getByLabel('From (UTC)').fill(new Date(from).toISOString());
-    await form.getByLabel('To (UTC)').fill(new Date(to).toISOString());
+test('each call as people know it: masked numbers, direction, duration, the agent on it, the flow, the SIDs one click away', async () => {
+  const callSid = await recordedCall();
+  const worker = await stack.em.client.taskrouter.v1
+    .workspaces(EMULATOR_WORKSPACE_SID)
+    .workers.create({ friendlyName: 'Alice Agent' });
+  await giveTask(stack.em, worker.sid, { callSid });
+  await signedIn();
+  await row(callSid).locator('.agent', { hasText: 'Agent Alice Agent' }).waitFor();
+  const r = row(callSid);
+  // harness/calls dials +15005550006 from +15005550001: the middle digits never reach the page.
+  expect(await r.locator('.title').textContent()).toBe('Call from +1500•••0001 to +1500•••0006');
+  expect(await page.locator('body').innerHTML()).not.toContain('5005550006');
+  expect(await r.locator('.direction').textContent()).toBe('Outbound (API)');
+  const duration = await r.locator('.duration').textContent();
+  expect(duration).toMatch(/^Duration \d+:\d\d$/);
+  await until(
+    'the duration',
+    () => r.locator('.duration').textContent(),
+    (d) => d !== duration,
+  );
+  // The emulator's Studio has no Flows resource to name it: the flow is shown by its SID.
+  expect(await r.locator('.flow').textContent()).toBe(`Studio flow ${FLOW}`);
+  expect(await r.locator('.last-change').textContent()).toContain(`started by Studio flow ${FLOW} at`);
+  // The SIDs, one click away.
+  expect(await r.locator('.sids').isVisible()).toBe(false);
+  await r.locator('details.ids summary').click();
+  const recordingSid = (await stack.em.client.calls(callSid).recordings.list())[0].sid;
+  expect(await r.locator('.sids').textContent()).toBe(`Call: ${callSid}Recording, in-progress: ${recordingSid}`);
+
+  // One time zone, the browser's, and UTC on hover.
+  expect(await page.locator('#zone').textContent()).toBe(`Times in ${ZONE}; hover one for UTC.`);
+  const time = r.locator('.last-change time');
+  const [shown, utc, iso] = await Promise.all([
+    time.textContent(),
+    time.getAttribute('title'),
+    time.getAttribute('datetime'),
+  ]);
+  expect(shown).toBe(new Date(iso!).toLocaleTimeString('en-US', { timeZone: ZONE }));
+  expect(utc).toBe(`${iso!.replace('T', ' ').slice(0, 19)} UTC`);
+  expect(shown).not.toBe(new Date(iso!).toLocaleTimeString('en-US', { timeZone: 'UTC' }));
+
+  await page.screenshot({ path: picture('console-list.png') });
+});
+
+test('a stable order, and filters by state, number and agent, and a search', async () => {
+  await signedIn();
+  const first = await recordedCall({});
+  // Sync dates its documents to the second; within one, the order is by SID (still stable).
+  await sleep(1100);
+  const second = await recordedCall({});
+  const bob = await stack.em.client.taskrouter.v1
+    .workspaces(EMULATOR_WORKSPACE_SID)
+    .workers.create({ friendlyName: 'Bob Agent' });
+  await giveTask(stack.em, bob.sid, { callSid: second });
+  await row(second).locator('.agent', { hasText: 'Agent Bob Agent' }).waitFor();
+  const before = await order();
+  // Newest first, by when Sync first heard of them.
+  expect(before.indexOf(second)).toBeLessThan(before.indexOf(first));
+  // A change of the older call does not move it.
+  await button(first, 'Pause (silence)').click();
+  await row(first).locator('.state', { hasText: 'Paused' }).waitFor();
+  await sleep(2500);
+  expect(await order()).toEqual(before);
+
+  await page.locator('#filter-state').selectOption('paused');
+  await until('the paused filter', order, (o) => o.includes(first) && !o.includes(second));
+  expect(await page.locator('#shown').textContent()).toMatch(/^Showing \d+ of \d+\.$/);
+  await page.locator('#filter-state').selectOption('');
+
+  await page.locator('#filter-agent').selectOption('Bob Agent');
+  await until('the agent filter', order, (o) => o.length === 1 && o[0] === second);
+  await page.locator('#filter-agent').selectOption('');
+
+  // By number: matched on the server against the whole number, which the page only shows masked.
+  await page.locator('#filter-number').fill('5550006');
+  await sleep(2500);
+  expect((await order()).length).toBe(before.length);
+  await page.locator('#filter-number').fill('4155550199');
+  await until('the number filter', order, (o) => o.length === 0);
+  await page.locator('#filter-number').fill('');
+  await until('no number filter', order, (o) => o.length === before.length);
+
+  await page.locator('#filter-search').fill(second.slice(0, 20));
+  await until('the search', order, (o) => o.length === 1 && o[0] === second);
+  await page.locator('#filter-search').fill('');
+  await invoke(stack.fx, '/recording/set-status', { CallSid: first, Status: 'in-progress' });
+});
+
+test('a pause longer than PAUSE_ALERT_SECONDS stands out in the list and in /recording/status, and is resumed from the alert with a reason', async () => {
+  await signedIn();
+  const callSid = await recordedCall();
+  const paused = await invoke(stack.fx, '/recording/set-status', {
+    CallSid: callSid,
+    Status: 'paused',
+    FlowSid: FLOW,
+    ExecutionSid: EXECUTION,
+  });
+  expect(paused.status).toBe(200);
+  const early = (await invoke(stack.fx, '/recording/status', { CallSid: callSid })).body as Record<string, unknown>;
+  expect(early).toMatchObject({ status: 'paused', pauseAlert: false });
+  expect(early.pausedForSeconds).toBeLessThan(ALERT_SECONDS);
+  expect(await row(callSid).locator('.alert').isVisible()).toBe(false);
+
+  await row(callSid).locator('.alert', { hasText: 'was it forgotten?' }).waitFor({ timeout: 10_000 });
+  const late = (await invoke(stack.fx, '/recording/status', { CallSid: callSid })).body as Record<string, unknown>;
+  expect(late).toMatchObject({ status: 'paused', pauseAlert: true });
+  expect(late.pausedForSeconds).toBeGreaterThanOrEqual(ALERT_SECONDS);
+  expect(Date.parse(late.pausedSince as string)).toBeLessThanOrEqual(Date.now() - ALERT_SECONDS * 1000);
+  expect(await row(callSid).evaluate((el) => el.classList.contains('alerting'))).toBe(true);
+  expect(await row(callSid).locator('.alert-text').textContent()).toMatch(
+    /^Paused for \d+ s, past the 3 s alert: was it forgotten\? The call goes on unrecorded\.$/,
+  );
+  expect(await page.locator('#alerts-text').textContent()).toMatch(/been paused longer than 3 s: forgotten\?$/);
+  await page.locator('#alerts-show').click();
+  expect(await order()).toContain(callSid);
+  expect(await page.locator('li.call:visible.alerting').count()).toBe(await page.locator('li.call:visible').count());
+
+  await page.screenshot({ path: picture('console-pause-alert.png') });
+
+  await page.locator('#filter-state').selectOption('');
+  // The flow's pause holds: resuming from the alert asks for a reason, which the evidence keeps.
+  await row(callSid).locator('.alert').getByRole('button', { name: 'Resume recording' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Resume a flow’s pause?' });
+  await dialog.waitFor();
+  await dialog.getByLabel('Reason (kept in the evidence with your name)').fill('caller finished paying');
+  await dialog.getByRole('button', { name: 'Resume with this reason' }).click();
+  await row(callSid).locator('.state', { hasText: 'Recording' }).waitFor();
+  expect(await recordingStatus(callSid)).toBe('in-progress');
+  await row(callSid).locator('.alert').waitFor({ state: 'hidden' });
+  await row(callSid).locator('details.evidence summary').click();
+  await row(callSid)
+    .locator('.changes', { hasText: 'recorded by console admin (password) (reason: caller finished paying)' })
+    .waitFor();
+  expect(await row(callSid).locator('.changes').textContent()).toMatch(
+    new RegExp(`paused \\(silence\\) by Studio flow ${FLOW}`),
+  );
+  await row(callSid).locator('details.evidence summary').click();
+});
+
+test('Stop asks to confirm, naming the call; cancelled, nothing stops', async () => {
+  await signedIn();
+  const callSid = await recordedCall({});
+  await row(callSid).waitFor();
+  await button(callSid, 'Stop').click();
+  const dialog = page.getByRole('dialog', { name: 'Stop this recording?' });
+  await dialog.waitFor();
+  expect(await dialog.textContent()).toContain(`Call from +1500•••0001 to +1500•••0006 (${callSid})`);
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  await dialog.waitFor({ state: 'hidden' });
+  await sleep(500);
+  expect(await recordingStatus(callSid)).toBe('in-progress');
+
+  await button(callSid, 'Stop').click();
+  await dialog.getByRole('button', { name: 'Stop recording' }).click();
+  await row(callSid).locator('.state', { hasText: 'Not recording' }).waitFor();
+  expect(['stopped', 'processing', 'completed']).toContain(await recordingStatus(callSid));
+});
+
+test('the timeline: labels never overlap on short segments, and a stretch selected on it is checked, as typed times are', async () => {
+  await signedIn();
+  const callSid = await recordedCall({});
+  const recordingSid = (await stack.em.client.calls(callSid).recordings.list())[0].sid;
+  // Short segments, one after the other, by several callers.
+  for (let i = 0; i < 3; i++) {
+    await invoke(stack.fx, '/recording/set-status', { CallSid: callSid, Status: 'paused', PauseBehavior: 'skip' });
+    await sleep(80);
+    await invoke(stack.fx, '/recording/set-status', { CallSid: callSid, Status: 'in-progress' });
+    await sleep(80);
+  }
+  await invoke(stack.fx, '/recording/set-status', { CallSid: callSid, Status: 'paused', FlowSid: FLOW });
+  await sleep(2000);
+  await invoke(stack.fx, '/recording/set-status', { CallSid: callSid, Status: 'in-progress', FlowSid: FLOW });
+  await sleep(1500);
+  await row(callSid).locator('details.evidence summary').click();
+  await until(
+    'the timeline',
+    () => row(callSid).locator('svg rect[data-state]').count(),
+    (n) => n === 9,
+  );
+  const boxes = await labelBoxes(callSid);
+  expect(boxes.filter((b) => !b.text).length).toBe(9);
+  expect(overlaps(boxes)).toEqual([]);
+  // Some labels did not fit: each is in its segment's tooltip and in the list.
+  expect(boxes.filter((b) => b.text?.includes(' · ')).length).toBeLessThan(9);
+  expect(await row(callSid).locator('.changes li').count()).toBe(9);
+  expect(await row(callSid).locator('svg rect[data-state] title').first().textContent()).toMatch(/ UTC\) by /);
+
+  await row(callSid).scrollIntoViewIfNeeded();
+  await row(callSid).screenshot({ path: picture('console-timeline.png') });
+
+  // Select a stretch inside the long pause, then one across its end.
+  const evidence = (await (
+    await fetch(`${stack.fx.url}/console/evidence`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        CallSid: callSid,
+        Token: await page.evaluate(() => (globalThis as unknown as Browser).sessionStorage.getItem('console-token')),
+      }),
+    })
+  ).json()) as { segments: Segment[]; entries: EvidenceEntry[] };
+  const pause = evidence.segments.filter((s) => s.state === 'paused').at(-1)!;
+  expect(pause.recordingSid).toBe(recordingSid);
+  const rect = row(callSid).locator('svg rect[data-state="paused"]').last();
+  const drag = async (fromPart: number, toPart: number) => {
+    const box = (await rect.boundingBox())!;
+    const output = row(callSid).locator('output');
+    await output.evaluate((el) => (el.textContent = ''));
+    await page.mouse.move(box.x + box.width * fromPart, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * ((fromPart + toPart) / 2), box.y + box.height / 2, { steps: 3 });
+    await page.mouse.move(box.x + box.width * toPart, box.y + box.height / 2, { steps: 3 });
+    await page.mouse.up();
+    await row(callSid)
+      .locator('output', { hasText: /^(Yes|No)/ })
+      .waitFor();
+    return output.textContent();
+  };
+  expect(await drag(0.2, 0.8)).toMatch(/^Yes: .* lies wholly inside a pause\.$/);
+  const form = row(callSid).locator('form.window-check');
+  // The selection filled the typed fields, in the browser's time.
+  const typedFrom = await page.evaluate((v) => new Date(v).getTime(), await form.getByLabel('From').inputValue());
+  expect(typedFrom).toBeGreaterThan(Date.parse(pause.from));
+  expect(await drag(0.5, 1.3)).toMatch(/^No/);
+
+  // Typed times still work: the browser's local times, to the millisecond.
+  const toLocal = (ms: number) =>
+    page.evaluate((at) => {
+      const d = new Date(at);
+      return new Date(at - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 23);
+    }, ms);
+  const typed = async (from: number, to: number) => {
+    await form.getByLabel('From').fill(await toLocal(from));
+    await form.getByLabel('To').fill(await toLocal(to));
     await form.locator('output').evaluate((el) => (el.textContent = ''));
     await form.getByRole('button', { name: 'Inside a pause?' }).click();
     await form.locator('output', { hasText: /^(Yes|No)/ }).waitFor();
     return form.locator('output').textContent();
   };
-  expect(await check(Date.parse(pause.from) + 100, Date.parse(pause.to!) - 100)).toMatch(/^Yes/);
-  expect(await check(Date.parse(pause.from) + 100, Date.parse(pause.to!) + 100)).toMatch(/^No/);
+  expect(await typed(Date.parse(pause.from) + 100, Date.parse(pause.to!) - 100)).toMatch(/^Yes/);
+  expect(await typed(Date.parse(pause.from) + 100, Date.parse(pause.to!) + 100)).toMatch(/^No/);
+  await row(callSid).locator('details.evidence summary').click();
+});
+
+test('at 360 px wide: nothing scrolls sideways, the timeline keeps its text size, and the labels still never overlap', async () => {
+  await signedIn();
+  await page.setViewportSize({ width: 360, height: 740 });
+  try {
+    const callSid = await recordedCall();
+    await invoke(stack.fx, '/recording/set-status', { CallSid: callSid, Status: 'paused', PauseBehavior: 'silence' });
+    await sleep(300);
+    await invoke(stack.fx, '/recording/set-status', { CallSid: callSid, Status: 'in-progress' });
+    await row(callSid).waitFor();
+    await row(callSid).locator('details.evidence summary').click();
+    await row(callSid).locator('details.ids summary').click();
+    await until(
+      'the timeline',
+      () => row(callSid).locator('svg rect[data-state]').count(),
+      (n) => n === 3,
+    );
+    expect(
+      await page.evaluate(() => (globalThis as unknown as Browser).document.documentElement.scrollWidth),
+    ).toBeLessThanOrEqual(360);
+    const svgWidth = await row(callSid)
+      .locator('.timeline svg')
+      .evaluate((el) => el.getBoundingClientRect().width);
+    expect(svgWidth).toBeLessThanOrEqual(340);
+    // Text drawn at its size in CSS pixels, not shrunk with the picture.
+    const sizes = await row(callSid)
+      .locator('svg text')
+      .evaluateAll((els) => els.map((el) => (el as unknown as Graphic).getBBox().height));
+    expect(Math.min(...sizes)).toBeGreaterThanOrEqual(12);
+    expect(overlaps(await labelBoxes(callSid))).toEqual([]);
+    // Every control is on screen, none cut off.
+    for (const name of ['Pause (skip)', 'Pause (silence)', 'Resume', 'Stop', 'Start']) {
+      const box = (await button(callSid, name).boundingBox())!;
+      expect(box.x).toBeGreaterThanOrEqual(0);
+      expect(box.x + box.width).toBeLessThanOrEqual(360);
+      expect(box.height).toBeGreaterThanOrEqual(24);
+    }
+    await page.screenshot({ path: picture('console-360.png'), fullPage: false });
+    await row(callSid).locator('details.evidence summary').click();
+    await row(callSid).locator('details.ids summary').click();
+  } finally {
+    await page.setViewportSize({ width: 1200, height: 820 });
+  }
+});
+
+test('by keyboard alone: filter, pause, and a Stop that Escape cancels and Enter confirms', async () => {
+  await signedIn();
+  const callSid = await recordedCall({});
+  await row(callSid).waitFor();
+  const focused = () =>
+    page.evaluate(() => {
+      const el = (globalThis as unknown as Browser).document.activeElement;
+      return `${el?.closest('li.call')?.getAttribute('data-sid') ?? ''} ${el?.textContent?.trim() ?? ''} ${el?.id ?? ''}`;
+    });
+  const tabTo = async (want: string) => {
+    for (let i = 0; i < 200; i++) {
+      if ((await focused()) === want) return;
+      await page.keyboard.press('Tab');
+    }
+    throw new Error(`Tab never reached "${want}"; at "${await focused()}"`);
+  };
+  await page.locator('body').focus();
+  await tabTo('  filter-search');
+  await page.keyboard.type(callSid);
+  await until('the search', order, (o) => o.length === 1 && o[0] === callSid);
+  await tabTo(`${callSid} Pause (skip) `);
+  await page.keyboard.press('Enter');
+  await row(callSid).locator('.state', { hasText: 'Paused' }).waitFor();
+  await tabTo(`${callSid} Resume `);
+  await page.keyboard.press('Enter');
+  await row(callSid).locator('.state', { hasText: 'Recording' }).waitFor();
+  await tabTo(`${callSid} Stop `);
+  await page.keyboard.press('Enter');
+  const dialog = page.getByRole('dialog', { name: 'Stop this recording?' });
+  await dialog.waitFor();
+  // The dialog takes the focus, on the safe choice.
+  expect(await focused()).toBe(' Cancel ');
+  await page.keyboard.press('Escape');
+  await dialog.waitFor({ state: 'hidden' });
+  expect(await recordingStatus(callSid)).toBe('in-progress');
+  await tabTo(`${callSid} Stop `);
+  await page.keyboard.press('Enter');
+  await dialog.waitFor();
+  await page.keyboard.press('Tab');
+  expect(await focused()).toBe(' Stop recording ask-confirm');
+  await page.keyboard.press('Enter');
+  await row(callSid).locator('.state', { hasText: 'Not recording' }).waitFor();
+  // The timeline opens from the keyboard too.
+  await tabTo(`${callSid} Timeline and evidence `);
+  await page.keyboard.press('Enter');
+  await row(callSid).locator('svg rect[data-state]').first().waitFor();
+  await page.locator('#filter-search').fill('');
+});
+
+test('an accessibility scan (axe-core) finds nothing serious or critical: sign-in, list, alert, timeline, dialog', async () => {
+  await page.goto(`${stack.fx.url}/console/index.html`);
+  await page.evaluate(() => (globalThis as unknown as Browser).sessionStorage.clear());
+  await page.reload();
+  await page.locator('#sign-in').waitFor();
+  expect(await axeFindings()).toEqual([]);
+  // The scan can fail: a button with no name is a critical finding.
+  await page.evaluate(() => {
+    const doc = (globalThis as unknown as { document: { body: { insertAdjacentHTML(w: string, h: string): void } } })
+      .document;
+    doc.body.insertAdjacentHTML('beforeend', '<button id="nameless"></button>');
+  });
+  expect((await axeFindings()).map((f) => f.id)).toEqual(['button-name']);
+  await page.reload();
+  await signedIn();
+  const callSid = await recordedCall();
+  await invoke(stack.fx, '/recording/set-status', { CallSid: callSid, Status: 'paused', FlowSid: FLOW });
+  await row(callSid).locator('.alert').waitFor({ timeout: 10_000 });
+  await row(callSid).locator('details.evidence summary').click();
+  await row(callSid).locator('details.ids summary').click();
+  await row(callSid).locator('svg rect[data-state]').first().waitFor();
+  expect(await axeFindings()).toEqual([]);
+  await button(callSid, 'Stop').click();
+  await page.getByRole('dialog').waitFor();
+  expect(await axeFindings()).toEqual([]);
+  await page.keyboard.press('Escape');
 });
 
 test('a caller field holding HTML shows as text, and no script runs', async () => {
@@ -154,7 +574,7 @@ test('a caller field holding HTML shows as text, and no script runs', async () =
   ]);
   await page.goto(`${stack.fx.url}/console/index.html`);
   await row(sid).waitFor();
-  await row(sid).locator('summary').click();
+  await row(sid).locator('details.evidence summary').click();
   await row(sid).locator('.changes li').waitFor();
   expect(await row(sid).locator('.last-change').textContent()).toContain(HOSTILE);
   expect(await row(sid).locator('.changes').textContent()).toContain(HOSTILE);

@@ -4,7 +4,7 @@
 // error answer against Twilio's documented error shape (our own check: the spec describes none).
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { callIn, conferenceTwiml, finishedCall, newCall } from '../../harness/calls';
+import { callIn, conferenceCalls, conferenceTwiml, finishedCall, newCall } from '../../harness/calls';
 import { startPrism, type PrismMark, type RunningPrism } from '../../harness/conformance';
 import { callbacksIdle, invoke } from '../../harness/functions';
 import { ACCOUNT_SID, startEmulator, startFunctions, type RunningEmulator } from '../../harness/stack';
@@ -49,6 +49,9 @@ test('the voice operations the toolkit uses conform, answers included', async ()
   await c.calls(call.sid).recordings(rec.sid).fetch();
   await c.calls(call.sid).recordings(rec.sid).remove();
 
+  await newCall(c, conferenceTwiml('conformance'));
+  const [waiting] = await c.conferences.list({ friendlyName: 'conformance' });
+  await c.conferences(waiting.sid).fetch(); // `init`: one participant
   await newCall(c, conferenceTwiml('conformance'));
   const [conference] = await c.conferences.list({ friendlyName: 'conformance', status: 'in-progress' });
   await c.conferences(conference.sid).fetch();
@@ -97,7 +100,57 @@ test('the Sync List operations of the evidence log conform, paging included', as
   await expect(lists('no-such-log').syncListItems.create({ data: {} })).rejects.toMatchObject({ status: 404 });
 });
 
-test('the TaskRouter operations the ownership check uses conform: workspaces, workers, tasks, reservations', async () => {
+// Studio v2 (OpenAPI twilio_studio_v2.json): CreateFlow, UpdateFlowValidate, FetchFlow, ListFlow,
+// UpdateFlow, ListExecution, FetchExecution, FetchExecutionContext, ListExecutionStep, FetchExecutionStep,
+// FetchExecutionStepContext, DeleteFlow; and a refused definition's 81022 passing through.
+test('the Studio operations conform: flows, Validate, executions with their steps and contexts', async () => {
+  const v2 = prism.client.studio.v2;
+  const definition = {
+    description: 'conformance',
+    initial_state: 'Trigger',
+    flags: { allow_concurrent_calls: true },
+    states: [
+      { name: 'Trigger', type: 'trigger', transitions: [{ event: 'incomingCall', next: 'hi' }], properties: {} },
+      { name: 'hi', type: 'say-play', transitions: [{ event: 'audioComplete' }], properties: { say: 'Hi' } },
+    ],
+  };
+  await expect(v2.flowValidate.update({ friendlyName: 'c', status: 'published', definition })).resolves.toMatchObject({
+    valid: true,
+  });
+  const flow = await v2.flows.create({
+    friendlyName: 'conformance',
+    status: 'draft',
+    definition,
+    commitMessage: 'first',
+  });
+  await v2.flows(flow.sid).fetch();
+  await v2.flows.list();
+  await v2.flows(flow.sid).update({ status: 'published', friendlyName: 'conformance flow' });
+  await finishedCall(em, await callIn(em, { Url: flow.webhookUrl }));
+  const [execution] = await v2.flows(flow.sid).executions.list();
+  await v2.flows(flow.sid).executions(execution.sid).fetch();
+  await v2.flows(flow.sid).executions(execution.sid).executionContext().fetch();
+  const steps = await v2.flows(flow.sid).executions(execution.sid).steps.list();
+  await v2.flows(flow.sid).executions(execution.sid).steps(steps[0].sid).fetch();
+  await v2.flows(flow.sid).executions(execution.sid).steps(steps[0].sid).stepContext().fetch();
+  const refused = { ...definition, states: [{ ...definition.states[0], type: 'no-such-widget' }] };
+  await expect(
+    v2.flowValidate.update({ friendlyName: 'c', status: 'published', definition: refused }),
+  ).rejects.toMatchObject({ status: 400, code: 81022 });
+  await v2.flows(flow.sid).remove();
+  // The Studio paths are checked, not passed through: a create without Status is Prism's 422.
+  const unchecked = await prism.client.request({
+    method: 'post',
+    uri: 'https://studio.twilio.com/v2/Flows',
+    data: { FriendlyName: 'c', Definition: JSON.stringify(definition) },
+  });
+  expect(unchecked.statusCode).toBe(422);
+  // That refusal, and nothing else, is what Prism's log shows of this test; afterEach reads on from here.
+  expect(await prism.problems(mark)).toEqual([expect.stringContaining('post /v2/Flows ✖  error')]);
+  mark = prism.mark();
+});
+
+test('the TaskRouter operations the ownership check and the console use conform: workspaces, workers, tasks, reservations', async () => {
   const tr = prism.client.taskrouter.v1.workspaces;
   const workspace = await tr.create({ friendlyName: 'conformance' });
   await tr.list({ friendlyName: 'conformance' });
@@ -119,6 +172,10 @@ test('the TaskRouter operations the ownership check uses conform: workspaces, wo
   const held = await tr(workspace.sid).workers(worker.sid).reservations.list({ reservationStatus: 'accepted' });
   expect(held.map((r) => r.taskSid)).toEqual([task.sid]);
   await tr(workspace.sid).workers(worker.sid).reservations(reservation.sid).fetch();
+  // The console's "who is on the call": the assigned tasks, then each one's accepted reservations.
+  await tr(workspace.sid).tasks.list({ assignmentStatus: ['assigned'] });
+  const onTask = await tr(workspace.sid).tasks(task.sid).reservations.list({ reservationStatus: 'accepted' });
+  expect(onTask.map((r) => [r.workerSid, r.workerName])).toEqual([[worker.sid, 'alice']]);
   await expect(
     tr(workspace.sid)
       .tasks('WT' + '0'.repeat(32))
@@ -156,6 +213,7 @@ test('the allowed exceptions are few and named', () => {
     'RecordingStatusCallbackEvent is sent as repeated keys',
     "2010-04-01 list pages' *_uri fields are paths",
     'A conference in progress has reason_conference_ended null',
+    "Studio's untyped nullable fields are typed as objects",
   ]);
 });
 
@@ -180,7 +238,7 @@ test('the Functions, pointed at Prism, send only conformant requests through a w
     await ok('/recording/set-status', { CallSid: call.sid, Status: 'stopped' });
 
     const callbackUrl = `http://localhost:${new URL(fx.url).port}/callbacks/recording-status`;
-    await newCall(em.client, conferenceTwiml('conformance-fx', callbackUrl));
+    await conferenceCalls(em.client, 'conformance-fx', callbackUrl);
     await callbacksIdle(em);
     const [conference] = await em.client.conferences.list({ friendlyName: 'conformance-fx' });
     await ok('/conference/recording/set-status', { ConferenceSid: conference.sid, Status: 'paused' });

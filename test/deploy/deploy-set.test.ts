@@ -9,6 +9,7 @@ import { join, relative } from 'node:path';
 import { readSpecializedConfig } from 'twilio-run/dist/config/global';
 import { projectFolder, runScript } from '../../harness/scripts';
 import { ROOT } from '../../harness/stack';
+import { tripwire } from '../../harness/tripwire';
 
 const walk = (dir: string): string[] =>
   existsSync(dir)
@@ -85,33 +86,20 @@ test('the examples are deployed only when the build is told DEPLOY_EXAMPLES=true
 });
 
 describe('npm run deploy refuses, before any network step', () => {
-  // Loaded into the deploy script and anything it starts: records every connection attempt and lets
-  // none through, so nothing leaves the machine whatever the script does.
-  const tripwireDir = mkdtempSync(join(tmpdir(), 'rc-tripwire-'));
-  const tripwire = join(tripwireDir, 'tripwire.js');
-  const log = join(tripwireDir, 'connections.log');
-  writeFileSync(
-    tripwire,
-    `const net = require('net'), dns = require('dns'), fs = require('fs');
-const record = (what) => { fs.appendFileSync(${JSON.stringify(log)}, what + '\\n'); };
-net.Socket.prototype.connect = function () { record('connect ' + JSON.stringify(arguments[0])); process.nextTick(() => this.destroy(new Error('blocked by the test'))); return this; };
-dns.lookup = (host, ...rest) => { record('lookup ' + host); rest.pop()(new Error('blocked by the test')); };
-`,
-  );
-  const connections = () => (existsSync(log) ? readFileSync(log, 'utf8') : '');
+  const wire = tripwire();
+  const connections = wire.connections;
   const deploy = async (env: Record<string, string>, args: string[] = [], dir = projectFolder(env)) => {
-    writeFileSync(log, '');
-    const run = runScript('deploy', dir, { NODE_OPTIONS: `--require ${tripwire}` }, args);
+    wire.reset();
+    const run = runScript('deploy', dir, { NODE_OPTIONS: wire.nodeOptions }, args);
     const code = await run.exited;
     return { code, output: run.output() };
   };
   const REAL = { ACCOUNT_SID: 'AC' + 'a'.repeat(32), AUTH_TOKEN: 'b'.repeat(32), SYNC_SERVICE_SID: 'default' };
 
   test('the tripwire sees a connection attempt and stops it', () => {
-    writeFileSync(log, '');
+    wire.reset();
     execFileSync(process.execPath, [
-      '--require',
-      tripwire,
+      ...wire.nodeOptions.split(' '),
       '-e',
       "require('https').get('https://api.twilio.com/').on('error', () => {})",
     ]);
@@ -188,7 +176,7 @@ dns.lookup = (host, ...rest) => { record('lookup ' + host); rest.pop()(new Error
   });
 
   test('no .env, or no credentials in it', async () => {
-    const noEnv = runScript('deploy', projectFolder(), { NODE_OPTIONS: `--require ${tripwire}` });
+    const noEnv = runScript('deploy', projectFolder(), { NODE_OPTIONS: wire.nodeOptions });
     expect(await noEnv.exited).not.toBe(0);
     expect(noEnv.output()).toContain('There is no .env: copy .env.example to .env');
     const { code, output } = await deploy({ SYNC_SERVICE_SID: 'default' });

@@ -69,5 +69,6 @@ test('bad limits are refused and change nothing', async () => {
     concurrentRequests: 0,
     currentWithNoActiveRecording: '404',
     syncDocumentWritesPerSecond: 0,
+    minRecordingMs: 0,
   });
 });

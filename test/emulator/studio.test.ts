@@ -2,6 +2,7 @@
 // renders it, Run Function calls to a real web server, and the call answered by its first call widget.
 import twilio from 'twilio';
 import { callIn, finishedCall } from '../../harness/calls';
+import { flowOf, runInline, sayWidget, triggerTo, widget } from '../../harness/flows';
 import { AUTH_TOKEN, startEmulator, type RunningEmulator } from '../../harness/stack';
 import { startWebhooks, type Webhooks } from '../../harness/webhooks';
 
@@ -24,31 +25,12 @@ afterAll(async () => {
   await fn.close();
 });
 
-type Transition = { event: string; next?: string; conditions?: unknown[] };
-const state = (name: string, type: string, transitions: Transition[], properties: Record<string, unknown> = {}) => ({
-  name,
-  type,
-  transitions,
-  properties,
-});
-const trigger = (next: string) => state('Trigger', 'trigger', [{ event: 'incomingCall', next }]);
-const say = (name: string, text: string, next?: string) =>
-  state(name, 'say-play', [{ event: 'audioComplete', next }], { say: text });
-const flowOf = (...states: unknown[]) => ({
-  initial_state: 'Trigger',
-  states,
-  flags: { allow_concurrent_calls: true },
-});
-
-async function run(flow: object, inputs: unknown[] = []) {
-  const sid = await callIn(em, { Flow: flow, inputs, rewriteUrls: { 'https://fn.example.twil.io': fn.url } });
-  const result = await finishedCall(em, sid);
-  return { ...result, widgets: result.log.filter((e) => e.step === 'widget') };
-}
+const run = (flow: object, inputs: unknown[] = []) =>
+  runInline(em, flow, inputs, { 'https://fn.example.twil.io': fn.url });
 
 test('Run Function posts rendered parameters, signed; success on 2xx with parsed JSON, fail otherwise', async () => {
   const call = (name: string, path: string, next: string, fail: string) =>
-    state(
+    widget(
       name,
       'run-function',
       [
@@ -66,15 +48,15 @@ test('Run Function posts rendered parameters, signed; success on 2xx with parsed
       },
     );
   const flow = flowOf(
-    trigger('ok'),
+    triggerTo('ok'),
     call('ok', '/ok', 'refused', 'wrong'),
     call('refused', '/refused', 'wrong', 'text'),
     call('text', '/text', 'done', 'wrong'),
-    say(
+    sayWidget(
       'done',
       '{{widgets.ok.parsed.echo}} {{widgets.ok.parsed.count | plus: 1}} {{widgets.refused.status_code}} {{widgets.refused.parsed.error.code}} {{widgets.text.body}}',
     ),
-    say('wrong', 'wrong'),
+    sayWidget('wrong', 'wrong'),
   );
   const result = await run(flow);
   expect(result.widgets.map((w) => `${w.widget}:${w.event}`)).toEqual([
@@ -97,11 +79,11 @@ test('Run Function posts rendered parameters, signed; success on 2xx with parsed
 
 test('the call rings through server-side widgets and is answered by the first that speaks or listens', async () => {
   const flow = flowOf(
-    trigger('vars'),
-    state('vars', 'set-variables', [{ event: 'next', next: 'hello' }], {
+    triggerTo('vars'),
+    widget('vars', 'set-variables', [{ event: 'next', next: 'hello' }], {
       variables: [{ key: 'name', value: 'caller {{trigger.call.From}}' }],
     }),
-    say('hello', 'Hello {{flow.variables.name}}'),
+    sayWidget('hello', 'Hello {{flow.variables.name}}'),
   );
   const result = await run(flow);
   expect(result.widgets.map((w) => [w.widget, w.callStatus])).toEqual([
@@ -116,8 +98,8 @@ test('the call rings through server-side widgets and is answered by the first th
 describe('Gather Input On Call', () => {
   const gather = (speech: boolean) =>
     flowOf(
-      trigger('ask'),
-      state(
+      triggerTo('ask'),
+      widget(
         'ask',
         'gather-input-on-call',
         [
@@ -127,9 +109,9 @@ describe('Gather Input On Call', () => {
         ],
         { say: 'Press or say something', timeout: 5, finish_on_key: '#', number_of_digits: 4 },
       ),
-      say('pressed', 'pressed {{widgets.ask.Digits}}'),
-      say('spoke', 'said {{widgets.ask.SpeechResult}}'),
-      say('silent', 'nothing'),
+      sayWidget('pressed', 'pressed {{widgets.ask.Digits}}'),
+      sayWidget('spoke', 'said {{widgets.ask.SpeechResult}}'),
+      sayWidget('silent', 'nothing'),
     );
   test.each([
     [true, [{ digits: '42' }], 'pressed 42'],
@@ -150,12 +132,15 @@ describe('Gather Input On Call', () => {
   });
 });
 
+// Source: Split Based On… widget (twilio.com/docs/studio/widget-library/split-based-on): conditions as
+// subject, predicate, value; text compared case-insensitively with the ends trimmed (the page's earlier
+// version); the whole-input regex and the time and date formats are the Studio skill catalog's (twilio/ai).
 describe('Split Based On…', () => {
   const split = (input: string, type: string, value: string) =>
     flowOf(
-      trigger('vars'),
-      state('vars', 'set-variables', [{ event: 'next', next: 'split' }], { variables: [{ key: 'x', value: input }] }),
-      state(
+      triggerTo('vars'),
+      widget('vars', 'set-variables', [{ event: 'next', next: 'split' }], { variables: [{ key: 'x', value: input }] }),
+      widget(
         'split',
         'split-based-on',
         [
@@ -168,8 +153,8 @@ describe('Split Based On…', () => {
         ],
         { input: '{{flow.variables.x}}' },
       ),
-      say('yes', 'yes'),
-      say('no', 'no'),
+      sayWidget('yes', 'yes'),
+      sayWidget('no', 'no'),
     );
   test.each([
     ['Paused', 'equal_to', 'paused', 'yes'],
@@ -187,6 +172,18 @@ describe('Split Based On…', () => {
     ['Card payment', 'does_not_start_with', 'card', 'no'],
     ['12345', 'regex', '^\\d{5}$', 'yes'],
     ['1234', 'regex', '^\\d{5}$', 'no'],
+    // A regex must match the whole (trimmed) input, whatever the case.
+    ['x12345y', 'regex', '\\d{5}', 'no'],
+    [' ABC-123 ', 'regex', '[a-z]{3}-\\d+', 'yes'],
+    ['abc', 'regex', '(unclosed', 'no'],
+    // Times are HH:MM, dates YYYY-MM-DD; one that cannot be read meets no condition.
+    ['08:30', 'is_before_time', '09:00', 'yes'],
+    ['17:45', 'is_after_time', '17:00', 'yes'],
+    ['9:00', 'is_after_time', '17:00', 'no'],
+    ['25:00', 'is_before_time', '09:00', 'no'],
+    ['2026-12-24', 'is_before_date', '2026-12-25', 'yes'],
+    ['2026-12-26', 'is_after_date', '2026-12-25', 'yes'],
+    ['2026-02-30', 'is_before_date', '2026-12-25', 'no'],
     ['9', 'less_than', '10', 'yes'],
     ['11', 'greater_than', '10', 'yes'],
     ['abc', 'greater_than', '10', 'no'],
@@ -197,8 +194,8 @@ describe('Split Based On…', () => {
 
 test('Capture Payments maps <Pay> results to its events, with masked card outputs only', async () => {
   const flow = flowOf(
-    trigger('pay'),
-    state(
+    triggerTo('pay'),
+    widget(
       'pay',
       'capture-payments',
       [
@@ -211,8 +208,8 @@ test('Capture Payments maps <Pay> results to its events, with masked card output
       ],
       { payment_amount: '0', max_attempts: 2 },
     ),
-    say('ok', '{{widgets.pay.Result}} {{widgets.pay.PaymentCardNumber}}'),
-    say('failed', '{{widgets.pay.Result}}'),
+    sayWidget('ok', '{{widgets.pay.Result}} {{widgets.pay.PaymentCardNumber}}'),
+    sayWidget('failed', '{{widgets.pay.Result}}'),
   );
   expect((await run(flow, [{ pay: 'declined' }, { pay: 'success' }])).widgets.at(-1)!.say).toBe(
     'success xxxxxxxxxxxx1111',
@@ -226,8 +223,10 @@ test('Capture Payments maps <Pay> results to its events, with masked card output
   expect((await run(flow, [])).widgets.at(-2)!.event).toBe('maxFailedAttempts');
 });
 
-test('flows can be stored and called by SID; a bad flow or an unknown widget type is refused or ends the call', async () => {
-  const { sid } = await em.control<{ sid: string }>('POST', '/flows', flowOf(trigger('hi'), say('hi', 'hi')));
+// Sources: Flow Validate (twilio.com/docs/studio/rest-api/v2/flow-validate) and error 81022: a definition
+// Studio would not save is refused wherever a flow is given, the control surface included.
+test('flows can be stored and called by SID; a flow Studio would refuse is refused before any call', async () => {
+  const { sid } = await em.control<{ sid: string }>('POST', '/flows', flowOf(triggerTo('hi'), sayWidget('hi', 'hi')));
   expect(sid).toMatch(/^FW[0-9a-f]{32}$/);
   const callSid = await callIn(em, { FlowSid: sid });
   expect((await finishedCall(em, callSid)).log.filter((e) => e.step === 'widget').map((e) => e.widget)).toEqual([
@@ -239,12 +238,16 @@ test('flows can be stored and called by SID; a bad flow or an unknown widget typ
     await em.refusal(
       'POST',
       '/flows',
-      flowOf(state('Trigger', 'trigger', [{ event: 'incomingCall', next: 'missing' }])),
+      flowOf(widget('Trigger', 'trigger', [{ event: 'incomingCall', next: 'missing' }])),
     ),
   ).toMatchObject({
     error: { message: expect.stringContaining('missing') },
   });
-  const odd = await run(flowOf(trigger('odd'), state('odd', 'send-to-flex', [])));
-  expect(odd.status).toBe('completed');
-  expect(odd.log.find((e) => e.step === 'error')).toMatchObject({ message: expect.stringContaining('send-to-flex') });
+  const odd = flowOf(triggerTo('odd'), widget('odd', 'no-such-widget', [{ event: 'next' }]));
+  expect(await em.refusal('POST', '/flows', odd)).toMatchObject({
+    error: { details: { errors: [{ property_path: '#/states/1/type' }] } },
+  });
+  expect(await em.refusal('POST', '/incoming', { To: '+15005550006', From: '+15005550001', Flow: odd })).toMatchObject({
+    error: { code: 'INVALID_REQUEST', message: expect.stringContaining('no-such-widget') },
+  });
 });

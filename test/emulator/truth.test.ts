@@ -1,7 +1,7 @@
 // Twilio may apply an update at any moment between receiving the request and answering it, and each
 // request's latency varies. The emulator models both (latency faults' `apply`, jitter) and keeps a truth
 // log of every recording status change at the moment it was applied, for tests to judge evidence against.
-import { conferenceTwiml, newCall } from '../../harness/calls';
+import { conferenceCalls, newCall } from '../../harness/calls';
 import { ACCOUNT_SID, AUTH_TOKEN, startEmulator, type RunningEmulator } from '../../harness/stack';
 import type { ServedRequest } from '../../emulator/app';
 import type { RecordingTruth } from '../../emulator/voice/recordings';
@@ -168,6 +168,7 @@ describe('the truth log', () => {
     const otherRec = await em.client.calls(other.sid).recordings.create();
     for (const r of [create, pause, repause, resume, stop, createSecond, resumeRunning, end])
       expect(r.error).toBeUndefined();
+    await em.control('GET', '/callbacks/idle'); // and the recordings processed
 
     const mine = await truth(`?callSid=${call.sid}`);
     expect(mine.map((t) => [t.recordingSid, t.callSid])).toEqual([
@@ -186,10 +187,13 @@ describe('the truth log', () => {
       { status: 'stopped', at: expect.any(Number), source: 'api' },
       { status: 'completed', at: expect.any(Number), source: 'processing' },
     ]);
-    [create, pause, resume, stop, stop].forEach((r, i) => within(a[i].at, r));
+    [create, pause, resume, stop].forEach((r, i) => within(a[i].at, r));
+    // A stopped recording is `processing` before it is completed (the OpenAPI status enum; 200 ms here by default).
+    expect(a[4].at).toBeGreaterThanOrEqual(stop.answered + 150);
     expect(b).toEqual([
       { status: 'in-progress', at: expect.any(Number), source: 'api' },
-      { status: 'completed', at: expect.any(Number), source: 'call-ended' },
+      { status: 'stopped', at: expect.any(Number), source: 'call-ended' },
+      { status: 'completed', at: expect.any(Number), source: 'processing' },
     ]);
     within(b[0].at, createSecond);
     within(b[1].at, end);
@@ -204,12 +208,14 @@ describe('the truth log', () => {
     ]);
   });
 
+  // twilio.com/docs/voice/twiml/conference: recorded from the start once two participants are bridged.
   test('conference recordings: started and completed by the conference, absent from the control surface; reset clears the log', async () => {
-    const a = await newCall(em.client, conferenceTwiml('truth'));
+    const [a, a2] = await conferenceCalls(em.client, 'truth');
     const [conference] = await em.client.conferences.list({ friendlyName: 'truth', status: 'in-progress' });
     const [rec] = await em.client.conferences(conference.sid).recordings.list();
     await em.control('POST', `/recordings/${rec.sid}/absent`);
     await em.client.calls(a.sid).update({ status: 'completed' });
+    await em.client.calls(a2.sid).update({ status: 'completed' });
     expect(await truth(`?conferenceSid=${conference.sid}`)).toEqual([
       {
         recordingSid: rec.sid,
@@ -222,13 +228,16 @@ describe('the truth log', () => {
     ]);
     expect(await truth(`?callSid=${a.sid}`)).toEqual([]);
 
-    const b = await newCall(em.client, conferenceTwiml('truth-ends'));
+    const [b, b2] = await conferenceCalls(em.client, 'truth-ends');
     const [ends] = await em.client.conferences.list({ friendlyName: 'truth-ends', status: 'in-progress' });
     await em.client.calls(b.sid).update({ status: 'completed' });
+    await em.client.calls(b2.sid).update({ status: 'completed' });
+    await em.control('GET', '/callbacks/idle');
     const [{ changes }] = await truth(`?conferenceSid=${ends.sid}`);
     expect(changes.map((c) => [c.status, c.source])).toEqual([
       ['in-progress', 'conference'],
-      ['completed', 'conference'],
+      ['stopped', 'conference'],
+      ['completed', 'processing'],
     ]);
     await em.control('POST', '/reset');
     expect(await truth()).toEqual([]);

@@ -1,4 +1,4 @@
-import { newCall, conferenceTwiml } from '../../harness/calls';
+import { newCall } from '../../harness/calls';
 import { startEmulator, ACCOUNT_SID, type RunningEmulator } from '../../harness/stack';
 
 let em: RunningEmulator;
@@ -60,6 +60,8 @@ describe('call recordings', () => {
     expect((await recordings(rec.sid).update({ status: 'in-progress' })).status).toBe('in-progress');
     expect((await recordings(rec.sid).update({ status: 'in-progress' })).status).toBe('in-progress'); // idempotent
     expect((await recordings(rec.sid).update({ status: 'stopped' })).status).toBe('stopped');
+    expect((await recordings(rec.sid).fetch()).status).toBe('processing');
+    await em.control('GET', '/callbacks/idle'); // processed
     const done = await recordings(rec.sid).fetch();
     expect(done.status).toBe('completed');
     expect(Number(done.duration)).toBeGreaterThanOrEqual(0);
@@ -89,10 +91,16 @@ describe('call recordings', () => {
     ).rejects.toMatchObject({ status: 400 });
   });
 
-  test('recording needs an in-progress call (21220); ending the call completes its recordings', async () => {
+  // OpenAPI: the recording status enum has `processing` between `stopped` and `completed`.
+  test('recording needs an in-progress call (21220); ending the call stops its recordings, processed then completed', async () => {
     const call = await newCall(em.client);
     const rec = await em.client.calls(call.sid).recordings.create();
     await em.client.calls(call.sid).update({ status: 'completed' });
+    expect(await em.client.calls(call.sid).recordings(rec.sid).fetch()).toMatchObject({
+      status: 'processing',
+      duration: '-1',
+    });
+    await em.control('GET', '/callbacks/idle');
     expect((await em.client.calls(call.sid).recordings(rec.sid).fetch()).status).toBe('completed');
     await expect(em.client.calls(call.sid).recordings.create()).rejects.toMatchObject({ status: 400, code: 21220 });
   });
@@ -118,42 +126,5 @@ describe('call recordings', () => {
       status: 404,
       code: 20404,
     });
-  });
-});
-
-describe('conferences', () => {
-  test('TwiML <Conference record> records the conference, which pauses and resumes but never stops by API', async () => {
-    const a = await newCall(em.client, conferenceTwiml('sales'));
-    const b = await newCall(em.client, conferenceTwiml('sales'));
-    const [conference] = await em.client.conferences.list({ friendlyName: 'sales', status: 'in-progress' });
-    expect(conference.status).toBe('in-progress');
-    const [rec] = await em.client.conferences(conference.sid).recordings.list();
-    expect(rec).toMatchObject({ status: 'in-progress', source: 'Conference', conferenceSid: conference.sid });
-    const recording = em.client.conferences(conference.sid).recordings(rec.sid);
-    expect((await recording.update({ status: 'paused', pauseBehavior: 'skip' })).status).toBe('paused');
-    expect(
-      (await em.client.conferences(conference.sid).recordings('Twilio.CURRENT').update({ status: 'in-progress' }))
-        .status,
-    ).toBe('in-progress');
-    await expect(recording.update({ status: 'stopped' })).rejects.toMatchObject({
-      status: 400,
-      message: expect.stringContaining('Status'),
-    });
-
-    await em.client.calls(a.sid).update({ status: 'completed' });
-    expect((await em.client.conferences(conference.sid).fetch()).status).toBe('in-progress');
-    await em.client.calls(b.sid).update({ status: 'completed' });
-    expect((await em.client.conferences(conference.sid).fetch()).status).toBe('completed');
-    expect((await recording.fetch()).status).toBe('completed');
-  });
-
-  test('a conference recording cannot be created through the API', async () => {
-    await newCall(em.client, conferenceTwiml('support'));
-    const [conference] = await em.client.conferences.list({ friendlyName: 'support' });
-    const res = await em.client.request({
-      method: 'post',
-      uri: `https://api.twilio.com/2010-04-01/Accounts/${ACCOUNT_SID}/Conferences/${conference.sid}/Recordings.json`,
-    });
-    expect(res.statusCode).toBe(405);
   });
 });

@@ -111,28 +111,38 @@ describe("a flow's pause holds", () => {
     return { callSid, recordingSid };
   }
 
-  test("the agent who holds the call cannot resume a flow's pause: 403 PAUSE_HELD, logged as evidence", async () => {
+  /**
+   * The agent who holds the call tries to end a flow's pause four ways (as asked, the recording named,
+   * all, with a reason), on alternate instances: each is refused and logged, and the pause holds.
+   */
+  async function agentRefused(Status: 'resume' | 'stop', action: 'in-progress' | 'stopped') {
     const alice = await flexUser(cluster.em, 'alice');
     const { callSid, recordingSid } = await flowPaused();
     await giveTask(cluster.em, alice.worker_sid!, { callSid });
-    for (const extra of [{}, { RecordingSid: recordingSid }, { All: 'true' }, { Reason: 'caller asked' }]) {
+    const attempts = [{}, { RecordingSid: recordingSid }, { All: 'true' }, { Reason: 'caller asked' }];
+    for (const [i, extra] of attempts.entries()) {
       const res = await invoke(
-        fx(1),
+        fx(i),
         '/agent/set-status',
-        { Token: alice.token, CallSid: callSid, Status: 'resume', ...extra },
+        { Token: alice.token, CallSid: callSid, Status, ...extra },
         'json',
       );
       expect(res).toMatchObject({ status: 403, body: { error: { code: 'PAUSE_HELD' } } });
     }
     expect(await status(callSid, recordingSid)).toBe('paused');
     const refused = (await evidence(callSid)).filter((e) => e.status === 'refused');
-    expect(refused).toHaveLength(4);
+    expect(refused).toHaveLength(attempts.length);
     expect(refused[0]).toMatchObject({
       by: 'agent:alice',
-      action: 'in-progress',
+      action,
       recordingSid,
       pausedBy: `studio:${FLOW.FlowSid}/${FLOW.ExecutionSid}`,
     });
+    return { alice, callSid, recordingSid };
+  }
+
+  test("the agent who holds the call cannot resume a flow's pause: 403 PAUSE_HELD, logged as evidence", async () => {
+    const { callSid } = await agentRefused('resume', 'in-progress');
     // The refused attempts do not change the segments: the pause is unbroken.
     const login = await invoke<{ token: string }>(fx(0), '/console/login', { Password: PASSWORD }, 'json');
     const segs = await invoke<{ segments: Array<{ state: string }> }>(
@@ -144,33 +154,36 @@ describe("a flow's pause holds", () => {
     expect(segs.body.segments.map((s) => s.state)).toEqual(['paused']);
   });
 
-  test.each(['supervisor', 'admin'])(
-    'a %s resumes it only with a Reason, kept in the evidence with their name',
-    async (role) => {
-      const boss = await flexUser(cluster.em, `${role}-1`, { roles: [role] });
-      const { callSid, recordingSid } = await flowPaused();
-      const without = await invoke(
-        fx(1),
-        '/agent/set-status',
-        { Token: boss.token, CallSid: callSid, Status: 'resume' },
-        'json',
-      );
-      expect(without).toMatchObject({ status: 400, body: { error: { code: 'REASON_REQUIRED' } } });
-      expect(await status(callSid, recordingSid)).toBe('paused');
-      const withReason = await invoke(
-        fx(0),
-        '/agent/set-status',
-        { Token: boss.token, CallSid: callSid, Status: 'resume', Reason: 'payment abandoned, flow stuck' },
-        'json',
-      );
-      expect(withReason).toMatchObject({ status: 200, body: { status: 'in-progress' } });
-      expect((await evidence(callSid)).find((e) => e.status === 'override')).toMatchObject({
-        by: `${role}:${role}-1`,
-        reason: 'payment abandoned, flow stuck',
-        recordingSid,
-      });
-    },
-  );
+  test.each([
+    ['supervisor', 'resume', 'in-progress'],
+    ['admin', 'resume', 'in-progress'],
+    ['supervisor', 'stop', 'stopped'],
+    ['admin', 'stop', 'stopped'],
+  ])('a %s may %s it only with a Reason, kept in the evidence with their name', async (role, Status, action) => {
+    const boss = await flexUser(cluster.em, `${role}-1`, { roles: [role] });
+    const { callSid, recordingSid } = await flowPaused();
+    const ask = (i: number, extra: Record<string, string> = {}) =>
+      invoke(fx(i), '/agent/set-status', { Token: boss.token, CallSid: callSid, Status, ...extra }, 'json');
+    expect(await ask(1)).toMatchObject({ status: 400, body: { error: { code: 'REASON_REQUIRED' } } });
+    expect(await status(callSid, recordingSid)).toBe('paused');
+    const reason = 'payment abandoned, flow stuck';
+    expect(await ask(0, { Reason: reason })).toMatchObject({ status: 200, body: { status: action } });
+    expect((await evidence(callSid)).find((e) => e.status === 'override')).toMatchObject({
+      by: `${role}:${role}-1`,
+      action,
+      reason,
+      recordingSid,
+    });
+  });
+
+  test("stopping ends a pause too: the agent's stop of a flow's pause is refused alike, and a start after it finds the paused recording", async () => {
+    const { alice, callSid, recordingSid } = await agentRefused('stop', 'stopped');
+    // No way round it: a start finds the paused recording and makes no new one that would hear the card.
+    const start = await invoke(fx(1), '/agent/start', { Token: alice.token, CallSid: callSid }, 'json');
+    expect(start).toMatchObject({ status: 200, body: { recordingSid } });
+    expect(await cluster.em.client.calls(callSid).recordings.list()).toHaveLength(1);
+    expect(await status(callSid, recordingSid)).toBe('paused');
+  });
 
   test('the flow itself, or a TwiML app, resumes it', async () => {
     const { callSid, recordingSid } = await flowPaused();
@@ -213,5 +226,12 @@ describe("an agent's pause", () => {
     expect((await as(alice.token, 'pause')).status).toBe(200);
     expect((await as(sam.token, 'resume', 1)).status).toBe(200);
     expect(await status(callSid, recordingSid)).toBe('in-progress');
+
+    // A stop ends a pause as a resume does: another agent's is refused, the pauser's own goes through.
+    expect((await as(alice.token, 'pause')).status).toBe(200);
+    expect((await as(bob.token, 'stop', 1)).body).toMatchObject({ error: { code: 'PAUSE_HELD' } });
+    expect(await status(callSid, recordingSid)).toBe('paused');
+    expect((await as(alice.token, 'stop', 1)).status).toBe(200);
+    expect(await status(callSid, recordingSid)).toMatch(/^(stopped|processing|completed)$/);
   });
 });

@@ -1,6 +1,6 @@
 import { newCall } from '../../harness/calls';
 import { counters, invoke } from '../../harness/functions';
-import { useStack } from '../../harness/stack';
+import { ROOT, useStack } from '../../harness/stack';
 
 const stack = useStack();
 let callSid: string;
@@ -237,5 +237,52 @@ describe('TwiML callers (Next): the call always moves on', () => {
   test("a Twilio refusal redirects with Twilio's mapped code", async () => {
     const res = await invoke(stack.fx, '/recording/start', { CallSid: 'CA' + '9'.repeat(32), Next: '/after-start' });
     expect(res.body).toContain('<Redirect method="POST">/after-start?error=NOT_FOUND</Redirect>');
+  });
+});
+
+describe('bodies the server cannot parse get JSON errors in the test processes too, as under npm start', () => {
+  const post = (path: string, type: string, body: string) =>
+    fetch(`${stack.fx.url}${path}`, { method: 'POST', headers: { 'content-type': type }, body });
+  const cases: Array<[string, number, string, string, string]> = [
+    ['malformed JSON', 400, 'INVALID_PARAMETER', 'application/json', '{"CallSid": '],
+    ['JSON that is not an object or list', 400, 'INVALID_PARAMETER', 'application/json', '"CA123"'],
+    [
+      'a form in a charset the server does not read',
+      400,
+      'INVALID_PARAMETER',
+      'application/x-www-form-urlencoded; charset=klingon',
+      'A=1',
+    ],
+    [
+      'oversized JSON',
+      413,
+      'BODY_TOO_LARGE',
+      'application/json',
+      JSON.stringify({ CallSid: 'x'.repeat(7 * 1024 * 1024) }),
+    ],
+    [
+      'an oversized form',
+      413,
+      'BODY_TOO_LARGE',
+      'application/x-www-form-urlencoded',
+      'CallSid=' + 'x'.repeat(7 * 1024 * 1024),
+    ],
+    [
+      'a form of too many fields',
+      413,
+      'BODY_TOO_LARGE',
+      'application/x-www-form-urlencoded',
+      Array.from({ length: 1500 }, (_, i) => `F${i}=1`).join('&'),
+    ],
+  ];
+  test.each(cases)('%s → %i %s, on a protected and on a people Function', async (_what, status, code, type, body) => {
+    for (const path of ['/recording/status', '/console/login']) {
+      const res = await post(path, type, body);
+      const text = await res.text();
+      expect({ path, status: res.status }).toEqual({ path, status });
+      expect(res.headers.get('content-type')).toContain('application/json');
+      expect(JSON.parse(text)).toMatchObject({ error: { code } });
+      expect(text).not.toContain(ROOT);
+    }
   });
 });

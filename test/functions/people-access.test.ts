@@ -78,6 +78,98 @@ describe('credentials travel in the POST body only', () => {
     expect((await invoke(fx, '/console/login', { Password: PASSWORD }, 'json')).status).toBe(200);
     expect((await invoke(fx, '/console/login', { Password: PASSWORD }, 'form')).status).toBe(200);
   });
+
+  test('a body long enough for the credential does not hide one in the URL; nor does a body of undeclared length', async () => {
+    const fx = cluster.fxs[1];
+    const url = `${fx.url}/console/login?Password=${encodeURIComponent(PASSWORD)}`;
+    const long = { Padding: 'x'.repeat(200) };
+    const refused = [
+      fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(long) }),
+      fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams(long).toString(),
+      }),
+      // Chunked: no Content-Length to compare with.
+      fetch(`${fx.url}/console/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: new Blob([JSON.stringify({ Password: PASSWORD })]).stream(),
+        duplex: 'half',
+      } as RequestInit),
+      // The credential in the body, but the URL carries parameters too: the request cannot show where it came from.
+      fetch(`${fx.url}/console/login?Other=1`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ Password: PASSWORD }),
+      }),
+    ];
+    for (const res of await Promise.all(refused)) {
+      expect(res.status).toBe(400);
+      expect(await res.json()).toMatchObject({ error: { code: 'CREDENTIALS_IN_URL' } });
+    }
+  });
+});
+
+describe('a credential in the query string is refused by every Function for people', () => {
+  const PEOPLE = [
+    '/console/login',
+    '/console/logout',
+    '/console/calls',
+    '/console/control',
+    '/console/evidence',
+    '/agent/set-status',
+    '/agent/start',
+  ];
+  const BODIES: Array<[string, Record<string, string>, string | undefined]> = [
+    ['no body', {}, undefined],
+    ['an empty JSON object', { 'content-type': 'application/json' }, '{}'],
+    [
+      'a JSON body without the credential',
+      { 'content-type': 'application/json' },
+      JSON.stringify({ CallSid: 'CA' + '0'.repeat(32) }),
+    ],
+    [
+      'a form without the credential',
+      { 'content-type': 'application/x-www-form-urlencoded' },
+      'CallSid=CA' + '0'.repeat(32),
+    ],
+    ['plain text', { 'content-type': 'text/plain' }, 'Password=x'],
+    [
+      'a multipart form',
+      { 'content-type': 'multipart/form-data; boundary=b' },
+      '--b\r\nContent-Disposition: form-data; name="A"\r\n\r\n1\r\n--b--\r\n',
+    ],
+  ];
+
+  test.each(['Password', 'Token'])(
+    '%s in the URL: 400 CREDENTIALS_IN_URL for every Function, method and body, on both instances',
+    async (name) => {
+      const value = name === 'Password' ? PASSWORD : await flexToken('alice', { roles: ['supervisor'] });
+      const attempts: Array<{ what: string; res: Promise<Response> }> = [];
+      for (const [i, path] of PEOPLE.entries()) {
+        const url = `${cluster.fxs[i % 2].url}${path}?${name}=${encodeURIComponent(value)}`;
+        attempts.push({ what: `GET ${path}`, res: fetch(url) });
+        for (const method of ['POST', 'PUT', 'PATCH', 'DELETE'])
+          for (const [body, headers, text] of BODIES)
+            attempts.push({ what: `${method} ${path} with ${body}`, res: fetch(url, { method, headers, body: text }) });
+      }
+      const answers = await Promise.all(
+        attempts.map(async ({ what, res }) => {
+          const r = await res;
+          const text = await r.text();
+          return {
+            what,
+            status: r.status,
+            code: (JSON.parse(text) as { error?: { code: string } }).error?.code,
+            echoed: text.includes(value),
+          };
+        }),
+      );
+      expect(answers.length).toBe(PEOPLE.length * (1 + 4 * BODIES.length));
+      expect(answers.filter((a) => a.status !== 400 || a.code !== 'CREDENTIALS_IN_URL' || a.echoed)).toEqual([]);
+    },
+  );
 });
 
 describe('ADMIN_PASSWORD shorter than 12 characters', () => {

@@ -210,6 +210,45 @@ describe('agents from Flex', () => {
 });
 
 describe('the console', () => {
+  // Studio's Flows resource (GET /v2/Flows/{Sid}) names a flow that acted; one Studio does not know stays its SID.
+  test('names the Studio flows that acted on a call as Studio names them', async () => {
+    const { body } = await login();
+    const flow = await stack.em.client.studio.v2.flows.create({
+      friendlyName: 'PCI payment',
+      status: 'published',
+      definition: {
+        description: 'named',
+        initial_state: 'Trigger',
+        flags: { allow_concurrent_calls: true },
+        states: [{ name: 'Trigger', type: 'trigger', transitions: [], properties: {} }],
+      },
+    });
+    const unknown = 'FW' + 'f'.repeat(32);
+    const callSid = (await newCall(stack.em.client)).sid;
+    const execution = 'FN' + '0'.repeat(32);
+    expect(
+      (await invoke(stack.fx, '/recording/start', { CallSid: callSid, FlowSid: flow.sid, ExecutionSid: execution }))
+        .status,
+    ).toBe(200);
+    expect(
+      (
+        await invoke(stack.fx, '/recording/set-status', {
+          CallSid: callSid,
+          Status: 'paused',
+          FlowSid: unknown,
+          ExecutionSid: execution,
+        })
+      ).status,
+    ).toBe(200);
+    const list = await invoke<{ calls: Array<{ sid: string; flows: Record<string, string> }> }>(
+      stack.fx,
+      '/console/calls',
+      { Token: body.token },
+      'json',
+    );
+    expect(list.body.calls.find((c) => c.sid === callSid)?.flows).toEqual({ [flow.sid]: 'PCI payment' });
+  });
+
   test('lists tracked calls live first, controls them as console:admin, and exports the evidence with the window check', async () => {
     const { body } = await login();
     const Token = body.token;
@@ -238,16 +277,32 @@ describe('the console', () => {
     await callbacksIdle(stack.em);
 
     const live = await recordedCallTracked(Token);
-    const list = await invoke<{ calls: Array<{ sid: string; live: boolean; state: string }> }>(
+    const list = await invoke<{ calls: Array<{ sid: string; live: boolean; state: string; createdAt: string }> }>(
       stack.fx,
       '/console/calls',
       { Token },
       'json',
     );
-    const sids = list.body.calls.map((c) => c.sid);
     expect(list.body.calls.find((c) => c.sid === callSid)).toMatchObject({ live: false, state: 'not-recording' });
     expect(list.body.calls.find((c) => c.sid === live)).toMatchObject({ live: true, state: 'recording' });
-    expect(sids.indexOf(live)).toBeLessThan(sids.indexOf(callSid));
+    // Newest first by when Sync first heard of each, whatever changed since: a row never moves.
+    const created = list.body.calls.map((c) => c.createdAt);
+    expect(created).toEqual([...created].sort().reverse());
+    // The number filter takes digits only.
+    expect(await invoke(stack.fx, '/console/calls', { Token, Number: '12ab' }, 'json')).toMatchObject({
+      status: 400,
+      body: { error: { code: 'INVALID_PARAMETER' } },
+    });
+    const byNumber = await invoke<{ calls: Array<{ sid: string; from: string; to: string }> }>(
+      stack.fx,
+      '/console/calls',
+      { Token, Number: '+1 500-555-0006' },
+      'json',
+    );
+    expect(byNumber.body.calls.map((c) => c.sid)).toContain(live);
+    expect(byNumber.body.calls.find((c) => c.sid === live)).toMatchObject({ from: '+1500•••0001', to: '+1500•••0006' });
+    const none = await invoke<{ calls: unknown[] }>(stack.fx, '/console/calls', { Token, Number: '999999' }, 'json');
+    expect(none.body.calls).toEqual([]);
 
     const evidence = await invoke<{ segments: Array<Record<string, string>>; window: { insidePause: boolean } }>(
       stack.fx,

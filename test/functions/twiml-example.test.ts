@@ -62,11 +62,33 @@ test.each([
   expect(said.at(-1)).toBe(NOT_PAID);
 });
 
-test('a caller who hangs up during <Pay>: the call ends and the recording completes', async () => {
+// twilio.com/docs/voice/twiml/pay: the action is posted with Result caller-hung-up too.
+test('a caller who hangs up during <Pay>: the call ends, the action hears it, and the recording completes', async () => {
   const { result, verbs: ran, sid } = await run([{ pay: 'hangup' }]);
   expect(ran).toEqual([...greetingAndPause, 'Pay:caller-hung-up [in-progress; paused]']);
   expect(result.status).toBe('completed');
+  expect(result.log.at(-1)).toMatchObject({ step: 'webhook', params: { Result: 'caller-hung-up' }, status: 200 });
+  await stack.em.control('GET', '/callbacks/idle'); // processed
   expect((await stack.em.client.calls(sid).recordings.list()).map((r) => r.status)).toEqual(['completed']);
+});
+
+// twilio.com/docs/voice/twiml/pay#validcardtypes, #postalcode: the same cards as the Studio flow's widget, no postal code.
+test.each([
+  ['a discover card is taken', [{ pay: 'success', cardType: 'discover' }], 'success'],
+  [
+    'a jcb card twice is refused',
+    [
+      { pay: 'success', cardType: 'jcb' },
+      { pay: 'success', cardType: 'jcb' },
+    ],
+    'too-many-failed-attempts',
+  ],
+])('%s, and no postal code is asked', async (_name, inputs, outcome) => {
+  const { result, verbs: ran } = await run(inputs);
+  expect(ran).toEqual([...greetingAndPause, ...resumeAndTell(outcome)]);
+  const paid = result.log.find((e) => e.step === 'webhook' && (e.params as Record<string, string>).Result)!;
+  expect(paid.params).toMatchObject({ Result: outcome });
+  expect(paid.params).not.toHaveProperty('PaymentCardPostalCode');
 });
 
 test('the pause failing: no card is asked for, and the caller is told so', async () => {

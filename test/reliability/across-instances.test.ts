@@ -1,7 +1,7 @@
 // What holds with several Function instances on one account: two twilio-run processes on one emulator,
 // with Twilio's round trips (latency faults), so requests overlap as they do deployed.
 import fc from 'fast-check';
-import { conferenceTwiml, newCall } from '../../harness/calls';
+import { conferenceCalls, newCall } from '../../harness/calls';
 import {
   callbacksIdle,
   heldRequests,
@@ -114,7 +114,8 @@ test('rounds of six concurrent pauses and resumes over two instances: Sync ends 
 
 test('conference recordings too: concurrent pauses and resumes over two instances leave Sync equal to Twilio', async () => {
   const port = new URL(cluster.fxs[0].url).port;
-  await newCall(cluster.em.client, conferenceTwiml('truth', `http://localhost:${port}/callbacks/recording-status`));
+  // Two participants: Twilio starts a conference, and records it, only then (twilio.com/docs/voice/twiml/conference).
+  await conferenceCalls(cluster.em.client, 'truth', `http://localhost:${port}/callbacks/recording-status`);
   const [conference] = await cluster.em.client.conferences.list({ friendlyName: 'truth', status: 'in-progress' });
   await callbacksIdle(cluster.em);
   await setLatency(cluster.em, { voice: 150, sync: 80 });

@@ -17,6 +17,7 @@ test('.env is git-ignored and .env.example holds only the emulator placeholders'
     'ACCOUNT_SID',
     'ADMIN_PASSWORD',
     'AUTH_TOKEN',
+    'PAUSE_ALERT_SECONDS',
     'PUBLIC_BASE_URL',
     'SYNC_DOCUMENT_TTL',
     'SYNC_SERVICE_SID',

@@ -108,7 +108,7 @@ describe('the flow run on incoming calls', () => {
 
   test('a caller who hangs up at a question: the execution ends, the recording completes', async () => {
     const result = await run([{ hangup: true }]);
-    expect(result.path.at(-1)).toBe('ask_account:hangup [completed; completed]');
+    expect(result.path.at(-1)).toBe('ask_account:hangup [completed; processing]');
     expect(result.recordings).toEqual(['completed']);
   });
 });

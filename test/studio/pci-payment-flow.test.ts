@@ -108,6 +108,23 @@ describe('the flow run on incoming calls', () => {
     });
   });
 
+  // Capture Payments passes its Valid Card Types on to <Pay> (docs: studio/widget-library/capture-payments;
+  // twiml/pay validCardTypes): the flow takes Discover, which <Pay>'s default list does not, and refuses
+  // JCB, which it does not list; it asks no postal code (postal_code "false"), so none is needed.
+  test('the card types the widget lists are those taken: Discover accepted, JCB refused twice', async () => {
+    expect((await run([{ pay: 'success', cardType: 'discover', postalCode: '' }])).path).toContain(
+      'capture_payment:success [in-progress; paused]',
+    );
+    expect(
+      (
+        await run([
+          { pay: 'success', cardType: 'jcb' },
+          { pay: 'success', cardType: 'jcb' },
+        ])
+      ).path,
+    ).toEqual([...answered, ...paused, ...notPaid]);
+  });
+
   test('the card declined twice: the caller is told nothing was charged, recording resumed', async () => {
     expect((await run([{ pay: 'declined' }, { pay: 'declined' }])).path).toEqual([...answered, ...paused, ...notPaid]);
   });
@@ -124,7 +141,7 @@ describe('the flow run on incoming calls', () => {
 
   test('a caller who hangs up during the card entry: the execution ends, the recording completes', async () => {
     const result = await run([{ pay: 'hangup' }]);
-    expect(result.path).toEqual([...answered, ...paused, 'capture_payment:hangup [completed; completed]']);
+    expect(result.path).toEqual([...answered, ...paused, 'capture_payment:hangup [completed; processing]']);
     expect(result.recordings).toEqual(['completed']);
   });
 

@@ -3,6 +3,7 @@ import type { CallbackDelivery } from '../../callbacks';
 import { answerPrompt, keyed } from '../caller';
 import type { Call, Calls } from '../calls';
 import { capturePayment } from '../pay';
+import { callbackRequest } from '../recordings';
 import { parseTwiml, type Verb } from './parse';
 
 /** A request for TwiML: the document's URL and what Twilio adds to its own parameters. */
@@ -15,10 +16,10 @@ interface Fetch {
 /** After a document: fetch another, hang up because it ran out, or stop (the call ended or was redirected). */
 type Next = Fetch | 'ran-out' | 'stop';
 
-/** The verbs that pick up an incoming call; <Redirect>, <Hangup> and <Reject> do not. */
-const ANSWERING = new Set(['Say', 'Play', 'Pause', 'Gather', 'Pay', 'Dial', 'Record', 'Enqueue', 'Conference']);
-
 const absolute = (target: string, documentUrl: string | undefined) => new URL(target, documentUrl).toString();
+/** A URL relative to the document, as Twilio resolves TwiML's; left as written when it cannot be (inline TwiML). */
+const resolved = (target: string, documentUrl: string | undefined) =>
+  URL.canParse(target, documentUrl) ? absolute(target, documentUrl) : target;
 const httpMethod = (value: string | undefined): 'GET' | 'POST' => (value?.toUpperCase() === 'GET' ? 'GET' : 'POST');
 
 /**
@@ -97,9 +98,11 @@ export class TwimlInterpreter {
   }
 
   private async execute(call: Call, generation: number, verbs: Verb[], documentUrl: string | undefined): Promise<Next> {
+    // Any TwiML answers a ringing call, even <Redirect>, <Hangup> or none, except a <Reject> first
+    // (twilio.com/docs/voice/twiml/reject).
+    if (verbs[0]?.name !== 'Reject') this.calls.answer(call);
     for (const verb of verbs) {
       if (!this.calls.isLive(call, generation)) return 'stop';
-      if (ANSWERING.has(verb.name)) this.calls.answer(call);
       const next = await this.verb(call, generation, verb, documentUrl);
       if (next) return next;
     }
@@ -135,9 +138,16 @@ export class TwimlInterpreter {
         this.calls.note(call, 'Redirect', { url: verb.text });
         return { url: absolute(verb.text, documentUrl), method: httpMethod(attrs.method) };
       case 'Hangup':
+        this.calls.note(call, 'Hangup');
+        this.calls.end(call, 'completed');
+        return 'stop';
       case 'Reject':
-        this.calls.note(call, verb.name);
-        this.calls.end(call, verb.name === 'Reject' ? 'canceled' : 'completed');
+        this.calls.note(call, 'Reject', { reason: attrs.reason ?? 'rejected' });
+        // Refused before it was answered: busy, or no-answer (the default reason, `rejected`); once answered, a hang-up.
+        this.calls.end(
+          call,
+          call.status === 'in-progress' ? 'completed' : attrs.reason === 'busy' ? 'busy' : 'no-answer',
+        );
         return 'stop';
       case 'Dial': {
         const conference = verb.children.find((c) => c.name === 'Conference');
@@ -147,13 +157,18 @@ export class TwimlInterpreter {
         this.calls.joinConference(call, {
           name: conference.text,
           record: a.record === 'record-from-start',
-          recordingStatusCallback: a.recordingStatusCallback,
-          recordingStatusCallbackMethod: a.recordingStatusCallbackMethod,
-          recordingStatusCallbackEvent: a.recordingStatusCallbackEvent?.split(/\s+/).filter(Boolean),
+          startConferenceOnEnter: a.startConferenceOnEnter !== 'false',
+          endConferenceOnExit: a.endConferenceOnExit === 'true',
+          recordingStatusCallback: callbackRequest(
+            a.recordingStatusCallback === undefined ? undefined : resolved(a.recordingStatusCallback, documentUrl),
+            a.recordingStatusCallbackMethod,
+            a.recordingStatusCallbackEvent?.split(/\s+/).filter(Boolean),
+          ),
         });
-        // In the conference until the call ends or is sent other TwiML.
+        // In the conference until the call ends, is sent other TwiML, or the conference ends under it
+        // (then the call goes on to the next verb).
         if (this.calls.isLive(call, generation)) await this.calls.untilInterrupted(call);
-        return 'stop';
+        return this.calls.isLive(call, generation) && !call.conferenceSid ? undefined : 'stop';
       }
       default:
         this.calls.note(call, verb.name, { unsupported: true });
@@ -188,34 +203,47 @@ export class TwimlInterpreter {
     return { url: absolute(action, documentUrl), method: httpMethod(attrs.method), params: params ?? { Digits: '' } };
   }
 
-  private pay(call: Call, verb: Verb, documentUrl: string | undefined): Next | undefined {
+  /**
+   * <Pay> (twilio.com/docs/voice/twiml/pay): its attributes with Twilio's defaults; a statusCallback POST
+   * per stage (`For`, `Attempt`, `ErrorType`); `action` (default: this document) gets the Result, also
+   * when the caller hangs up, though nothing can run on the ended call then.
+   */
+  private async pay(call: Call, verb: Verb, documentUrl: string | undefined): Promise<Next | undefined> {
     const { attrs } = verb;
     const capture = capturePayment(call.inputs, {
       maxAttempts: Number(attrs.maxAttempts ?? 1),
       chargeAmount: attrs.chargeAmount,
       currency: attrs.currency,
+      validCardTypes: attrs.validCardTypes?.split(/\s+/).filter(Boolean),
+      postalCode:
+        attrs.postalCode === undefined || attrs.postalCode === 'true'
+          ? true
+          : attrs.postalCode !== 'false' && attrs.postalCode,
+      securityCode: attrs.securityCode !== 'false',
+      paymentMethod: attrs.paymentMethod,
     });
     this.calls.note(call, 'Pay', { result: capture.result, attempts: capture.attempts });
     if (attrs.statusCallback) {
       const url = absolute(attrs.statusCallback, documentUrl);
-      for (const outcome of capture.attempts) {
-        void this.webhooks.deliver(url, 'POST', {
-          AccountSid: this.ctx.accountSid,
-          CallSid: call.sid,
-          For: 'payment',
-          Capture: 'payment-card-number',
-          PartialResult: 'false',
-          ...(outcome === 'success'
-            ? { PaymentCardNumber: 'xxxxxxxxxxxx1111', PaymentCardType: 'visa' }
-            : { ErrorType: outcome }),
-        });
-      }
+      for (const stage of capture.progress)
+        void this.webhooks.deliver(url, 'POST', { AccountSid: this.ctx.accountSid, CallSid: call.sid, ...stage });
     }
+    const action = attrs.action ?? documentUrl;
     if (capture.result === 'caller-hung-up') {
       this.calls.end(call, 'completed');
+      if (action) {
+        const url = absolute(action, documentUrl);
+        const posted = await this.webhooks.deliver(url, 'POST', { ...this.callParams(call), ...capture.params });
+        this.calls.note(call, 'webhook', {
+          url,
+          method: 'POST',
+          params: capture.params,
+          status: posted.status ?? posted.error,
+        });
+      }
       return 'stop';
     }
-    if (!attrs.action) return undefined;
-    return { url: absolute(attrs.action, documentUrl), method: httpMethod(attrs.method), params: capture.params };
+    if (!action) return undefined;
+    return { url: absolute(action, documentUrl), method: 'POST', params: capture.params };
   }
 }

@@ -22,6 +22,8 @@ test.each<[string, Role, string, string | undefined, string | undefined, string]
   ['a supervisor with a reason, a flow pause', 'supervisor', 'sam', flow, 'why', 'override'],
   ['an admin with a reason, an http pause', 'admin', 'root', 'http', 'why', 'override'],
   ["a supervisor, an agent's pause", 'supervisor', 'sam', 'agent:alice', undefined, 'allowed'],
+  ["an admin, an agent's pause", 'admin', 'root', 'agent:alice', undefined, 'allowed'],
+  ['an admin, a flow pause', 'admin', 'root', flow, undefined, 'REASON_REQUIRED'],
 ])('%s: %s', (_what, role, identity, pausedBy, reason, expected) => {
   const decision = mayLift(personOf(role, identity), pausedBy, reason);
   const got = decision.allowed ? (decision.override ? 'override' : 'allowed') : decision.code;

@@ -1,0 +1,308 @@
+// The call widgets common in exported voice flows, run by the emulator's Studio runner as each
+// widget-library page describes them; a real web server stands in for the customer's endpoints.
+import { callIn } from '../../harness/calls';
+import { flowOf, inlineResult, sayWidget, triggerTo, waitInQueue, widget } from '../../harness/flows';
+import { ACCOUNT_SID, AUTH_TOKEN, startEmulator, type RunningEmulator } from '../../harness/stack';
+import { startWebhooks, type Webhooks } from '../../harness/webhooks';
+
+let em: RunningEmulator;
+let web: Webhooks;
+const FLOW_WEBHOOK = (flowSid: string) => `https://webhooks.twilio.com/v1/Accounts/${ACCOUNT_SID}/Flows/${flowSid}`;
+beforeAll(async () => {
+  em = await startEmulator();
+  web = await startWebhooks({
+    '/lookup': (p) => ({
+      status: 200,
+      type: 'application/json',
+      body: JSON.stringify({ name: `caller ${p.from ?? 'unknown'}`, vip: true }),
+    }),
+    '/json': () => ({ status: 201, type: 'application/json', body: '{"ok":true}' }),
+    '/down': () => ({ status: 503, body: 'down' }),
+    '/returning': (p) =>
+      `<Response><Say>One moment</Say><Redirect>${FLOW_WEBHOOK(p.FlowSid)}?FlowEvent=return&amp;mood=calm</Redirect></Response>`,
+    '/hangs-up': () => '<Response><Say>Goodbye</Say><Hangup/></Response>',
+  });
+});
+afterAll(async () => {
+  await em.close();
+  await web.close();
+});
+
+const start = (flow: object, inputs: unknown[] = []) =>
+  callIn(em, { Flow: flow, inputs, rewriteUrls: { 'https://web.example.com': web.url } });
+const finish = (sid: string) => inlineResult(em, sid);
+const run = async (flow: object, inputs: unknown[] = []) => finish(await start(flow, inputs));
+const path = (r: Awaited<ReturnType<typeof finish>>) => r.widgets.map((w) => `${w.widget}:${w.event}`);
+
+interface Waiting {
+  callSid: string;
+  result: string | null;
+}
+const queued = (callSid: string) => waitInQueue(em, callSid);
+
+// Sources: Send to Flex widget (twilio.com/docs/studio/widget-library/send-flex) and Enqueue Call widget
+// (…/enqueue-call): callComplete when <Enqueue>'s action is requested, failedToEnqueue on queue-full,
+// callFailure on system-error; <Enqueue> (twilio.com/docs/voice/twiml/enqueue) for QueueResult.
+describe('Send to Flex and Enqueue Call hold the call in a queue the control surface shows', () => {
+  const flex = flowOf(
+    triggerTo('flex'),
+    widget(
+      'flex',
+      'send-to-flex',
+      [
+        { event: 'callComplete', next: 'after' },
+        { event: 'failedToEnqueue', next: 'failed' },
+        { event: 'callFailure', next: 'failed' },
+      ],
+      {
+        workflow: 'WW0123',
+        channel: 'TC0123',
+        attributes: '{ "type": "inbound", "name": "{{trigger.call.From}}" }',
+        priority: '5',
+        timeout: '3600',
+      },
+    ),
+    sayWidget('after', '{{widgets.flex.QueueResult}}'),
+    sayWidget('failed', 'failed {{widgets.flex.QueueResult}}'),
+  );
+
+  test('an agent takes the call (bridged): callComplete, the call answered and on hold until then', async () => {
+    const sid = await start(flex);
+    const waiting = await queued(sid);
+    expect(waiting).toMatchObject({
+      type: 'send-to-flex',
+      workflow: 'WW0123',
+      channel: 'TC0123',
+      queue: 'WW0123',
+      attributes: { type: 'inbound', name: '+15005550001' },
+      priority: 5,
+    });
+    expect((await em.client.calls(sid).fetch()).status).toBe('in-progress');
+    await em.control('POST', `/studio/queue/${sid}`, { result: 'bridged' });
+    const result = await finish(sid);
+    expect(path(result)).toEqual(['Trigger:incomingCall', 'flex:callComplete', 'after:audioComplete']);
+    expect(result.widgets.at(-1)!.say).toBe('bridged');
+  });
+
+  test('a system error is callFailure; a caller who hangs up on hold leaves with QueueResult hangup', async () => {
+    const failing = await start(flex);
+    await queued(failing);
+    await em.control('POST', `/studio/queue/${failing}`, { result: 'system-error' });
+    expect((await finish(failing)).widgets.at(-1)!.say).toBe('failed system-error');
+
+    const leaving = await start(flex);
+    await queued(leaving);
+    await em.client.calls(leaving).update({ status: 'completed' });
+    const result = await finish(leaving);
+    expect(path(result)).toEqual(['Trigger:incomingCall', 'flex:callComplete']);
+    const { queue } = await em.control<{ queue: Waiting[] }>('GET', '/studio/queue');
+    expect(queue.find((e) => e.callSid === leaving)!.result).toBe('hangup');
+  });
+
+  test('the control surface refuses a result it cannot give, or a call not waiting', async () => {
+    const sid = await start(flex);
+    await queued(sid);
+    expect(await em.refusal('POST', `/studio/queue/${sid}`, { result: 'queue-full' })).toMatchObject({
+      error: { code: 'INVALID_RESULT' },
+    });
+    expect(await em.refusal('POST', `/studio/queue/CA${'0'.repeat(32)}`, { result: 'bridged' })).toMatchObject({
+      error: { code: 'NOT_FOUND' },
+    });
+    await em.control('POST', `/studio/queue/${sid}`, { result: 'leave' });
+    expect((await finish(sid)).widgets.at(-1)!.say).toBe('leave');
+  });
+
+  test('attributes that are not JSON: failedToEnqueue, nothing waits', async () => {
+    const bad = JSON.parse(JSON.stringify(flex));
+    bad.states[1].properties.attributes = '{ "name": {{trigger.call.From}} }';
+    const result = await run(bad);
+    expect(path(result)).toEqual(['Trigger:incomingCall', 'flex:failedToEnqueue', 'failed:audioComplete']);
+  });
+
+  test('Enqueue Call into a named queue; the queue holds 100 calls, the 101st is failedToEnqueue', async () => {
+    const enqueue = flowOf(
+      triggerTo('q'),
+      widget(
+        'q',
+        'enqueue-call',
+        [{ event: 'callComplete', next: 'done' }, { event: 'failedToEnqueue', next: 'full' }, { event: 'callFailure' }],
+        { queue_name: 'support', priority: 1 },
+      ),
+      sayWidget('done', '{{widgets.q.QueueResult}} {{widgets.q.QueueSid}}'),
+      sayWidget('full', 'full'),
+    );
+    const sids = await Promise.all(Array.from({ length: 100 }, () => start(enqueue)));
+    await Promise.all(sids.map(queued));
+    const overflow = await run(enqueue);
+    expect(path(overflow)).toEqual(['Trigger:incomingCall', 'q:failedToEnqueue', 'full:audioComplete']);
+    await em.control('POST', `/studio/queue/${sids[0]}`, { result: 'bridged' });
+    expect((await finish(sids[0])).widgets.at(-1)!.say).toMatch(/^bridged QU[0-9a-f]{32}$/);
+    await Promise.all(sids.slice(1).map((sid) => em.client.calls(sid).update({ status: 'completed' })));
+  });
+});
+
+// Source: Connect Call To widget (twilio.com/docs/studio/widget-library/connect-call): callCompleted when
+// the dialled call ends, hangup when the caller hangs up; outputs DialCallStatus, DialCallSid.
+test('Connect Call To dials the number: callCompleted, or hangup when the caller hangs up', async () => {
+  const flow = flowOf(
+    triggerTo('dial'),
+    widget('dial', 'connect-call-to', [{ event: 'callCompleted', next: 'after' }, { event: 'hangup' }], {
+      noun: 'number',
+      to: '+15005550009',
+      caller_id: '{{contact.channel.address}}',
+      timeout: 30,
+    }),
+    sayWidget('after', '{{widgets.dial.DialCallStatus}}'),
+  );
+  const completed = await run(flow);
+  expect(path(completed)).toEqual(['Trigger:incomingCall', 'dial:callCompleted', 'after:audioComplete']);
+  expect(completed.widgets[1]).toMatchObject({
+    to: '+15005550009',
+    callerId: '+15005550001',
+    callStatus: 'in-progress',
+  });
+  expect(completed.widgets.at(-1)!.say).toBe('completed');
+  const hungUp = await run(flow, [{ hangup: true }]);
+  expect(path(hungUp)).toEqual(['Trigger:incomingCall', 'dial:hangup']);
+  expect(hungUp.status).toBe('completed');
+});
+
+// Source: Record Voicemail widget (twilio.com/docs/studio/widget-library/record-voicemail): events
+// recordingComplete, noAudio, hangup; outputs RecordingUrl, RecordingDuration (as <Record>'s action).
+test('Record Voicemail: speech is a message (recordingComplete), silence noAudio, a hang-up hangup', async () => {
+  const flow = flowOf(
+    triggerTo('vm'),
+    widget(
+      'vm',
+      'record-voicemail',
+      [{ event: 'recordingComplete', next: 'thanks' }, { event: 'noAudio', next: 'nothing' }, { event: 'hangup' }],
+      { timeout: 5, max_length: 300, play_beep: 'true', transcribe: true, trim: 'trim-silence' },
+    ),
+    sayWidget('thanks', '{{widgets.vm.RecordingDuration}} {{widgets.vm.TranscriptionText}}'),
+    sayWidget('nothing', 'nothing'),
+  );
+  const spoken = await run(flow, [{ speech: 'please call me back' }]);
+  expect(path(spoken)).toEqual(['Trigger:incomingCall', 'vm:recordingComplete', 'thanks:audioComplete']);
+  expect(spoken.widgets.at(-1)!.say).toBe('4 please call me back');
+  expect(path(await run(flow))).toEqual(['Trigger:incomingCall', 'vm:noAudio', 'nothing:audioComplete']);
+  expect(path(await run(flow, [{ hangup: true }]))).toEqual(['Trigger:incomingCall', 'vm:hangup']);
+});
+
+// Source: Make HTTP Request widget (twilio.com/docs/studio/widget-library/http-request): GET or POST,
+// form or JSON body; success on 2xx, failed otherwise; only application/json answers are parsed.
+test('Make HTTP Request: form POST and JSON POST, parsed JSON; failed on a 5xx', async () => {
+  const flow = flowOf(
+    triggerTo('form'),
+    widget(
+      'form',
+      'make-http-request',
+      [
+        { event: 'success', next: 'json' },
+        { event: 'failed', next: 'bad' },
+      ],
+      {
+        method: 'POST',
+        url: 'https://web.example.com/lookup',
+        content_type: 'application/x-www-form-urlencoded;charset=utf-8',
+        parameters: [{ key: 'from', value: '{{trigger.call.From}}' }],
+      },
+    ),
+    widget(
+      'json',
+      'make-http-request',
+      [
+        { event: 'success', next: 'down' },
+        { event: 'failed', next: 'bad' },
+      ],
+      {
+        method: 'POST',
+        url: 'https://web.example.com/json',
+        content_type: 'application/json;charset=utf-8',
+        body: '{"caller": "{{trigger.call.From}}", "vip": {{widgets.form.parsed.vip}}}',
+        add_twilio_auth: true,
+      },
+    ),
+    widget(
+      'down',
+      'make-http-request',
+      [
+        { event: 'success', next: 'bad' },
+        { event: 'failed', next: 'end' },
+      ],
+      {
+        method: 'GET',
+        url: 'https://web.example.com/down',
+      },
+    ),
+    sayWidget('end', '{{widgets.form.parsed.name}} {{widgets.json.status_code}} {{widgets.down.status_code}}'),
+    sayWidget('bad', 'bad'),
+  );
+  const result = await run(flow);
+  expect(path(result)).toEqual([
+    'Trigger:incomingCall',
+    'form:success',
+    'json:success',
+    'down:failed',
+    'end:audioComplete',
+  ]);
+  expect(result.widgets.at(-1)!.say).toBe('caller +15005550001 201 503');
+  const json = web.received.find((r) => r.path === '/json')!;
+  expect(JSON.parse(json.body)).toEqual({ caller: '+15005550001', vip: true });
+  expect(json.contentType).toBe('application/json');
+  expect(json.authorization).toBe(`Basic ${Buffer.from(`${ACCOUNT_SID}:${AUTH_TOKEN}`).toString('base64')}`);
+  expect(web.received.find((r) => r.path === '/lookup')!.signature).toBeUndefined();
+});
+
+// Source: TwiML Redirect widget (twilio.com/docs/studio/widget-library/twiml-redirect): control returns
+// when the TwiML redirects to the flow's webhook with FlowEvent=return; events return, timeout, fail.
+test('TwiML Redirect: return with its parameters; a failed fetch is fail; TwiML that never returns ends the call', async () => {
+  const redirect = (url: string) =>
+    flowOf(
+      triggerTo('away'),
+      widget(
+        'away',
+        'add-twiml-redirect',
+        [{ event: 'return', next: 'back' }, { event: 'timeout' }, { event: 'fail', next: 'oops' }],
+        {
+          url,
+          method: 'POST',
+          timeout: '10',
+        },
+      ),
+      sayWidget('back', 'back {{widgets.away.mood}}'),
+      sayWidget('oops', 'oops'),
+    );
+  const back = await run(redirect('https://web.example.com/returning'));
+  expect(path(back)).toEqual(['Trigger:incomingCall', 'away:return', 'back:audioComplete']);
+  expect(back.widgets.at(-1)!.say).toBe('back calm');
+  expect(back.widgets[1]).toMatchObject({ verbs: ['Say', 'Redirect'], callStatus: 'in-progress' });
+  expect(path(await run(redirect('https://web.example.com/down')))).toEqual([
+    'Trigger:incomingCall',
+    'away:fail',
+    'oops:audioComplete',
+  ]);
+  const gone = await run(redirect('https://web.example.com/hangs-up'));
+  expect(gone.status).toBe('completed');
+  expect(path(gone)).toEqual(['Trigger:incomingCall', 'away:ended']);
+});
+
+// Source: Send Message widget (twilio.com/docs/studio/widget-library/send-message): events sent, failed;
+// from the flow's number to the contact unless set.
+test('Send Message is logged on the call, from the flow to the contact, and goes on with sent', async () => {
+  const result = await run(
+    flowOf(
+      triggerTo('sms'),
+      widget('sms', 'send-message', [{ event: 'sent', next: 'bye' }, { event: 'failed' }], {
+        body: 'Thanks for calling, {{trigger.call.From}}',
+      }),
+      sayWidget('bye', 'bye'),
+    ),
+  );
+  expect(path(result)).toEqual(['Trigger:incomingCall', 'sms:sent', 'bye:audioComplete']);
+  expect(result.log.find((e) => e.step === 'message')).toMatchObject({
+    sid: expect.stringMatching(/^SM/),
+    to: '+15005550001',
+    from: '+15005550006',
+    body: 'Thanks for calling, +15005550001',
+  });
+});

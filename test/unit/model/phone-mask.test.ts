@@ -1,0 +1,20 @@
+// Numbers masked in the middle for the console; the number filter matches digits.
+import { maskNumber, numberMatches } from '../../../lib/model/phone-mask';
+
+test.each([
+  ['+15005550006', '+1500•••0006'],
+  ['+442071838750', '+4420•••8750'],
+  ['12345', '1•••5'],
+  ['client:alice', 'client:alice'],
+  ['', ''],
+])('%s is shown as %s', (number, shown) => {
+  expect(maskNumber(number)).toBe(shown);
+  if (/^\+?\d{10,}$/.test(number)) expect(shown).not.toContain(number.slice(5, -4));
+});
+
+test('the filter matches digits whatever the formatting, and nothing when no digit is asked', () => {
+  expect(numberMatches('+1 (500) 555-0006', '5550006')).toBe(true);
+  expect(numberMatches('+15005550006', '999')).toBe(false);
+  expect(numberMatches(undefined, '1')).toBe(false);
+  expect(numberMatches('+15005550006', '')).toBe(false);
+});
