@@ -13,14 +13,26 @@ import {
   ROOT,
   startEmulator,
   startFunctions,
+  stopProcess,
   functionsServerArgs,
   AUTH_TOKEN,
   type RunningEmulator,
   type RunningFunctions,
 } from '../harness/stack';
 import { burst } from './burst';
+import { wrongFigures } from './checks';
 import { consoleBench } from './console';
-import { callback, latencyOption, percentiles, post, recordingSid, round, timed, type Params } from './measure';
+import {
+  ANSWER_DEADLINE_MS,
+  callback,
+  latencyOption,
+  percentiles,
+  post,
+  recordingSid,
+  round,
+  timed,
+  type Params,
+} from './measure';
 import { roundTrips } from './round-trips';
 
 const quick = process.argv.includes('--quick');
@@ -125,6 +137,11 @@ async function main() {
   const previous = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
   writeFileSync(file, JSON.stringify({ ...previous, ...results }, null, 2) + '\n');
   print(results);
+  const wrong = wrongFigures(results);
+  if (wrong.length > 0) {
+    console.error(`\nWrong figures:\n${wrong.map((w) => `- ${w}`).join('\n')}`);
+    process.exitCode = 1;
+  }
 }
 
 /** Against the emulator with no latency: mostly what the Functions themselves cost. */
@@ -284,7 +301,11 @@ async function growth(em: RunningEmulator, fx: RunningFunctions) {
   for (const tracked of [1, 10, 100]) {
     const call = await newCall(em.client);
     const { recordingSid: active } = (await (
-      await fetch(fx.url + '/recording/start', { method: 'POST', body: new URLSearchParams({ CallSid: call.sid }) })
+      await fetch(fx.url + '/recording/start', {
+        method: 'POST',
+        body: new URLSearchParams({ CallSid: call.sid }),
+        signal: AbortSignal.timeout(ANSWER_DEADLINE_MS),
+      })
     ).json()) as { recordingSid: string };
     for (let i = 1; i < tracked; i++) {
       await callback(fx, {
@@ -358,19 +379,26 @@ async function coldStarts() {
         cwd: ROOT,
         stdio: 'ignore',
       });
+      const deadline = start + 30_000;
       for (;;) {
         try {
-          await fetch(`http://127.0.0.1:${port}${path}`, { method: 'POST', body: new URLSearchParams(params) });
+          await fetch(`http://127.0.0.1:${port}${path}`, {
+            method: 'POST',
+            body: new URLSearchParams(params),
+            signal: AbortSignal.timeout(ANSWER_DEADLINE_MS),
+          });
           break;
         } catch {
+          const gone = child.exitCode !== null || child.signalCode !== null;
+          if (gone || performance.now() > deadline) {
+            child.kill('SIGTERM');
+            throw new Error(`cold start of ${path}: the Functions ${gone ? 'exited' : 'did not answer within 30 s'}`);
+          }
           await new Promise((r) => setTimeout(r, 20));
         }
       }
       rows[path] = Math.round(performance.now() - start);
-      await new Promise((ok) => {
-        child.once('exit', ok);
-        child.kill('SIGTERM');
-      });
+      await stopProcess(child);
     }
   } finally {
     await em.close();

@@ -4,7 +4,7 @@
 import { newCall } from '../harness/calls';
 import { setLatency } from '../harness/functions';
 import type { RunningEmulator, RunningFunctions } from '../harness/stack';
-import { percentiles, post, round } from './measure';
+import { ANSWER_DEADLINE_MS, percentiles, post, round } from './measure';
 
 export async function burst(
   em: RunningEmulator,
@@ -26,12 +26,17 @@ export async function burst(
     await Promise.all(
       calls.map(async (call, i) => {
         const start = performance.now();
-        const res = await fetch(fxs[i % fxs.length].url + '/recording/set-status', {
-          method: 'POST',
-          body: new URLSearchParams({ CallSid: call.sid, Status: 'pause', PauseBehavior: 'skip' }),
-        });
-        const body = (await res.json()) as { error?: { code: string } };
-        answers.push({ ok: res.status === 200, ms: performance.now() - start, code: body.error?.code });
+        try {
+          const res = await fetch(fxs[i % fxs.length].url + '/recording/set-status', {
+            method: 'POST',
+            body: new URLSearchParams({ CallSid: call.sid, Status: 'pause', PauseBehavior: 'skip' }),
+            signal: AbortSignal.timeout(ANSWER_DEADLINE_MS),
+          });
+          const body = (await res.json()) as { error?: { code: string } };
+          answers.push({ ok: res.status === 200, ms: performance.now() - start, code: body.error?.code });
+        } catch {
+          answers.push({ ok: false, ms: performance.now() - start, code: 'NO_ANSWER' });
+        }
       }),
     );
   } finally {

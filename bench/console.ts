@@ -2,7 +2,7 @@
 import { startBrowser } from '../harness/browser';
 import { newCall } from '../harness/calls';
 import { startEmulator, startFunctions } from '../harness/stack';
-import { percentiles, post, timed } from './measure';
+import { ANSWER_DEADLINE_MS, percentiles, post, timed } from './measure';
 
 /**
  * The console with 200 live calls tracked: its list Function (p50/p95) and the page in Chromium, from
@@ -20,6 +20,7 @@ export async function consoleBench(quick: boolean) {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ Password: password }),
+      signal: AbortSignal.timeout(ANSWER_DEADLINE_MS),
     });
     const { token } = (await login.json()) as { token: string };
     const list: number[] = [];
@@ -30,6 +31,7 @@ export async function consoleBench(quick: boolean) {
             method: 'POST',
             headers: { 'content-type': 'application/json' },
             body: JSON.stringify({ Token: token }),
+            signal: AbortSignal.timeout(ANSWER_DEADLINE_MS),
           });
           const { calls: listed } = (await res.json()) as { calls: unknown[] };
           if (listed.length !== 200) throw new Error(`/console/calls listed ${listed.length} calls`);

@@ -5,6 +5,9 @@ import { AUTH_TOKEN, type RunningFunctions } from '../harness/stack';
 
 export type Params = Record<string, string>;
 
+/** Every Function answers within Twilio's 10 s; the bench waits a little longer, then fails. */
+export const ANSWER_DEADLINE_MS = 15_000;
+
 export const round = (ms: number) => Math.round(ms * 100) / 100;
 
 export function percentiles(samples: number[]) {
@@ -29,6 +32,7 @@ export async function post(
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
     body: new URLSearchParams(params),
+    signal: AbortSignal.timeout(ANSWER_DEADLINE_MS),
   });
   await res.arrayBuffer();
   if (res.status >= 300) throw new Error(`${path} answered ${res.status}`);

@@ -26,8 +26,9 @@ export interface Fault {
   /**
    * `500-after` lets the request do its work and then answers 500: the ambiguous failure clients must
    * not blindly retry. `16114` is Twilio's transient "recording not in a state to accept the action".
+   * `hold` keeps the request unapplied until the control surface releases it: a test orders requests by events.
    */
-  kind: '429' | '500' | '500-after' | '16114' | 'latency';
+  kind: '429' | '500' | '500-after' | '16114' | 'latency' | 'hold';
   count: number;
   /** Retry-After for 429, in seconds. */
   retryAfter?: number;
@@ -96,6 +97,14 @@ export function createEmulator(options: EmulatorOptions, modules: ModuleFactory[
   const counters = new Map<string, number>();
   let served: ServedRequest[] = [];
   let inFlight = 0;
+  /** Requests a `hold` fault keeps, oldest first, each with what applies it. */
+  let held: Array<{ method: string; path: string; release: () => void }> = [];
+  const releaseHeld = () => {
+    const released = held;
+    held = [];
+    released.forEach((h) => h.release());
+    return released.length;
+  };
   const jitter: Jitter = { ...NO_JITTER };
   const resetHooks: Array<() => void> = [];
   const control = express.Router();
@@ -109,6 +118,7 @@ export function createEmulator(options: EmulatorOptions, modules: ModuleFactory[
   const reset = () => {
     clockOffsetMs = 0;
     faults = [];
+    releaseHeld();
     counters.clear();
     served = [];
     Object.assign(jitter, NO_JITTER);
@@ -136,8 +146,8 @@ export function createEmulator(options: EmulatorOptions, modules: ModuleFactory[
   settingsRoutes(control, context.settings);
   control.post('/faults', (req, res) => {
     const fault = (req.body ?? {}) as Partial<Fault>;
-    if (!fault.kind || !['429', '500', '500-after', '16114', 'latency'].includes(fault.kind)) {
-      res.status(400).json({ message: "kind must be '429', '500', '500-after', '16114' or 'latency'" });
+    if (!fault.kind || !['429', '500', '500-after', '16114', 'latency', 'hold'].includes(fault.kind)) {
+      res.status(400).json({ message: "kind must be '429', '500', '500-after', '16114', 'latency' or 'hold'" });
       return;
     }
     if (fault.apply !== undefined && !APPLY_AT.includes(fault.apply)) {
@@ -157,7 +167,14 @@ export function createEmulator(options: EmulatorOptions, modules: ModuleFactory[
   });
   control.delete('/faults', (_req, res) => {
     faults = [];
+    releaseHeld();
     res.status(204).end();
+  });
+  control.get('/held', (_req, res) => {
+    res.json({ held: held.map(({ method, path }) => ({ method, path })) });
+  });
+  control.post('/held/release', (_req, res) => {
+    res.json({ released: releaseHeld() });
   });
   latencyRoutes(control, jitter);
   control.post('/clock', (req, res) => {
@@ -216,6 +233,7 @@ export function createEmulator(options: EmulatorOptions, modules: ModuleFactory[
     const apply = () => {
       if (delay.afterMs > 0) holdAnswer(res, preciseNow() + delay.afterMs, preciseNow);
       if (!fault || fault.kind === 'latency') next();
+      else if (fault.kind === 'hold') held.push({ method: req.method, path: req.path, release: next });
       else if (fault.kind === '429') sendError(res, errors.tooManyRequests(fault.retryAfter ?? 1));
       else if (fault.kind === '500') sendError(res, errors.internal());
       else if (fault.kind === '16114') sendError(res, errors.recordingNotActionable());

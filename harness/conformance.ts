@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startAnswerRecorder, twilioErrorShapeProblems, type ErrorAnswer } from './error-shape';
 import { SERVERLESS_SPEC_EXCEPTIONS, SPEC_EXCEPTIONS } from './spec-exceptions';
 import { clientFor, freePort, ROOT, stopProcess } from './stack';
 
@@ -62,18 +63,49 @@ export function serverlessSpec(): object {
   return spec;
 }
 
+/** A point in Prism's log and in the recorder's error answers, to look only at what came after. */
+export interface PrismMark {
+  output: number;
+  errors: number;
+}
+
 export interface RunningPrism {
   url: string;
   client: ReturnType<typeof clientFor>;
   output(): string;
+  mark(): PrismMark;
+  /**
+   * Everything since `from` that breaks Twilio's contract, in either direction, once Prism's log has caught
+   * up: a request refused or an answer failed by Prism, and an error body not of Twilio's shape (our own
+   * check, see error-shape.ts).
+   */
+  problems(from: PrismMark): Promise<string[]>;
+  /** The error answers the upstream gave since `from`. */
+  errorAnswers(from: PrismMark): ErrorAnswer[];
   stop(): Promise<void>;
 }
 
 /**
+ * Prism's lines that report a broken contract: its errors (a request refused, an answer failed, a 2xx not
+ * in the document included) and its validator's findings, but for the warning every error answer gets
+ * (Twilio's document lists none), which the error-shape check stands in for.
+ */
+function brokenContract(log: string): string[] {
+  return log
+    .split('\n')
+    .filter(
+      (l) =>
+        /✖|\bfatal\b/.test(l) || (l.includes('[VALIDATOR]') && !l.includes('Unable to match the returned status code')),
+    );
+}
+
+/**
  * Prism in proxy mode in front of `upstream`: it forwards every request and, with --errors, answers
- * 422 for a request and 500 for a response that breaks Twilio's OpenAPI description.
+ * 422 for a request and 500 for a response that breaks Twilio's OpenAPI description. Between Prism and
+ * the upstream, a recorder keeps the error answers for the error-shape check Prism does not make.
  */
 export async function startPrism(upstream: string, spec: object = toolkitSpec()): Promise<RunningPrism> {
+  const recorder = await startAnswerRecorder(upstream);
   const dir = mkdtempSync(join(tmpdir(), 'rc-prism-'));
   const specFile = join(dir, 'twilio.json');
   writeFileSync(specFile, JSON.stringify(spec));
@@ -84,7 +116,7 @@ export async function startPrism(upstream: string, spec: object = toolkitSpec())
       join(ROOT, 'node_modules/@stoplight/prism-cli/dist/index.js'),
       'proxy',
       specFile,
-      upstream,
+      recorder.url,
       '--errors',
       '--port',
       String(port),
@@ -98,14 +130,39 @@ export async function startPrism(upstream: string, spec: object = toolkitSpec())
   child.stderr?.on('data', (d) => (output += d));
   const deadline = Date.now() + 60_000;
   while (!output.includes('Prism is listening')) {
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`Prism did not start:\n${output}`);
+    if (child.exitCode !== null || Date.now() > deadline) {
+      await recorder.stop();
+      throw new Error(`Prism did not start:\n${output}`);
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
   const url = `http://127.0.0.1:${port}`;
+  const client = clientFor(url);
+  let settles = 0;
+  /** Prism logs each request in order: once a request sent now shows in its log, all before it do. */
+  const settle = async () => {
+    const token = `prism-settle-${++settles}`;
+    await client.request({ method: 'get', uri: `https://sync.twilio.com/v1/Services?PageToken=${token}` });
+    const until = Date.now() + 10_000;
+    while (!output.includes(`PageToken=${token}.`)) {
+      if (Date.now() > until) throw new Error(`Prism's log did not show ${token} within 10 s`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
+  const errorAnswers = (from: PrismMark) => recorder.errorAnswers().slice(from.errors);
   return {
     url,
-    client: clientFor(url),
+    client,
     output: () => output,
-    stop: () => stopProcess(child),
+    mark: () => ({ output: output.length, errors: recorder.errorAnswers().length }),
+    async problems(from) {
+      await settle();
+      return [...brokenContract(output.slice(from.output)), ...errorAnswers(from).flatMap(twilioErrorShapeProblems)];
+    },
+    errorAnswers,
+    async stop() {
+      await stopProcess(child);
+      await recorder.stop();
+    },
   };
 }

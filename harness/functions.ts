@@ -1,5 +1,6 @@
 import type { ServedRequest } from '../emulator/app';
 import twilio from 'twilio';
+import type { EvidenceEntry } from '../lib/model/evidence';
 import type { RecordingDocument } from '../lib/model/recording-document';
 import { documentName } from '../lib/sync/document-store';
 import { AUTH_TOKEN, type RunningEmulator, type RunningFunctions } from './stack';
@@ -61,6 +62,18 @@ export const counters = (em: RunningEmulator) =>
   em.control<{ total: number; routes: Record<string, number> }>('GET', '/counters');
 export const callbacksIdle = (em: RunningEmulator) => em.control('GET', '/callbacks/idle');
 
+/**
+ * The evidence log of a call or conference as Sync holds it, read with the official library by the list's
+ * documented name (docs/evidence.md), every item as stored: no reader of the toolkit's in between.
+ */
+export async function evidenceItems(em: RunningEmulator, ownerSid: string): Promise<EvidenceEntry[]> {
+  const items = await em.client.sync.v1
+    .services('default')
+    .syncLists(`recording-controls-log-${ownerSid}`)
+    .syncListItems.list({ order: 'asc', pageSize: 100 });
+  return items.map((item) => item.data as EvidenceEntry);
+}
+
 /** Every Voice and every Sync request the emulator serves waits this long, as on Twilio. */
 export async function setLatency(em: RunningEmulator, latency: { voice: number; sync: number }) {
   await em.control('DELETE', '/faults');
@@ -99,3 +112,32 @@ export function inSequence(requests: ServedRequest[], window: [number, number]):
 /** The Twilio requests the emulator served, timed on this process's clock (the emulator runs in it). */
 export const servedRequests = async (em: RunningEmulator) =>
   (await em.control<{ requests: ServedRequest[] }>('GET', '/requests')).requests;
+
+/**
+ * The requests served after `mark` (a length of the request log, e.g. `(await servedRequests(em)).length`)
+ * answered `status` on a path containing `match`: how a test proves the fault it set up fired.
+ */
+export async function servedSince(em: RunningEmulator, mark: number, status: number, match = '') {
+  return (await servedRequests(em)).slice(mark).filter((r) => r.status === status && r.path.includes(match));
+}
+
+/**
+ * Checks `check` until it gives something other than undefined, and gives that: a test waits for the event
+ * it needs, however busy the machine, instead of a sleep that hopes it came. Throws after `ms` saying `what`.
+ */
+export async function waitFor<T>(what: string, check: () => Promise<T | undefined>, ms = 10_000): Promise<T> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const found = await check();
+    if (found !== undefined) return found;
+    if (Date.now() > until) throw new Error(`${what}: not within ${ms / 1000} s`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/** Waits until a `hold` fault keeps `count` requests; then `POST /held/release` lets them go. */
+export const heldRequests = (em: RunningEmulator, count: number) =>
+  waitFor(`the emulator holding ${count} requests`, async () => {
+    const { held } = await em.control<{ held: Array<{ method: string; path: string }> }>('GET', '/held');
+    return held.length >= count ? held : undefined;
+  });

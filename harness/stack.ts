@@ -21,8 +21,10 @@ export interface RunningEmulator {
   emulator: Emulator;
   /** The official twilio library, pointed at this emulator. */
   client: twilio.Twilio;
-  /** Calls the control surface (/__emulator/...). */
+  /** Calls the control surface (/__emulator/...); a refusal throws, so a set-up that did not take fails loudly. */
   control<T = unknown>(method: string, path: string, body?: unknown): Promise<T>;
+  /** Calls the control surface expecting it to refuse (4xx), for the tests of its refusals: the refusal's body. */
+  refusal<T = unknown>(method: string, path: string, body?: unknown): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -43,18 +45,32 @@ export async function startEmulator(): Promise<RunningEmulator> {
     const s = emulator.app.listen(0, '127.0.0.1', () => ok(s));
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const controlAnswer = async <T>(method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${url}/__emulator${path}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
+  };
   return {
     url,
     emulator,
     client: clientFor(url),
     async control<T>(method: string, path: string, body?: unknown): Promise<T> {
-      const res = await fetch(`${url}/__emulator${path}`, {
-        method,
-        headers: body === undefined ? {} : { 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const text = await res.text();
-      return (text ? JSON.parse(text) : undefined) as T;
+      const answer = await controlAnswer<T>(method, path, body);
+      if (answer.status >= 400)
+        throw new Error(`the emulator refused ${method} ${path}: ${answer.status} ${JSON.stringify(answer.body)}`);
+      return answer.body;
+    },
+    async refusal<T>(method: string, path: string, body?: unknown): Promise<T> {
+      const answer = await controlAnswer<T>(method, path, body);
+      if (answer.status < 400 || answer.status >= 500)
+        throw new Error(
+          `the emulator did not refuse ${method} ${path}: ${answer.status} ${JSON.stringify(answer.body)}`,
+        );
+      return answer.body;
     },
     close: () =>
       new Promise<void>((ok) => {
@@ -98,6 +114,11 @@ export interface RunningFunctions {
   process: ChildProcess;
   /** What twilio-run printed, for failure messages and log checks. */
   output(): string;
+  /**
+   * What twilio-run printed, once a request sent now shows in its log: whatever was logged before it has
+   * arrived, so a check that a line is absent (or present) does not run ahead of the line.
+   */
+  settledOutput(): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -141,10 +162,21 @@ export async function startFunctions(emulatorUrl: string, env: Record<string, st
       await new Promise((r) => setTimeout(r, 100));
     }
   }
+  let settles = 0;
   return {
     url,
     process: child,
     output: () => output,
+    async settledOutput() {
+      const marker = `/__settle-${++settles}`;
+      await fetch(url + marker);
+      const until = Date.now() + 10_000;
+      while (!output.includes(`GET ${marker}`)) {
+        if (Date.now() > until) throw new Error(`twilio-run did not log ${marker} within 10 s:\n${output}`);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      return output;
+    },
     stop: () => stopProcess(child),
   };
 }

@@ -14,9 +14,15 @@ export function signedByTwilio(
 ): boolean {
   const signature = headers['x-twilio-signature'];
   if (!signature || !context.AUTH_TOKEN) return false;
-  const entries = Object.entries(params).map(([k, v]) => [k, String(v)] as [string, string]);
+  // A repeated key arrives as an array; Twilio's library signs each of its values, not their join.
+  const entries = Object.entries(params).map(
+    ([k, v]) => [k, Array.isArray(v) ? v.map(String) : String(v)] as [string, string | string[]],
+  );
   for (let queryLength = 0; queryLength <= entries.length; queryLength++) {
-    const query = new URLSearchParams(entries.slice(0, queryLength)).toString();
+    const pairs = entries
+      .slice(0, queryLength)
+      .flatMap(([k, v]) => (Array.isArray(v) ? v : [v]).map((x): [string, string] => [k, x]));
+    const query = new URLSearchParams(pairs).toString();
     const url = `${ownUrl(context, context.PATH)}${query ? `?${query}` : ''}`;
     if (twilio.validateRequest(context.AUTH_TOKEN, signature, url, Object.fromEntries(entries.slice(queryLength))))
       return true;

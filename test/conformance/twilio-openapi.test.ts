@@ -1,7 +1,11 @@
 // Every request the toolkit and its tests send, and every answer the emulator gives, checked against
-// Twilio's OpenAPI description by Prism (proxy mode, --errors): a violation turns into a 422 or a 500.
+// Twilio's OpenAPI description by Prism (proxy mode, --errors): a violation turns into a 422 or a 500,
+// and each test ends by reading Prism's log for any violation, in either direction, and checking every
+// error answer against Twilio's documented error shape (our own check: the spec describes none).
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { callIn, conferenceCalls, conferenceTwiml, finishedCall, newCall } from '../../harness/calls';
-import { startPrism, type RunningPrism } from '../../harness/conformance';
+import { startPrism, type PrismMark, type RunningPrism } from '../../harness/conformance';
 import { callbacksIdle, invoke } from '../../harness/functions';
 import { ACCOUNT_SID, startEmulator, startFunctions, type RunningEmulator } from '../../harness/stack';
 import { SPEC_EXCEPTIONS } from '../../harness/spec-exceptions';
@@ -15,6 +19,14 @@ beforeAll(async () => {
 afterAll(async () => {
   await prism?.stop();
   await em?.close();
+});
+
+let mark: PrismMark;
+beforeEach(() => {
+  mark = prism.mark();
+});
+afterEach(async () => {
+  expect(await prism.problems(mark)).toEqual([]);
 });
 
 test('the voice operations the toolkit uses conform, answers included', async () => {
@@ -133,6 +145,9 @@ test('the Studio operations conform: flows, Validate, executions with their step
     data: { FriendlyName: 'c', Definition: JSON.stringify(definition) },
   });
   expect(unchecked.statusCode).toBe(422);
+  // That refusal, and nothing else, is what Prism's log shows of this test; afterEach reads on from here.
+  expect(await prism.problems(mark)).toEqual([expect.stringContaining('post /v2/Flows ✖  error')]);
+  mark = prism.mark();
 });
 
 test('the TaskRouter operations the ownership check and the console use conform: workspaces, workers, tasks, reservations', async () => {
@@ -168,7 +183,7 @@ test('the TaskRouter operations the ownership check and the console use conform:
   ).rejects.toMatchObject({ status: 404 });
 });
 
-test("error answers pass through with Twilio's codes", async () => {
+test("error answers pass through with Twilio's codes, in Twilio's documented error shape", async () => {
   const c = prism.client;
   await expect(c.calls('CA' + '0'.repeat(32)).fetch()).rejects.toMatchObject({ status: 404, code: 20404 });
   await c.sync.v1.services('default').documents.create({ uniqueName: 'conflict', data: {} });
@@ -188,16 +203,8 @@ test("error answers pass through with Twilio's codes", async () => {
   const ended = await newCall(c);
   await c.calls(ended.sid).update({ status: 'completed' });
   await expect(c.calls(ended.sid).recordings.create()).rejects.toMatchObject({ status: 400, code: 21220 });
-});
-
-test('the check can fail: a request that breaks the spec is refused by Prism, not passed on', async () => {
-  const res = await prism.client.request({
-    method: 'post',
-    uri: `https://api.twilio.com/2010-04-01/Accounts/${ACCOUNT_SID}/Calls/CA${'1'.repeat(32)}/Recordings/RE${'2'.repeat(32)}.json`,
-    data: { PauseBehavior: 'skip' }, // Status is required
-  });
-  expect(res.statusCode).toBe(422);
-  expect(JSON.stringify(res.body)).toContain('Status');
+  // The shape itself is checked after each test (problems()); here, that it saw these three.
+  expect(prism.errorAnswers(mark).map((a) => a.status)).toEqual([404, 412, 400]);
 });
 
 test('the allowed exceptions are few and named', () => {
@@ -217,6 +224,10 @@ test('the Functions, pointed at Prism, send only conformant requests through a w
     const ok = async (path: string, params: Record<string, string>) => {
       const res = await invoke(fx, path, params);
       expect({ path, status: res.status, body: res.body }).toMatchObject({ status: 200 });
+      // A Sync write Prism refused would show here; the best-effort ones (the start claim's finish and
+      // release, the evidence list's creation) only in Prism's log, which afterEach reads.
+      expect({ path, body: res.body }).not.toMatchObject({ body: { synced: false } });
+      expect({ path, body: res.body }).not.toMatchObject({ body: { evidenceLogged: false } });
       return res.body;
     };
     await ok('/recording/start', { CallSid: call.sid });
@@ -237,7 +248,76 @@ test('the Functions, pointed at Prism, send only conformant requests through a w
     const toFunctions = callbacks.filter((c) => c.url === callbackUrl);
     expect(toFunctions.length).toBeGreaterThanOrEqual(3); // two calls' and the conference's recordings
     expect(toFunctions.map((c) => c.status)).toEqual(toFunctions.map(() => 204));
+    // The Functions' requests all reached the emulator: Prism refused none (its log, read after this test, agrees).
+    expect(await fx.settledOutput()).not.toMatch(/UNPROCESSABLE_ENTITY|prism\/errors/);
   } finally {
     await fx.stop();
   }
+});
+
+describe('the checks can fail', () => {
+  // A stand-in for Twilio that answers three requests wrongly and passes the rest to the emulator.
+  const callSid = 'CA' + '1'.repeat(32);
+  const calls = `/2010-04-01/Accounts/${ACCOUNT_SID}/Calls`;
+  const wrong: Record<string, { status: number; body: unknown }> = {
+    [`${calls}/${callSid}.json`]: { status: 200, body: { sid: 12, status: 'ringing' } },
+    [`${calls}/${callSid}/Recordings.json`]: { status: 404, body: { code: '20404', message: 'not found' } },
+    [`${calls}/${callSid}/Recordings/RE${'3'.repeat(32)}.json`]: { status: 202, body: {} },
+  };
+  let standIn: Server;
+  let bad: RunningPrism;
+  beforeAll(async () => {
+    standIn = createServer((req, res) => {
+      const answer = wrong[req.url ?? ''];
+      if (answer) {
+        res.writeHead(answer.status, { 'content-type': 'application/json' }).end(JSON.stringify(answer.body));
+        return;
+      }
+      fetch(em.url + req.url, { headers: { authorization: req.headers.authorization ?? '' } }).then(async (up) =>
+        res.writeHead(up.status, { 'content-type': 'application/json' }).end(await up.text()),
+      );
+    });
+    await new Promise<void>((ok) => standIn.listen(0, '127.0.0.1', ok));
+    bad = await startPrism(`http://127.0.0.1:${(standIn.address() as AddressInfo).port}`);
+  });
+  afterAll(async () => {
+    await bad?.stop();
+    standIn?.close();
+  });
+  const sent = (method: 'get' | 'post', path: string, data?: Record<string, string>) =>
+    bad.client.request({ method, uri: `https://api.twilio.com${path}`, data });
+
+  test('a request that breaks the spec is refused by Prism, and its log shows it', async () => {
+    const from = bad.mark();
+    const res = await sent('post', `${calls}/${callSid}/Recordings/RE${'2'.repeat(32)}.json`, {
+      PauseBehavior: 'skip',
+    }); // Status is required
+    expect(res.statusCode).toBe(422);
+    expect(JSON.stringify(res.body)).toContain('Status');
+    expect(await bad.problems(from)).toEqual([expect.stringContaining('UNPROCESSABLE_ENTITY')]);
+  });
+
+  test('an answer that breaks the spec is failed by Prism, and its log shows it', async () => {
+    const from = bad.mark();
+    const res = await sent('get', `${calls}/${callSid}.json`);
+    expect(res.statusCode).toBe(500);
+    expect(JSON.stringify(res.body)).toContain('sid must be string');
+    expect(await bad.problems(from)).toEqual([expect.stringContaining('VIOLATIONS')]);
+  });
+
+  test('a success status the spec does not list is failed by Prism, and its log shows it', async () => {
+    const from = bad.mark();
+    expect((await sent('get', `${calls}/${callSid}/Recordings/RE${'3'.repeat(32)}.json`)).statusCode).toBe(500);
+    expect(await bad.problems(from)).toEqual([expect.stringContaining('VIOLATIONS')]);
+  });
+
+  test("our own check: an error body not in Twilio's documented shape is caught", async () => {
+    const from = bad.mark();
+    expect((await sent('get', `${calls}/${callSid}/Recordings.json`)).statusCode).toBe(404);
+    expect(await bad.problems(from)).toEqual([
+      expect.stringContaining('code is not a Twilio error number'),
+      expect.stringContaining('more_info is not'),
+      expect.stringContaining('status is not the HTTP status 404'),
+    ]);
+  });
 });

@@ -118,7 +118,8 @@ test('the API answer does not wait for a slow callback', async () => {
     recordingStatusCallback: `http://127.0.0.1:${(slow.address() as AddressInfo).port}/`,
     recordingStatusCallbackEvent: ['in-progress'],
   });
-  expect(Date.now() - started).toBeLessThan(1000);
+  // A delivery waits 15 s for an answer: well under that, however busy the machine, is not waiting for it.
+  expect(Date.now() - started).toBeLessThan(7_500);
   slow.closeAllConnections();
   slow.close();
   await idle();

@@ -1,4 +1,5 @@
 import { newCall } from '../../harness/calls';
+import { heldRequests } from '../../harness/functions';
 import { startEmulator, type RunningEmulator } from '../../harness/stack';
 
 let em: RunningEmulator;
@@ -42,6 +43,19 @@ test("16114 answers Twilio's transient recording error; method limits a fault", 
   await expect(em.client.calls(call.sid).recordings.create()).rejects.toMatchObject({ status: 409, code: 16114 });
 });
 
+test('hold keeps a request unapplied until released', async () => {
+  const before = (await em.client.calls.list()).length;
+  await em.control('POST', '/faults', { kind: 'hold', count: 1, method: 'POST', match: '/Calls.json' });
+  let answered = false;
+  const created = newCall(em.client).then((c) => ((answered = true), c));
+  expect(await heldRequests(em, 1)).toEqual([{ method: 'POST', path: expect.stringMatching(/\/Calls\.json$/) }]);
+  expect(await em.client.calls.list()).toHaveLength(before); // not applied yet
+  expect(answered).toBe(false);
+  expect(await em.control('POST', '/held/release')).toEqual({ released: 1 });
+  expect((await em.client.calls.list()).map((c) => c.sid)).toContain((await created).sid);
+  expect(await em.control('GET', '/held')).toEqual({ held: [] });
+});
+
 test('latency delays the answer', async () => {
   await em.control('POST', '/faults', { kind: 'latency', ms: 300, count: 1 });
   const started = Date.now();
@@ -50,7 +64,7 @@ test('latency delays the answer', async () => {
 });
 
 test('an unknown fault kind is refused', async () => {
-  expect(await em.control('POST', '/faults', { kind: 'teapot' })).toMatchObject({
+  expect(await em.refusal('POST', '/faults', { kind: 'teapot' })).toMatchObject({
     message: expect.stringContaining('kind'),
   });
 });

@@ -2,6 +2,7 @@
 // by its first TwiML unless that is <Reject>; the TwiML runs verb by verb with a scripted caller.
 import twilio from 'twilio';
 import { startEmulator, AUTH_TOKEN, type RunningEmulator } from '../../harness/stack';
+import { waitFor } from '../../harness/functions';
 import { startWebhooks, type Webhooks } from '../../harness/webhooks';
 
 let em: RunningEmulator;
@@ -14,11 +15,14 @@ interface Log {
 }
 const log = (sid: string, wait = true) => em.control<Log>('GET', `/calls/${sid}/log${wait ? '?wait=true' : ''}`);
 const incoming = (body: Record<string, unknown>) =>
-  em.control<{ sid: string; status: string; direction: string; error?: unknown }>('POST', '/incoming', {
+  em.control<{ sid: string; status: string; direction: string }>('POST', '/incoming', {
     To: '+15005550006',
     From: '+15005550001',
     ...body,
   });
+
+const refusedIncoming = (body: Record<string, unknown>) =>
+  em.refusal('POST', '/incoming', { To: '+15005550006', From: '+15005550001', ...body });
 
 beforeAll(async () => {
   em = await startEmulator();
@@ -55,18 +59,20 @@ afterAll(async () => {
 afterEach(() => em.control('POST', '/reset'));
 
 test('an API call is queued, then ringing, then in progress; recording before the answer is 21220', async () => {
-  await em.control('POST', '/settings', { answerDelayMs: 400 });
+  // Long enough that a busy machine cannot let it be answered before the checks of its ringing.
+  await em.control('POST', '/settings', { answerDelayMs: 2000 });
   const call = await em.client.calls.create({
     to: '+15005550006',
     from: '+15005550001',
     twiml: '<Response><Pause length="30"/></Response>',
   });
   expect(call.status).toBe('queued');
-  await new Promise((r) => setTimeout(r, 100));
-  expect((await em.client.calls(call.sid).fetch()).status).toBe('ringing');
+  expect((await em.client.calls(call.sid).fetch()).status).toBe('ringing'); // it rings at once
   await expect(em.client.calls(call.sid).recordings.create()).rejects.toMatchObject({ status: 400, code: 21220 });
-  await new Promise((r) => setTimeout(r, 500));
-  const answered = await em.client.calls(call.sid).fetch();
+  const answered = await waitFor('the call answered', async () => {
+    const fetched = await em.client.calls(call.sid).fetch();
+    return fetched.status === 'ringing' ? undefined : fetched;
+  });
   expect(answered.status).toBe('in-progress');
   expect(answered.startTime).not.toBeNull();
   await expect(em.client.calls(call.sid).recordings.create()).resolves.toMatchObject({ status: 'in-progress' });
@@ -74,10 +80,10 @@ test('an API call is queued, then ringing, then in progress; recording before th
 });
 
 test('settings and limits refuse unknown keys and bad values, and reset restores the defaults', async () => {
-  expect(await em.control('POST', '/settings', { answerDelayMs: -1 })).toMatchObject({
+  expect(await em.refusal('POST', '/settings', { answerDelayMs: -1 })).toMatchObject({
     error: { code: 'INVALID_SETTING' },
   });
-  expect(await em.control('POST', '/settings', { concurrentRequests: 3 })).toMatchObject({
+  expect(await em.refusal('POST', '/settings', { concurrentRequests: 3 })).toMatchObject({
     error: { message: expect.stringContaining('answerDelayMs') },
   });
   expect(await em.control('POST', '/settings', { answerDelayMs: 0, recordingProcessingMs: 50 })).toEqual({
@@ -92,8 +98,11 @@ test('settings and limits refuse unknown keys and bad values, and reset restores
 test('an incoming call is answered by its first TwiML, even a <Redirect>', async () => {
   const call = await incoming({ Url: `${app.url}/silent-start` });
   expect(call).toMatchObject({ status: 'ringing', direction: 'inbound' });
-  await new Promise((r) => setTimeout(r, 200));
-  const { log: steps } = await log(call.sid, false);
+  // Until the <Pause> it ends on: it pauses 30 s, so nothing comes after it meanwhile.
+  const steps = await waitFor('the call at its <Pause>', async () => {
+    const { log: now } = await log(call.sid, false);
+    return now.at(-1)?.step === 'Pause' ? now : undefined;
+  });
   expect(steps.map((e) => [e.step, e.callStatus])).toEqual([
     ['ringing', 'ringing'],
     ['webhook', 'ringing'],
@@ -269,7 +278,7 @@ test('<Pay> with an invalid attribute posts validation-error, asking the caller 
     PaymentError: expect.stringContaining('chargeAmount'),
   });
   expect(
-    await em.control('POST', '/incoming', {
+    await em.refusal('POST', '/incoming', {
       To: '+1',
       From: '+2',
       Url: `${app.url}/pay`,
@@ -295,13 +304,15 @@ test('a caller who hangs up during <Pay> ends the call; the action is posted (ca
 });
 
 test('the control surface refuses a bad incoming call or input', async () => {
-  expect(await incoming({})).toMatchObject({ error: { code: 'INVALID_REQUEST' } });
-  expect(await incoming({ Url: 'ftp://x' })).toMatchObject({ error: { message: expect.stringContaining('Url') } });
-  expect(await incoming({ Url: `${app.url}/menu`, inputs: [{ digits: 'abc' }] })).toMatchObject({
+  expect(await refusedIncoming({})).toMatchObject({ error: { code: 'INVALID_REQUEST' } });
+  expect(await refusedIncoming({ Url: 'ftp://x' })).toMatchObject({
+    error: { message: expect.stringContaining('Url') },
+  });
+  expect(await refusedIncoming({ Url: `${app.url}/menu`, inputs: [{ digits: 'abc' }] })).toMatchObject({
     error: { message: expect.stringContaining('digits') },
   });
-  expect(await incoming({ FlowSid: 'FW' + '0'.repeat(32) })).toMatchObject({ error: { code: 'NOT_FOUND' } });
-  expect(await em.control('GET', `/calls/CA${'0'.repeat(32)}/log`)).toMatchObject({ error: { code: 'NOT_FOUND' } });
+  expect(await refusedIncoming({ FlowSid: 'FW' + '0'.repeat(32) })).toMatchObject({ error: { code: 'NOT_FOUND' } });
+  expect(await em.refusal('GET', `/calls/CA${'0'.repeat(32)}/log`)).toMatchObject({ error: { code: 'NOT_FOUND' } });
 });
 
 test('an API call can be sent new TwiML while in progress, and ended', async () => {
@@ -311,10 +322,14 @@ test('an API call can be sent new TwiML while in progress, and ended', async () 
     from: '+2',
     twiml: '<Response><Pause length="30"/></Response>',
   });
-  await new Promise((r) => setTimeout(r, 50));
+  const steps = async (count: number) =>
+    waitFor(`${count} steps`, async () => {
+      const now = (await log(call.sid, false)).log.map((e) => e.step);
+      return now.length >= count ? now : undefined;
+    });
+  expect(await steps(3)).toEqual(['ringing', 'answered', 'Pause']);
   await em.client.calls(call.sid).update({ twiml: '<Response><Say>Moved</Say><Pause length="30"/></Response>' });
-  await new Promise((r) => setTimeout(r, 50));
-  expect((await log(call.sid, false)).log.map((e) => e.step)).toEqual(['ringing', 'answered', 'Pause', 'Say', 'Pause']);
+  expect(await steps(5)).toEqual(['ringing', 'answered', 'Pause', 'Say', 'Pause']);
   await em.client.calls(call.sid).update({ status: 'completed' });
   expect((await log(call.sid)).status).toBe('completed');
 });

@@ -1,6 +1,6 @@
 // Account limits the control surface can switch on: a cap on concurrent requests, what Twilio.CURRENT
 // answers with nothing recording, and the request log that shows requests overlapping in time.
-import { servedRequests } from '../../harness/functions';
+import { heldRequests, servedRequests } from '../../harness/functions';
 import { newCall } from '../../harness/calls';
 import { startEmulator, type RunningEmulator } from '../../harness/stack';
 
@@ -14,11 +14,12 @@ const requests = () => servedRequests(em);
 test('over the concurrency cap a request is refused with 429, 20429 and Retry-After; under it, served', async () => {
   const call = await newCall(em.client);
   expect(await em.control('POST', '/limits', { concurrentRequests: 2 })).toMatchObject({ concurrentRequests: 2 });
-  // Slow answers keep two requests in flight while a third arrives.
-  await em.control('POST', '/faults', { kind: 'latency', ms: 300, count: 2 });
+  // Two requests held in flight while a third arrives.
+  await em.control('POST', '/faults', { kind: 'hold', count: 2 });
   const slow = [em.client.calls(call.sid).fetch(), em.client.calls(call.sid).fetch()];
-  await new Promise((r) => setTimeout(r, 100));
+  await heldRequests(em, 2);
   const res = await em.client.request({ method: 'get', uri: `https://api.twilio.com${call.uri}` });
+  await em.control('POST', '/held/release');
   expect(res.statusCode).toBe(429);
   expect(res.body).toMatchObject({ code: 20429, status: 429 });
   expect(res.headers['retry-after']).toBe('1');
@@ -58,10 +59,10 @@ test.each([
 });
 
 test('bad limits are refused and change nothing', async () => {
-  expect(await em.control('POST', '/limits', { currentWithNoActiveRecording: '500' })).toMatchObject({
+  expect(await em.refusal('POST', '/limits', { currentWithNoActiveRecording: '500' })).toMatchObject({
     error: { code: 'INVALID_SETTING' },
   });
-  expect(await em.control('POST', '/limits', { concurrentRequests: 1.5 })).toMatchObject({
+  expect(await em.refusal('POST', '/limits', { concurrentRequests: 1.5 })).toMatchObject({
     error: { message: expect.stringContaining('whole number') },
   });
   expect(await em.control('POST', '/limits', {})).toEqual({

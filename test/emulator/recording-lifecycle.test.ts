@@ -84,7 +84,7 @@ test('the recording of a call marked silent ends absent with 16102', async () =>
     sid: call.sid,
     silent: true,
   });
-  expect(await em.control('POST', `/calls/${call.sid}/audio`, { silent: 'yes' })).toMatchObject({
+  expect(await em.refusal('POST', `/calls/${call.sid}/audio`, { silent: 'yes' })).toMatchObject({
     error: { code: 'INVALID_REQUEST' },
   });
   const rec = await em.client.calls(call.sid).recordings.create({

@@ -102,10 +102,10 @@ describe('Send to Flex and Enqueue Call hold the call in a queue the control sur
   test('the control surface refuses a result it cannot give, or a call not waiting', async () => {
     const sid = await start(flex);
     await queued(sid);
-    expect(await em.control('POST', `/studio/queue/${sid}`, { result: 'queue-full' })).toMatchObject({
+    expect(await em.refusal('POST', `/studio/queue/${sid}`, { result: 'queue-full' })).toMatchObject({
       error: { code: 'INVALID_RESULT' },
     });
-    expect(await em.control('POST', `/studio/queue/CA${'0'.repeat(32)}`, { result: 'bridged' })).toMatchObject({
+    expect(await em.refusal('POST', `/studio/queue/CA${'0'.repeat(32)}`, { result: 'bridged' })).toMatchObject({
       error: { code: 'NOT_FOUND' },
     });
     await em.control('POST', `/studio/queue/${sid}`, { result: 'leave' });

@@ -233,9 +233,9 @@ test('flows can be stored and called by SID; a flow Studio would refuse is refus
     'Trigger',
     'hi',
   ]);
-  expect(await em.control('POST', '/flows', { states: [] })).toMatchObject({ error: { code: 'INVALID_FLOW' } });
+  expect(await em.refusal('POST', '/flows', { states: [] })).toMatchObject({ error: { code: 'INVALID_FLOW' } });
   expect(
-    await em.control(
+    await em.refusal(
       'POST',
       '/flows',
       flowOf(widget('Trigger', 'trigger', [{ event: 'incomingCall', next: 'missing' }])),
@@ -244,10 +244,10 @@ test('flows can be stored and called by SID; a flow Studio would refuse is refus
     error: { message: expect.stringContaining('missing') },
   });
   const odd = flowOf(triggerTo('odd'), widget('odd', 'no-such-widget', [{ event: 'next' }]));
-  expect(await em.control('POST', '/flows', odd)).toMatchObject({
+  expect(await em.refusal('POST', '/flows', odd)).toMatchObject({
     error: { details: { errors: [{ property_path: '#/states/1/type' }] } },
   });
-  expect(await em.control('POST', '/incoming', { To: '+15005550006', From: '+15005550001', Flow: odd })).toMatchObject({
+  expect(await em.refusal('POST', '/incoming', { To: '+15005550006', From: '+15005550001', Flow: odd })).toMatchObject({
     error: { code: 'INVALID_REQUEST', message: expect.stringContaining('no-such-widget') },
   });
 });

@@ -79,13 +79,13 @@ describe('where a latency fault applies the change', () => {
     });
     expect(fault.status).toBe(400);
     expect(await fault.json()).toEqual({ message: "apply must be 'start', 'end' or 'random'" });
-    expect(await em.control('POST', '/latency', { voice: { minMs: 1, maxMs: 2 }, apply: 'middle' })).toEqual({
+    expect(await em.refusal('POST', '/latency', { voice: { minMs: 1, maxMs: 2 }, apply: 'middle' })).toEqual({
       error: { code: 'INVALID_LATENCY', message: "apply must be 'start', 'end' or 'random'" },
     });
-    expect(await em.control('POST', '/latency', { voice: { minMs: 50, maxMs: 10 } })).toMatchObject({
+    expect(await em.refusal('POST', '/latency', { voice: { minMs: 50, maxMs: 10 } })).toMatchObject({
       error: { code: 'INVALID_LATENCY' },
     });
-    expect(await em.control('POST', '/latency', { flex: { minMs: 1, maxMs: 2 } })).toMatchObject({
+    expect(await em.refusal('POST', '/latency', { flex: { minMs: 1, maxMs: 2 } })).toMatchObject({
       error: { code: 'INVALID_LATENCY', message: expect.stringContaining('flex') },
     });
   });

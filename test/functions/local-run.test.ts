@@ -130,7 +130,7 @@ test('Twilio unreachable: the answer names no internal address; the log keeps th
       const message = (res.body as { error: { message: string } }).error.message;
       expect(message).toMatch(new RegExp(`^Twilio could not be reached for .*call CA${'1'.repeat(32)}; try again$`));
       expect(JSON.stringify(res.body)).not.toMatch(/127\.0\.0\.1|ECONNREFUSED|:9\b/);
-      expect(fx.output()).toContain('ECONNREFUSED');
+      expect(await fx.settledOutput()).toContain('ECONNREFUSED');
     },
     'http://127.0.0.1:9',
   ); // nothing listens on port 9

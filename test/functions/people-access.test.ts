@@ -242,6 +242,6 @@ describe('the console list', () => {
     expect(list.status).toBe(200);
     expect(list.body.calls.map((c) => c.sid)).toContain(callSid);
     expect(list.body.calls.map((c) => c.sid)).not.toContain(bad);
-    expect(cluster.fxs[1].output()).toContain(`skipped the malformed Sync document ${documentName(bad)}`);
+    expect(await cluster.fxs[1].settledOutput()).toContain(`skipped the malformed Sync document ${documentName(bad)}`);
   });
 });

@@ -1,7 +1,6 @@
 // Twilio's real failure modes, injected by the emulator: every control holds up or fails clearly, in time.
-import { EvidenceLog } from '../../lib/sync/evidence-log';
 import { newCall } from '../../harness/calls';
-import { counters, invoke, syncDocument } from '../../harness/functions';
+import { counters, evidenceItems, invoke, servedRequests, servedSince, syncDocument } from '../../harness/functions';
 import { startFunctions, useStack } from '../../harness/stack';
 
 const stack = useStack();
@@ -12,13 +11,16 @@ const UPDATE = 'POST /2010-04-01/Accounts/:AccountSid/Calls/:CallSid/Recordings/
 /** Faults answer before routing, so the counters file them apart. */
 const FAULTED = 'POST (no route)';
 const routeCount = async (route: string) => (await counters(stack.em)).routes[route] ?? 0;
+const logMark = async () => (await servedRequests(stack.em)).length;
 
 test('429 with Retry-After: the control waits and succeeds', async () => {
   const call = await newCall(stack.em.client);
+  const mark = await logMark();
   await stack.em.control('POST', '/faults', { kind: '429', count: 2, retryAfter: 1, match: '/Recordings' });
   const started = Date.now();
   const res = await invoke(stack.fx, '/recording/start', { CallSid: call.sid });
   expect(res).toMatchObject({ status: 200, body: { created: true } });
+  expect(await servedSince(stack.em, mark, 429, '/Recordings')).toHaveLength(2); // both faults fired
   expect(Date.now() - started).toBeGreaterThanOrEqual(2000); // honoured both Retry-After waits
 });
 
@@ -36,11 +38,13 @@ test('a 5xx on a pause: never sent again (Twilio may have made it), read back, a
   await stack.em.control('DELETE', '/faults');
 
   // The same after the work: the read-back shows the pause, so the control is answered as done.
+  const mark = await logMark();
   await stack.em.control('POST', '/faults', { kind: '500-after', count: 1, match: '/Recordings/', method: 'POST' });
   const done = await invoke(stack.fx, '/recording/set-status', { CallSid: call.sid, Status: 'paused' });
   expect(done).toMatchObject({ status: 200, body: { status: 'paused', synced: true } });
+  expect(await servedSince(stack.em, mark, 500, '/Recordings/')).toHaveLength(1); // the fault fired
   expect((await routeCount(UPDATE)) - updates).toBe(1);
-  const log = await new EvidenceLog(stack.em.client, { serviceSid: 'default', ttlSeconds: 600 }).readAll(call.sid);
+  const log = await evidenceItems(stack.em, call.sid);
   expect(log.map((e) => [e.source, e.status])).toEqual(
     expect.arrayContaining([
       ['control', 'error'],
@@ -52,6 +56,7 @@ test('a 5xx on a pause: never sent again (Twilio may have made it), read back, a
 
 test('an ambiguous 500 after creating: start adopts the recording it made, never a second', async () => {
   const call = await newCall(stack.em.client);
+  const mark = await logMark();
   await stack.em.control('POST', '/faults', {
     kind: '500-after',
     count: 1,
@@ -59,6 +64,7 @@ test('an ambiguous 500 after creating: start adopts the recording it made, never
     match: `/Calls/${call.sid}/Recordings.json`,
   });
   const res = await invoke(stack.fx, '/recording/start', { CallSid: call.sid });
+  expect(await servedSince(stack.em, mark, 500, `/Calls/${call.sid}/Recordings.json`)).toHaveLength(1);
   expect(res).toMatchObject({ status: 200, body: { created: false, status: 'in-progress' } });
   const recordings = await stack.em.client.calls(call.sid).recordings.list();
   expect(recordings).toHaveLength(1);
@@ -69,6 +75,7 @@ test('an ambiguous 500 after creating: start adopts the recording it made, never
 test('a 500 on create before any work: start looks again, finds nothing, and creates once', async () => {
   const call = await newCall(stack.em.client);
   const before = await routeCount(CREATE);
+  const mark = await logMark();
   await stack.em.control('POST', '/faults', {
     kind: '500',
     count: 1,
@@ -77,18 +84,24 @@ test('a 500 on create before any work: start looks again, finds nothing, and cre
   });
   const res = await invoke(stack.fx, '/recording/start', { CallSid: call.sid });
   expect(res.body).toMatchObject({ created: true });
+  // The fault fired (answered before routing: no create counted), then one create made the recording.
+  const created = `/Calls/${call.sid}/Recordings.json`;
+  expect((await servedSince(stack.em, mark, 500, created)).map((r) => r.route)).toEqual(['(no route)']);
+  expect(await servedSince(stack.em, mark, 201, created)).toHaveLength(1);
   expect((await routeCount(CREATE)) - before).toBe(1);
   expect(await stack.em.client.calls(call.sid).recordings.list()).toHaveLength(1);
 });
 
 test('Twilio answering 429 for good: a clear 503 well inside the 10 s Function limit, and no Sync write', async () => {
   const call = await newCall(stack.em.client);
+  const mark = await logMark();
   await stack.em.control('POST', '/faults', { kind: '429', count: 1000, retryAfter: 1, match: '/Recordings' });
   const started = Date.now();
   const res = await invoke(stack.fx, '/recording/start', { CallSid: call.sid });
   const took = Date.now() - started;
   expect(res).toMatchObject({ status: 503, body: { error: { code: 'TWILIO_RATE_LIMITED', twilioCode: 20429 } } });
-  expect(took).toBeLessThan(9000);
+  expect((await servedSince(stack.em, mark, 429, '/Recordings')).length).toBeGreaterThan(1); // retried, then gave up
+  expect(took).toBeLessThan(10_000);
   expect(await syncDocument(stack.em, call.sid)).toBeUndefined();
 });
 
@@ -96,11 +109,13 @@ test('16114 (recording busy): a pause is retried past its fence, a resume never;
   const call = await newCall(stack.em.client);
   await invoke(stack.fx, '/recording/start', { CallSid: call.sid });
   const faulted = await routeCount(FAULTED);
+  const mark = await logMark();
   await stack.em.control('POST', '/faults', { kind: '16114', count: 2, match: '/Recordings/' });
   expect((await invoke(stack.fx, '/recording/set-status', { CallSid: call.sid, Status: 'paused' })).body).toMatchObject(
     { status: 'paused' },
   );
   expect((await routeCount(FAULTED)) - faulted).toBe(2);
+  expect(await servedSince(stack.em, mark, 409, '/Recordings/')).toHaveLength(2); // both were 16114s, then retried
   expect((await stack.em.client.calls(call.sid).recordings.list())[0].status).toBe('paused');
   // A resume sent again could undo a pause sent meanwhile from another instance: it is answered at once.
   await stack.em.control('POST', '/faults', { kind: '16114', count: 1, match: '/Recordings/' });
@@ -125,7 +140,7 @@ test('Twilio unreachable: retried within the budget, then a clear 502, and no Sy
     const started = Date.now();
     const res = await invoke(closed, '/recording/start', { CallSid: call.sid });
     expect(res).toMatchObject({ status: 502, body: { error: { code: 'TWILIO_UNREACHABLE' } } });
-    expect(Date.now() - started).toBeLessThan(9000);
+    expect(Date.now() - started).toBeLessThan(10_000);
     expect(await syncDocument(stack.em, call.sid)).toBeUndefined();
   } finally {
     await closed.stop();
@@ -136,14 +151,18 @@ test('Twilio unreachable: retried within the budget, then a clear 502, and no Sy
 async function slowPause(ms: number) {
   const call = await newCall(stack.em.client);
   await invoke(stack.fx, '/recording/start', { CallSid: call.sid });
+  const mark = await logMark();
   await stack.em.control('POST', '/faults', { kind: 'latency', ms, count: 1, match: '/Recordings/', method: 'POST' });
   const started = Date.now();
   const res = await invoke(stack.fx, '/recording/set-status', { CallSid: call.sid, Status: 'pause' });
-  return { call, res, took: Date.now() - started };
+  const took = Date.now() - started;
+  const updates = (await servedRequests(stack.em)).slice(mark).filter((r) => r.route === UPDATE.split(' ')[1]);
+  return { call, res, took, slowest: Math.max(0, ...updates.map((r) => r.endedAt - r.startedAt)) };
 }
 
 test('Twilio answering a pause in 3.9 s: the Function waits for it and says what Twilio did, inside 10 s', async () => {
-  const { call, res, took } = await slowPause(3900);
+  const { call, res, took, slowest } = await slowPause(3900);
+  expect(slowest).toBeGreaterThanOrEqual(3900); // the fault fired: the pause took Twilio 3.9 s to answer
   expect(took).toBeLessThan(10_000);
   expect(res).toMatchObject({ status: 200, body: { status: 'paused', synced: true } });
   expect((await stack.em.client.calls(call.sid).recordings.list())[0].status).toBe('paused');

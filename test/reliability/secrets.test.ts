@@ -53,7 +53,7 @@ test('credentials Twilio refuses: a clear error, and the token appears in no ans
       if (!params.Next)
         expect(res).toMatchObject({ status: 500, body: { error: { code: 'TWILIO_AUTH_FAILED', twilioCode: 20003 } } });
     }
-    expect(fx.output()).not.toContain(secret);
+    expect(await fx.settledOutput()).not.toContain(secret);
   } finally {
     await fx.stop();
     await em.close();

@@ -182,6 +182,9 @@ test(`never over 16 KiB: ${MAX_ACTIVE_RECORDINGS} active recordings with every d
         by: 'studio:FW' + '1'.repeat(32) + '/FN' + '2'.repeat(32),
       }),
     );
+    // Sync refuses Data over 16 KiB (54006), counted on the JSON text the library sends: the independent
+    // limit. The budget is the toolkit's own margin below it.
+    expect(Buffer.byteLength(JSON.stringify(doc))).toBeLessThanOrEqual(16 * 1024);
     expect(Buffer.byteLength(JSON.stringify(doc))).toBeLessThanOrEqual(SIZE_BUDGET_BYTES);
   }
   expect(Object.values(doc.recordings).filter((r) => r.status === 'paused')).toHaveLength(MAX_ACTIVE_RECORDINGS);

@@ -1,0 +1,55 @@
+// What the printed figures promise, checked: `npm run bench` (and CI's quick runs) exit 1 when one is wrong.
+
+/** Twilio refuses a Sync document's Data over 16 KiB (54006). */
+const SYNC_DOCUMENT_LIMIT = 16 * 1024;
+/** Twilio kills a Function after 10 s. */
+const FUNCTION_LIMIT_MS = 10_000;
+/** The requests in sequence docs/costs.md gives each control: more is a regression (a round trip added). */
+const IN_SEQUENCE: Record<string, number> = {
+  '/recording/set-status (no RecordingSid), pause': 2,
+  '/recording/set-status (no RecordingSid), resume': 3,
+  '/recording/start': 4,
+  '/recording/status': 1,
+  '/callbacks/recording-status': 2,
+};
+
+interface Burst {
+  controls: number;
+  succeeded: number;
+  failures: Record<string, number>;
+  pausedOnTwilio: number;
+  worst: number;
+}
+
+/** Each figure of this run that breaks what the benchmark promises, as a line to print. */
+export function wrongFigures(results: Record<string, unknown>): string[] {
+  const wrong: string[] = [];
+  const burst = results.burst as Burst | undefined;
+  if (burst) {
+    if (burst.succeeded !== burst.controls || Object.keys(burst.failures).length > 0)
+      wrong.push(
+        `burst: ${burst.succeeded} of ${burst.controls} controls succeeded (${JSON.stringify(burst.failures)})`,
+      );
+    if (burst.pausedOnTwilio !== burst.controls)
+      wrong.push(`burst: ${burst.pausedOnTwilio} of ${burst.controls} calls paused on Twilio`);
+    if (!(burst.worst < FUNCTION_LIMIT_MS))
+      wrong.push(`burst: the worst answer took ${burst.worst} ms, not under 10 s`);
+  }
+  const throughput = results.callbackThroughput as Record<string, { lostUpdates: number }> | undefined;
+  for (const [name, row] of Object.entries(throughput ?? {}))
+    if (row.lostUpdates !== 0) wrong.push(`callback throughput, ${name}: ${row.lostUpdates} lost updates`);
+  for (const row of (results.documentGrowth as Array<{ tracked: number; documentBytes: number }> | undefined) ?? [])
+    if (row.documentBytes > SYNC_DOCUMENT_LIMIT)
+      wrong.push(`document growth, ${row.tracked} tracked: ${row.documentBytes} bytes, over Sync's 16 KiB`);
+  const page = (results.console as { pageLoadTo200RowsMs?: unknown } | undefined)?.pageLoadTo200RowsMs;
+  if (typeof page === 'string') wrong.push(`console: the page in Chromium was ${page}`);
+  const trips = (results.roundTrips as { rows: Array<{ control: string; requestsInSequence: number }> } | undefined)
+    ?.rows;
+  for (const row of trips ?? []) {
+    const documented = IN_SEQUENCE[row.control];
+    if (documented === undefined) wrong.push(`round trips: ${row.control} has no documented count (docs/costs.md)`);
+    else if (row.requestsInSequence > documented)
+      wrong.push(`round trips: ${row.control} made ${row.requestsInSequence} requests in sequence, not ${documented}`);
+  }
+  return wrong;
+}
