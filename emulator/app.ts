@@ -210,10 +210,11 @@ export function createEmulator(options: EmulatorOptions, modules: ModuleFactory[
         status: res.statusCode,
       });
     });
-    // Twilio caps the requests an account has in flight at once; the one over the cap is refused at once.
+    // Twilio caps the requests an account has in flight at once; the one over the cap is refused at once,
+    // with no Retry-After: the 20429 page asks for "a short period" and exponential backoff, and names none.
     const cap = context.settings.concurrentRequests;
     if (cap > 0 && inFlight >= cap) {
-      sendError(res, errors.tooManyRequests(1));
+      sendError(res, errors.tooManyRequests());
       return;
     }
     inFlight += 1;

@@ -36,8 +36,13 @@ export function sendError(res: Response, err: TwilioApiError): void {
 export const errors = {
   authenticate: () => new TwilioApiError(401, 20003, 'Authenticate'),
   notFound: (what: string) => new TwilioApiError(404, 20404, `The requested resource ${what} was not found`),
-  tooManyRequests: (retryAfterSeconds: number) =>
-    new TwilioApiError(429, 20429, 'Too Many Requests', { 'Retry-After': String(retryAfterSeconds) }),
+  tooManyRequests: (retryAfterSeconds?: number) =>
+    new TwilioApiError(
+      429,
+      20429,
+      'Too Many Requests',
+      retryAfterSeconds === undefined ? {} : { 'Retry-After': String(retryAfterSeconds) },
+    ),
   internal: () => new TwilioApiError(500, 20500, 'Internal Server Error'),
   missingParameter: (code: number, name: string) => new TwilioApiError(400, code, `No '${name}' is specified`),
   invalidParameter: (name: string, detail: string) =>

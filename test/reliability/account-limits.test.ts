@@ -1,5 +1,5 @@
 // The Functions under the account limits the emulator can enforce: a cap on concurrent requests (they
-// retry after Retry-After and succeed), and both answers of Twilio.CURRENT with nothing recording.
+// retry with backoff and succeed), and both answers of Twilio.CURRENT with nothing recording.
 import { invoke, servedRequests } from '../../harness/functions';
 import { newCall } from '../../harness/calls';
 import { useStack } from '../../harness/stack';
