@@ -19,7 +19,7 @@ export function toolkitSpec(): object {
     /^\/v1\/Workspaces(\/\{Sid\}|\/\{WorkspaceSid\}\/(Workers(\/\{Sid\}|\/\{WorkerSid\}\/Reservations(\/\{Sid\})?)?|Tasks(\/\{Sid\})?))?$/.test(
       path,
     ) ||
-    /^\/v1\/Services(\/\{Sid\}|\/\{ServiceSid\}\/(Documents(\/\{Sid\})?|Lists(\/\{Sid\}|\/\{ListSid\}\/Items(\/\{Index\})?)?))?$/.test(
+    /^\/v1\/Services(\/\{Sid\}|\/\{ServiceSid\}\/(Documents(\/\{Sid\})?|Lists(\/\{Sid\}|\/\{ListSid\}\/Items(\/\{Index\})?)?|Maps(\/\{Sid\}|\/\{MapSid\}\/Items(\/\{Key\})?)?))?$/.test(
       path,
     );
   const paths = Object.fromEntries(

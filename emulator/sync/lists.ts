@@ -2,7 +2,8 @@ import { Router, type Request } from 'express';
 import type { EmulatorContext } from '../app';
 import { errors } from '../errors';
 import { iso8601, newSid, single } from '../format';
-import { parseData, parseTtl, parseUniqueName } from './params';
+import type { SyncLimits } from './limits';
+import { dataBytes, page, parseData, parseTtl, parseUniqueName } from './params';
 import type { FindService } from './services';
 
 interface SyncList {
@@ -26,15 +27,12 @@ interface ListItem {
   expires: number | null;
 }
 
-/** Twilio's page sizes for Lists and List Items: 50 by default, 100 at most. */
-const MAX_PAGE_SIZE = 100;
-
 /**
  * Sync v1 Lists and List Items of a service (found by the services module): unique
  * names, TTL (Ttl or CollectionTtl, and CollectionTtl on an item refreshing its list), indexes that
  * only grow, and paging with Order, From, Bounds and a PageToken.
  */
-export function syncListsRouter(ctx: EmulatorContext, findService: FindService): Router {
+export function syncListsRouter(ctx: EmulatorContext, findService: FindService, limits: SyncLimits): Router {
   const lists = new Map<string, SyncList>();
   ctx.onReset(() => lists.clear());
 
@@ -81,41 +79,6 @@ export function syncListsRouter(ctx: EmulatorContext, findService: FindService):
   /** Ttl is an alias of CollectionTtl that wins when both are given. */
   const collectionTtl = (req: Request) => parseTtl(req) ?? parseTtl(req, 'CollectionTtl');
 
-  /** One page of `all`, starting at PageToken (an offset this emulator hands out), with Sync's meta block. */
-  function page<T>(req: Request, key: string, path: string, all: T[]) {
-    const pageSize = Math.min(Math.max(Number(single(req, 'PageSize') ?? 50) || 50, 1), MAX_PAGE_SIZE);
-    const pageNumber = Math.max(Number(single(req, 'Page') ?? 0) || 0, 0);
-    const token = single(req, 'PageToken');
-    const offset = token === undefined ? 0 : Number(token.replace(/^PT/, ''));
-    if (!Number.isInteger(offset) || offset < 0)
-      throw errors.invalidParameter('PageToken', 'is not a token this API gave');
-    const slice = all.slice(offset, offset + pageSize);
-    const query = new URLSearchParams(
-      Object.entries({ Order: single(req, 'Order'), From: single(req, 'From'), Bounds: single(req, 'Bounds') }).filter(
-        (e): e is [string, string] => e[1] !== undefined,
-      ),
-    );
-    const url = (p: number, t?: number) => {
-      const params = new URLSearchParams(query);
-      params.set('PageSize', String(pageSize));
-      params.set('Page', String(p));
-      if (t !== undefined) params.set('PageToken', `PT${t}`);
-      return `https://sync.twilio.com${path}?${params}`;
-    };
-    return {
-      [key]: slice,
-      meta: {
-        page: pageNumber,
-        page_size: pageSize,
-        first_page_url: url(0),
-        previous_page_url: offset > 0 ? url(pageNumber - 1, Math.max(offset - pageSize, 0)) : null,
-        url: url(pageNumber, token === undefined ? undefined : offset),
-        next_page_url: offset + pageSize < all.length ? url(pageNumber + 1, offset + pageSize) : null,
-        key,
-      },
-    };
-  }
-
   const router = Router();
   router.post('/v1/Services/:ServiceSid/Lists', (req, res) => {
     const service = findService(req.params.ServiceSid as string);
@@ -126,6 +89,7 @@ export function syncListsRouter(ctx: EmulatorContext, findService: FindService):
     ) {
       throw errors.uniqueNameExists(uniqueName);
     }
+    limits.create(service.sid);
     const now = ctx.now();
     const l: SyncList = {
       sid: newSid('ES'),
@@ -147,17 +111,22 @@ export function syncListsRouter(ctx: EmulatorContext, findService: FindService):
     res.json(page(req, 'lists', `/v1/Services/${service.sid}/Lists`, all));
   });
   router.get('/v1/Services/:ServiceSid/Lists/:Sid', (req, res) => {
-    res.json(listJson(findList(req)));
+    const l = findList(req);
+    limits.read(l.sid);
+    res.json(listJson(l));
   });
   router.post('/v1/Services/:ServiceSid/Lists/:Sid', (req, res) => {
     const l = findList(req);
+    limits.write(l.sid, 0);
     l.expires = expiry(collectionTtl(req), l.expires);
     l.revision += 1;
     l.updated = ctx.now();
     res.json(listJson(l));
   });
   router.delete('/v1/Services/:ServiceSid/Lists/:Sid', (req, res) => {
-    lists.delete(findList(req).sid);
+    const l = findList(req);
+    lists.delete(l.sid);
+    limits.forget(l.sid);
     res.status(204).end();
   });
 
@@ -167,6 +136,7 @@ export function syncListsRouter(ctx: EmulatorContext, findService: FindService):
     if (data === undefined) throw errors.missingParameter(20001, 'Data');
     const itemTtl = parseTtl(req) ?? parseTtl(req, 'ItemTtl');
     const listTtl = parseTtl(req, 'CollectionTtl');
+    limits.write(l.sid, dataBytes(data));
     const now = ctx.now();
     const item: ListItem = {
       index: l.nextIndex++,
@@ -189,6 +159,7 @@ export function syncListsRouter(ctx: EmulatorContext, findService: FindService):
     if (order !== 'asc' && order !== 'desc') throw errors.invalidParameter('Order', 'must be asc or desc');
     if (bounds !== 'inclusive' && bounds !== 'exclusive')
       throw errors.invalidParameter('Bounds', 'must be inclusive or exclusive');
+    limits.read(l.sid);
     const rawFrom = single(req, 'From');
     const from = rawFrom === undefined ? undefined : Number(rawFrom);
     if (from !== undefined && !Number.isInteger(from)) throw errors.invalidParameter('From', 'must be an item index');
@@ -209,6 +180,7 @@ export function syncListsRouter(ctx: EmulatorContext, findService: FindService):
   });
   router.get('/v1/Services/:ServiceSid/Lists/:ListSid/Items/:Index', (req, res) => {
     const l = findList(req);
+    limits.read(l.sid);
     const item = l.items.find((i) => String(i.index) === req.params.Index && live(i));
     if (!item) throw errors.notFound(`/v1/Services/${l.serviceSid}/Lists/${l.sid}/Items/${req.params.Index}`);
     res.json(itemJson(l, item));

@@ -43,3 +43,44 @@ export function parseTtl(req: Request, name = 'Ttl'): number | undefined {
 /** Sync's paging block (all items fit in the first page here). */
 export const meta = (key: string, path: string, count: number) =>
   v1PageMeta('https://sync.twilio.com', key, path, count);
+
+/** Twilio's page sizes for Lists, Maps and their items: 50 by default, 100 at most. */
+const MAX_PAGE_SIZE = 100;
+
+/** One page of `all`, starting at PageToken (an offset this emulator hands out), with Sync's meta block. */
+export function page<T>(req: Request, key: string, path: string, all: T[]) {
+  const pageSize = Math.min(Math.max(Number(single(req, 'PageSize') ?? 50) || 50, 1), MAX_PAGE_SIZE);
+  const pageNumber = Math.max(Number(single(req, 'Page') ?? 0) || 0, 0);
+  const token = single(req, 'PageToken');
+  const offset = token === undefined ? 0 : Number(token.replace(/^PT/, ''));
+  if (!Number.isInteger(offset) || offset < 0)
+    throw errors.invalidParameter('PageToken', 'is not a token this API gave');
+  const slice = all.slice(offset, offset + pageSize);
+  const query = new URLSearchParams(
+    Object.entries({ Order: single(req, 'Order'), From: single(req, 'From'), Bounds: single(req, 'Bounds') }).filter(
+      (e): e is [string, string] => e[1] !== undefined,
+    ),
+  );
+  const url = (p: number, t?: number) => {
+    const params = new URLSearchParams(query);
+    params.set('PageSize', String(pageSize));
+    params.set('Page', String(p));
+    if (t !== undefined) params.set('PageToken', `PT${t}`);
+    return `https://sync.twilio.com${path}?${params}`;
+  };
+  return {
+    [key]: slice,
+    meta: {
+      page: pageNumber,
+      page_size: pageSize,
+      first_page_url: url(0),
+      previous_page_url: offset > 0 ? url(pageNumber - 1, Math.max(offset - pageSize, 0)) : null,
+      url: url(pageNumber, token === undefined ? undefined : offset),
+      next_page_url: offset + pageSize < all.length ? url(pageNumber + 1, offset + pageSize) : null,
+      key,
+    },
+  };
+}
+
+/** The size of a Data payload as Sync counts it, for its write rate. */
+export const dataBytes = (data: unknown) => Buffer.byteLength(JSON.stringify(data ?? {}));

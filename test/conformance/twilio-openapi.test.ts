@@ -85,6 +85,24 @@ test('the Sync List operations of the evidence log conform, paging included', as
   await expect(lists('no-such-log').syncListItems.create({ data: {} })).rejects.toMatchObject({ status: 404 });
 });
 
+test("the Sync Map operations of a call's state and evidence conform, paging and If-Match included", async () => {
+  const maps = prism.client.sync.v1.services('default').syncMaps;
+  await maps.create({ uniqueName: 'conformance-map', ttl: 600 });
+  await maps('conformance-map').fetch();
+  const items = maps('conformance-map').syncMapItems;
+  for (const key of ['b', 'a', 'c']) await items.create({ key, data: { key }, collectionTtl: 600 });
+  const state = await items('a').fetch();
+  await items('a').update({ data: { key: 'a', n: 1 }, ifMatch: state.revision, collectionTtl: 600 });
+  expect((await items.list({ order: 'asc', pageSize: 2 })).map((i) => i.key)).toEqual(['a', 'b', 'c']);
+  await items.page({ order: 'desc', pageSize: 2 });
+  await items('c').remove();
+  await maps.list();
+  await expect(items.create({ key: 'a', data: {} })).rejects.toMatchObject({ status: 409, code: 54208 });
+  await expect(items('a').update({ data: {}, ifMatch: '0' })).rejects.toMatchObject({ status: 412, code: 54205 });
+  await expect(maps('no-such-map').syncMapItems.create({ key: 'k', data: {} })).rejects.toMatchObject({ status: 404 });
+  await maps('conformance-map').remove();
+});
+
 test('the TaskRouter operations the ownership check uses conform: workspaces, workers, tasks, reservations', async () => {
   const tr = prism.client.taskrouter.v1.workspaces;
   const workspace = await tr.create({ friendlyName: 'conformance' });
@@ -148,7 +166,7 @@ test('the check can fail: a request that breaks the spec is refused by Prism, no
 
 test('the allowed exceptions are few and named', () => {
   expect(SPEC_EXCEPTIONS.map((e) => e.name)).toEqual([
-    'Sync Document and List Item Data is sent as a JSON string',
+    'Sync Document, List Item and Map Item Data is sent as a JSON string',
     'RecordingStatusCallbackEvent is sent as repeated keys',
     "2010-04-01 list pages' *_uri fields are paths",
     'A conference in progress has reason_conference_ended null',
