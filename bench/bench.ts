@@ -5,9 +5,8 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { documentName } from '../lib/sync/document-store';
 import { conferenceTwiml, newCall } from '../harness/calls';
-import { servedRequests } from '../harness/functions';
+import { servedRequests, stateItem } from '../harness/functions';
 import {
   freePort,
   ROOT,
@@ -144,7 +143,7 @@ async function withoutLatency(em: RunningEmulator, fx: RunningFunctions) {
     const [conference] = await c.conferences.list({ friendlyName: 'bench' });
     const [confRecording] = await c.conferences(conference.sid).recordings.list();
     const status = (i: number) => (i % 2 ? 'in-progress' : 'paused');
-    const doc = () => c.sync.v1.services('default').documents(documentName(call.sid));
+    const doc = () => stateItem(em, call.sid);
 
     results.latencyMs = [
       await compare(
@@ -271,7 +270,7 @@ async function throughput(em: RunningEmulator, fx: RunningFunctions, calls: numb
   const seconds = (performance.now() - start) / 1000;
   let lost = 0;
   for (const callSid of callSids) {
-    const doc = await em.client.sync.v1.services('default').documents(documentName(callSid)).fetch();
+    const doc = await stateItem(em, callSid).fetch();
     const recordings = (doc.data as { recordings: Record<string, { status: string }> }).recordings;
     lost += perCall - Object.values(recordings).filter((r) => r.status === 'completed').length;
   }
@@ -311,7 +310,7 @@ async function growth(em: RunningEmulator, fx: RunningFunctions) {
         await timed(() => callback(fx, { CallSid: call.sid, RecordingSid: active, RecordingStatus: 'in-progress' })),
       );
     }
-    const doc = await em.client.sync.v1.services('default').documents(documentName(call.sid)).fetch();
+    const doc = await stateItem(em, call.sid).fetch();
     rows.push({
       tracked,
       keptInDocument: Object.keys((doc.data as { recordings: object }).recordings).length,
