@@ -1,4 +1,5 @@
-// `npm run bench [-- --quick]`: what each control costs, against the same emulator, beside the raw API.
+// `npm run bench [-- --quick | --sustained]`: what each control costs, against the same emulator, beside
+// the raw API; with --sustained, only the highest rate of new calls held under Sync's limits (sustained.ts).
 // Starts the emulator and the built Functions through twilio-run, as users run them; prints a table and
 // writes bench/results.json.
 import { spawn } from 'node:child_process';
@@ -21,8 +22,10 @@ import { burst } from './burst';
 import { consoleBench } from './console';
 import { callback, latencyOption, percentiles, post, recordingSid, round, timed, type Params } from './measure';
 import { roundTrips } from './round-trips';
+import { sustained } from './sustained';
 
 const quick = process.argv.includes('--quick');
+const sustainedRun = process.argv.includes('--sustained');
 const latency = latencyOption(process.argv);
 const CALLS = quick ? 50 : 500;
 const THROUGHPUT_CALLBACKS = quick ? 100 : 1000;
@@ -100,7 +103,9 @@ async function main() {
     machine: `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB`,
   };
   try {
-    if (latency) {
+    if (sustainedRun) {
+      results.sustained = await sustained(em, [fx, second], process.argv);
+    } else if (latency) {
       results.roundTrips = {
         latencyMs: latency,
         samples: ROUND_TRIP_SAMPLES,
@@ -109,12 +114,12 @@ async function main() {
     } else {
       Object.assign(results, await withoutLatency(em, fx));
     }
-    results.burst = await burst(em, [fx, second], BURST);
+    if (!sustainedRun) results.burst = await burst(em, [fx, second], BURST);
   } finally {
     await Promise.all([fx.stop(), second.stop()]);
     await em.close();
   }
-  if (!latency) {
+  if (!latency && !sustainedRun) {
     results.coldStartMs = await coldStarts();
     results.console = await consoleBench(quick);
   }
@@ -379,6 +384,17 @@ async function coldStarts() {
 
 function print(results: Record<string, unknown>) {
   console.log(`\nMachine: ${results.machine}, Node ${results.node}`);
+  if (sustainedRun) {
+    const { ceiling, runs, longCall } = results.sustained as Awaited<ReturnType<typeof sustained>>;
+    console.log(
+      `\nNew calls per second held under Sync's limits, each started, paused, resumed and stopped a second apart over two Function processes, with its callbacks: highest passing ${ceiling}/s`,
+    );
+    console.table(runs);
+    console.log(`\nOne call with ${longCall.cycles} start/stop cycles (a cycle a second) beside fresh calls (ms)`);
+    console.table([longCall]);
+    console.log('Written to bench/results.json');
+    return;
+  }
   const trips = results.roundTrips as
     { latencyMs: { voice: number; sync: number }; samples: number; rows: object[] } | undefined;
   if (trips) {

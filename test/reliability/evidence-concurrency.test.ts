@@ -64,9 +64,9 @@ test("a call's first start creates its one Map: its claim, intent, state and out
   expect(started.body).toMatchObject({ created: true });
   expect(started.body).not.toHaveProperty('evidenceLogged');
   const after = await counters(stack.em);
-  expect(
-    route(after, 'POST /v1/Services/:ServiceSid/Maps') - route(before, 'POST /v1/Services/:ServiceSid/Maps'),
-  ).toBe(1);
+  expect(route(after, 'POST /v1/Services/:ServiceSid/Maps') - route(before, 'POST /v1/Services/:ServiceSid/Maps')).toBe(
+    1,
+  );
   // Nothing else is created: no Document, no List.
   expect(after.total - before.total).toBe(
     Object.entries(after.routes)

@@ -192,9 +192,7 @@ test(`evidence never proves a pause Twilio did not hold: ${PROCESSES} processes,
       const checkedAt = Date.now();
       const truth = await em.control<Truth>('GET', '/truth');
       for (const callSid of calls) {
-        const entries = await new EvidenceLog(em.client, { serviceSid: 'default', ttlSeconds: 86400 }).readAll(
-          callSid,
-        );
+        const entries = await new EvidenceLog(em.client, { serviceSid: 'default', ttlSeconds: 86400 }).readAll(callSid);
         const listed: ListedRecording[] = (await em.client.calls(callSid).recordings.list()).map((r) => ({
           recordingSid: r.sid,
           status: r.status,
