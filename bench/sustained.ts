@@ -18,6 +18,7 @@ const SCRIPT: Params[] = [{ Status: 'pause' }, { Status: 'resume' }, { Status: '
 const CONTROL_ENTRIES = 6;
 
 interface Answered {
+  what: string;
   ok: boolean;
   ms: number;
   synced: boolean;
@@ -26,6 +27,7 @@ interface Answered {
 }
 
 async function control(fx: RunningFunctions, path: string, params: Params): Promise<Answered> {
+  const what = params.Status ?? 'start';
   const start = performance.now();
   const res = await fetch(fx.url + path, { method: 'POST', body: new URLSearchParams(params) });
   const body = (await res.json().catch(() => ({}))) as {
@@ -34,6 +36,7 @@ async function control(fx: RunningFunctions, path: string, params: Params): Prom
     error?: { code: string };
   };
   return {
+    what,
     ok: res.status === 200,
     ms: performance.now() - start,
     synced: body.synced !== false,
@@ -120,6 +123,12 @@ async function atRate(em: RunningEmulator, fxs: RunningFunctions[], rate: number
     p50: times.p50,
     p95: times.p95,
     p99: times.p99,
+    p99ByControl: Object.fromEntries(
+      ['start', 'pause', 'resume', 'stop'].map((w) => [
+        w,
+        percentiles(answers.filter((a) => a.what === w).map((a) => a.ms)).p99,
+      ]),
+    ),
     objectsCreatedPerCall: round(created / Math.max(1, callSids.length)),
     syncWritesPerCall: round(writes / Math.max(1, callSids.length)),
     sync429: requests.filter((r) => r.status === 429).length,
@@ -167,6 +176,7 @@ async function longCall(em: RunningEmulator, fxs: RunningFunctions[], cycles: nu
     .syncMapItems('state')
     .fetch();
   const all = long.flat();
+  const throttled = (await servedRequests(em)).filter((r) => r.status === 429).length;
   return {
     cycles,
     failedControls: all.filter((a) => !a.ok).length,
@@ -175,6 +185,7 @@ async function longCall(em: RunningEmulator, fxs: RunningFunctions[], cycles: nu
     lastTenCyclesP50: p50(long.slice(-10).flat()),
     freshCallsP50: p50(fresh),
     stateBytesAtEnd: Buffer.byteLength(JSON.stringify(state.data)),
+    sync429: throttled,
   };
 }
 

@@ -1,20 +1,14 @@
 import { Router, type Request } from 'express';
 import type { EmulatorContext } from '../app';
 import { errors, TwilioApiError } from '../errors';
-import { iso8601, newSid, single } from '../format';
+import { iso8601, single } from '../format';
+import { collections, type Collection } from './collections';
 import type { SyncLimits } from './limits';
-import { dataBytes, page, parseData, parseTtl, parseUniqueName } from './params';
+import { dataBytes, page, parseData, parseTtl } from './params';
 import type { FindService } from './services';
 
-interface SyncMap {
-  sid: string;
-  serviceSid: string;
-  uniqueName: string | null;
-  revision: number;
+interface SyncMap extends Collection {
   items: Map<string, MapItem>;
-  created: number;
-  updated: number;
-  expires: number | null;
 }
 
 interface MapItem {
@@ -39,26 +33,19 @@ const itemRevisionMismatch = () =>
  * key order with Order, From and Bounds. Every item's read and write counts toward its map's limits.
  */
 export function syncMapsRouter(ctx: EmulatorContext, findService: FindService, limits: SyncLimits): Router {
-  const maps = new Map<string, SyncMap>();
-  ctx.onReset(() => maps.clear());
-
-  const live = (x: { expires: number | null }) => x.expires === null || x.expires > ctx.now();
-  const expiry = (ttl: number | undefined, current: number | null) =>
-    ttl === undefined ? current : ttl === 0 ? null : ctx.now() + ttl * 1000;
-  const mapUrl = (m: SyncMap) => `https://sync.twilio.com/v1/Services/${m.serviceSid}/Maps/${m.sid}`;
-  const mapJson = (m: SyncMap) => ({
-    sid: m.sid,
-    unique_name: m.uniqueName,
-    account_sid: ctx.accountSid,
-    service_sid: m.serviceSid,
-    url: mapUrl(m),
-    links: { items: `${mapUrl(m)}/Items`, permissions: `${mapUrl(m)}/Permissions` },
-    revision: String(m.revision),
-    date_expires: m.expires === null ? null : iso8601(m.expires),
-    date_created: iso8601(m.created),
-    date_updated: iso8601(m.updated),
-    created_by: 'system',
-  });
+  const router = Router();
+  const {
+    live,
+    expiry,
+    url: mapUrl,
+    find: findMap,
+  } = collections<SyncMap>(
+    ctx,
+    router,
+    { path: 'Maps', key: 'maps', prefix: 'MP' },
+    { findService, limits },
+    (base) => ({ ...base, items: new Map() }),
+  );
   const itemJson = (m: SyncMap, i: MapItem) => ({
     key: i.key,
     account_sid: ctx.accountSid,
@@ -73,15 +60,6 @@ export function syncMapsRouter(ctx: EmulatorContext, findService: FindService, l
     created_by: 'system',
   });
 
-  const findMap = (req: Request) => {
-    const service = findService(req.params.ServiceSid as string);
-    const key = (req.params.MapSid ?? req.params.Sid) as string;
-    const m = [...maps.values()].find(
-      (x) => x.serviceSid === service.sid && (x.sid === key || x.uniqueName === key) && live(x),
-    );
-    if (!m) throw errors.notFound(`/v1/Services/${service.sid}/Maps/${key}`);
-    return m;
-  };
   const liveItem = (m: SyncMap, key: string) => {
     const item = m.items.get(key);
     return item && live(item) ? item : undefined;
@@ -95,65 +73,11 @@ export function syncMapsRouter(ctx: EmulatorContext, findService: FindService, l
     const ifMatch = req.headers['if-match'];
     if (ifMatch !== undefined && ifMatch !== String(item.revision)) throw itemRevisionMismatch();
   };
-  /** Ttl is an alias of CollectionTtl that wins when both are given. */
-  const collectionTtl = (req: Request) => parseTtl(req) ?? parseTtl(req, 'CollectionTtl');
   const touch = (m: SyncMap, req: Request) => {
     m.expires = expiry(parseTtl(req, 'CollectionTtl'), m.expires);
     m.revision += 1;
     m.updated = ctx.now();
   };
-
-  const router = Router();
-  router.post('/v1/Services/:ServiceSid/Maps', (req, res) => {
-    const service = findService(req.params.ServiceSid as string);
-    const uniqueName = parseUniqueName(req);
-    if (
-      uniqueName !== null &&
-      [...maps.values()].some((m) => m.serviceSid === service.sid && m.uniqueName === uniqueName && live(m))
-    ) {
-      throw errors.uniqueNameExists(uniqueName);
-    }
-    const ttl = collectionTtl(req);
-    limits.create(service.sid);
-    const now = ctx.now();
-    const m: SyncMap = {
-      sid: newSid('MP'),
-      serviceSid: service.sid,
-      uniqueName,
-      revision: 0,
-      items: new Map(),
-      created: now,
-      updated: now,
-      expires: expiry(ttl, null),
-    };
-    maps.set(m.sid, m);
-    res.status(201).json(mapJson(m));
-  });
-  router.get('/v1/Services/:ServiceSid/Maps', (req, res) => {
-    const service = findService(req.params.ServiceSid as string);
-    const all = [...maps.values()].filter((m) => m.serviceSid === service.sid && live(m)).map(mapJson);
-    res.json(page(req, 'maps', `/v1/Services/${service.sid}/Maps`, all));
-  });
-  router.get('/v1/Services/:ServiceSid/Maps/:Sid', (req, res) => {
-    const m = findMap(req);
-    limits.read(m.sid);
-    res.json(mapJson(m));
-  });
-  router.post('/v1/Services/:ServiceSid/Maps/:Sid', (req, res) => {
-    const m = findMap(req);
-    const ttl = collectionTtl(req);
-    limits.write(m.sid, 0);
-    m.expires = expiry(ttl, m.expires);
-    m.revision += 1;
-    m.updated = ctx.now();
-    res.json(mapJson(m));
-  });
-  router.delete('/v1/Services/:ServiceSid/Maps/:Sid', (req, res) => {
-    const m = findMap(req);
-    maps.delete(m.sid);
-    limits.forget(m.sid);
-    res.status(204).end();
-  });
 
   router.post('/v1/Services/:ServiceSid/Maps/:MapSid/Items', (req, res) => {
     const m = findMap(req);

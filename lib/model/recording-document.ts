@@ -67,14 +67,15 @@ export const isActive = (r: TrackedRecording) => ACTIVE.includes(r.status);
 export const HISTORY_LIMIT = 10;
 /** Active recordings one document tracks; more are refused (TOO_MANY_RECORDINGS) rather than outgrowing Sync. */
 export const MAX_ACTIVE_RECORDINGS = 40;
-export const TOMBSTONE_LIMIT = 300;
+/** Ended recordings remembered; older ones are `forgot`, and a late callback for one is checked with Twilio. */
+export const TOMBSTONE_LIMIT = 50;
 /**
  * Sync refuses Data over 16 KiB (54006) and slows writes as they grow past 1 KiB, to 2/s from 10 KiB:
  * the state stays below that, whatever the call's length.
  */
 export const SIZE_BUDGET_BYTES = 9 * 1024;
 /** Finished recordings kept with their details; older ones become tombstones at once, keeping the state small. */
-export const FINISHED_KEPT = 4;
+export const FINISHED_KEPT = 2;
 /**
  * How far apart the clocks of two Function instances may be. Two answers whose windows are closer
  * than this are taken as concurrent: their order on Twilio is unknown.
