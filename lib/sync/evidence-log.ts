@@ -107,14 +107,21 @@ export class EvidenceLog {
     return new CallMap(this.client, this.options, ownerSid);
   }
 
-  /** Appends the entries, creating the Map on first use; an entry already stored by a retry counts as appended. */
+  /**
+   * Appends the entries, creating the Map on first use. An entry whose append failed in a way that may
+   * have stored it (5xx, no answer) is sent once more under its key: 409 then says it is stored.
+   */
   async append(ownerSid: string, entries: NewEvidence[]): Promise<void> {
     const map = this.map(ownerSid);
     await Promise.all(
       entries.map(async (entry) => {
         const id = randomUUID();
+        const key = logKey(id);
+        const add = () => map.create(key, { id, ...entry });
         try {
-          await map.create(logKey(id), { id, ...entry });
+          await add().catch((err) =>
+            fromTwilioError(err, 'the evidence log').status >= 500 ? add() : Promise.reject(err),
+          );
         } catch (err) {
           if (statusOf(err) !== 409) throw fromTwilioError(err, `the evidence log of ${ownerSid}`);
         }
