@@ -1,5 +1,5 @@
-import { fromTwilioError, missingParameter } from '../errors';
-import { applyAnswer, applyCallback, mayBeForgotten, type RecordingDetails } from '../model/recording-document';
+import { fromTwilioError, missingParameter, statusOf } from '../errors';
+import { ACTIVE, applyAnswer, applyCallback, mayBeForgotten, type RecordingDetails } from '../model/recording-document';
 import type { RecordingStatus } from '../model/statuses';
 import type { RecordingStore } from '../sync/document-store';
 import { appendEvidence, type EvidenceLog } from '../sync/evidence-log';
@@ -40,8 +40,16 @@ export async function recordStatusCallback(
       });
     } catch (err) {
       if (err !== forgotten) throw err;
-      const { value, window } = await timed(() => owner.fetch(callback.recordingSid));
-      await store.update(owner.sid, (doc) => applyAnswer(doc, answerOf(value, window)).doc);
+      const fetched = await timed(() => owner.fetch(callback.recordingSid)).catch((error: unknown) => {
+        // Twilio no longer has it (deleted): it ended, so only a callback that says so is news.
+        if (statusOf(error) === 404) return undefined;
+        throw error;
+      });
+      if (fetched) {
+        await store.update(owner.sid, (doc) => applyAnswer(doc, answerOf(fetched.value, fetched.window)).doc);
+      } else if (!ACTIVE.includes(callback.status)) {
+        await store.update(owner.sid, (doc) => applyCallback(doc, report));
+      }
     }
   };
   const [recorded, logged] = await Promise.all([
