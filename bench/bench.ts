@@ -131,8 +131,21 @@ async function main() {
   print(results);
 }
 
-/** Against the emulator with no latency: mostly what the Functions themselves cost. */
+/**
+ * Against the emulator with no latency: mostly what the Functions themselves cost. Sync's per-object rates
+ * are off here, by name: this runs hundreds of controls a second on one call, far past what Sync allows
+ * one object, to time the Functions' own work (`--sustained` measures under the limits).
+ */
 async function withoutLatency(em: RunningEmulator, fx: RunningFunctions) {
+  await em.control('POST', '/limits', { syncWritesPerSecond: 0, syncReadsPerSecond: 0 });
+  try {
+    return await ownCost(em, fx);
+  } finally {
+    await em.control('POST', '/limits', { syncWritesPerSecond: 20, syncReadsPerSecond: 20 });
+  }
+}
+
+async function ownCost(em: RunningEmulator, fx: RunningFunctions) {
   const c = em.client;
   const results: Record<string, unknown> = { callsPerFunction: CALLS };
   {
@@ -276,8 +289,10 @@ async function throughput(em: RunningEmulator, fx: RunningFunctions, calls: numb
   let lost = 0;
   for (const callSid of callSids) {
     const doc = await stateItem(em, callSid).fetch();
-    const recordings = (doc.data as { recordings: Record<string, { status: string }> }).recordings;
-    lost += perCall - Object.values(recordings).filter((r) => r.status === 'completed').length;
+    const { recordings, ended } = doc.data as { recordings: Record<string, { status: string }>; ended?: string };
+    // A completed recording is kept, or past the last few, a tombstone (only finished ones become one).
+    const tombstones = ended ? ended.split(' ').length : 0;
+    lost += perCall - Object.values(recordings).filter((r) => r.status === 'completed').length - tombstones;
   }
   return { callbacks: jobs.length, perSecond: Math.round(jobs.length / seconds), lostUpdates: lost };
 }
