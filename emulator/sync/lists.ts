@@ -1,10 +1,10 @@
 import { Router } from 'express';
 import type { EmulatorContext } from '../app';
 import { errors } from '../errors';
-import { iso8601, single } from '../format';
+import { iso8601 } from '../format';
 import { collections, type Collection } from './collections';
 import type { SyncLimits } from './limits';
-import { dataBytes, page, parseData, parseTtl } from './params';
+import { dataBytes, itemsPage, parseData, parseTtl } from './params';
 import type { FindService } from './services';
 
 interface SyncList extends Collection {
@@ -78,27 +78,21 @@ export function syncListsRouter(ctx: EmulatorContext, findService: FindService, 
   });
   router.get('/v1/Services/:ServiceSid/Lists/:ListSid/Items', (req, res) => {
     const l = findList(req);
-    const order = single(req, 'Order') ?? 'asc';
-    const bounds = single(req, 'Bounds') ?? 'inclusive';
-    if (order !== 'asc' && order !== 'desc') throw errors.invalidParameter('Order', 'must be asc or desc');
-    if (bounds !== 'inclusive' && bounds !== 'exclusive')
-      throw errors.invalidParameter('Bounds', 'must be inclusive or exclusive');
     limits.read(l.sid);
-    const rawFrom = single(req, 'From');
-    const from = rawFrom === undefined ? undefined : Number(rawFrom);
-    if (from !== undefined && !Number.isInteger(from)) throw errors.invalidParameter('From', 'must be an item index');
-    const items = l.items.filter(live).filter((i) => {
-      if (from === undefined) return true;
-      if (i.index === from) return bounds === 'inclusive';
-      return order === 'asc' ? i.index > from : i.index < from;
-    });
-    if (order === 'desc') items.reverse();
+    const index = (raw: string) => {
+      const from = Number(raw);
+      if (!Number.isInteger(from)) throw errors.invalidParameter('From', 'must be an item index');
+      return from;
+    };
+    const path = `/v1/Services/${l.serviceSid}/Lists/${l.sid}/Items`;
     res.json(
-      page(
+      itemsPage(
         req,
-        'items',
-        `/v1/Services/${l.serviceSid}/Lists/${l.sid}/Items`,
-        items.map((i) => itemJson(l, i)),
+        path,
+        l.items.filter(live),
+        (i) => i.index,
+        index,
+        (i) => itemJson(l, i),
       ),
     );
   });

@@ -4,7 +4,7 @@ import { errors, TwilioApiError } from '../errors';
 import { iso8601, single } from '../format';
 import { collections, type Collection } from './collections';
 import type { SyncLimits } from './limits';
-import { dataBytes, page, parseData, parseTtl } from './params';
+import { dataBytes, itemsPage, parseData, parseTtl } from './params';
 import type { FindService } from './services';
 
 interface SyncMap extends Collection {
@@ -98,28 +98,17 @@ export function syncMapsRouter(ctx: EmulatorContext, findService: FindService, l
   });
   router.get('/v1/Services/:ServiceSid/Maps/:MapSid/Items', (req, res) => {
     const m = findMap(req);
-    const order = single(req, 'Order') ?? 'asc';
-    const bounds = single(req, 'Bounds') ?? 'inclusive';
-    if (order !== 'asc' && order !== 'desc') throw errors.invalidParameter('Order', 'must be asc or desc');
-    if (bounds !== 'inclusive' && bounds !== 'exclusive')
-      throw errors.invalidParameter('Bounds', 'must be inclusive or exclusive');
     limits.read(m.sid);
-    const from = single(req, 'From');
-    const items = [...m.items.values()]
-      .filter(live)
-      .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
-      .filter((i) => {
-        if (from === undefined) return true;
-        if (i.key === from) return bounds === 'inclusive';
-        return order === 'asc' ? i.key > from : i.key < from;
-      });
-    if (order === 'desc') items.reverse();
+    const ascending = [...m.items.values()].filter(live).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    const path = `/v1/Services/${m.serviceSid}/Maps/${m.sid}/Items`;
     res.json(
-      page(
+      itemsPage(
         req,
-        'items',
-        `/v1/Services/${m.serviceSid}/Maps/${m.sid}/Items`,
-        items.map((i) => itemJson(m, i)),
+        path,
+        ascending,
+        (i) => i.key,
+        String,
+        (i) => itemJson(m, i),
       ),
     );
   });
