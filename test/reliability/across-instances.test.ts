@@ -18,7 +18,7 @@ const cluster = useCluster(2);
 const pick = (i: number) => cluster.fxs[i % cluster.fxs.length];
 afterEach(async () => {
   await cluster.em.control('DELETE', '/faults');
-  await cluster.em.control('POST', '/limits', { syncWritesPerSecond: 20 });
+  await cluster.em.control('POST', '/limits', { syncWritesPerSecond: 20, syncReadsPerSecond: 20 });
 });
 
 test('ten starts of one call at once over two instances: one recording, the same one in every answer, one created', async () => {
@@ -44,6 +44,7 @@ test('a start whose recordings list was read before another start created its re
     count: 1,
     match: `recording-controls-${call.sid}/Items`,
     method: 'POST',
+    field: 'claim',
   });
   const b = invoke(cluster.fxs[0], '/recording/start', { CallSid: call.sid });
   await new Promise((r) => setTimeout(r, 100));
@@ -221,9 +222,9 @@ test('Sync failing after Twilio did the control: the answer says what Twilio did
 });
 
 test('a pruned recording stays ended: after 150 start-pause-stop cycles a late in-progress callback cannot revive one', async () => {
-  // About pruning: 150 cycles at full speed are about 2,000 writes to one call's Map, 100 s at Sync's
-  // 20 writes/s (the bench's long call shows controls under that limit, paced as calls are).
-  await cluster.em.control('POST', '/limits', { syncWritesPerSecond: 0 });
+  // About pruning: 150 cycles at full speed are about 2,000 writes and 1,000 reads of one call's Map, 100 s
+  // at Sync's 20/s (the bench's long call shows controls under those limits, paced as calls are).
+  await cluster.em.control('POST', '/limits', { syncWritesPerSecond: 0, syncReadsPerSecond: 0 });
   const call = await newCall(cluster.em.client);
   const first = await invoke(cluster.fxs[0], '/recording/start', { CallSid: call.sid });
   const firstSid = first.body.recordingSid as string;
