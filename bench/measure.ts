@@ -47,7 +47,8 @@ export function callback(fx: RunningFunctions, params: Params) {
   });
 }
 
-export const recordingSid = (i: number) => 'RE' + i.toString(16).padStart(32, '0');
+/** A made-up recording SID; `i` in its first 12 hex digits, which a state's tombstone keeps (model/recording-document). */
+export const recordingSid = (i: number) => 'RE' + i.toString(16).padStart(12, '0') + '0'.repeat(20);
 
 export interface Latency {
   voice: number;

@@ -1,7 +1,7 @@
 // Each control beside the one raw request a user would otherwise send, with Twilio's round trips
 // simulated by the emulator's latency: what a caller waits for is the requests in sequence.
 import type twilio from 'twilio';
-import { documentName } from '../lib/sync/document-store';
+import { mapName, STATE_KEY } from '../lib/sync/call-map';
 import { newCall } from '../harness/calls';
 import { inSequence, servedRequests, setLatency } from '../harness/functions';
 import type { RunningEmulator, RunningFunctions } from '../harness/stack';
@@ -42,7 +42,8 @@ export async function roundTrips(em: RunningEmulator, fx: RunningFunctions, late
   await post(fx, '/recording/set-status', { CallSid: call.sid, Status: 'in-progress' });
   const rawCall = await newCall(c);
   const rawRecording = await c.calls(rawCall.sid).recordings.create();
-  const doc = (client: twilio.Twilio) => client.sync.v1.services('default').documents(documentName(call.sid));
+  const doc = (client: twilio.Twilio) =>
+    client.sync.v1.services('default').syncMaps(mapName(call.sid)).syncMapItems(STATE_KEY);
   const status = (i: number) => (i % 2 ? 'in-progress' : 'paused');
 
   await setLatency(em, latency);

@@ -40,6 +40,8 @@ export interface Fault {
   match?: string;
   /** Only requests with this method. */
   method?: string;
+  /** Only requests with a form field whose value contains this (e.g. `log-`: a Map item's Key). */
+  field?: string;
 }
 
 /**
@@ -161,6 +163,7 @@ export function createEmulator(options: EmulatorOptions, modules: ModuleFactory[
       ms: fault.ms === undefined ? 0 : Number(fault.ms),
       match: fault.match,
       method: fault.method?.toUpperCase(),
+      field: fault.field,
       ...(fault.kind === 'latency' ? { apply: fault.apply ?? 'end' } : {}),
     });
     res.status(201).json({ faults });
@@ -219,8 +222,13 @@ export function createEmulator(options: EmulatorOptions, modules: ModuleFactory[
     }
     inFlight += 1;
     res.on('close', () => (inFlight -= 1));
+    const fields = Object.values((req.body ?? {}) as Record<string, unknown>).map(String);
     const fault = faults.find(
-      (f) => f.count > 0 && (!f.match || req.path.includes(f.match)) && (!f.method || f.method === req.method),
+      (f) =>
+        f.count > 0 &&
+        (!f.match || req.path.includes(f.match)) &&
+        (!f.method || f.method === req.method) &&
+        (!f.field || fields.some((v) => v.includes(f.field!))),
     );
     if (fault) {
       fault.count -= 1;

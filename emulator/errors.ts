@@ -72,6 +72,8 @@ export const errors = {
       'The unique name must be a string of 1-320 characters that does not look like a SID',
     ),
   dataTooLarge: () => new TwilioApiError(413, 54006, 'Request entity too large: Data exceeds 16 KiB'),
-  syncRateLimited: () =>
-    new TwilioApiError(429, 54009, 'Rate limit exceeded for this Document', { 'Retry-After': '1' }),
+  syncRateLimited: (retryAfterSeconds: number, what: string) =>
+    new TwilioApiError(429, 54009, `Rate limit exceeded: too many ${what}`, {
+      'Retry-After': String(Math.max(1, retryAfterSeconds)),
+    }),
 };

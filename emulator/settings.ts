@@ -11,8 +11,16 @@ export interface Settings {
   concurrentRequests: number;
   /** Twilio does not document what Twilio.CURRENT answers when nothing is recording; both answers are seen. */
   currentWithNoActiveRecording: '404' | '21220';
-  /** Sync's per-document write rate (0: none), about 20/s on Twilio and far fewer for large documents. */
-  syncDocumentWritesPerSecond: number;
+  /** Sync's writes per object and second (its items' included), sustained; 0: not limited. Twilio: 20. */
+  syncWritesPerSecond: number;
+  /** Sync's writes per second to an object written 10 KiB at a time (cost grows from 1 KiB); 0: size not counted. Twilio: 2. */
+  syncLargeWritesPerSecond: number;
+  /** Sync's reads per object and second (a page of items is one read); 0: not limited. Twilio: 20. */
+  syncReadsPerSecond: number;
+  /** Sync's new objects (Documents, Lists, Maps) per service and second; 0: not limited. Twilio: below 20. */
+  syncCreationsPerSecond: number;
+  /** Sync's burst window: a limited rate may be exceeded by this many seconds' worth at once. Twilio: 10. */
+  syncBurstWindowSeconds: number;
   /**
    * Kept audio below which a recording ends `absent` (16101) (0: none). Twilio's minimum is not
    * published, and emulated calls speak in no time, so it applies only when set.
@@ -26,10 +34,23 @@ export const DEFAULT_SETTINGS: Settings = {
   answerDelayMs: 200,
   concurrentRequests: 0,
   currentWithNoActiveRecording: '404',
-  syncDocumentWritesPerSecond: 0,
+  syncWritesPerSecond: 20,
+  syncLargeWritesPerSecond: 2,
+  syncReadsPerSecond: 20,
+  syncCreationsPerSecond: 20,
+  syncBurstWindowSeconds: 10,
   minRecordingMs: 0,
   recordingProcessingMs: 200,
 };
+
+/** Sync's limits, on by default: each turned off by its name with 0. */
+export const SYNC_LIMITS = [
+  'syncWritesPerSecond',
+  'syncLargeWritesPerSecond',
+  'syncReadsPerSecond',
+  'syncCreationsPerSecond',
+  'syncBurstWindowSeconds',
+] as const;
 
 type Check = (value: unknown) => string | undefined;
 const count: Check = (v) =>
@@ -38,7 +59,11 @@ const CHECKS: Record<keyof Settings, Check> = {
   answerDelayMs: count,
   concurrentRequests: count,
   currentWithNoActiveRecording: (v) => (v === '404' || v === '21220' ? undefined : "must be '404' or '21220'"),
-  syncDocumentWritesPerSecond: count,
+  syncWritesPerSecond: count,
+  syncLargeWritesPerSecond: count,
+  syncReadsPerSecond: count,
+  syncCreationsPerSecond: count,
+  syncBurstWindowSeconds: count,
   minRecordingMs: count,
   recordingProcessingMs: count,
 };
@@ -63,11 +88,6 @@ export function settingsRoutes(control: Router, settings: Settings): void {
       Object.assign(settings, body);
       res.json(Object.fromEntries(keys.map((k) => [k, settings[k]])));
     });
-  route('/limits', [
-    'concurrentRequests',
-    'currentWithNoActiveRecording',
-    'syncDocumentWritesPerSecond',
-    'minRecordingMs',
-  ]);
+  route('/limits', ['concurrentRequests', 'currentWithNoActiveRecording', ...SYNC_LIMITS, 'minRecordingMs']);
   route('/settings', ['answerDelayMs', 'recordingProcessingMs']);
 }

@@ -21,7 +21,7 @@ export function toolkitSpec(): object {
     /^\/v1\/Workspaces(\/\{Sid\}|\/\{WorkspaceSid\}\/(Workers(\/\{Sid\}|\/\{WorkerSid\}\/Reservations(\/\{Sid\})?)?|Tasks(\/\{Sid\}|\/\{TaskSid\}\/Reservations)?))?$/.test(
       path,
     ) ||
-    /^\/v1\/Services(\/\{Sid\}|\/\{ServiceSid\}\/(Documents(\/\{Sid\})?|Lists(\/\{Sid\}|\/\{ListSid\}\/Items(\/\{Index\})?)?))?$/.test(
+    /^\/v1\/Services(\/\{Sid\}|\/\{ServiceSid\}\/(Documents(\/\{Sid\})?|Lists(\/\{Sid\}|\/\{ListSid\}\/Items(\/\{Index\})?)?|Maps(\/\{Sid\}|\/\{MapSid\}\/Items(\/\{Key\})?)?))?$/.test(
       path,
     ) ||
     /^\/v2\/Flows(\/Validate|\/\{Sid\}|\/\{FlowSid\}\/Executions(\/\{Sid\}|\/\{ExecutionSid\}\/(Context|Steps(\/\{Sid\}|\/\{StepSid\}\/Context)?))?)?$/.test(

@@ -2,7 +2,8 @@ import type { ServedRequest } from '../emulator/app';
 import twilio from 'twilio';
 import type { EvidenceEntry } from '../lib/model/evidence';
 import type { RecordingDocument } from '../lib/model/recording-document';
-import { documentName } from '../lib/sync/document-store';
+import { mapName, STATE_KEY } from '../lib/sync/call-map';
+import { EvidenceLog } from '../lib/sync/evidence-log';
 import { AUTH_TOKEN, type RunningEmulator, type RunningFunctions } from './stack';
 
 export interface Answer<T = Record<string, unknown>> {
@@ -48,10 +49,25 @@ export async function signedCallback(fx: RunningFunctions, params: Record<string
   return { status: res.status, body: await res.text() };
 }
 
-/** The Sync document the Functions keep for a call or conference, read with the official library. */
+/** The state item of a call's or conference's Sync Map (lib/sync/call-map). */
+export const stateItem = (em: RunningEmulator, sid: string) =>
+  em.client.sync.v1.services('default').syncMaps(mapName(sid)).syncMapItems(STATE_KEY);
+
+/** Writes a call's state by hand (a test's own shape, malformed or old), creating its Map when missing. */
+export async function writeState(em: RunningEmulator, sid: string, data: object): Promise<void> {
+  const sync = em.client.sync.v1.services('default');
+  await sync.syncMaps.create({ uniqueName: mapName(sid), ttl: 600 }).catch(() => undefined);
+  await sync.syncMaps(mapName(sid)).syncMapItems.create({ key: STATE_KEY, data });
+}
+
+/** The evidence entries of a call or conference, as the Functions read them. */
+export const evidenceEntries = (em: RunningEmulator, sid: string) =>
+  new EvidenceLog(em.client, { serviceSid: 'default', ttlSeconds: 600 }).readAll(sid);
+
+/** The Sync document (state) the Functions keep for a call or conference, read with the official library. */
 export async function syncDocument(em: RunningEmulator, sid: string): Promise<RecordingDocument | undefined> {
   try {
-    return (await em.client.sync.v1.services('default').documents(documentName(sid)).fetch()).data as RecordingDocument;
+    return (await stateItem(em, sid).fetch()).data as RecordingDocument;
   } catch (err) {
     if ((err as { status?: number }).status === 404) return undefined;
     throw err;
@@ -63,15 +79,16 @@ export const counters = (em: RunningEmulator) =>
 export const callbacksIdle = (em: RunningEmulator) => em.control('GET', '/callbacks/idle');
 
 /**
- * The evidence log of a call or conference as Sync holds it, read with the official library by the list's
- * documented name (docs/evidence.md), every item as stored: no reader of the toolkit's in between.
+ * The evidence log of a call or conference as Sync holds it, read with the official library from the
+ * call's Map by the documented keys (`log-…`, docs/evidence.md), every item as stored: no reader of the
+ * toolkit's in between (its reader drops repeated ids, which would hide a double append).
  */
 export async function evidenceItems(em: RunningEmulator, ownerSid: string): Promise<EvidenceEntry[]> {
   const items = await em.client.sync.v1
     .services('default')
-    .syncLists(`recording-controls-log-${ownerSid}`)
-    .syncListItems.list({ order: 'asc', pageSize: 100 });
-  return items.map((item) => item.data as EvidenceEntry);
+    .syncMaps(`recording-controls-${ownerSid}`)
+    .syncMapItems.list({ order: 'asc', pageSize: 100 });
+  return items.filter((item) => item.key.startsWith('log-')).map((item) => item.data as EvidenceEntry);
 }
 
 /** Every Voice and every Sync request the emulator serves waits this long, as on Twilio. */

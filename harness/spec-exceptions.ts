@@ -13,7 +13,7 @@ const FORM = 'application/x-www-form-urlencoded';
 
 export const SPEC_EXCEPTIONS: Array<{ name: string; why: string; apply(spec: Spec): void }> = [
   {
-    name: 'Sync Document and List Item Data is sent as a JSON string',
+    name: 'Sync Document, List Item and Map Item Data is sent as a JSON string',
     why: 'The spec types Data as an object; the library (and Twilio) send the JSON text of it in a form field.',
     apply(spec) {
       for (const path of [
@@ -21,6 +21,8 @@ export const SPEC_EXCEPTIONS: Array<{ name: string; why: string; apply(spec: Spe
         '/v1/Services/{ServiceSid}/Documents/{Sid}',
         '/v1/Services/{ServiceSid}/Lists/{ListSid}/Items',
         '/v1/Services/{ServiceSid}/Lists/{ListSid}/Items/{Index}',
+        '/v1/Services/{ServiceSid}/Maps/{MapSid}/Items',
+        '/v1/Services/{ServiceSid}/Maps/{MapSid}/Items/{Key}',
       ]) {
         spec.paths[path].post.requestBody!.content[FORM].schema.properties.Data = { type: 'string' };
       }

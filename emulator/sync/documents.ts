@@ -2,7 +2,8 @@ import type { Router } from 'express';
 import type { EmulatorContext } from '../app';
 import { errors } from '../errors';
 import { iso8601, newSid } from '../format';
-import { parseData, parseTtl, parseUniqueName, syncPage } from './params';
+import type { SyncLimits } from './limits';
+import { dataBytes, parseData, parseTtl, parseUniqueName, syncPage } from './params';
 import type { FindService, Service } from './services';
 
 interface Document {
@@ -14,12 +15,15 @@ interface Document {
   created: number;
   updated: number;
   expires: number | null;
-  /** Write times in the last second, for the opt-in write rate limit. */
-  writes: number[];
 }
 
-/** Sync v1 Documents of a service: revisions, If-Match, TTL, Twilio's size limit and the opt-in write rate limit. */
-export function syncDocuments(ctx: EmulatorContext, router: Router, findService: FindService): void {
+/** Sync v1 Documents of a service: revisions, If-Match, TTL, Twilio's size limit and its rate limits. */
+export function syncDocuments(
+  ctx: EmulatorContext,
+  router: Router,
+  findService: FindService,
+  limits: SyncLimits,
+): void {
   const documents = new Map<string, Document>();
   ctx.onReset(() => documents.clear());
 
@@ -49,17 +53,6 @@ export function syncDocuments(ctx: EmulatorContext, router: Router, findService:
   };
   const expiry = (ttl: number | undefined, current: number | null) =>
     ttl === undefined ? current : ttl === 0 ? null : ctx.now() + ttl * 1000;
-  function countWrite(d: Document) {
-    const now = ctx.now();
-    const writesPerSecond = ctx.settings.syncDocumentWritesPerSecond;
-    d.writes = d.writes.filter((t) => now - t < 1000);
-    // Twilio's rate falls as a Document grows: full rate up to 1 KiB, about a tenth of it at 10 KiB.
-    const size = Buffer.byteLength(JSON.stringify(d.data));
-    const allowed = size <= 1024 ? writesPerSecond : Math.max(1, Math.floor((writesPerSecond * 1024) / size));
-    if (writesPerSecond > 0 && d.writes.length >= allowed) throw errors.syncRateLimited();
-    d.writes.push(now);
-  }
-
   router.post('/v1/Services/:ServiceSid/Documents', (req, res) => {
     const service = findService(req.params.ServiceSid as string);
     const uniqueName = parseUniqueName(req);
@@ -71,6 +64,7 @@ export function syncDocuments(ctx: EmulatorContext, router: Router, findService:
     ) {
       throw errors.uniqueNameExists(uniqueName);
     }
+    limits.create(service.sid);
     const now = ctx.now();
     const d: Document = {
       sid: newSid('ET'),
@@ -81,7 +75,6 @@ export function syncDocuments(ctx: EmulatorContext, router: Router, findService:
       created: now,
       updated: now,
       expires: expiry(ttl, null),
-      writes: [now],
     };
     documents.set(d.sid, d);
     res.status(201).set('ETag', String(d.revision)).json(documentJson(d));
@@ -93,6 +86,7 @@ export function syncDocuments(ctx: EmulatorContext, router: Router, findService:
   });
   router.get('/v1/Services/:ServiceSid/Documents/:Sid', (req, res) => {
     const d = findDocument(findService(req.params.ServiceSid as string), req.params.Sid as string);
+    limits.read(d.sid);
     res.set('ETag', String(d.revision)).json(documentJson(d));
   });
   router.post('/v1/Services/:ServiceSid/Documents/:Sid', (req, res) => {
@@ -101,7 +95,7 @@ export function syncDocuments(ctx: EmulatorContext, router: Router, findService:
     const ttl = parseTtl(req);
     const ifMatch = req.headers['if-match'];
     if (ifMatch !== undefined && ifMatch !== String(d.revision)) throw errors.revisionMismatch();
-    countWrite(d);
+    limits.write(d.sid, dataBytes(data ?? d.data));
     if (data !== undefined) d.data = data;
     d.expires = expiry(ttl, d.expires);
     d.revision += 1;
@@ -111,6 +105,7 @@ export function syncDocuments(ctx: EmulatorContext, router: Router, findService:
   router.delete('/v1/Services/:ServiceSid/Documents/:Sid', (req, res) => {
     const d = findDocument(findService(req.params.ServiceSid as string), req.params.Sid as string);
     documents.delete(d.sid);
+    limits.forget(d.sid);
     res.status(204).end();
   });
 }

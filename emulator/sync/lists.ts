@@ -1,20 +1,15 @@
-import { Router, type Request } from 'express';
+import { Router } from 'express';
 import type { EmulatorContext } from '../app';
 import { errors } from '../errors';
-import { iso8601, newSid, single, v1Page } from '../format';
-import { parseData, parseTtl, parseUniqueName } from './params';
+import { iso8601 } from '../format';
+import { collections, type Collection } from './collections';
+import type { SyncLimits } from './limits';
+import { dataBytes, itemsPage, parseData, parseTtl } from './params';
 import type { FindService } from './services';
 
-interface SyncList {
-  sid: string;
-  serviceSid: string;
-  uniqueName: string | null;
-  revision: number;
+interface SyncList extends Collection {
   nextIndex: number;
   items: ListItem[];
-  created: number;
-  updated: number;
-  expires: number | null;
 }
 
 interface ListItem {
@@ -31,27 +26,20 @@ interface ListItem {
  * names, TTL (Ttl or CollectionTtl, and CollectionTtl on an item refreshing its list), indexes that
  * only grow, and paging with Order, From, Bounds and a PageToken.
  */
-export function syncListsRouter(ctx: EmulatorContext, findService: FindService): Router {
-  const lists = new Map<string, SyncList>();
-  ctx.onReset(() => lists.clear());
-
-  const live = (x: { expires: number | null }) => x.expires === null || x.expires > ctx.now();
-  const expiry = (ttl: number | undefined, current: number | null) =>
-    ttl === undefined ? current : ttl === 0 ? null : ctx.now() + ttl * 1000;
-  const listUrl = (l: SyncList) => `https://sync.twilio.com/v1/Services/${l.serviceSid}/Lists/${l.sid}`;
-  const listJson = (l: SyncList) => ({
-    sid: l.sid,
-    unique_name: l.uniqueName,
-    account_sid: ctx.accountSid,
-    service_sid: l.serviceSid,
-    url: listUrl(l),
-    links: { items: `${listUrl(l)}/Items`, permissions: `${listUrl(l)}/Permissions` },
-    revision: String(l.revision),
-    date_expires: l.expires === null ? null : iso8601(l.expires),
-    date_created: iso8601(l.created),
-    date_updated: iso8601(l.updated),
-    created_by: 'system',
-  });
+export function syncListsRouter(ctx: EmulatorContext, findService: FindService, limits: SyncLimits): Router {
+  const router = Router();
+  const {
+    live,
+    expiry,
+    url: listUrl,
+    find: findList,
+  } = collections<SyncList>(
+    ctx,
+    router,
+    { path: 'Lists', key: 'lists', prefix: 'ES' },
+    { findService, limits },
+    (base) => ({ ...base, nextIndex: 0, items: [] }),
+  );
   const itemJson = (l: SyncList, i: ListItem) => ({
     index: i.index,
     account_sid: ctx.accountSid,
@@ -66,70 +54,13 @@ export function syncListsRouter(ctx: EmulatorContext, findService: FindService):
     created_by: 'system',
   });
 
-  const findList = (req: Request) => {
-    const service = findService(req.params.ServiceSid as string);
-    const key = (req.params.ListSid ?? req.params.Sid) as string;
-    const l = [...lists.values()].find(
-      (x) => x.serviceSid === service.sid && (x.sid === key || x.uniqueName === key) && live(x),
-    );
-    if (!l) throw errors.notFound(`/v1/Services/${service.sid}/Lists/${key}`);
-    return l;
-  };
-  /** Ttl is an alias of CollectionTtl that wins when both are given. */
-  const collectionTtl = (req: Request) => parseTtl(req) ?? parseTtl(req, 'CollectionTtl');
-
-  const SYNC = 'https://sync.twilio.com';
-  const router = Router();
-  router.post('/v1/Services/:ServiceSid/Lists', (req, res) => {
-    const service = findService(req.params.ServiceSid as string);
-    const uniqueName = parseUniqueName(req);
-    if (
-      uniqueName !== null &&
-      [...lists.values()].some((l) => l.serviceSid === service.sid && l.uniqueName === uniqueName && live(l))
-    ) {
-      throw errors.uniqueNameExists(uniqueName);
-    }
-    const now = ctx.now();
-    const l: SyncList = {
-      sid: newSid('ES'),
-      serviceSid: service.sid,
-      uniqueName,
-      revision: 0,
-      nextIndex: 0,
-      items: [],
-      created: now,
-      updated: now,
-      expires: expiry(collectionTtl(req), null),
-    };
-    lists.set(l.sid, l);
-    res.status(201).json(listJson(l));
-  });
-  router.get('/v1/Services/:ServiceSid/Lists', (req, res) => {
-    const service = findService(req.params.ServiceSid as string);
-    const all = [...lists.values()].filter((l) => l.serviceSid === service.sid && live(l)).map(listJson);
-    res.json(v1Page(req, SYNC, 'lists', `/v1/Services/${service.sid}/Lists`, all));
-  });
-  router.get('/v1/Services/:ServiceSid/Lists/:Sid', (req, res) => {
-    res.json(listJson(findList(req)));
-  });
-  router.post('/v1/Services/:ServiceSid/Lists/:Sid', (req, res) => {
-    const l = findList(req);
-    l.expires = expiry(collectionTtl(req), l.expires);
-    l.revision += 1;
-    l.updated = ctx.now();
-    res.json(listJson(l));
-  });
-  router.delete('/v1/Services/:ServiceSid/Lists/:Sid', (req, res) => {
-    lists.delete(findList(req).sid);
-    res.status(204).end();
-  });
-
   router.post('/v1/Services/:ServiceSid/Lists/:ListSid/Items', (req, res) => {
     const l = findList(req);
     const data = parseData(req);
     if (data === undefined) throw errors.missingParameter(20001, 'Data');
     const itemTtl = parseTtl(req) ?? parseTtl(req, 'ItemTtl');
     const listTtl = parseTtl(req, 'CollectionTtl');
+    limits.write(l.sid, dataBytes(data));
     const now = ctx.now();
     const item: ListItem = {
       index: l.nextIndex++,
@@ -147,33 +78,27 @@ export function syncListsRouter(ctx: EmulatorContext, findService: FindService):
   });
   router.get('/v1/Services/:ServiceSid/Lists/:ListSid/Items', (req, res) => {
     const l = findList(req);
-    const order = single(req, 'Order') ?? 'asc';
-    const bounds = single(req, 'Bounds') ?? 'inclusive';
-    if (order !== 'asc' && order !== 'desc') throw errors.invalidParameter('Order', 'must be asc or desc');
-    if (bounds !== 'inclusive' && bounds !== 'exclusive')
-      throw errors.invalidParameter('Bounds', 'must be inclusive or exclusive');
-    const rawFrom = single(req, 'From');
-    const from = rawFrom === undefined ? undefined : Number(rawFrom);
-    if (from !== undefined && !Number.isInteger(from)) throw errors.invalidParameter('From', 'must be an item index');
-    const items = l.items.filter(live).filter((i) => {
-      if (from === undefined) return true;
-      if (i.index === from) return bounds === 'inclusive';
-      return order === 'asc' ? i.index > from : i.index < from;
-    });
-    if (order === 'desc') items.reverse();
+    limits.read(l.sid);
+    const index = (raw: string) => {
+      const from = Number(raw);
+      if (!Number.isInteger(from)) throw errors.invalidParameter('From', 'must be an item index');
+      return from;
+    };
+    const path = `/v1/Services/${l.serviceSid}/Lists/${l.sid}/Items`;
     res.json(
-      v1Page(
+      itemsPage(
         req,
-        SYNC,
-        'items',
-        `/v1/Services/${l.serviceSid}/Lists/${l.sid}/Items`,
-        items.map((i) => itemJson(l, i)),
-        ['Order', 'From', 'Bounds'],
+        path,
+        l.items.filter(live),
+        (i) => i.index,
+        index,
+        (i) => itemJson(l, i),
       ),
     );
   });
   router.get('/v1/Services/:ServiceSid/Lists/:ListSid/Items/:Index', (req, res) => {
     const l = findList(req);
+    limits.read(l.sid);
     const item = l.items.find((i) => String(i.index) === req.params.Index && live(i));
     if (!item) throw errors.notFound(`/v1/Services/${l.serviceSid}/Lists/${l.sid}/Items/${req.params.Index}`);
     res.json(itemJson(l, item));

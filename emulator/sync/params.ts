@@ -41,5 +41,36 @@ export function parseTtl(req: Request, name = 'Ttl'): number | undefined {
 }
 
 /** One page of a Sync list, as Sync pages it (PageSize, PageToken). */
-export const syncPage = <T>(req: Request, key: string, path: string, all: T[]) =>
-  v1Page(req, 'https://sync.twilio.com', key, path, all);
+export const syncPage = <T>(req: Request, key: string, path: string, all: T[], keep: string[] = []) =>
+  v1Page(req, 'https://sync.twilio.com', key, path, all, keep);
+
+/**
+ * One page of a List's or Map's items (`ascending`, by index or key), in `Order` (asc by default) from
+ * `From` (`parseFrom` reads it as a position), inclusive unless `Bounds=exclusive`.
+ */
+export function itemsPage<T, P extends number | string>(
+  req: Request,
+  path: string,
+  ascending: T[],
+  at: (item: T) => P,
+  parseFrom: (raw: string) => P,
+  json: (item: T) => unknown,
+) {
+  const order = single(req, 'Order') ?? 'asc';
+  const bounds = single(req, 'Bounds') ?? 'inclusive';
+  if (order !== 'asc' && order !== 'desc') throw errors.invalidParameter('Order', 'must be asc or desc');
+  if (bounds !== 'inclusive' && bounds !== 'exclusive')
+    throw errors.invalidParameter('Bounds', 'must be inclusive or exclusive');
+  const raw = single(req, 'From');
+  const from = raw === undefined ? undefined : parseFrom(raw);
+  const items = ascending.filter((i) => {
+    if (from === undefined) return true;
+    if (at(i) === from) return bounds === 'inclusive';
+    return order === 'asc' ? at(i) > from : at(i) < from;
+  });
+  if (order === 'desc') items.reverse();
+  return syncPage(req, 'items', path, items.map(json), ['Order', 'From', 'Bounds']);
+}
+
+/** The size of a Data payload as Sync counts it, for its write rate. */
+export const dataBytes = (data: unknown) => Buffer.byteLength(JSON.stringify(data ?? {}));

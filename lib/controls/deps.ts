@@ -11,11 +11,8 @@ import type { RetryFence } from '../twilio/http-client';
 export interface Deps {
   /** For Voice requests: its deadline keeps time back for the Sync write that follows. */
   client: twilio.Twilio;
+  /** The call's state in Sync, and its Map (sync/call-map), with a client whose deadline is the request's own. */
   store: RecordingStore;
-  /** Sync's service, for what the toolkit keeps beside the documents (start claims). */
-  syncServiceSid: string;
-  /** The client the store uses, whose deadline is the request's own. */
-  syncClient: twilio.Twilio;
   deadline: Deadline;
   caller: string;
   /** A person's Functions (console, agents): who they are and their role; absent for the protected controls. */

@@ -41,26 +41,23 @@ const reconcile = (listed: TwilioAnswer[]) => (doc: RecordingDocument) => {
 export async function startCallRecording(deps: Deps, options: StartOptions) {
   const owner = callOwner(deps.client, options.callSid);
   // A holder must have sent its create, and heard back, before its claim can pass to another start.
-  const claim = new StartClaim(
-    deps.syncClient,
-    deps.syncServiceSid,
-    options.callSid,
-    deps.deadline.before(SYNC_RESERVE_MS).at,
-  );
+  const map = deps.store.map(options.callSid);
+  const claim = new StartClaim(map, deps.deadline.before(SYNC_RESERVE_MS).at);
   let known: Promise<Snapshot> | undefined;
   // A new recording ends any proof of a pause (model/proof): the start is logged before it is sent.
   const start: Start = { control: randomUUID(), intent: Promise.resolve() };
   for (let first = true; ; first = false) {
     // The list, the longest round trip, goes out first; the rest beside it.
+    const listSent = Date.now();
     const listing = listOnTwilio(owner);
+    // The call's Map (sync/call-map: its claim, state and evidence) is created first (409 when it
+    // exists): its claim and the start's intent wait for that, beside the list of the recordings.
+    if (first) map.ensure().catch(() => undefined); // the claim's creation reports a failure
     const claiming = claim.acquire();
     if (first) {
       known = deps.store.read(owner.sid);
       known.catch(() => undefined);
-      // The call's evidence log, created beside the claim (409 when it exists), and the start's intent
-      // in it: a start stays three round trips in sequence.
       if (deps.evidence) {
-        deps.evidence.prepare(owner.sid);
         start.intent = deps.evidence.append(owner.sid, [intentOf(start.control, 'start', '*', deps.caller)]);
         start.intent.catch(() => undefined); // a create waits for it, and says why it failed
       }
@@ -78,7 +75,7 @@ export async function startCallRecording(deps: Deps, options: StartOptions) {
       return adopt(deps, owner, start, active, listed.all, first ? known : undefined, state.held ? claim : undefined);
     }
     if (state.held) return create(deps, owner, options, claim, start, listed.all, first ? known : undefined);
-    const adopted = await waitForHolder(owner, state, claim.until);
+    const adopted = await waitForHolder(owner, state, claim.until, Date.now() - listSent);
     // The holder writes its recording to Sync too; this answer says synced only for its own write.
     if (adopted) return adopt(deps, owner, start, adopted, [adopted], first ? known : undefined);
   }
@@ -116,16 +113,22 @@ async function adopt(
 
 /**
  * While another start holds the claim, its recording is what this start returns: the holder writes it
- * to Sync. Gives up when this start's own time runs out, with an answer that says to ask again.
+ * to Sync. Gives up when this start's own time runs out, with an answer that says to ask again; a look
+ * at the list is sent only while one as slow as the last (`listMs`) would still be answered in time.
  */
-async function waitForHolder(owner: Owner, state: ClaimState, until: number): Promise<TwilioAnswer | undefined> {
+async function waitForHolder(
+  owner: Owner,
+  state: ClaimState,
+  until: number,
+  listMs: number,
+): Promise<TwilioAnswer | undefined> {
   if (state.held || state.by === 'finished') return undefined;
   if (state.by === 'nobody') {
     await sleep(POLL_MS * Math.random()); // released or taken over just now: look again, not all at once
     return undefined;
   }
   while (Date.now() < state.until) {
-    if (Date.now() + POLL_MS >= until) {
+    if (Date.now() + POLL_MS + listMs >= until) {
       throw new ControlError(
         503,
         'START_IN_PROGRESS',
@@ -133,7 +136,9 @@ async function waitForHolder(owner: Owner, state: ClaimState, until: number): Pr
       );
     }
     await sleep(POLL_MS * (0.5 + Math.random()));
+    const sent = Date.now();
     const { active } = await listOnTwilio(owner);
+    listMs = Date.now() - sent;
     if (active.length > 0) return active[0];
   }
   return undefined; // the holder's time ran out: take the claim over

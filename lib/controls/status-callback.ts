@@ -1,5 +1,5 @@
-import { missingParameter } from '../errors';
-import { applyAnswer, applyCallback, mayBeForgotten, type RecordingDetails } from '../model/recording-document';
+import { fromTwilioError, missingParameter, statusOf } from '../errors';
+import { ACTIVE, applyAnswer, applyCallback, mayBeForgotten, type RecordingDetails } from '../model/recording-document';
 import type { RecordingStatus } from '../model/statuses';
 import type { RecordingStore } from '../sync/document-store';
 import { appendEvidence, type EvidenceLog } from '../sync/evidence-log';
@@ -15,6 +15,12 @@ export interface StatusCallback {
  * Keeps the Sync document true to what Twilio reports, whatever order the callbacks come in. A callback
  * for a recording the document may have dropped and forgotten is checked against Twilio first, so that
  * a late one never brings an ended recording back.
+ *
+ * Twilio does not send a refused callback again, so a refusal loses its fact: once the fact is in the
+ * evidence log, the callback is answered as received even when the state could not be written before
+ * the deadline (Sync throttling, 54009, retried until then); the next control or callback of the
+ * recording writes the state again. Only when neither could be written is it refused, and when the
+ * state refuses the fact itself (TOO_MANY_RECORDINGS: said, not hidden).
  */
 export async function recordStatusCallback(
   store: RecordingStore,
@@ -34,12 +40,23 @@ export async function recordStatusCallback(
       });
     } catch (err) {
       if (err !== forgotten) throw err;
-      const { value, window } = await timed(() => owner.fetch(callback.recordingSid));
-      await store.update(owner.sid, (doc) => applyAnswer(doc, answerOf(value, window)).doc);
+      const fetched = await timed(() => owner.fetch(callback.recordingSid)).catch((error: unknown) => {
+        // Twilio no longer has it (deleted): it ended, so only a callback that says so is news.
+        if (statusOf(error) === 404) return undefined;
+        throw error;
+      });
+      if (fetched) {
+        await store.update(owner.sid, (doc) => applyAnswer(doc, answerOf(fetched.value, fetched.window)).doc);
+      } else if (!ACTIVE.includes(callback.status)) {
+        await store.update(owner.sid, (doc) => applyCallback(doc, report));
+      }
     }
   };
-  await Promise.all([
-    record(),
+  const [recorded, logged] = await Promise.all([
+    record().then(
+      () => undefined,
+      (err: unknown) => ({ err }),
+    ),
     appendEvidence(evidence, owner.sid, [
       {
         at: new Date(at).toISOString(),
@@ -51,4 +68,10 @@ export async function recordStatusCallback(
       },
     ]),
   ]);
+  if (!recorded) return;
+  const unavailable = fromTwilioError(recorded.err, `the Sync document of ${owner.sid}`).status >= 500;
+  if (!unavailable || !evidence || logged.evidenceLogged === false) throw recorded.err;
+  console.warn(
+    `recording-controls: the ${callback.status} callback of ${callback.recordingSid} is kept in the evidence log of ${owner.sid}, but its state missed it: ${(recorded.err as Error)?.message ?? recorded.err}`,
+  );
 }

@@ -1,9 +1,9 @@
 import type twilio from 'twilio';
 import type { SyncOptions } from '../env';
-import { fromTwilioError } from '../errors';
+import { fromTwilioError, statusOf } from '../errors';
 import { isActive, type RecordingDocument } from '../model/recording-document';
 import { pausedSince } from '../model/pause-alert';
-import { documentName } from '../sync/document-store';
+import { mapName, STATE_KEY } from '../sync/call-map';
 
 /** One call or conference as the console lists it: the state at a glance and its recordings. */
 export interface TrackedCall {
@@ -15,20 +15,22 @@ export interface TrackedCall {
   recordings: Array<{ recordingSid: string; status: string; pauseBehavior?: string }>;
   /** The last change the document keeps, with who asked for it. */
   lastChange?: { at: string; action: string; recordingSid: string; by: string };
-  /** Who acted in the changes the document keeps (its last few), in order, each once. */
+  /** Who acted in the changes the state keeps (its last few), in order, each once. */
   actors: string[];
   /** While paused (nothing recorded): since when (model/pause-alert). */
   pausedSince?: string;
-  /** Changes whenever the document does: the page redraws a row, and fetches its timeline, only then. */
+  /** Changes whenever the state does: the page redraws a row, and fetches its timeline, only then. */
   revision: string;
   updatedAt: string;
-  /** When Sync first heard of it: the list's order, which a change never moves. */
+  /** When Sync first heard of it (its Map's creation): the list's order, which a change never moves. */
   createdAt: string;
 }
 
-const PREFIX = documentName('');
-/** Sync's largest page of Documents: 200 calls take two requests. */
+const PREFIX = mapName('');
+/** Sync's largest page of Maps: 200 calls take two requests. */
 const PAGE_SIZE = 100;
+/** State items read at once: hundreds of calls in a few round trips, without a storm of requests. */
+const READS_AT_ONCE = 16;
 
 function summarize(doc: RecordingDocument, revision: string, updatedAt: string, createdAt: string): TrackedCall {
   const recordings = Object.entries(doc.recordings ?? {}).map(([recordingSid, r]) => ({
@@ -74,34 +76,64 @@ function wellFormed(data: unknown): boolean {
   );
 }
 
+/** Runs `work` on every item, `width` at a time, answering in the items' order. */
+async function inBatches<T, R>(items: T[], width: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(width, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        results[i] = await work(items[i]);
+      }
+    }),
+  );
+  return results;
+}
+
 /**
- * The calls and conferences whose documents Sync still holds (within their TTL), newest first by when
- * Sync first heard of them: a row being read never moves when it changes.
+ * The calls and conferences whose Maps Sync still holds (within their TTL), newest first by when Sync
+ * first heard of them: a row being read never moves when it changes. One list of the service's Maps (a page per 100), then one read of each call's
+ * state item: each call's Map is read once per list, far below Sync's 20 reads/s per object however
+ * many calls there are (docs/costs.md: consoles and the read limit).
  */
 export async function listTrackedCalls(client: twilio.Twilio, options: SyncOptions): Promise<TrackedCall[]> {
-  let documents;
+  const service = client.sync.v1.services(options.serviceSid);
+  let maps;
   try {
-    documents = await client.sync.v1.services(options.serviceSid).documents.list({ pageSize: PAGE_SIZE });
+    maps = await service.syncMaps.list({ pageSize: PAGE_SIZE });
   } catch (err) {
-    throw fromTwilioError(err, 'the Sync documents');
+    throw fromTwilioError(err, 'the Sync Maps');
   }
-  return documents
-    .filter((d) => d.uniqueName?.startsWith(PREFIX) && /^(CA|CF)[0-9a-f]{32}$/.test(d.uniqueName.slice(PREFIX.length)))
-    .flatMap((d) => {
-      // One document that is not the toolkit's shape (written by hand, by another tool) is left out, not a 500 for all.
+  const tracked = maps.filter(
+    (m) => m.uniqueName?.startsWith(PREFIX) && /^(CA|CF)[0-9a-f]{32}$/.test(m.uniqueName.slice(PREFIX.length)),
+  );
+  const states = await inBatches(tracked, READS_AT_ONCE, async (m) => {
+    try {
+      return await service.syncMaps(m.sid).syncMapItems(STATE_KEY).fetch();
+    } catch (err) {
+      if (statusOf(err) === 404) return undefined; // a call whose start has not written its state yet
+      throw fromTwilioError(err, `the Sync Map ${m.uniqueName}`);
+    }
+  });
+  return tracked
+    .flatMap((m, i) => {
+      const d = states[i];
+      if (!d) return [];
+      // One state that is not the toolkit's shape (written by hand, by another tool) is left out, not a 500 for all.
       try {
         if (!wellFormed(d.data)) throw new Error('not a recording document');
         return [
           summarize(
-            { ...(d.data as RecordingDocument), sid: d.uniqueName.slice(PREFIX.length) },
+            { ...(d.data as RecordingDocument), sid: m.uniqueName.slice(PREFIX.length) },
             d.revision,
             d.dateUpdated.toISOString(),
-            d.dateCreated.toISOString(),
+            m.dateCreated.toISOString(),
           ),
         ];
       } catch (err) {
         console.warn(
-          `recording-controls: skipped the malformed Sync document ${d.uniqueName} in the console's list: ${(err as Error)?.message ?? err}`,
+          `recording-controls: skipped the malformed Sync state of ${m.uniqueName} in the console's list: ${(err as Error)?.message ?? err}`,
         );
         return [];
       }

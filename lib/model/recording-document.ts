@@ -67,9 +67,15 @@ export const isActive = (r: TrackedRecording) => ACTIVE.includes(r.status);
 export const HISTORY_LIMIT = 10;
 /** Active recordings one document tracks; more are refused (TOO_MANY_RECORDINGS) rather than outgrowing Sync. */
 export const MAX_ACTIVE_RECORDINGS = 40;
-export const TOMBSTONE_LIMIT = 300;
-/** Sync refuses Data over 16 KiB (54006) and slows writes as a document grows; stay well below. */
-export const SIZE_BUDGET_BYTES = 14 * 1024;
+/** Ended recordings remembered; older ones are `forgot`, and a late callback for one is checked with Twilio. */
+export const TOMBSTONE_LIMIT = 50;
+/**
+ * Sync refuses Data over 16 KiB (54006) and slows writes as they grow past 1 KiB, to 2/s from 10 KiB:
+ * the state stays below that, whatever the call's length.
+ */
+export const SIZE_BUDGET_BYTES = 9 * 1024;
+/** Finished recordings kept with their details; older ones become tombstones at once, keeping the state small. */
+export const FINISHED_KEPT = 2;
 /**
  * How far apart the clocks of two Function instances may be. Two answers whose windows are closer
  * than this are taken as concurrent: their order on Twilio is unknown.
@@ -260,8 +266,8 @@ const lastChange = (r: TrackedRecording) =>
   Math.max(r.ev?.[1] ?? 0, ...Object.values(r.at ?? {}).map((t) => Date.parse(t as string)));
 
 /**
- * Keeps the document inside SIZE_BUDGET_BYTES: the oldest finished recordings become tombstones
- * first, then active recordings lose their details (never their status and window), then the history
+ * Keeps the document inside SIZE_BUDGET_BYTES: finished recordings beyond FINISHED_KEPT, and then the
+ * oldest others, become tombstones first, then active recordings lose their details (never their status and window), then the history
  * shortens. Tombstones beyond TOMBSTONE_LIMIT are forgotten, oldest first.
  */
 export function compact(doc: RecordingDocument): RecordingDocument {
@@ -273,7 +279,7 @@ export function compact(doc: RecordingDocument): RecordingDocument {
       .map(([sid]) => sid);
 
   const finished = byAge((r) => !isActive(r));
-  while (size(result) > SIZE_BUDGET_BYTES && finished.length > 0) {
+  while ((finished.length > FINISHED_KEPT || size(result) > SIZE_BUDGET_BYTES) && finished.length > 0) {
     const sid = finished.shift()!;
     delete result.recordings[sid];
     result.ended = result.ended ? `${result.ended} ${tombstone(sid)}` : tombstone(sid);

@@ -30,8 +30,6 @@ export function controlDeps(context: FunctionContext, arrival: number, caller: s
   return {
     client: twilioClient(context, deadline.before(SYNC_RESERVE_MS), fence),
     fence,
-    syncClient,
-    syncServiceSid: syncOptions(context).serviceSid,
     store: recordingStore(context, deadline, syncClient),
     evidence: evidenceLog(context, syncClient),
     deadline,

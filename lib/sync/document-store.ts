@@ -3,8 +3,7 @@ import type { SyncOptions } from '../env';
 import { ControlError, fromTwilioError, statusOf } from '../errors';
 import { compact, emptyDocument, type RecordingDocument } from '../model/recording-document';
 import { sleep, type Deadline } from '../twilio/deadline';
-
-export const documentName = (sid: string) => `recording-controls-${sid}`;
+import { CallMap, STATE_KEY } from './call-map';
 
 export type Change = (doc: RecordingDocument) => RecordingDocument;
 export type Snapshot = { doc: RecordingDocument; revision?: string };
@@ -25,12 +24,11 @@ interface Queue {
 /** Per document, the changes waiting in this process (module scope: shared by the requests a warm Function serves). */
 const queues = new Map<string, Queue>();
 
-type Documents = ReturnType<ReturnType<twilio.Twilio['sync']['v1']['services']>['documents']['get']>;
-
 /**
- * The Sync side: one document per call or conference, written with If-Match on its revision so that
- * concurrent Functions never lose each other's changes (a 412 reads again and reapplies them).
- * Every store belongs to one request and carries its deadline and its Twilio client.
+ * The Sync side: the state of a call or conference, one item of its Map (sync/call-map), written with
+ * If-Match on its revision so that concurrent Functions never lose each other's changes (a 412 reads
+ * again and reapplies them). Every store belongs to one request and carries its deadline and its Twilio
+ * client.
  */
 export class RecordingStore {
   constructor(
@@ -39,13 +37,13 @@ export class RecordingStore {
     readonly deadline: Deadline,
   ) {}
 
-  private document(sid: string): Documents {
-    return this.client.sync.v1.services(this.options.serviceSid).documents(documentName(sid));
+  map(sid: string): CallMap {
+    return new CallMap(this.client, this.options, sid);
   }
 
   async read(sid: string): Promise<Snapshot> {
     try {
-      const found = await this.document(sid).fetch();
+      const found = await this.map(sid).items(STATE_KEY).fetch();
       return { doc: found.data as RecordingDocument, revision: found.revision };
     } catch (err) {
       if (statusOf(err) === 404) return { doc: emptyDocument(sid) };
@@ -124,16 +122,19 @@ export class RecordingStore {
       const data = compact(doc);
       try {
         if (state.revision === undefined) {
-          await this.client.sync.v1
-            .services(this.options.serviceSid)
-            .documents.create({ uniqueName: documentName(sid), data, ttl: this.options.ttlSeconds });
+          await this.map(sid).create(STATE_KEY, data);
         } else {
-          await this.document(sid).update({ data, ifMatch: state.revision, ttl: this.options.ttlSeconds });
+          await this.map(sid)
+            .items(STATE_KEY)
+            .update({ data, ifMatch: state.revision, collectionTtl: this.options.ttlSeconds });
         }
         return { doc: data, failures };
       } catch (err) {
-        // 412: someone wrote since we read; 409 (54301): someone created it first. Either way, read again.
-        if (statusOf(err) !== 412 && statusOf(err) !== 409) throw fromTwilioError(err, `the Sync document of ${sid}`);
+        // 412: someone wrote since we read; 409 (54208): someone created it first; 404 on an update: it
+        // expired meanwhile. Either way, read again.
+        const conflict = statusOf(err) === 412 || statusOf(err) === 409;
+        if (!conflict && !(statusOf(err) === 404 && state.revision !== undefined))
+          throw fromTwilioError(err, `the Sync document of ${sid}`);
         // Full jitter, growing: concurrent writers spread out instead of colliding again.
         const pause = Math.random() * Math.min(500, 10 * 2 ** conflicts);
         if (pause >= this.deadline.remaining()) {

@@ -6,6 +6,7 @@ import { CLOCK } from '../twilio/deadline';
 import type { EvidenceEntry, NewEvidence } from '../model/evidence';
 import { CLOCK_SKEW_MARGIN_MS, type TwilioAnswer } from '../model/recording-document';
 import type { PauseBehavior } from '../model/statuses';
+import { CallMap } from './call-map';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -77,20 +78,24 @@ export function failureOf(
 }
 
 /**
- * The evidence log of one call or conference: every recording change, kept apart from the small state
- * document in an append-only Sync List. Items are only ever created, so concurrent Functions never
- * conflict, and the list lives as long as the document (same TTL, refreshed by each append).
+ * The evidence log of one call or conference: every recording change, kept apart from its small state
+ * as items of the call's Map (sync/call-map), each under its own key, so concurrent Functions never
+ * conflict and a retried append finds its own item (54208) instead of adding a second. Keys begin with
+ * the append time, so the Map lists them in the order they were appended.
  */
 
-export const evidenceListName = (sid: string) => `recording-controls-log-${sid}`;
+const LOG_PREFIX = 'log-';
+/** Sorts after every log key (`.` follows `-`): a descending page from here starts at the newest entry. */
+const AFTER_LOG = 'log.';
+const logKey = (id: string, at = Date.now()) => `${LOG_PREFIX}${String(at).padStart(13, '0')}-${id}`;
 
-/** Sync's largest page of List Items. */
+/** Sync's largest page of Map Items. */
 const PAGE_SIZE = 100;
 /** The newest entries a retry's fence reads: a retry comes within seconds of its first attempt. */
 const LIFT_WINDOW = 20;
 
-/** Lists being created in this process: concurrent first appends to one call share one creation. */
-const creations = new Map<string, Promise<void>>();
+const entriesOf = (items: Array<{ key: string; data: unknown }>) =>
+  items.filter((item) => item.key.startsWith(LOG_PREFIX)).map((item) => item.data as EvidenceEntry);
 
 export class EvidenceLog {
   constructor(
@@ -98,58 +103,27 @@ export class EvidenceLog {
     private readonly options: SyncOptions,
   ) {}
 
-  private service() {
-    return this.client.sync.v1.services(this.options.serviceSid);
-  }
-
-  private key(ownerSid: string) {
-    return `${this.options.serviceSid}/${evidenceListName(ownerSid)}`;
-  }
-
-  /** Creates the list unless this process is already doing so; another process may create it first (409). */
-  private createList(ownerSid: string): Promise<void> {
-    const name = evidenceListName(ownerSid);
-    const key = this.key(ownerSid);
-    let creation = creations.get(key);
-    if (!creation) {
-      creation = this.service()
-        .syncLists.create({ uniqueName: name, ttl: this.options.ttlSeconds })
-        .then(
-          () => undefined,
-          (err) => {
-            if (statusOf(err) !== 409) throw fromTwilioError(err, `the evidence log of ${ownerSid}`);
-          },
-        )
-        .finally(() => creations.delete(key));
-      creations.set(key, creation);
-    }
-    return creation;
+  private map(ownerSid: string) {
+    return new CallMap(this.client, this.options, ownerSid);
   }
 
   /**
-   * Creates the list ahead of an append, when it may well not exist yet (a start): the append then waits
-   * for the creation instead of failing, creating and trying again.
+   * Appends the entries, creating the Map on first use. An entry whose append failed in a way that may
+   * have stored it (5xx, no answer) is sent once more under its key: 409 then says it is stored.
    */
-  prepare(ownerSid: string): void {
-    this.createList(ownerSid).catch(() => undefined); // the append reports a failure
-  }
-
-  /** Appends the entries, creating the list on first use. */
   async append(ownerSid: string, entries: NewEvidence[]): Promise<void> {
-    await creations.get(this.key(ownerSid))?.catch(() => undefined);
-    const items = () => this.service().syncLists(evidenceListName(ownerSid)).syncListItems;
-    const add = (entry: NewEvidence) =>
-      items().create({ data: { id: randomUUID(), ...entry }, collectionTtl: this.options.ttlSeconds });
+    const map = this.map(ownerSid);
     await Promise.all(
       entries.map(async (entry) => {
+        const id = randomUUID();
+        const key = logKey(id);
+        const add = () => map.create(key, { id, ...entry });
         try {
-          await add(entry);
+          await add().catch((err) =>
+            fromTwilioError(err, 'the evidence log').status >= 500 ? add() : Promise.reject(err),
+          );
         } catch (err) {
-          if (statusOf(err) !== 404) throw fromTwilioError(err, `the evidence log of ${ownerSid}`);
-          await this.createList(ownerSid);
-          await add(entry).catch((again) => {
-            throw fromTwilioError(again, `the evidence log of ${ownerSid}`);
-          });
+          if (statusOf(err) !== 409) throw fromTwilioError(err, `the evidence log of ${ownerSid}`);
         }
       }),
     );
@@ -161,10 +135,13 @@ export class EvidenceLog {
    */
   async liftedSince(ownerSid: string, since: number, control?: string): Promise<boolean> {
     try {
-      const items = await this.service()
-        .syncLists(evidenceListName(ownerSid))
-        .syncListItems.page({ order: 'desc', pageSize: LIFT_WINDOW });
-      const recent = items.instances.map((item) => item.data as EvidenceEntry);
+      const page = await this.map(ownerSid).items.page({
+        order: 'desc',
+        from: AFTER_LOG,
+        bounds: 'exclusive',
+        pageSize: LIFT_WINDOW,
+      });
+      const recent = entriesOf(page.instances);
       // A page full of newer entries may hide an older intent: then assume one.
       if (recent.length === LIFT_WINDOW && recent.every((e) => Date.parse(e.at) >= since)) return true;
       return recent.some(
@@ -179,16 +156,15 @@ export class EvidenceLog {
     }
   }
 
-  /** Every entry in the order they were appended, a retried append counted once; none when there is no log. */
+  /** Every entry in the order they were appended; none when there is no log. */
   async readAll(ownerSid: string): Promise<EvidenceEntry[]> {
     try {
-      const items = await this.service()
-        .syncLists(evidenceListName(ownerSid))
-        .syncListItems.list({ order: 'asc', pageSize: PAGE_SIZE });
-      const seen = new Set<string>();
-      return items
-        .map((item) => item.data as EvidenceEntry)
-        .filter((entry) => !seen.has(entry.id) && Boolean(seen.add(entry.id)));
+      const items = await this.map(ownerSid).items.list({
+        order: 'asc',
+        from: LOG_PREFIX,
+        pageSize: PAGE_SIZE,
+      });
+      return entriesOf(items);
     } catch (err) {
       if (statusOf(err) === 404) return [];
       throw fromTwilioError(err, `the evidence log of ${ownerSid}`);

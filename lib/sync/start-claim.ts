@@ -1,20 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import type twilio from 'twilio';
 import { fromTwilioError, statusOf } from '../errors';
 import { CLOCK_SKEW_MARGIN_MS } from '../model/recording-document';
+import { CLAIM_KEY, type CallMap } from './call-map';
 
 /**
- * A short-lived claim on starting the recording of one call, shared by every Function instance: a Sync
- * document whose unique name is the call's, so creating it is atomic and only one start at a time
- * holds it (Sync answers 54301 to the others). A holder may create a recording only before `until`;
+ * A short-lived claim on starting the recording of one call, shared by every Function instance: the
+ * `claim` item of the call's Map (sync/call-map), so creating it is atomic and only one start at a time
+ * holds it (Sync answers 54208 to the others). A holder may create a recording only before `until`;
  * after that, another start may take the claim over, so a holder that died blocks nobody for long.
  *
  * A start asks for the call's recordings beside the claim, so its list may have been read before the
  * previous holder created its recording. The claim therefore outlives its start, naming the recording it
  * ended with (`recordingSid`): a later start that takes it over checks its list against that SID.
  */
-export const claimName = (callSid: string) => `recording-controls-start-${callSid}`;
-
 /** Sync deletes a finished or forgotten claim after this; `until` and `recordingSid` are what count. */
 const CLAIM_TTL_SECONDS = 60;
 
@@ -37,15 +35,17 @@ export class StartClaim {
   private revision?: string;
 
   constructor(
-    private readonly client: twilio.Twilio,
-    private readonly serviceSid: string,
-    private readonly callSid: string,
+    private readonly map: CallMap,
     /** The holder sends no create after this (ms since the epoch). */
     readonly until: number,
   ) {}
 
-  private documents() {
-    return this.client.sync.v1.services(this.serviceSid).documents;
+  private get callSid() {
+    return this.map.ownerSid;
+  }
+
+  private item() {
+    return this.map.items(CLAIM_KEY);
   }
 
   private data(recordingSid?: string): ClaimData {
@@ -56,20 +56,14 @@ export class StartClaim {
   /** Takes the claim if nobody holds it; says who else does, or which recording the last start ended with. */
   async acquire(): Promise<ClaimState> {
     try {
-      this.revision = (
-        await this.documents().create({
-          uniqueName: claimName(this.callSid),
-          data: this.data(),
-          ttl: CLAIM_TTL_SECONDS,
-        })
-      ).revision;
+      this.revision = (await this.map.create(CLAIM_KEY, this.data(), CLAIM_TTL_SECONDS)).revision;
       return { held: true };
     } catch (err) {
       if (statusOf(err) !== 409) throw fromTwilioError(err, `the start claim of call ${this.callSid}`);
     }
     let found;
     try {
-      found = await this.documents()(claimName(this.callSid)).fetch();
+      found = await this.item().fetch();
     } catch (err) {
       if (statusOf(err) === 404) return { held: false, by: 'nobody' }; // expired meanwhile
       throw fromTwilioError(err, `the start claim of call ${this.callSid}`);
@@ -86,11 +80,7 @@ export class StartClaim {
   async takeOver(revision: string): Promise<{ held: true } | { held: false; by: 'nobody' }> {
     try {
       this.revision = (
-        await this.documents()(claimName(this.callSid)).update({
-          data: this.data(),
-          ifMatch: revision,
-          ttl: CLAIM_TTL_SECONDS,
-        })
+        await this.item().update({ data: this.data(), ifMatch: revision, itemTtl: CLAIM_TTL_SECONDS })
       ).revision;
       return { held: true };
     } catch (err) {
@@ -103,15 +93,15 @@ export class StartClaim {
   async finish(recordingSid: string): Promise<void> {
     // Past `until` the claim may be another start's now.
     if (Date.now() >= this.until || this.revision === undefined) return;
-    await this.documents()(claimName(this.callSid))
-      .update({ data: this.data(recordingSid), ifMatch: this.revision, ttl: CLAIM_TTL_SECONDS })
+    await this.item()
+      .update({ data: this.data(recordingSid), ifMatch: this.revision, itemTtl: CLAIM_TTL_SECONDS })
       .catch(() => undefined);
   }
 
   /** Lets the next start go ahead at once, when this one surely created nothing. Best effort. */
   async release(): Promise<void> {
     if (Date.now() >= this.until) return;
-    await this.documents()(claimName(this.callSid))
+    await this.item()
       .remove()
       .catch(() => undefined);
   }

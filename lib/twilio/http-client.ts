@@ -52,14 +52,14 @@ export function retryDecision(
   return { retry: false };
 }
 
-/** A POST to a list (`.../Recordings.json`, `.../Documents`) creates; one to a resource updates it. */
+/** A POST to a list (`.../Recordings.json`, `.../Documents`, `.../Maps/x/Items`) creates; one to a resource updates it. */
 function isCollection(uri: string): boolean {
   const last =
     new URL(uri).pathname
       .replace(/\.json$/, '')
       .split('/')
       .pop() ?? '';
-  return /^(Calls|Recordings|Conferences|Participants|Services|Documents)$/.test(last);
+  return /^(Calls|Recordings|Conferences|Participants|Services|Documents|Lists|Maps|Items)$/.test(last);
 }
 
 /** A POST to one recording (`.../Recordings/RE….json`) pauses, resumes or stops it. */

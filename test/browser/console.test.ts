@@ -6,11 +6,10 @@ import type { Page } from 'playwright-core';
 import type { EvidenceEntry, Segment } from '../../lib/model/evidence';
 import { EvidenceLog } from '../../lib/sync/evidence-log';
 import { CONSOLE_TOKEN_TTL_MS, issueConsoleToken } from '../../lib/runtime/console-auth';
-import { documentName } from '../../lib/sync/document-store';
 import type { FunctionContext } from '../../lib/env';
 import { startBrowser, type RunningBrowser } from '../../harness/browser';
 import { newCall } from '../../harness/calls';
-import { callbacksIdle, counters, invoke } from '../../harness/functions';
+import { callbacksIdle, counters, invoke, writeState } from '../../harness/functions';
 import { ACCOUNT_SID, AUTH_TOKEN, ROOT, useStack } from '../../harness/stack';
 import { EMULATOR_WORKSPACE_SID, giveTask } from '../../harness/taskrouter';
 
@@ -560,14 +559,10 @@ test('a caller field holding HTML shows as text, and no script runs', async () =
   const sid = 'CA' + 'ab'.repeat(16);
   const recordingSid = 'RE' + 'cd'.repeat(16);
   const at = new Date().toISOString();
-  await stack.em.client.sync.v1.services('default').documents.create({
-    uniqueName: documentName(sid),
-    data: {
-      sid,
-      recordings: { [recordingSid]: { status: 'paused', at: { paused: at }, pauseBehavior: 'silence' } },
-      history: [{ at, action: 'paused', recordingSid, by: HOSTILE }],
-    },
-    ttl: 600,
+  await writeState(stack.em, sid, {
+    sid,
+    recordings: { [recordingSid]: { status: 'paused', at: { paused: at }, pauseBehavior: 'silence' } },
+    history: [{ at, action: 'paused', recordingSid, by: HOSTILE }],
   });
   await new EvidenceLog(stack.em.client, { serviceSid: 'default', ttlSeconds: 600 }).append(sid, [
     { at, recordingSid, status: 'paused', action: 'paused', pauseBehavior: 'silence', by: HOSTILE, source: 'control' },

@@ -150,6 +150,24 @@ test('the Studio operations conform: flows, Validate, executions with their step
   mark = prism.mark();
 });
 
+test("the Sync Map operations of a call's state and evidence conform, paging and If-Match included", async () => {
+  const maps = prism.client.sync.v1.services('default').syncMaps;
+  await maps.create({ uniqueName: 'conformance-map', ttl: 600 });
+  await maps('conformance-map').fetch();
+  const items = maps('conformance-map').syncMapItems;
+  for (const key of ['b', 'a', 'c']) await items.create({ key, data: { key }, collectionTtl: 600 });
+  const state = await items('a').fetch();
+  await items('a').update({ data: { key: 'a', n: 1 }, ifMatch: state.revision, collectionTtl: 600 });
+  expect((await items.list({ order: 'asc', pageSize: 2 })).map((i) => i.key)).toEqual(['a', 'b', 'c']);
+  await items.page({ order: 'desc', pageSize: 2 });
+  await items('c').remove();
+  await maps.list();
+  await expect(items.create({ key: 'a', data: {} })).rejects.toMatchObject({ status: 409, code: 54208 });
+  await expect(items('a').update({ data: {}, ifMatch: '0' })).rejects.toMatchObject({ status: 412, code: 54205 });
+  await expect(maps('no-such-map').syncMapItems.create({ key: 'k', data: {} })).rejects.toMatchObject({ status: 404 });
+  await maps('conformance-map').remove();
+});
+
 test('the TaskRouter operations the ownership check and the console use conform: workspaces, workers, tasks, reservations', async () => {
   const tr = prism.client.taskrouter.v1.workspaces;
   const workspace = await tr.create({ friendlyName: 'conformance' });
@@ -209,7 +227,7 @@ test("error answers pass through with Twilio's codes, in Twilio's documented err
 
 test('the allowed exceptions are few and named', () => {
   expect(SPEC_EXCEPTIONS.map((e) => e.name)).toEqual([
-    'Sync Document and List Item Data is sent as a JSON string',
+    'Sync Document, List Item and Map Item Data is sent as a JSON string',
     'RecordingStatusCallbackEvent is sent as repeated keys',
     "2010-04-01 list pages' *_uri fields are paths",
     'A conference in progress has reason_conference_ended null',

@@ -66,10 +66,17 @@ test('bad limits are refused and change nothing', async () => {
   expect(await em.refusal('POST', '/limits', { concurrentRequests: 1.5 })).toMatchObject({
     error: { message: expect.stringContaining('whole number') },
   });
+  expect(await em.refusal('POST', '/limits', { syncWritesPerSecond: -1 })).toMatchObject({
+    error: { code: 'INVALID_SETTING' },
+  });
   expect(await em.control('POST', '/limits', {})).toEqual({
     concurrentRequests: 0,
     currentWithNoActiveRecording: '404',
-    syncDocumentWritesPerSecond: 0,
+    syncWritesPerSecond: 20,
+    syncLargeWritesPerSecond: 2,
+    syncReadsPerSecond: 20,
+    syncCreationsPerSecond: 20,
+    syncBurstWindowSeconds: 10,
     minRecordingMs: 0,
   });
 });

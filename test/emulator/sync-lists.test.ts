@@ -20,6 +20,8 @@ test('lists: create with a unique name and TTL, fetch by SID and name, list, a s
 });
 
 test('items: indexes grow, 250 items come back in order over pages of 100, desc and From/Bounds work', async () => {
+  // About paging: 250 appends at once would pass Sync's 200-write burst (sync-limits.test.ts shows that limit).
+  await em.control('POST', '/limits', { syncWritesPerSecond: 0 });
   await lists().create({ uniqueName: 'log-2' });
   for (let i = 0; i < 250; i++) await lists()('log-2').syncListItems.create({ data: { i } });
   const all = await lists()('log-2').syncListItems.list({ order: 'asc', pageSize: 100 });

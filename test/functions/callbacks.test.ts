@@ -1,6 +1,6 @@
 import twilio from 'twilio';
 import { newCall } from '../../harness/calls';
-import { callbacksIdle, invoke, signedCallback, syncDocument } from '../../harness/functions';
+import { callbacksIdle, invoke, signedCallback, syncDocument, writeState } from '../../harness/functions';
 import { AUTH_TOKEN, useStack } from '../../harness/stack';
 
 const stack = useStack();
@@ -139,10 +139,7 @@ test('a late callback for a recording the document dropped and forgot is checked
   const recording = await stack.em.client.calls(call.sid).recordings.create();
   await stack.em.client.calls(call.sid).recordings(recording.sid).update({ status: 'stopped' });
   // A document that has forgotten some of its tombstones (more than it keeps) and does not name this one.
-  await stack.em.client.sync.v1.services('default').documents.create({
-    uniqueName: `recording-controls-${call.sid}`,
-    data: { sid: call.sid, recordings: {}, history: [], forgot: true },
-  });
+  await writeState(stack.em, call.sid, { sid: call.sid, recordings: {}, history: [], forgot: true });
   const late = await signedCallback(stack.fx, {
     CallSid: call.sid,
     RecordingSid: recording.sid,

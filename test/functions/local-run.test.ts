@@ -138,8 +138,8 @@ test('Twilio unreachable: the answer names no internal address; the log keeps th
 
 test('a failed create that was not retried does not say it was', async () => {
   const call = await newCall(stack.em.client);
-  // The Sync document's create: a POST that creates is never sent twice blindly.
-  await stack.em.control('POST', '/faults', { kind: '500', count: 1, match: '/Documents', method: 'POST' });
+  // The start claim's create (the first item of the call's Map): a POST that creates is never sent twice blindly.
+  await stack.em.control('POST', '/faults', { kind: '500', count: 1, match: '/Items', method: 'POST', field: 'claim' });
   try {
     const res = await invoke(stack.fx, '/recording/start', { CallSid: call.sid });
     expect(res).toMatchObject({ status: 502, body: { error: { code: 'TWILIO_UNAVAILABLE' } } });

@@ -1,7 +1,7 @@
 // Who controls which call, and who lifts whose pause, over two Function processes on one emulator:
 // agent, supervisor and admin × their own call or another's × a flow's pause or an agent's.
 import { conferenceTwiml, newCall } from '../../harness/calls';
-import { counters, invoke } from '../../harness/functions';
+import { counters, evidenceEntries, invoke } from '../../harness/functions';
 import { useCluster, useStack } from '../../harness/stack';
 import { EMULATOR_WORKSPACE_SID, flexUser, giveTask } from '../../harness/taskrouter';
 import type { EvidenceEntry } from '../../lib/model/evidence';
@@ -22,13 +22,7 @@ async function recordedCall() {
 const status = async (callSid: string, recordingSid: string) =>
   (await cluster.em.client.calls(callSid).recordings(recordingSid).fetch()).status;
 
-async function evidence(callSid: string): Promise<EvidenceEntry[]> {
-  const items = await cluster.em.client.sync.v1
-    .services('default')
-    .syncLists(`recording-controls-log-${callSid}`)
-    .syncListItems.list();
-  return items.map((i) => i.data as EvidenceEntry);
-}
+const evidence = (callSid: string): Promise<EvidenceEntry[]> => evidenceEntries(cluster.em, callSid);
 
 describe('ownership: an agent controls only the calls of tasks they have accepted', () => {
   test("an agent's own call: start, pause, stop on either instance", async () => {

@@ -2,9 +2,9 @@
 // workers, credentials kept out of URLs, a short ADMIN_PASSWORD, identities bounded where stored, Flex
 // validation cached, and one malformed Sync document left out of the console's list.
 import { newCall } from '../../harness/calls';
-import { counters, invoke, syncDocument } from '../../harness/functions';
+import { counters, evidenceEntries, invoke, syncDocument, writeState } from '../../harness/functions';
 import { useCluster, useStack } from '../../harness/stack';
-import { documentName } from '../../lib/sync/document-store';
+import { mapName } from '../../lib/sync/call-map';
 
 const PASSWORD = 'correct horse battery staple';
 const cluster = useCluster(2, { ADMIN_PASSWORD: PASSWORD });
@@ -190,11 +190,7 @@ describe('identities are bounded where they are stored', () => {
     expect(res.body).not.toHaveProperty('evidenceLogged');
     const by = (await syncDocument(cluster.em, callSid))!.history.at(-1)!.by;
     expect(by.length).toBeLessThanOrEqual('supervisor:'.length + 128);
-    const items = await cluster.em.client.sync.v1
-      .services('default')
-      .syncLists(`recording-controls-log-${callSid}`)
-      .syncListItems.list();
-    expect(items.map((i) => (i.data as { by: string }).by)).toContain(by);
+    expect((await evidenceEntries(cluster.em, callSid)).map((e) => e.by)).toContain(by);
   });
 });
 
@@ -229,19 +225,17 @@ describe('Flex validation is cached briefly, keyed by a hash of the token', () =
 });
 
 describe('the console list', () => {
-  test('a malformed tracked document is left out and logged; the others are listed', async () => {
+  test('a malformed tracked state is left out and logged; the others are listed', async () => {
     const login = await invoke<{ token: string }>(cluster.fxs[0], '/console/login', { Password: PASSWORD }, 'json');
     const Token = login.body.token;
     const callSid = (await newCall(cluster.em.client)).sid;
     await invoke(cluster.fxs[0], '/console/control', { Token, CallSid: callSid, Action: 'start' }, 'json');
     const bad = 'CA' + 'b'.repeat(32);
-    await cluster.em.client.sync.v1
-      .services('default')
-      .documents.create({ uniqueName: documentName(bad), data: { recordings: 'nope', history: 7 } });
+    await writeState(cluster.em, bad, { recordings: 'nope', history: 7 });
     const list = await invoke<{ calls: Array<{ sid: string }> }>(cluster.fxs[1], '/console/calls', { Token }, 'json');
     expect(list.status).toBe(200);
     expect(list.body.calls.map((c) => c.sid)).toContain(callSid);
     expect(list.body.calls.map((c) => c.sid)).not.toContain(bad);
-    expect(await cluster.fxs[1].settledOutput()).toContain(`skipped the malformed Sync document ${documentName(bad)}`);
+    expect(await cluster.fxs[1].settledOutput()).toContain(`skipped the malformed Sync state of ${mapName(bad)}`);
   });
 });

@@ -344,12 +344,14 @@ describe('the console', () => {
     const callSid = (await newCall(stack.em.client)).sid;
     const control = (Action: string) =>
       invoke(stack.fx, '/console/control', { Token: body.token, CallSid: callSid, Action }, 'json');
-    await stack.em.control('POST', '/faults', { kind: '500', count: 50, match: '/Lists' });
+    // The evidence's items (keys log-…), not the call's state or claim.
+    const evidenceFails = { kind: '500', count: 50, match: '/Items', method: 'POST', field: 'log-' };
+    await stack.em.control('POST', '/faults', evidenceFails);
     expect(await control('start')).toMatchObject({ status: 503, body: { error: { code: 'EVIDENCE_UNAVAILABLE' } } });
     expect(await stack.em.client.calls(callSid).recordings.list()).toHaveLength(0);
     await stack.em.control('DELETE', '/faults');
     expect(await control('start')).toMatchObject({ status: 200, body: { status: 'in-progress' } });
-    await stack.em.control('POST', '/faults', { kind: '500', count: 50, match: '/Lists' });
+    await stack.em.control('POST', '/faults', evidenceFails);
     const res = await control('pause');
     await stack.em.control('DELETE', '/faults');
     expect(res).toMatchObject({ status: 200, body: { status: 'paused', evidenceLogged: false } });

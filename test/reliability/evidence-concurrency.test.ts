@@ -1,12 +1,12 @@
-// The evidence log under load: first appends racing to create the list, two Function processes at once,
-// and every change kept exactly once.
+// The evidence log under load: first appends racing to create the call's Map, two Function processes at
+// once, and every change kept exactly once.
 import { newCall } from '../../harness/calls';
 import { counters, evidenceItems, invoke } from '../../harness/functions';
 import { startFunctions, useStack } from '../../harness/stack';
 
 const stack = useStack();
 
-test('controls from two processes at once on a call without a log yet: one list, every change once, in order per recording', async () => {
+test('controls from two processes at once on a call without a log yet: one Map, every change once, in order per recording', async () => {
   const second = await startFunctions(stack.em.url);
   try {
     const call = await newCall(stack.em.client);
@@ -30,12 +30,12 @@ test('controls from two processes at once on a call without a log yet: one list,
     expect(answers.filter((a) => a.status !== 200 || 'evidenceLogged' in a.body)).toEqual([]);
     const after = await counters(stack.em);
     const created =
-      (after.routes['POST /v1/Services/:ServiceSid/Lists'] ?? 0) -
-      (before.routes['POST /v1/Services/:ServiceSid/Lists'] ?? 0);
+      (after.routes['POST /v1/Services/:ServiceSid/Maps'] ?? 0) -
+      (before.routes['POST /v1/Services/:ServiceSid/Maps'] ?? 0);
     // At most one creation attempt per process; the loser's is a 409.
     expect(created).toBeGreaterThanOrEqual(1);
     expect(created).toBeLessThanOrEqual(2);
-    expect((await stack.em.client.sync.v1.services('default').syncLists.list()).length).toBe(1);
+    expect((await stack.em.client.sync.v1.services('default').syncMaps.list()).length).toBe(1);
 
     // Every item as Sync holds it: six answered pauses per recording, none stored twice.
     const entries = await evidenceItems(stack.em, call.sid);
@@ -52,7 +52,7 @@ test('controls from two processes at once on a call without a log yet: one list,
   }
 });
 
-test("a call's first start creates its log beside the claim: one list creation, its intent, its outcome, no failed attempt", async () => {
+test("a call's first start creates its one Map: its claim, intent, state and outcome as items, no failed attempt", async () => {
   const call = await newCall(stack.em.client);
   const route = (r: Awaited<ReturnType<typeof counters>>, key: string) => r.routes[key] ?? 0;
   const before = await counters(stack.em);
@@ -63,13 +63,20 @@ test("a call's first start creates its log beside the claim: one list creation, 
   expect(started.body).toMatchObject({ created: true });
   expect(started.body).not.toHaveProperty('evidenceLogged');
   const after = await counters(stack.em);
+  expect(route(after, 'POST /v1/Services/:ServiceSid/Maps') - route(before, 'POST /v1/Services/:ServiceSid/Maps')).toBe(
+    1,
+  );
+  // Nothing else is created: no Document, no List.
+  expect(after.total - before.total).toBe(
+    Object.entries(after.routes)
+      .filter(([key]) => !/Documents|Lists/.test(key) || (before.routes[key] ?? 0) === after.routes[key])
+      .reduce((n, [key, count]) => n + count - (before.routes[key] ?? 0), 0),
+  );
+  // The claim, the intent, the state and the outcome; none sent twice (a 404 and again).
   expect(
-    route(after, 'POST /v1/Services/:ServiceSid/Lists') - route(before, 'POST /v1/Services/:ServiceSid/Lists'),
-  ).toBe(1);
-  expect(
-    route(after, 'POST /v1/Services/:ServiceSid/Lists/:ListSid/Items') -
-      route(before, 'POST /v1/Services/:ServiceSid/Lists/:ListSid/Items'),
-  ).toBe(2);
+    route(after, 'POST /v1/Services/:ServiceSid/Maps/:MapSid/Items') -
+      route(before, 'POST /v1/Services/:ServiceSid/Maps/:MapSid/Items'),
+  ).toBe(4);
   const [intent, entry, ...more] = await evidenceItems(stack.em, call.sid);
   expect(more).toEqual([]);
   expect(intent).toMatchObject({ action: 'start', recordingSid: '*', by: 'http', source: 'intent' });

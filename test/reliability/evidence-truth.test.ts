@@ -4,9 +4,8 @@
 // emulator's truth log must show no recording of the call recording at any moment of it; and one status
 // read later, no call says paused while Twilio records. Seeded: a failure prints its seed to replay.
 import fc from 'fast-check';
-import type { EvidenceEntry } from '../../lib/model/evidence';
 import { provenPauses, type Interval, type ListedRecording } from '../../lib/model/proof';
-import { evidenceListName } from '../../lib/sync/evidence-log';
+import { EvidenceLog } from '../../lib/sync/evidence-log';
 import { newCall } from '../../harness/calls';
 import { invoke } from '../../harness/functions';
 import { startEmulator, startFunctions, type RunningEmulator, type RunningFunctions } from '../../harness/stack';
@@ -193,11 +192,7 @@ test(`evidence never proves a pause Twilio did not hold: ${PROCESSES} processes,
       const checkedAt = Date.now();
       const truth = await em.control<Truth>('GET', '/truth');
       for (const callSid of calls) {
-        const items = await em.client.sync.v1
-          .services('default')
-          .syncLists(evidenceListName(callSid))
-          .syncListItems.list({ order: 'asc', pageSize: 100 });
-        const entries = items.map((item) => item.data as EvidenceEntry);
+        const entries = await new EvidenceLog(em.client, { serviceSid: 'default', ttlSeconds: 86400 }).readAll(callSid);
         const listed: ListedRecording[] = (await em.client.calls(callSid).recordings.list()).map((r) => ({
           recordingSid: r.sid,
           status: r.status,

@@ -33,26 +33,30 @@ test('set-status: the Sync read runs beside the Twilio update; two round trips i
   const { answer, requests, sequence } = await traced('/recording/set-status', { CallSid: call.sid, Status: 'pause' });
   expect(answer.body).toMatchObject({ status: 'paused', synced: true });
   const update = find(requests, 'POST', /Recordings\/:Sid\.json$/);
-  const read = find(requests, 'GET', /Documents\/:Sid$/);
+  const read = find(requests, 'GET', /Maps\/:MapSid\/Items\/:Key$/);
   expect(overlap(update, read)).toBe(true);
   expect(update.path).toContain('Twilio.CURRENT');
   expect(sequence).toBe(2);
 });
 
-test("start: the recordings list, the Sync read, the claim and the call's log side by side, the start's intent in it, then the create, then the write; four in sequence", async () => {
+test("start: the recordings list beside the Sync read and the call's Map, its claim and the start's intent in it, then the create, then the write; four in sequence", async () => {
   const call = await newCall(stack.em.client);
   await setLatency(stack.em, { voice: 150, sync: 80 });
   const { answer, requests, sequence } = await traced('/recording/start', { CallSid: call.sid, ...noCallbacks });
   expect(answer.body).toMatchObject({ created: true, synced: true });
   const list = find(requests, 'GET', /Calls\/:CallSid\/Recordings\.json$/);
-  const read = find(requests, 'GET', /Documents\/:Sid$/);
-  const claim = requests.find((r) => r.method === 'POST' && /Documents$/.test(r.route) && r.startedAt < list.endedAt)!;
-  expect(overlap(list, read) && overlap(list, claim)).toBe(true);
+  const read = find(requests, 'GET', /Maps\/:MapSid\/Items\/:Key$/);
+  const map = find(requests, 'POST', /Maps$/);
+  expect(overlap(list, read) && overlap(list, map)).toBe(true);
   const create = find(requests, 'POST', /Calls\/:CallSid\/Recordings\.json$/);
   expect(create.startedAt).toBeGreaterThanOrEqual(list.endedAt);
-  // The intent is in the log before the create is sent (model/proof).
-  const [intent] = requests.filter((r) => r.method === 'POST' && /Lists\/:ListSid\/Items$/.test(r.route));
-  expect(create.startedAt).toBeGreaterThanOrEqual(intent.endedAt);
+  // The claim and the intent, items of the call's Map once it exists; the intent is in the log before the
+  // create is sent (model/proof).
+  const items = requests.filter(
+    (r) => r.method === 'POST' && /Maps\/:MapSid\/Items$/.test(r.route) && r.startedAt < create.startedAt,
+  );
+  expect(items).toHaveLength(2);
+  expect(items.every((r) => r.startedAt >= map.endedAt && r.endedAt <= create.startedAt)).toBe(true);
   expect(sequence).toBe(4);
 });
 

@@ -110,7 +110,8 @@ describe('two answers for one recording', () => {
 
 test('a pruned recording stays ended: a late callback or answer cannot bring it back', () => {
   let doc = emptyDocument('CA1');
-  for (let i = 0; i < 150; i++) {
+  // As many as the tombstones keep (beyond them, \`forgot\` sends a late callback to Twilio: status-callback).
+  for (let i = 0; i < TOMBSTONE_LIMIT; i++) {
     doc = applyAnswer(doc, {
       recordingSid: sidOf(i),
       status: 'in-progress',

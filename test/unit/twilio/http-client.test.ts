@@ -32,6 +32,13 @@ describe('retryDecision', () => {
     expect(retryDecision('POST', 'https://sync.twilio.com/v1/Services/default/Documents', 'network-error')).toEqual({
       retry: false,
     });
+    // A Map item's creation (a start claim) is not sent twice blindly; its update is.
+    expect(retryDecision('POST', 'https://sync.twilio.com/v1/Services/default/Maps/m/Items', { status: 500 })).toEqual({
+      retry: false,
+    });
+    expect(
+      retryDecision('POST', 'https://sync.twilio.com/v1/Services/default/Maps/m/Items/state', { status: 500 }),
+    ).toMatchObject({ retry: true });
   });
   test('other 4xx: never', () => {
     for (const status of [400, 401, 404, 409, 412])

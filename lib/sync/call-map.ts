@@ -1,0 +1,73 @@
+import type twilio from 'twilio';
+import type { SyncOptions } from '../env';
+import { fromTwilioError, statusOf } from '../errors';
+
+/**
+ * The one Sync object the toolkit creates per call or conference: a Map whose items are its state
+ * (`state`, sync/document-store), its start claim (`claim`, sync/start-claim) and its evidence entries
+ * (`log-…`, sync/evidence-log). One object per call keeps Sync's creation rate (below 20/s per service)
+ * for new calls alone; every item's write counts toward the Map's 20 writes/s, which one call never nears.
+ */
+export const mapName = (sid: string) => `recording-controls-${sid}`;
+
+export const STATE_KEY = 'state';
+export const CLAIM_KEY = 'claim';
+
+type Items = ReturnType<ReturnType<twilio.Twilio['sync']['v1']['services']>['syncMaps']>['syncMapItems'];
+
+/** Maps being created in this process: concurrent first writes to one call share one creation. */
+const creations = new Map<string, Promise<void>>();
+
+export class CallMap {
+  constructor(
+    private readonly client: twilio.Twilio,
+    readonly options: SyncOptions,
+    readonly ownerSid: string,
+  ) {}
+
+  get items(): Items {
+    return this.client.sync.v1.services(this.options.serviceSid).syncMaps(mapName(this.ownerSid)).syncMapItems;
+  }
+
+  private get key() {
+    return `${this.options.serviceSid}/${this.ownerSid}`;
+  }
+
+  /** Creates the Map unless this process is already doing so; another process may have created it (409). */
+  ensure(): Promise<void> {
+    let creation = creations.get(this.key);
+    if (!creation) {
+      creation = this.client.sync.v1
+        .services(this.options.serviceSid)
+        .syncMaps.create({ uniqueName: mapName(this.ownerSid), ttl: this.options.ttlSeconds })
+        .then(
+          () => undefined,
+          (err) => {
+            if (statusOf(err) !== 409) throw fromTwilioError(err, `the Sync Map of ${this.ownerSid}`);
+          },
+        )
+        .finally(() => creations.delete(this.key));
+      creations.set(this.key, creation);
+    }
+    return creation;
+  }
+
+  /** Creates an item, and the Map first when it does not exist yet (404), waiting for a creation under way. */
+  async create(key: string, data: object, itemTtl?: number) {
+    await creations.get(this.key)?.catch(() => undefined);
+    const create = () =>
+      this.items.create({
+        key,
+        data,
+        collectionTtl: this.options.ttlSeconds,
+        ...(itemTtl ? { itemTtl } : {}),
+      });
+    try {
+      return await create();
+    } catch (err) {
+      if (statusOf(err) !== 404) throw err;
+      await this.ensure();
+      return create();
+    }
+  }
+}
