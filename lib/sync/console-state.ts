@@ -82,7 +82,9 @@ export class ConsoleState {
    */
   async take(key: string, now = Date.now()): Promise<GateState> {
     const doc = this.documents()(gateName(key));
-    const leased = (failures: number) => ({ failures, nextAt: now + GATE_LEASE_MS });
+    // The lease counts this check as wrong until its release says otherwise: a release that never lands
+    // (a Function killed, Sync refusing the write to the deadline) must not give a guess back for free.
+    const leased = (failures: number) => ({ failures: failures + 1, nextAt: now + GATE_LEASE_MS });
     try {
       let found;
       try {
@@ -126,7 +128,7 @@ export class ConsoleState {
     try {
       await this.documents()(gateName(key)).update({ data, ttl: 86400 });
     } catch (err) {
-      // The lease lapses by itself; the count is lost only for this attempt.
+      // The lease lapses by itself, this attempt counted as a wrong one.
       console.error('recording-controls: the sign-in gate was not updated:', (err as Error)?.message ?? err);
     }
   }

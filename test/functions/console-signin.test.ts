@@ -1,10 +1,11 @@
 // The console's sign-in over two Function processes on one emulator: named supervisors with Flex
 // tokens, sign-out that holds on every instance, and password guessing throttled across instances.
 import { newCall } from '../../harness/calls';
-import { invoke, syncDocument } from '../../harness/functions';
+import { heldRequests, invoke, syncDocument } from '../../harness/functions';
 import { useCluster } from '../../harness/stack';
 import { flexUser } from '../../harness/taskrouter';
 import { OVERALL_GATE } from '../../lib/runtime/console-auth';
+import { gateName } from '../../lib/sync/console-state';
 
 const PASSWORD = 'correct horse battery staple';
 const cluster = useCluster(2, { ADMIN_PASSWORD: PASSWORD });
@@ -71,6 +72,24 @@ describe('sign-out ends the token on the server', () => {
 });
 
 describe('password guessing is throttled across instances', () => {
+  // The gate's count is the guarantee, so a check must count before its outcome is known: its release
+  // may never land (the instance killed, Sync refusing the write until the deadline).
+  test('a password check in flight already counts as a wrong guess: a release that never lands gives no guess back', async () => {
+    expect((await login(0, { Password: PASSWORD })).status).toBe(200);
+    const gate = cluster.em.client.sync.v1.services('default').documents(gateName('all'));
+    const before = ((await gate.fetch()).data as { failures: number }).failures;
+    // Hold the check's two writes to the gate: its lease, then its release.
+    await cluster.em.control('POST', '/faults', { kind: 'hold', count: 2, match: gateName('all'), method: 'POST' });
+    const guess = login(1, { Password: 'a wrong guess' });
+    await heldRequests(cluster.em, 1);
+    await cluster.em.control('POST', '/held/release');
+    await heldRequests(cluster.em, 1); // the release, not applied yet
+    expect(((await gate.fetch()).data as { failures: number }).failures).toBe(before + 1);
+    await cluster.em.control('DELETE', '/faults');
+    expect((await guess).status).toBe(401);
+    expect(((await gate.fetch()).data as { failures: number }).failures).toBe(before + 1);
+  });
+
   test('hundreds of guesses in parallel on two instances: only a handful are checked; then even the right password is refused unchecked', async () => {
     const started = Date.now();
     const answers = await Promise.all(
