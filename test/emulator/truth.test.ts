@@ -189,7 +189,8 @@ describe('the truth log', () => {
     ]);
     [create, pause, resume, stop].forEach((r, i) => within(a[i].at, r));
     // A stopped recording is `processing` before it is completed (the OpenAPI status enum; 200 ms here by default).
-    expect(a[4].at).toBeGreaterThanOrEqual(stop.answered + 150);
+    // Measured from the stop as applied, not as answered: a busy machine may deliver the answer late.
+    expect(a[4].at - a[3].at).toBeGreaterThanOrEqual(190);
     expect(b).toEqual([
       { status: 'in-progress', at: expect.any(Number), source: 'api' },
       { status: 'stopped', at: expect.any(Number), source: 'call-ended' },
