@@ -519,6 +519,10 @@ test('by keyboard alone: filter, pause, and a Stop that Escape cancels and Enter
   await page.keyboard.press('Tab');
   expect(await focused()).toBe(' Stop recording ask-confirm');
   await page.keyboard.press('Enter');
+  // The control's own answer first, so that a refused stop fails here with its code, not as a row that never changes.
+  const answered = row(callSid).locator('.result', { hasText: /^Stop: (done|failed)/ });
+  await answered.waitFor();
+  expect(await answered.textContent()).toMatch(/^Stop: done, RE[0-9a-f]{32} is stopped$/);
   await row(callSid).locator('.state', { hasText: 'Not recording' }).waitFor();
   // The timeline opens from the keyboard too.
   await tabTo(`${callSid} Timeline and evidence `);
