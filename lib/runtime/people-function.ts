@@ -1,3 +1,4 @@
+import type twilio from 'twilio';
 import type { ServerlessCallback } from '@twilio-labs/serverless-runtime-types/types';
 import type { Deps } from '../controls/deps';
 import type { FunctionContext } from '../env';
@@ -28,29 +29,25 @@ function withCors(audience: Audience, response: Answer): Answer {
   return response;
 }
 
+type Run = (
+  context: FunctionContext,
+  params: Record<string, unknown>,
+  client: twilio.Twilio,
+  event: Record<string, unknown>,
+  arrival: number,
+) => Promise<object>;
+
 /**
- * The shape of every Function for people: refuse without a valid token before reading anything else,
- * then run through the same library as the protected controls, with the person as the caller that the
- * Sync history and the evidence log record. The token travels in the body only: twilio-run logs URLs.
+ * What every Function for people does first and last: refuse credentials sent in the URL (twilio-run
+ * logs URLs, so tokens and passwords travel in the body only), then answer JSON, or the error's answer.
  */
-export function peopleFunction<S extends Spec>(
-  audience: Audience,
-  spec: S,
-  run: (deps: Deps, params: Parsed<S>, context: FunctionContext) => Promise<object>,
-) {
+function forPeople(audience: Audience, run: Run) {
   return async (context: FunctionContext, event: Record<string, unknown>, callback: ServerlessCallback) => {
     const arrival = Date.now();
     const { request: _request, ...params } = event;
     try {
       refuseCredentialsInUrl(event, ['Token', 'Password']);
-      const { Token } = parseParams(TOKEN, params);
-      const client = twilioClient(context, Deadline.fromArrival(arrival));
-      const person =
-        audience === 'console'
-          ? await verifyConsoleToken(context, client, Token)
-          : await verifyFlexToken(client, Token);
-      const parsed = parseParams(spec, params);
-      const result = await run(controlDeps(context, arrival, person.caller, person), parsed, context);
+      const result = await run(context, params, twilioClient(context, Deadline.fromArrival(arrival)), event, arrival);
       callback(
         null,
         withCors(audience, result instanceof Twilio.Response ? (result as Answer) : jsonResponse(200, result)),
@@ -59,4 +56,37 @@ export function peopleFunction<S extends Spec>(
       callback(null, withCors(audience, errorResponse(err)));
     }
   };
+}
+
+/**
+ * The shape of every Function for people: refuse without a valid token before reading anything else,
+ * then run through the same library as the protected controls, with the person as the caller that the
+ * Sync history and the evidence log record.
+ */
+export function peopleFunction<S extends Spec>(
+  audience: Audience,
+  spec: S,
+  run: (deps: Deps, params: Parsed<S>, context: FunctionContext) => Promise<object>,
+) {
+  return forPeople(audience, async (context, params, client, _event, arrival) => {
+    const { Token } = parseParams(TOKEN, params);
+    const person =
+      audience === 'console' ? await verifyConsoleToken(context, client, Token) : await verifyFlexToken(client, Token);
+    return run(controlDeps(context, arrival, person.caller, person), parseParams(spec, params), context);
+  });
+}
+
+/** The console's sign-in and sign-out, which take a credential instead of a console token. */
+export function credentialFunction<S extends Spec>(
+  spec: S,
+  run: (
+    context: FunctionContext,
+    client: twilio.Twilio,
+    params: Parsed<S>,
+    event: Record<string, unknown>,
+  ) => Promise<object>,
+) {
+  return forPeople('console', (context, params, client, event) =>
+    run(context, client, parseParams(spec, params), event),
+  );
 }
