@@ -155,7 +155,10 @@ export async function setRecordingStatus(deps: Deps, owner: Owner, options: SetS
     a.result === 'applied'
       ? a.answer
       : readBacks.find((r) => (a.target === CURRENT || r.recordingSid === a.target) && r.status === options.status);
-  const unknown = attempts.some((a) => a.result === 'unknown' && !confirming(a));
+  // Open: no answer (Twilio may still act), or a 5xx that no read-back settled (Twilio may have acted).
+  const unknown = attempts.some(
+    (a) => (a.result === 'unknown' || (a.result === 'error' && readBacks.length === 0)) && !confirming(a),
+  );
   const action =
     options.status === 'paused' && options.pauseBehavior ? `paused (${options.pauseBehavior})` : options.status;
   const entries: NewEvidence[] = [
@@ -168,19 +171,14 @@ export async function setRecordingStatus(deps: Deps, owner: Owner, options: SetS
     ...readBacks.map(readBackOf),
   ];
   const answers = [...done, ...readBacks];
-  let sync: SyncOutcome = { synced: true };
-  let evidence = {};
-  if (answers.length > 0 || unknown) {
-    const history = (doc: RecordingDocument) => done.reduce((d, a) => historyOf(deps, action, a.recordingSid)(d), doc);
-    const since = new Date(firstSent).toISOString();
-    const extra = unknown ? (doc: RecordingDocument) => markUnsettled(history(doc), options.status, since) : history;
-    [sync, evidence] = await Promise.all([
-      settle(deps, owner, answers, extra, known),
-      appendEvidence(deps.evidence, owner.sid, entries),
-    ]);
-  } else if (lifts) {
-    evidence = await appendEvidence(deps.evidence, owner.sid, entries);
-  }
+  const history = (doc: RecordingDocument) => done.reduce((d, a) => historyOf(deps, action, a.recordingSid)(d), doc);
+  const since = new Date(firstSent).toISOString();
+  const extra = unknown ? (doc: RecordingDocument) => markUnsettled(history(doc), options.status, since) : history;
+  // A refused control is logged too: a resume's ends its intent, and an auditor sees every pause tried.
+  const [sync, evidence] = await Promise.all([
+    answers.length > 0 || unknown ? settle(deps, owner, answers, extra, known) : { synced: true as const },
+    appendEvidence(deps.evidence, owner.sid, entries),
+  ]);
   const failed = attempts.find((a) => !confirming(a));
   if (failed && failed.result !== 'applied') {
     throw await refusal(failed.error, owner, failed.target, known);

@@ -35,6 +35,12 @@ test('a 5xx on a pause: never sent again (Twilio may have made it), read back, a
   expect((await routeCount(UPDATE)) - updates).toBe(0);
   expect((await stack.em.client.calls(call.sid).recordings.list())[0].status).toBe('in-progress');
   expect(Object.values((await syncDocument(stack.em, call.sid))!.recordings)[0].status).toBe('in-progress');
+  expect((await evidenceItems(stack.em, call.sid)).map((e) => [e.source, e.action, e.status])).toEqual(
+    expect.arrayContaining([
+      ['control', 'paused', 'error'],
+      ['read-back', undefined, 'in-progress'],
+    ]),
+  );
   await stack.em.control('DELETE', '/faults');
 
   // The same after the work: the read-back shows the pause, so the control is answered as done.
@@ -52,6 +58,23 @@ test('a 5xx on a pause: never sent again (Twilio may have made it), read back, a
       ['read-back', 'paused'],
     ]),
   );
+});
+
+test('a 5xx on a pause that cannot be read back: Sync says its outcome is unknown, and the log has the try', async () => {
+  const call = await newCall(stack.em.client);
+  await invoke(stack.fx, '/recording/start', { CallSid: call.sid });
+  await stack.em.control('POST', '/faults', { kind: '500', count: 1, match: '/Recordings/', method: 'POST' });
+  await stack.em.control('POST', '/faults', { kind: '500', count: 100, match: '/Recordings', method: 'GET' });
+  const res = await invoke(stack.fx, '/recording/set-status', { CallSid: call.sid, Status: 'paused' });
+  expect(res).toMatchObject({ status: 502, body: { error: { code: 'TWILIO_UNAVAILABLE' } } });
+  await stack.em.control('DELETE', '/faults');
+  // Twilio may have paused: the document must not go on saying only "in-progress".
+  expect((await syncDocument(stack.em, call.sid))!.unsettled).toMatchObject({ asked: 'paused' });
+  expect((await evidenceItems(stack.em, call.sid)).map((e) => [e.source, e.action, e.status])).toContainEqual([
+    'control',
+    'paused',
+    'error',
+  ]);
 });
 
 test('an ambiguous 500 after creating: start adopts the recording it made, never a second', async () => {
@@ -131,6 +154,12 @@ test('16114 (recording busy): a pause is retried past its fence, a resume never;
   });
   expect(res.status).toBe(404);
   expect((await routeCount(UPDATE)) - before).toBe(1);
+  // A refused pause is in the log as tried, like a refused resume.
+  const refused = (await evidenceItems(stack.em, call.sid)).filter((e) => e.status === 'refused');
+  expect(refused.map((e) => [e.action, e.recordingSid])).toEqual([
+    ['in-progress', 'Twilio.CURRENT'],
+    ['paused', 'RE' + '0'.repeat(32)],
+  ]);
 });
 
 test('Twilio unreachable: retried within the budget, then a clear 502, and no Sync write', async () => {
