@@ -3,6 +3,7 @@ import { newSid } from '../format';
 import { answerPrompt, keyed } from '../voice/caller';
 import type { Call, Calls } from '../voice/calls';
 import { capturePayment, type PayOptions, type PayResult } from '../voice/pay';
+import { callbackRequest } from '../voice/recordings';
 import type { TwimlInterpreter } from '../voice/twiml/interpreter';
 import { parseTwiml } from '../voice/twiml/parse';
 import type { Flows } from './flows';
@@ -225,6 +226,7 @@ export class CallWidgets {
   private async connect(run: WidgetRun): Promise<Step> {
     const { call, state, props: p } = run;
     const noun = String(p.noun);
+    if (noun === 'conference') return this.conference(run);
     if (!DIALLED.includes(noun)) throw new Error(`the emulator's Studio runner does not dial ${noun} (${state.name})`);
     this.calls.answer(call);
     const to = await run.render(p.to);
@@ -236,6 +238,29 @@ export class CallWidgets {
     }
     const outputs = { DialCallStatus: 'completed', DialCallSid: newSid('CA'), DialCallDuration: '0' };
     return { event: 'callCompleted', outputs, shown };
+  }
+
+  /**
+   * Connect Call To a conference: `<Dial><Conference>`, in the emulator's conference model, so that it
+   * starts (and `record` records it from the start) once a second participant is in. `to` is a live
+   * conference's SID, as the widget page names it, or else the name of the room. The call stays until
+   * the conference ends under it (`callCompleted`) or it hangs up (`hangup`).
+   */
+  private async conference(run: WidgetRun): Promise<Step> {
+    const { call, generation, props: p } = run;
+    this.calls.answer(call);
+    const to = await run.render(p.to);
+    this.calls.joinConference(call, {
+      name: to,
+      record: p.record === true,
+      startConferenceOnEnter: true,
+      endConferenceOnExit: false,
+      recordingStatusCallback: callbackRequest(undefined, undefined, undefined),
+    });
+    const shown = { noun: 'conference', to, conferenceSid: call.conferenceSid };
+    if (this.calls.isLive(call, generation)) await this.calls.untilInterrupted(call);
+    if (!this.calls.isLive(call, generation)) return { event: 'hangup', outputs: {}, shown };
+    return { event: 'callCompleted', outputs: { DialCallStatus: 'completed' }, shown };
   }
 
   /** Record Voicemail: `<Record>`; the caller's speech is the message, silence is `noAudio`, a hang-up `hangup`. */

@@ -173,6 +173,75 @@ test('Connect Call To dials the number: callCompleted, or hangup when the caller
   expect(hungUp.status).toBe('completed');
 });
 
+// Sources: Connect Call To widget (twilio.com/docs/studio/widget-library/connect-call): a Conference is
+// one of its nouns, `record` records; <Conference> (twilio.com/docs/voice/twiml/conference): the
+// conference starts, and record-from-start records, once two participants are in; endConferenceOnExit
+// sends the others on from their <Dial>, and the flow on with callCompleted.
+describe("Connect Call To a conference joins the emulator's conferences", () => {
+  const flow = (room: string) =>
+    flowOf(
+      triggerTo('join'),
+      widget('join', 'connect-call-to', [{ event: 'callCompleted', next: 'after' }, { event: 'hangup' }], {
+        noun: 'conference',
+        to: room,
+        record: true,
+      }),
+      sayWidget('after', 'the conference ended: {{widgets.join.DialCallStatus}}'),
+    );
+  const named = async (room: string) => {
+    for (let i = 0; i < 200; i++) {
+      const [conference] = await em.client.conferences.list({ friendlyName: room });
+      if (conference) return conference;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    throw new Error(`no conference ${room}`);
+  };
+
+  test('alone it is init and nothing records; an agent joining starts it and its recording; the agent leaving (endConferenceOnExit) sends the flow on', async () => {
+    const caller = await start(flow('support-1'));
+    const waiting = await named('support-1');
+    expect(waiting.status).toBe('init');
+    expect(await em.client.conferences(waiting.sid).recordings.list()).toEqual([]);
+    expect((await em.client.calls(caller).fetch()).status).toBe('in-progress');
+
+    const agent = await em.client.calls.create({
+      to: '+15005550009',
+      from: '+15005550006',
+      twiml: '<Response><Dial><Conference endConferenceOnExit="true">support-1</Conference></Dial></Response>',
+    });
+    for (let i = 0; i < 200 && (await em.client.conferences(waiting.sid).fetch()).status === 'init'; i++)
+      await new Promise((r) => setTimeout(r, 10));
+    expect((await em.client.conferences(waiting.sid).fetch()).status).toBe('in-progress');
+    const [recording] = await em.client.conferences(waiting.sid).recordings.list();
+    expect(recording).toMatchObject({ status: 'in-progress', source: 'Conference' });
+
+    await em.client.calls(agent.sid).update({ status: 'completed' });
+    const result = await finish(caller);
+    expect(path(result)).toEqual(['Trigger:incomingCall', 'join:callCompleted', 'after:audioComplete']);
+    expect(result.widgets.at(-1)!.say).toBe('the conference ended: completed');
+    expect(result.widgets[1]).toMatchObject({ to: 'support-1', conferenceSid: waiting.sid });
+    expect((await em.client.conferences(waiting.sid).fetch()).status).toBe('completed');
+    expect((await em.client.conferences(waiting.sid).recordings(recording.sid).fetch()).status).not.toBe('in-progress');
+  });
+
+  test("two callers through the flow, the second joining by the conference's SID; a caller who hangs up leaves with hangup", async () => {
+    const first = await start(flow('support-2'));
+    const conference = await named('support-2');
+    const second = await start(flow(conference.sid));
+    for (let i = 0; i < 200 && (await em.client.conferences(conference.sid).fetch()).status === 'init'; i++)
+      await new Promise((r) => setTimeout(r, 10));
+    expect(await em.client.conferences(conference.sid).recordings.list()).toHaveLength(1);
+
+    await em.client.calls(second).update({ status: 'completed' });
+    expect(path(await finish(second))).toEqual(['Trigger:incomingCall', 'join:hangup']);
+    // One participant leaving does not end it; the last one does.
+    expect((await em.client.conferences(conference.sid).fetch()).status).toBe('in-progress');
+    await em.client.calls(first).update({ status: 'completed' });
+    expect(path(await finish(first))).toEqual(['Trigger:incomingCall', 'join:hangup']);
+    expect((await em.client.conferences(conference.sid).fetch()).status).toBe('completed');
+  });
+});
+
 // Source: Record Voicemail widget (twilio.com/docs/studio/widget-library/record-voicemail): events
 // recordingComplete, noAudio, hangup; outputs RecordingUrl, RecordingDuration (as <Record>'s action).
 test('Record Voicemail: speech is a message (recordingComplete), silence noAudio, a hang-up hangup', async () => {
