@@ -53,30 +53,26 @@ export function listPage<T>(req: Request, key: string, uri: string, items: T[]):
   };
 }
 
-/** The paging block of Twilio's v1 APIs (Sync, TaskRouter) for `path` on `host`: every item fits in the first page. */
-export function v1PageMeta(host: string, key: string, path: string, count: number) {
-  const url = `${host}${path}?PageSize=50&Page=0`;
-  return {
-    page: 0,
-    page_size: Math.max(count, 50),
-    first_page_url: url,
-    previous_page_url: null,
-    url,
-    next_page_url: null,
-    key,
-  };
+/** A v1 API's host and its largest page (OpenAPI: Sync's lists 1 to 100, Studio's and TaskRouter's 1 to 1000). */
+export interface V1Paging {
+  host: string;
+  maxPageSize: number;
 }
 
-/** Sync's page sizes (OpenAPI, every Sync v1 list: PageSize 1 to 100), 50 when not asked. */
-const SYNC_MAX_PAGE_SIZE = 100;
-
 /**
- * One page of a Twilio v1 list as Sync pages it: `PageSize` items from the `PageToken` (an offset this
- * emulator hands out) with the meta block whose `next_page_url` the libraries follow; the list's own
- * filters (`keep`, e.g. Order, From, Bounds) ride along in every page URL.
+ * One page of a Twilio v1 list as these APIs page it: `PageSize` items (50 when not asked) from the
+ * `PageToken` (an offset this emulator hands out) with the meta block whose `next_page_url` the
+ * libraries follow; the list's own filters (`keep`, e.g. Order, From, Bounds) ride along in every page URL.
  */
-export function v1Page<T>(req: Request, host: string, key: string, path: string, all: T[], keep: string[] = []) {
-  const pageSize = Math.min(Math.max(Number(single(req, 'PageSize') ?? 50) || 50, 1), SYNC_MAX_PAGE_SIZE);
+export function v1Page<T>(
+  req: Request,
+  { host, maxPageSize }: V1Paging,
+  key: string,
+  path: string,
+  all: T[],
+  keep: string[] = [],
+) {
+  const pageSize = Math.min(Math.max(Number(single(req, 'PageSize') ?? 50) || 50, 1), maxPageSize);
   const pageNumber = Math.max(Number(single(req, 'Page') ?? 0) || 0, 0);
   const token = single(req, 'PageToken');
   const offset = token === undefined ? 0 : Number(token.replace(/^PT/, ''));

@@ -3,6 +3,7 @@ import { newSid } from '../format';
 import { answerPrompt, keyed } from '../voice/caller';
 import type { Call, Calls } from '../voice/calls';
 import { capturePayment, type PayOptions, type PayResult } from '../voice/pay';
+import { callbackRequest } from '../voice/recordings';
 import type { TwimlInterpreter } from '../voice/twiml/interpreter';
 import { parseTwiml } from '../voice/twiml/parse';
 import type { Flows } from './flows';
@@ -67,11 +68,10 @@ const QUEUE_EVENTS: Partial<Record<QueueResult, string>> = {
 /** Connect Call To's nouns the emulator dials: the callee answers and hangs up, unless the caller hangs up first. */
 const DIALLED = ['number', 'number-multi', 'client', 'client-multi', 'sip', 'sim'];
 
-/** What `<Redirect>` and `<Hangup>` do not do, and every other verb does: answer the call. */
-const NOT_ANSWERING = ['Redirect', 'Hangup', 'Reject'];
-
 /** TwiML Redirect's default time to wait for the TwiML to return, in seconds (4 hours). */
 const REDIRECT_TIMEOUT_S = 14_400;
+/** How long Voice waits for the redirected TwiML's document (its webhook timeout). */
+const FETCH_TIMEOUT_MS = 15_000;
 
 /** The JSON a template rendered to (`{}` when blank), or undefined when it is not JSON. */
 function jsonObject(text: string): unknown {
@@ -226,6 +226,7 @@ export class CallWidgets {
   private async connect(run: WidgetRun): Promise<Step> {
     const { call, state, props: p } = run;
     const noun = String(p.noun);
+    if (noun === 'conference') return this.conference(run);
     if (!DIALLED.includes(noun)) throw new Error(`the emulator's Studio runner does not dial ${noun} (${state.name})`);
     this.calls.answer(call);
     const to = await run.render(p.to);
@@ -237,6 +238,29 @@ export class CallWidgets {
     }
     const outputs = { DialCallStatus: 'completed', DialCallSid: newSid('CA'), DialCallDuration: '0' };
     return { event: 'callCompleted', outputs, shown };
+  }
+
+  /**
+   * Connect Call To a conference: `<Dial><Conference>`, in the emulator's conference model, so that it
+   * starts (and `record` records it from the start) once a second participant is in. `to` is a live
+   * conference's SID, as the widget page names it, or else the name of the room. The call stays until
+   * the conference ends under it (`callCompleted`) or it hangs up (`hangup`).
+   */
+  private async conference(run: WidgetRun): Promise<Step> {
+    const { call, generation, props: p } = run;
+    this.calls.answer(call);
+    const to = await run.render(p.to);
+    this.calls.joinConference(call, {
+      name: to,
+      record: p.record === true,
+      startConferenceOnEnter: true,
+      endConferenceOnExit: false,
+      recordingStatusCallback: callbackRequest(undefined, undefined, undefined),
+    });
+    const shown = { noun: 'conference', to, conferenceSid: call.conferenceSid };
+    if (this.calls.isLive(call, generation)) await this.calls.untilInterrupted(call);
+    if (!this.calls.isLive(call, generation)) return { event: 'hangup', outputs: {}, shown };
+    return { event: 'callCompleted', outputs: { DialCallStatus: 'completed' }, shown };
   }
 
   /** Record Voicemail: `<Record>`; the caller's speech is the message, silence is `noAudio`, a hang-up `hangup`. */
@@ -267,36 +291,54 @@ export class CallWidgets {
 
   /**
    * TwiML Redirect: the call goes to the TwiML at `url` (fetched, signed, as Voice fetches a
-   * `<Redirect>`); control comes back with `return` when that TwiML redirects to the flow's webhook
-   * with `FlowEvent=return` (its other query parameters become the widget's outputs). A failed fetch
-   * is `fail`, no answer within `timeout` seconds `timeout`; TwiML that never returns ends the call.
-   * The redirected document's verbs are logged, not run.
+   * `<Redirect>`) and runs it; control comes back with `return` when that TwiML's next request is the
+   * flow's webhook with `FlowEvent=return` (the request's query and posted parameters become the
+   * widget's outputs). A failed first fetch is `fail`; no return within `timeout` seconds is `timeout`,
+   * Studio taking the call back; TwiML that hangs up or runs out ends the call, and the execution.
    */
   private async redirect(run: WidgetRun): Promise<Step> {
-    const { call, props: p } = run;
+    const { call, generation, props: p } = run;
     const url = await run.url(p.url);
     const method = String(p.method ?? 'POST').toUpperCase() === 'GET' ? 'GET' : 'POST';
     const timeoutS = Number(p.timeout ?? REDIRECT_TIMEOUT_S) || REDIRECT_TIMEOUT_S;
+    const started = Date.now();
     const answer = await this.webhooks.deliver(
       url,
       method,
-      { ...this.twiml.callParams(call), FlowSid: run.flowSid },
-      Math.min(timeoutS * 1000, 15_000),
+      this.twiml.callParams(call),
+      Math.min(timeoutS * 1000, FETCH_TIMEOUT_MS),
     );
     if (answer.error?.includes('timeout') || answer.error?.includes('aborted'))
       return { event: 'timeout', outputs: {}, shown: { url, error: answer.error } };
     const verbs = twimlOf(answer.status, answer.body, answer.error);
     if (typeof verbs === 'string') return { event: 'fail', outputs: {}, shown: { url, error: verbs } };
-    if (verbs.some((v) => !NOT_ANSWERING.includes(v.name))) this.calls.answer(call);
     const shown = { url, verbs: verbs.map((v) => v.name) };
-    const back = verbs.find((v) => v.name === 'Redirect' && this.returnsTo(v.text, run.flowSid));
-    if (back) {
-      const params = Object.fromEntries(new URL(back.text).searchParams);
-      delete params.FlowEvent;
-      return { event: 'return', outputs: params, shown };
+    let timedOut = false;
+    const timer = setTimeout(
+      () => {
+        timedOut = true;
+        this.calls.takeBack(call);
+      },
+      timeoutS * 1000 - (Date.now() - started),
+    );
+    timer.unref();
+    try {
+      const back = await this.twiml.runExcursion(
+        call,
+        generation,
+        { twiml: answer.body ?? '', url },
+        { handBack: (next) => this.returnsTo(next.url, run.flowSid), stopped: () => timedOut },
+      );
+      if (back) {
+        const outputs = { ...Object.fromEntries(new URL(back.url).searchParams), ...back.params };
+        delete outputs.FlowEvent;
+        return { event: 'return', outputs, shown };
+      }
+    } finally {
+      clearTimeout(timer);
     }
-    // The TwiML ran out (or hung up) without coming back: Voice hangs up, which ends the execution.
-    this.calls.end(call, 'completed');
+    if (timedOut && this.calls.isLive(call, generation)) return { event: 'timeout', outputs: {}, shown };
+    // The TwiML hung up or ran out (Voice hangs up then), which ends the execution.
     return { event: 'ended', outputs: {}, shown };
   }
 

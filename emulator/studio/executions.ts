@@ -1,8 +1,8 @@
 import type { Request, Router } from 'express';
 import type { EmulatorContext } from '../app';
 import { errors } from '../errors';
-import { iso8601, newSid, v1PageMeta } from '../format';
-import { STUDIO, type Flows } from './flows';
+import { iso8601, newSid, v1Page } from '../format';
+import { STUDIO, STUDIO_PAGING, type Flows } from './flows';
 
 /** One transition of an execution: the widget that ended, the event it ended with, and where it led. */
 interface Step {
@@ -139,10 +139,12 @@ export class Executions {
       const executions = [...this.all.values()]
         .filter((e) => e.flowSid === flow.sid && inRange(e.created, req.query.DateCreatedFrom, req.query.DateCreatedTo))
         .map((e) => this.json(e));
-      res.json({
-        executions,
-        meta: v1PageMeta(STUDIO, 'executions', `/v2/Flows/${flow.sid}/Executions`, executions.length),
-      });
+      res.json(
+        v1Page(req, STUDIO_PAGING, 'executions', `/v2/Flows/${flow.sid}/Executions`, executions, [
+          'DateCreatedFrom',
+          'DateCreatedTo',
+        ]),
+      );
     });
     router.get(`${base}/:Sid`, (req, res) => {
       res.json(this.json(this.find(req, 'Sid')));
@@ -160,10 +162,7 @@ export class Executions {
     router.get(`${base}/:ExecutionSid/Steps`, (req, res) => {
       const e = this.find(req, 'ExecutionSid');
       const steps = e.steps.map((s) => this.stepJson(e, s));
-      res.json({
-        steps,
-        meta: v1PageMeta(STUDIO, 'steps', `/v2/Flows/${e.flowSid}/Executions/${e.sid}/Steps`, steps.length),
-      });
+      res.json(v1Page(req, STUDIO_PAGING, 'steps', `/v2/Flows/${e.flowSid}/Executions/${e.sid}/Steps`, steps));
     });
     router.get(`${base}/:ExecutionSid/Steps/:Sid`, (req, res) => {
       const { execution, step } = this.findStep(req, 'Sid');

@@ -1,10 +1,12 @@
 import type { Request, Router } from 'express';
 import type { EmulatorContext } from '../app';
 import { errors, TwilioApiError } from '../errors';
-import { iso8601, newSid, single, v1PageMeta } from '../format';
+import { iso8601, newSid, single, v1Page } from '../format';
 import { validateDefinition, type DefinitionError, type FlowDefinition } from './validate';
 
 export const STUDIO = 'https://studio.twilio.com';
+/** Studio's lists page as its OpenAPI says: PageSize 1 to 1000. */
+export const STUDIO_PAGING = { host: STUDIO, maxPageSize: 1000 };
 const STATUSES = ['draft', 'published'] as const;
 type FlowStatus = (typeof STATUSES)[number];
 
@@ -173,9 +175,9 @@ export class Flows {
       });
       res.status(201).json(this.json(flow));
     });
-    router.get('/v2/Flows', (_req, res) => {
+    router.get('/v2/Flows', (req, res) => {
       const flows = [...this.all.values()].map((f) => this.json(f));
-      res.json({ flows, meta: v1PageMeta(STUDIO, 'flows', '/v2/Flows', flows.length) });
+      res.json(v1Page(req, STUDIO_PAGING, 'flows', '/v2/Flows', flows));
     });
     router.get('/v2/Flows/:Sid', (req, res) => {
       res.json(this.json(this.get(req)));

@@ -42,7 +42,7 @@ export function parseTtl(req: Request, name = 'Ttl'): number | undefined {
 
 /** One page of a Sync list, as Sync pages it (PageSize, PageToken). */
 export const syncPage = <T>(req: Request, key: string, path: string, all: T[], keep: string[] = []) =>
-  v1Page(req, 'https://sync.twilio.com', key, path, all, keep);
+  v1Page(req, { host: 'https://sync.twilio.com', maxPageSize: 100 }, key, path, all, keep);
 
 /**
  * One page of a List's or Map's items (`ascending`, by index or key), in `Order` (asc by default) from

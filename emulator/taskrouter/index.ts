@@ -1,7 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import type { EmulatorContext } from '../app';
 import { errors } from '../errors';
-import { iso8601, newSid, single, v1PageMeta } from '../format';
+import { iso8601, newSid, single, v1Page } from '../format';
 
 /**
  * The part of TaskRouter (v1) the toolkit reads to know whether an agent holds a call: workspaces,
@@ -67,7 +67,8 @@ const jsonAttributes = (raw: string | undefined): string => {
   return raw;
 };
 
-const meta = (key: string, path: string, count: number) => v1PageMeta(HOST, key, path, count);
+/** TaskRouter's lists page as its OpenAPI says: PageSize 1 to 1000. */
+const PAGING = { host: HOST, maxPageSize: 1000 };
 
 export function taskrouterModule(ctx: EmulatorContext): Router {
   const workspaces = new Map<string, Workspace>();
@@ -190,7 +191,7 @@ export function taskrouterModule(ctx: EmulatorContext): Router {
   router.get('/v1/Workspaces', (req, res) => {
     const name = single(req, 'FriendlyName');
     const list = [...workspaces.values()].filter((w) => !name || w.friendlyName === name).map(workspaceJson);
-    res.json({ workspaces: list, meta: meta('workspaces', '/v1/Workspaces', list.length) });
+    res.json(v1Page(req, PAGING, 'workspaces', '/v1/Workspaces', list, ['FriendlyName']));
   });
   router.get('/v1/Workspaces/:WorkspaceSid', (req, res) => {
     res.json(workspaceJson(workspaceOf(req)));
@@ -213,7 +214,7 @@ export function taskrouterModule(ctx: EmulatorContext): Router {
   router.get('/v1/Workspaces/:WorkspaceSid/Workers', (req, res) => {
     const workspace = workspaceOf(req);
     const list = [...workers.values()].filter((w) => w.workspaceSid === workspace.sid).map(workerJson);
-    res.json({ workers: list, meta: meta('workers', `/v1/Workspaces/${workspace.sid}/Workers`, list.length) });
+    res.json(v1Page(req, PAGING, 'workers', `/v1/Workspaces/${workspace.sid}/Workers`, list));
   });
   const workerOf = (req: Request, param = 'Sid') => {
     const workspace = workspaceOf(req);
@@ -245,7 +246,7 @@ export function taskrouterModule(ctx: EmulatorContext): Router {
     const list = [...tasks.values()]
       .filter((t) => t.workspaceSid === workspace.sid && (!status || t.assignmentStatus === status))
       .map(taskJson);
-    res.json({ tasks: list, meta: meta('tasks', `/v1/Workspaces/${workspace.sid}/Tasks`, list.length) });
+    res.json(v1Page(req, PAGING, 'tasks', `/v1/Workspaces/${workspace.sid}/Tasks`, list, ['AssignmentStatus']));
   });
   router.get('/v1/Workspaces/:WorkspaceSid/Tasks/:Sid', (req, res) => {
     const workspace = workspaceOf(req);
@@ -260,7 +261,7 @@ export function taskrouterModule(ctx: EmulatorContext): Router {
     const list = [...reservations.values()]
       .filter((r) => of(r) && (!status || r.status === status))
       .map(reservationJson);
-    res.json({ reservations: list, meta: meta('reservations', path, list.length) });
+    res.json(v1Page(req, PAGING, 'reservations', path, list, ['ReservationStatus']));
   };
   router.get('/v1/Workspaces/:WorkspaceSid/Tasks/:TaskSid/Reservations', (req, res) => {
     const workspace = workspaceOf(req);

@@ -134,6 +134,15 @@ export class Calls {
     });
   }
 
+  /**
+   * Takes the call back from the TwiML it runs without giving it a script (Studio when a TwiML
+   * Redirect times out): whatever waits wakes, and the call leaves a conference it is in.
+   */
+  takeBack(call: Call) {
+    if (call.conferenceSid) this.leaveConference(call);
+    this.interrupt(call);
+  }
+
   /** The call is picked up: by the callee (outbound) or by the first verb or widget that speaks or listens (inbound). */
   answer(call: Call) {
     if (call.status !== 'queued' && call.status !== 'ringing') return;

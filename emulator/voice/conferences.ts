@@ -60,9 +60,14 @@ export class Conferences {
     return conference;
   }
 
-  /** Puts a call in the named conference (created if none of that name is live), starting it when it can. */
+  /**
+   * Puts a call in the named conference (created if none of that name is live), starting it when it
+   * can; a live conference's SID names it too (Studio's Connect Call To gives one).
+   */
   join(callSid: string, join: ConferenceJoin): Conference {
-    let conference = [...this.all.values()].find((c) => c.friendlyName === join.name && c.status !== 'completed');
+    let conference = [...this.all.values()].find(
+      (c) => (c.friendlyName === join.name || c.sid === join.name) && c.status !== 'completed',
+    );
     if (!conference) {
       const now = this.ctx.now();
       conference = {

@@ -125,12 +125,15 @@ test('the Studio operations conform: flows, Validate, executions with their step
   });
   await v2.flows(flow.sid).fetch();
   await v2.flows.list();
+  // A second flow, so that a page of one has a next page (PageToken) for Prism to check.
+  await v2.flows.create({ friendlyName: 'conformance 2', status: 'draft', definition });
+  await (await v2.flows.page({ pageSize: 1 })).nextPage();
   await v2.flows(flow.sid).update({ status: 'published', friendlyName: 'conformance flow' });
   await finishedCall(em, await callIn(em, { Url: flow.webhookUrl }));
   const [execution] = await v2.flows(flow.sid).executions.list();
   await v2.flows(flow.sid).executions(execution.sid).fetch();
   await v2.flows(flow.sid).executions(execution.sid).executionContext().fetch();
-  const steps = await v2.flows(flow.sid).executions(execution.sid).steps.list();
+  const steps = await v2.flows(flow.sid).executions(execution.sid).steps.list({ pageSize: 1 });
   await v2.flows(flow.sid).executions(execution.sid).steps(steps[0].sid).fetch();
   await v2.flows(flow.sid).executions(execution.sid).steps(steps[0].sid).stepContext().fetch();
   const refused = { ...definition, states: [{ ...definition.states[0], type: 'no-such-widget' }] };
@@ -181,6 +184,8 @@ test('the TaskRouter operations the ownership check and the console use conform:
   });
   await tr(workspace.sid).tasks(task.sid).fetch();
   await tr(workspace.sid).tasks.list({ assignmentStatus: ['pending'] });
+  await tr(workspace.sid).tasks.create({ attributes: '{}' });
+  await (await tr(workspace.sid).tasks.page({ pageSize: 1 })).nextPage();
   // Flex's routing, done on the control surface.
   const { reservation } = await em.control<{ reservation: { sid: string } }>('POST', '/taskrouter/assign', {
     workspaceSid: workspace.sid,

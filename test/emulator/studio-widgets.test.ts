@@ -21,6 +21,12 @@ beforeAll(async () => {
     '/returning': (p) =>
       `<Response><Say>One moment</Say><Redirect>${FLOW_WEBHOOK(p.FlowSid)}?FlowEvent=return&amp;mood=calm</Redirect></Response>`,
     '/hangs-up': () => '<Response><Say>Goodbye</Say><Hangup/></Response>',
+    // A TwiML app of two documents: a menu that sends its answer back to the flow.
+    '/menu': (p) =>
+      `<Response><Say>Menu</Say><Redirect method="GET">/menu-ask?FlowSid=${p.FlowSid}</Redirect></Response>`,
+    '/menu-ask': (p) =>
+      `<Response><Gather numDigits="1" action="${FLOW_WEBHOOK(p.FlowSid)}?FlowEvent=return&amp;from=menu"><Say>Press a key</Say></Gather><Say>Nothing pressed</Say></Response>`,
+    '/holds': () => '<Response><Say>Please hold</Say><Pause length="30"/><Say>Still here</Say></Response>',
   });
 });
 afterAll(async () => {
@@ -167,6 +173,75 @@ test('Connect Call To dials the number: callCompleted, or hangup when the caller
   expect(hungUp.status).toBe('completed');
 });
 
+// Sources: Connect Call To widget (twilio.com/docs/studio/widget-library/connect-call): a Conference is
+// one of its nouns, `record` records; <Conference> (twilio.com/docs/voice/twiml/conference): the
+// conference starts, and record-from-start records, once two participants are in; endConferenceOnExit
+// sends the others on from their <Dial>, and the flow on with callCompleted.
+describe("Connect Call To a conference joins the emulator's conferences", () => {
+  const flow = (room: string) =>
+    flowOf(
+      triggerTo('join'),
+      widget('join', 'connect-call-to', [{ event: 'callCompleted', next: 'after' }, { event: 'hangup' }], {
+        noun: 'conference',
+        to: room,
+        record: true,
+      }),
+      sayWidget('after', 'the conference ended: {{widgets.join.DialCallStatus}}'),
+    );
+  const named = async (room: string) => {
+    for (let i = 0; i < 200; i++) {
+      const [conference] = await em.client.conferences.list({ friendlyName: room });
+      if (conference) return conference;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    throw new Error(`no conference ${room}`);
+  };
+
+  test('alone it is init and nothing records; an agent joining starts it and its recording; the agent leaving (endConferenceOnExit) sends the flow on', async () => {
+    const caller = await start(flow('support-1'));
+    const waiting = await named('support-1');
+    expect(waiting.status).toBe('init');
+    expect(await em.client.conferences(waiting.sid).recordings.list()).toEqual([]);
+    expect((await em.client.calls(caller).fetch()).status).toBe('in-progress');
+
+    const agent = await em.client.calls.create({
+      to: '+15005550009',
+      from: '+15005550006',
+      twiml: '<Response><Dial><Conference endConferenceOnExit="true">support-1</Conference></Dial></Response>',
+    });
+    for (let i = 0; i < 200 && (await em.client.conferences(waiting.sid).fetch()).status === 'init'; i++)
+      await new Promise((r) => setTimeout(r, 10));
+    expect((await em.client.conferences(waiting.sid).fetch()).status).toBe('in-progress');
+    const [recording] = await em.client.conferences(waiting.sid).recordings.list();
+    expect(recording).toMatchObject({ status: 'in-progress', source: 'Conference' });
+
+    await em.client.calls(agent.sid).update({ status: 'completed' });
+    const result = await finish(caller);
+    expect(path(result)).toEqual(['Trigger:incomingCall', 'join:callCompleted', 'after:audioComplete']);
+    expect(result.widgets.at(-1)!.say).toBe('the conference ended: completed');
+    expect(result.widgets[1]).toMatchObject({ to: 'support-1', conferenceSid: waiting.sid });
+    expect((await em.client.conferences(waiting.sid).fetch()).status).toBe('completed');
+    expect((await em.client.conferences(waiting.sid).recordings(recording.sid).fetch()).status).not.toBe('in-progress');
+  });
+
+  test("two callers through the flow, the second joining by the conference's SID; a caller who hangs up leaves with hangup", async () => {
+    const first = await start(flow('support-2'));
+    const conference = await named('support-2');
+    const second = await start(flow(conference.sid));
+    for (let i = 0; i < 200 && (await em.client.conferences(conference.sid).fetch()).status === 'init'; i++)
+      await new Promise((r) => setTimeout(r, 10));
+    expect(await em.client.conferences(conference.sid).recordings.list()).toHaveLength(1);
+
+    await em.client.calls(second).update({ status: 'completed' });
+    expect(path(await finish(second))).toEqual(['Trigger:incomingCall', 'join:hangup']);
+    // One participant leaving does not end it; the last one does.
+    expect((await em.client.conferences(conference.sid).fetch()).status).toBe('in-progress');
+    await em.client.calls(first).update({ status: 'completed' });
+    expect(path(await finish(first))).toEqual(['Trigger:incomingCall', 'join:hangup']);
+    expect((await em.client.conferences(conference.sid).fetch()).status).toBe('completed');
+  });
+});
+
 // Source: Record Voicemail widget (twilio.com/docs/studio/widget-library/record-voicemail): events
 // recordingComplete, noAudio, hangup; outputs RecordingUrl, RecordingDuration (as <Record>'s action).
 test('Record Voicemail: speech is a message (recordingComplete), silence noAudio, a hang-up hangup', async () => {
@@ -253,37 +328,70 @@ test('Make HTTP Request: form POST and JSON POST, parsed JSON; failed on a 5xx',
   expect(web.received.find((r) => r.path === '/lookup')!.signature).toBeUndefined();
 });
 
-// Source: TwiML Redirect widget (twilio.com/docs/studio/widget-library/twiml-redirect): control returns
-// when the TwiML redirects to the flow's webhook with FlowEvent=return; events return, timeout, fail.
-test('TwiML Redirect: return with its parameters; a failed fetch is fail; TwiML that never returns ends the call', async () => {
-  const redirect = (url: string) =>
+// Source: TwiML Redirect widget (twilio.com/docs/studio/widget-library/twiml-redirect): the call is
+// redirected to the TwiML at the URL (Studio answers <Redirect>; Voice fetches it); control returns when
+// that TwiML redirects to the flow's webhook with FlowEvent=return; events return, timeout, fail.
+// <Redirect>, <Gather>, <Pause> as TwiML's pages say (twilio.com/docs/voice/twiml/…).
+describe('TwiML Redirect runs the TwiML it sends the call to', () => {
+  const redirect = (url: string, timeout = '10') =>
     flowOf(
       triggerTo('away'),
       widget(
         'away',
         'add-twiml-redirect',
-        [{ event: 'return', next: 'back' }, { event: 'timeout' }, { event: 'fail', next: 'oops' }],
-        {
-          url,
-          method: 'POST',
-          timeout: '10',
-        },
+        [
+          { event: 'return', next: 'back' },
+          { event: 'timeout', next: 'late' },
+          { event: 'fail', next: 'oops' },
+        ],
+        // Voice's request carries no flow SID: the TwiML learns where to return from its URL.
+        { url: `${url}?FlowSid={{flow.flow_sid}}`, method: 'GET', timeout },
       ),
-      sayWidget('back', 'back {{widgets.away.mood}}'),
+      sayWidget('back', 'back {{widgets.away.mood}}{{widgets.away.from}} {{widgets.away.Digits}}'),
+      sayWidget('late', 'late'),
       sayWidget('oops', 'oops'),
     );
-  const back = await run(redirect('https://web.example.com/returning'));
-  expect(path(back)).toEqual(['Trigger:incomingCall', 'away:return', 'back:audioComplete']);
-  expect(back.widgets.at(-1)!.say).toBe('back calm');
-  expect(back.widgets[1]).toMatchObject({ verbs: ['Say', 'Redirect'], callStatus: 'in-progress' });
-  expect(path(await run(redirect('https://web.example.com/down')))).toEqual([
-    'Trigger:incomingCall',
-    'away:fail',
-    'oops:audioComplete',
-  ]);
-  const gone = await run(redirect('https://web.example.com/hangs-up'));
-  expect(gone.status).toBe('completed');
-  expect(path(gone)).toEqual(['Trigger:incomingCall', 'away:ended']);
+  const verbs = (r: Awaited<ReturnType<typeof finish>>) =>
+    r.log.filter((e) => ['Say', 'Gather', 'Pause', 'Redirect', 'Hangup'].includes(e.step)).map((e) => e.step);
+
+  test('a return: its query parameters are outputs, its verbs were said on the call first', async () => {
+    const back = await run(redirect('https://web.example.com/returning'));
+    expect(path(back)).toEqual(['Trigger:incomingCall', 'away:return', 'back:audioComplete']);
+    expect(back.widgets.at(-1)!.say).toBe('back calm ');
+    expect(back.widgets[1]).toMatchObject({ verbs: ['Say', 'Redirect'], callStatus: 'in-progress' });
+    expect(verbs(back)).toEqual(['Say', 'Redirect']);
+  });
+
+  test('TwiML of several documents: followed as Voice follows them, a Gather answering the flow', async () => {
+    const menu = await run(redirect('https://web.example.com/menu'), [{ digits: '7' }]);
+    expect(path(menu)).toEqual(['Trigger:incomingCall', 'away:return', 'back:audioComplete']);
+    // The Gather's posted Digits come back with its action's query parameters.
+    expect(menu.widgets.at(-1)!.say).toBe('back menu 7');
+    expect(verbs(menu)).toEqual(['Say', 'Redirect', 'Gather']);
+    // Silence: the Gather falls through to the next verb, and TwiML that runs out hangs up.
+    const silent = await run(redirect('https://web.example.com/menu'));
+    expect(path(silent)).toEqual(['Trigger:incomingCall', 'away:ended']);
+    expect(silent.status).toBe('completed');
+    expect(verbs(silent)).toEqual(['Say', 'Redirect', 'Gather', 'Say']);
+  });
+
+  test('no return within the timeout: Studio takes the call back (timeout) and goes on', async () => {
+    const late = await run(redirect('https://web.example.com/holds', '1'));
+    expect(path(late)).toEqual(['Trigger:incomingCall', 'away:timeout', 'late:audioComplete']);
+    expect(verbs(late)).toEqual(['Say', 'Pause']);
+  });
+
+  test('a failed fetch is fail; TwiML that hangs up ends the call and the execution', async () => {
+    expect(path(await run(redirect('https://web.example.com/down')))).toEqual([
+      'Trigger:incomingCall',
+      'away:fail',
+      'oops:audioComplete',
+    ]);
+    const gone = await run(redirect('https://web.example.com/hangs-up'));
+    expect(gone.status).toBe('completed');
+    expect(path(gone)).toEqual(['Trigger:incomingCall', 'away:ended']);
+    expect(verbs(gone)).toEqual(['Say', 'Hangup']);
+  });
 });
 
 // Source: Send Message widget (twilio.com/docs/studio/widget-library/send-message): events sent, failed;

@@ -24,7 +24,11 @@ const exported = (file: string): Flow =>
 const stack = useStack();
 let web: Webhooks;
 /** What the stand-ins for the flows' own endpoints answer next. */
-const answers = { extensionValid: true, schedule: { status: 200, body: '{"isOpen":true}' } };
+const answers = {
+  extensionValid: true,
+  schedule: { status: 200, body: '{"isOpen":true}' },
+  demoLink: { status: 200, body: '' },
+};
 beforeAll(async () => {
   web = await startWebhooks({
     '/checkExtension': () => ({
@@ -33,6 +37,7 @@ beforeAll(async () => {
       body: JSON.stringify({ result: answers.extensionValid }),
     }),
     '/check-schedule': () => ({ ...answers.schedule, type: 'application/json' }),
+    '/send-demo-link': () => ({ ...answers.demoLink, type: 'text/plain' }),
   });
 });
 afterAll(() => web.close());
@@ -41,6 +46,7 @@ afterEach(() => stack.em.control('DELETE', '/faults'));
 const REWRITES = () => ({
   'https://yourserverlessdomain': web.url,
   'https://${SCHEDULE_MANAGER_DOMAIN}': web.url,
+  'https://flows-example-8244.twil.io': web.url,
 });
 const settle = (callSid: string, result: string) => stack.em.control('POST', `/studio/queue/${callSid}`, { result });
 
@@ -143,6 +149,7 @@ describe('twilio-professional-services/per-agent-voicemail: the direct-extension
       web = await startWebhooks({
         '/checkExtension': () => ({ status: 200, type: 'application/json', body: '{"result":true}' }),
         '/check-schedule': () => ({ ...answers.schedule, type: 'application/json' }),
+        '/send-demo-link': () => ({ ...answers.demoLink, type: 'text/plain' }),
       });
     }
   });
@@ -267,5 +274,107 @@ describe('twilio-professional-services/flex-project-template: the open-hours che
       'check_schedule:fail',
       'say_open:audioComplete',
     ]);
+  });
+});
+
+describe("twilio-labs/sample-flows-github-actions: the demo-link IVR, the caller's keyed choice paused", () => {
+  // The caller keys a choice (DTMF tones are heard in a recording, and Studio logs the Digits); a
+  // Function then texts the caller the link it names. The first widget asks, so the call is answered
+  // by an announcement before the recording can start (21220 on a ringing call).
+  const flow = withRecordingControls(exported('webinar-demo-flow.json'), {
+    start: { from: 'Trigger', event: 'incomingCall' },
+    announce: 'This call is recorded, except while you choose.',
+    around: 'gather_input',
+  });
+  const asked = [
+    'Trigger:incomingCall [ringing; ]',
+    'announce_recording:audioComplete [in-progress; ]',
+    'start_recording:success [in-progress; in-progress]',
+    'pause_recording:success [in-progress; paused]',
+  ];
+  const keyed = (digit: string) => [
+    `gather_input:keypress [in-progress; paused]`,
+    'resume_recording_keypress:success [in-progress; in-progress]',
+    `check_for_digit:${['1', '2', '3'].includes(digit) ? 'match' : 'noMatch'} [in-progress; in-progress]`,
+  ];
+  const sentLinks = () => web.received.filter((r) => r.path === '/send-demo-link').map((r) => r.params);
+
+  test('as changed, it passes validation and calls only Functions of this project', () => {
+    // The flow's own Function (send_demo_link) is not the toolkit's: only the added widgets are checked.
+    const ours = { ...flow, states: flow.states.filter((s) => s.name !== 'send_demo_link') };
+    expectWellFormed(flow);
+    expectFunctionsKnown(ours);
+  });
+
+  test('a valid choice: keyed while paused, recording resumed, the link texted, the goodbye recorded', async () => {
+    answers.demoLink = { status: 200, body: '' };
+    const before = sentLinks().length;
+    const result = await runFlow(stack.em, stack.fx, flow, [{ digits: '2' }], REWRITES());
+    expect(result.path).toEqual([
+      ...asked,
+      ...keyed('2'),
+      'send_demo_link:success [in-progress; in-progress]',
+      'say_play_1:audioComplete [in-progress; in-progress]',
+    ]);
+    // Studio's Run Function sends the rendered parameters: the caller's number as To, the key as Digits.
+    expect(sentLinks().slice(before)).toEqual([{ From: '+15005550006', To: '+15005550001', Digits: '2' }]);
+    expect(result.recordings).toEqual(['completed']);
+  });
+
+  test('another key, then silence: asked again, paused each time; the caller hangs up at the prompt', async () => {
+    const result = await runFlow(
+      stack.em,
+      stack.fx,
+      flow,
+      [{ digits: '9' }, { silent: true }, { hangup: true }],
+      REWRITES(),
+    );
+    expect(result.path).toEqual([
+      ...asked,
+      ...keyed('9'),
+      'pause_recording:success [in-progress; paused]',
+      'gather_input:timeout [in-progress; paused]',
+      'resume_recording_timeout:success [in-progress; in-progress]',
+      'pause_recording:success [in-progress; paused]',
+      'gather_input:hangup [completed; processing]',
+    ]);
+    expect(result.recordings).toEqual(['completed']);
+  });
+
+  test('speech is not listened for (the speech transition is unwired): it times out as silence would', async () => {
+    const result = await runFlow(
+      stack.em,
+      stack.fx,
+      flow,
+      [{ speech: 'the studio demo' }, { hangup: true }],
+      REWRITES(),
+    );
+    expect(result.path.slice(4, 5)).toEqual(['gather_input:timeout [in-progress; paused]']);
+  });
+
+  test('the text failing: back to the choice, paused again', async () => {
+    answers.demoLink = { status: 500, body: 'We could not send the message' };
+    try {
+      const result = await runFlow(stack.em, stack.fx, flow, [{ digits: '1' }, { hangup: true }], REWRITES());
+      expect(result.path.slice(4)).toEqual([
+        ...keyed('1'),
+        'send_demo_link:fail [in-progress; in-progress]',
+        'pause_recording:success [in-progress; paused]',
+        'gather_input:hangup [completed; processing]',
+      ]);
+    } finally {
+      answers.demoLink = { status: 200, body: '' };
+    }
+  });
+
+  test('the pause failing: the choice is still asked (a menu key, not a secret), the recording never paused', async () => {
+    await stack.em.control('POST', '/faults', { kind: '500', count: 1, method: 'POST', match: '/Recordings/' });
+    const result = await runFlow(stack.em, stack.fx, flow, [{ digits: '3' }], REWRITES());
+    expect(result.path.slice(3, 6)).toEqual([
+      'pause_recording:fail [in-progress; in-progress]',
+      'gather_input:keypress [in-progress; in-progress]',
+      'resume_recording_keypress:success [in-progress; in-progress]',
+    ]);
+    expect(result.path.at(-1)).toBe('say_play_1:audioComplete [in-progress; in-progress]');
   });
 });

@@ -7,7 +7,7 @@ import { callbackRequest } from '../recordings';
 import { parseTwiml, type Verb } from './parse';
 
 /** A request for TwiML: the document's URL and what Twilio adds to its own parameters. */
-interface Fetch {
+export interface Fetch {
   url: string;
   method: 'GET' | 'POST';
   params?: Record<string, string>;
@@ -15,6 +15,15 @@ interface Fetch {
 
 /** After a document: fetch another, hang up because it ran out, or stop (the call ended or was redirected). */
 type Next = Fetch | 'ran-out' | 'stop';
+
+/**
+ * TwiML a call was sent to from elsewhere (Studio's TwiML Redirect widget), run until `handBack` takes
+ * the next request (the flow's return) or `stopped` says the sender has taken the call back.
+ */
+export interface Excursion {
+  handBack(next: Fetch): boolean;
+  stopped(): boolean;
+}
 
 const absolute = (target: string, documentUrl: string | undefined) => new URL(target, documentUrl).toString();
 /** A URL relative to the document, as Twilio resolves TwiML's; left as written when it cannot be (inline TwiML). */
@@ -50,24 +59,46 @@ export class TwimlInterpreter {
   }
 
   async run(call: Call, generation: number, source: { twiml: string } | Fetch): Promise<void> {
-    let document: { twiml: string; url?: string } | undefined =
-      'twiml' in source ? { twiml: source.twiml } : await this.fetch(call, source);
-    while (document && this.calls.isLive(call, generation)) {
+    const document = 'twiml' in source ? { twiml: source.twiml } : await this.fetch(call, source);
+    if (document) await this.documents(call, generation, document);
+  }
+
+  /** Runs an excursion's TwiML from its first document; answers the request handed back, if one was. */
+  runExcursion(
+    call: Call,
+    generation: number,
+    document: { twiml: string; url: string },
+    excursion: Excursion,
+  ): Promise<Fetch | undefined> {
+    return this.documents(call, generation, document, excursion);
+  }
+
+  private async documents(
+    call: Call,
+    generation: number,
+    first: { twiml: string; url?: string },
+    excursion?: Excursion,
+  ): Promise<Fetch | undefined> {
+    const going = () => this.calls.isLive(call, generation) && !excursion?.stopped();
+    let document: { twiml: string; url?: string } | undefined = first;
+    while (document && going()) {
       let verbs: Verb[];
       try {
         verbs = parseTwiml(document.twiml);
       } catch (err) {
         return this.fail(call, (err as Error).message);
       }
-      const next = await this.execute(call, generation, verbs, document.url);
-      if (!this.calls.isLive(call, generation) || next === 'stop') return;
+      const next = await this.execute(call, going, verbs, document.url);
+      if (!going() || next === 'stop') return undefined;
       if (next === 'ran-out') {
         this.calls.note(call, 'hangup', { reason: 'no more TwiML' });
         this.calls.end(call, 'completed');
-        return;
+        return undefined;
       }
+      if (excursion?.handBack(next)) return next;
       document = await this.fetch(call, next);
     }
+    return undefined;
   }
 
   /** Fetches TwiML from a webhook; a failure ends the call, as Twilio's "application error" does (11200). */
@@ -97,13 +128,18 @@ export class TwimlInterpreter {
     return undefined;
   }
 
-  private async execute(call: Call, generation: number, verbs: Verb[], documentUrl: string | undefined): Promise<Next> {
+  private async execute(
+    call: Call,
+    going: () => boolean,
+    verbs: Verb[],
+    documentUrl: string | undefined,
+  ): Promise<Next> {
     // Any TwiML answers a ringing call, even <Redirect>, <Hangup> or none, except a <Reject> first
     // (twilio.com/docs/voice/twiml/reject).
     if (verbs[0]?.name !== 'Reject') this.calls.answer(call);
     for (const verb of verbs) {
-      if (!this.calls.isLive(call, generation)) return 'stop';
-      const next = await this.verb(call, generation, verb, documentUrl);
+      if (!going()) return 'stop';
+      const next = await this.verb(call, going, verb, documentUrl);
       if (next) return next;
     }
     return 'ran-out';
@@ -112,7 +148,7 @@ export class TwimlInterpreter {
   /** Runs one verb; answers what comes next, or nothing to go on to the following verb. */
   private async verb(
     call: Call,
-    generation: number,
+    going: () => boolean,
     verb: Verb,
     documentUrl: string | undefined,
   ): Promise<Next | undefined> {
@@ -167,8 +203,8 @@ export class TwimlInterpreter {
         });
         // In the conference until the call ends, is sent other TwiML, or the conference ends under it
         // (then the call goes on to the next verb).
-        if (this.calls.isLive(call, generation)) await this.calls.untilInterrupted(call);
-        return this.calls.isLive(call, generation) && !call.conferenceSid ? undefined : 'stop';
+        if (going()) await this.calls.untilInterrupted(call);
+        return going() && !call.conferenceSid ? undefined : 'stop';
       }
       default:
         this.calls.note(call, verb.name, { unsupported: true });
