@@ -1,9 +1,11 @@
 import type { CallbackDelivery } from '../callbacks';
+import { errors } from '../errors';
 import { newSid } from '../format';
 import { answerPrompt, keyed } from '../voice/caller';
 import type { Call, Calls } from '../voice/calls';
 import { capturePayment, type PayOptions, type PayResult } from '../voice/pay';
-import { callbackRequest } from '../voice/recordings';
+import type { Voice } from '../voice';
+import { callbackRequest, type Recordings } from '../voice/recordings';
 import type { TwimlInterpreter } from '../voice/twiml/interpreter';
 import { parseTwiml } from '../voice/twiml/parse';
 import type { Flows } from './flows';
@@ -97,13 +99,18 @@ function twimlOf(status: number | undefined, body: string | undefined, error: st
  * inputs standing in for the person on the line.
  */
 export class CallWidgets {
+  private readonly calls: Calls;
+  private readonly recordings: Recordings;
+  private readonly webhooks: CallbackDelivery;
+  private readonly twiml: TwimlInterpreter;
+
   constructor(
-    private readonly calls: Calls,
-    private readonly webhooks: CallbackDelivery,
+    voice: Voice,
     private readonly queue: StudioQueue,
     private readonly flows: Flows,
-    private readonly twiml: TwimlInterpreter,
-  ) {}
+  ) {
+    ({ calls: this.calls, recordings: this.recordings, callbacks: this.webhooks, twiml: this.twiml } = voice);
+  }
 
   async run(run: WidgetRun): Promise<Step> {
     const { call, state, props: p } = run;
@@ -143,6 +150,8 @@ export class CallWidgets {
         return this.voicemail(run);
       case 'add-twiml-redirect':
         return this.redirect(run);
+      case 'record-call':
+        return this.recordCall(run);
       case 'send-message': {
         const message = {
           to: p.to === undefined ? run.contact : await run.render(p.to),
@@ -155,6 +164,43 @@ export class CallWidgets {
       }
       default:
         throw new Error(`the emulator's Studio runner does not run ${state.type} widgets (${state.name})`);
+    }
+  }
+
+  /**
+   * Call Recording: starts (`record_call` true) or stops (false) a recording of the call as the REST API
+   * does, so it fails on a call not yet answered (21220: a widget that speaks or listens comes first) and
+   * stops the one active recording (`Twilio.CURRENT`: with several, 16108) — which recording Studio stops
+   * is not documented. Channels default to dual, callbacks to `completed` only.
+   */
+  private async recordCall(run: WidgetRun): Promise<Step> {
+    const { call, props: p } = run;
+    try {
+      if (call.status !== 'in-progress') throw errors.callNotInProgress(call.sid);
+      const r =
+        p.record_call === true
+          ? this.recordings.start(
+              {
+                callSid: call.sid,
+                conferenceSid: null,
+                channels: p.recording_channels === 'mono' ? 1 : 2,
+                source: 'StartCallRecordingAPI',
+                track: 'both',
+              },
+              callbackRequest(
+                p.recording_status_callback === undefined ? undefined : await run.url(p.recording_status_callback),
+                p.recording_status_callback_method as string | undefined,
+                p.recording_status_callback_events === undefined
+                  ? undefined
+                  : String(p.recording_status_callback_events).split(/\s+/).filter(Boolean),
+              ),
+            )
+          : this.recordings.find({ callSid: call.sid }, 'Twilio.CURRENT');
+      if (p.record_call !== true) this.recordings.finish(r, 'api');
+      const outputs = { Sid: r.sid, CallSid: call.sid, Status: p.record_call === true ? r.status : 'stopped' };
+      return { event: 'success', outputs, shown: { recordingSid: r.sid, status: outputs.Status } };
+    } catch (err) {
+      return { event: 'failed', outputs: {}, shown: { error: (err as Error).message } };
     }
   }
 

@@ -17,7 +17,7 @@ export function createStudio(ctx: EmulatorContext, voice: Voice): Studio {
   const flows = new Flows(ctx);
   const executions = new Executions(ctx, flows);
   const queue = new StudioQueue(ctx);
-  const runner = new StudioRunner(ctx, flows, executions, queue, voice.calls, voice.callbacks, voice.twiml);
+  const runner = new StudioRunner(ctx, flows, executions, queue, voice);
   voice.runFlowsWith((call, generation, script) => runner.run(call, generation, script.flowSid, script.rewriteUrls));
   const router = Router();
   flows.routes(router);

@@ -2,6 +2,7 @@ import { Liquid } from 'liquidjs';
 import type { EmulatorContext } from '../app';
 import type { CallbackDelivery } from '../callbacks';
 import type { Call, Calls } from '../voice/calls';
+import type { Voice } from '../voice';
 import type { TwimlInterpreter } from '../voice/twiml/interpreter';
 import { CallWidgets, type Step, type WidgetRun } from './call-widgets';
 import { conditionHolds } from './conditions';
@@ -36,18 +37,22 @@ interface Scope {
 export class StudioRunner {
   private readonly liquid = new Liquid();
   private readonly callWidgets: CallWidgets;
+  private readonly calls: Calls;
+  private readonly webhooks: CallbackDelivery;
+  private readonly twiml: TwimlInterpreter;
 
   constructor(
     private readonly ctx: EmulatorContext,
     private readonly flows: Flows,
     private readonly executions: Executions,
     queue: StudioQueue,
-    private readonly calls: Calls,
-    private readonly webhooks: CallbackDelivery,
-    private readonly twiml: TwimlInterpreter,
+    voice: Voice,
   ) {
+    this.calls = voice.calls;
+    this.webhooks = voice.callbacks;
+    this.twiml = voice.twiml;
     this.liquid.registerFilter('to_json', (v: unknown) => JSON.stringify(v));
-    this.callWidgets = new CallWidgets(calls, webhooks, queue, flows, twiml);
+    this.callWidgets = new CallWidgets(voice, queue, flows);
   }
 
   async run(call: Call, generation: number, flowSid: string, rewriteUrls: Record<string, string>): Promise<void> {

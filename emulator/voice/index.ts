@@ -17,6 +17,7 @@ export interface Voice {
   /** The 2010-04-01 API routes, to serve. */
   router: Router;
   calls: Calls;
+  recordings: Recordings;
   callbacks: CallbackDelivery;
   twiml: TwimlInterpreter;
   /** Hands every call whose script is a flow to `run`. */
@@ -67,5 +68,5 @@ export function createVoice(ctx: EmulatorContext): Voice {
     (sid) => conferences.find(sid),
   );
   conferences.routes(account, A);
-  return { router: account, calls, callbacks, twiml, runFlowsWith: (run) => (runFlow = run) };
+  return { router: account, calls, recordings, callbacks, twiml, runFlowsWith: (run) => (runFlow = run) };
 }

@@ -26,6 +26,7 @@ beforeAll(async () => {
       `<Response><Say>Menu</Say><Redirect method="GET">/menu-ask?FlowSid=${p.FlowSid}</Redirect></Response>`,
     '/menu-ask': (p) =>
       `<Response><Gather numDigits="1" action="${FLOW_WEBHOOK(p.FlowSid)}?FlowEvent=return&amp;from=menu"><Say>Press a key</Say></Gather><Say>Nothing pressed</Say></Response>`,
+    '/rec': () => ({ status: 204, body: '' }),
     '/holds': () => '<Response><Say>Please hold</Say><Pause length="30"/><Say>Still here</Say></Response>',
   });
 });
@@ -332,6 +333,87 @@ test('Make HTTP Request: form POST and JSON POST, parsed JSON; failed on a 5xx',
 // redirected to the TwiML at the URL (Studio answers <Redirect>; Voice fetches it); control returns when
 // that TwiML redirects to the flow's webhook with FlowEvent=return; events return, timeout, fail.
 // <Redirect>, <Gather>, <Pause> as TwiML's pages say (twilio.com/docs/voice/twiml/…).
+// Source: Call Recording widget (twilio.com/docs/studio/widget-library/call-recording): record_call true
+// starts, false stops; incoming calls only, after a Say/Play or Gather; events success and failed.
+// Recordings (twilio.com/docs/voice/api/recording): 21220 on a call not in progress, 16108 for
+// Twilio.CURRENT with several active recordings.
+describe('Call Recording starts and stops a recording of the call', () => {
+  const record = (name: string, on: boolean, next: string, failed: string, props: object = {}) =>
+    widget(
+      name,
+      'record-call',
+      [
+        { event: 'success', next },
+        { event: 'failed', next: failed },
+      ],
+      { record_call: on, ...props },
+    );
+
+  test('before any widget answers the call it fails (21220); after, it records until the stop', async () => {
+    const result = await run(
+      flowOf(
+        triggerTo('early'),
+        record('early', true, 'hello', 'hello'),
+        sayWidget('hello', 'Hello', 'start'),
+        record('start', true, 'talk', 'talk', {
+          recording_status_callback: 'https://web.example.com/rec',
+          recording_status_callback_events: 'in-progress completed',
+          recording_channels: 'mono',
+        }),
+        sayWidget('talk', 'Recording {{widgets.start.Sid}}', 'stop'),
+        record('stop', false, 'bye', 'bye'),
+        sayWidget('bye', 'Bye'),
+      ),
+    );
+    expect(path(result)).toEqual([
+      'Trigger:incomingCall',
+      'early:failed',
+      'hello:audioComplete',
+      'start:success',
+      'talk:audioComplete',
+      'stop:success',
+      'bye:audioComplete',
+    ]);
+    expect(result.widgets.find((w) => w.widget === 'early')).toMatchObject({
+      error: expect.stringContaining('not in-progress'),
+    });
+    const [recording, ...others] = await em.client.calls(result.sid).recordings.list();
+    expect(others).toEqual([]);
+    expect(recording).toMatchObject({ source: 'StartCallRecordingAPI', channels: 1 });
+    expect(result.widgets.find((w) => w.widget === 'talk')).toMatchObject({ say: `Recording ${recording.sid}` });
+    for (let i = 0; i < 50 && !web.received.some((r) => r.params.RecordingStatus === 'completed'); i++)
+      await new Promise((r) => setTimeout(r, 50));
+    const heard = web.received.filter((r) => r.path === '/rec' && r.params.RecordingSid === recording.sid);
+    expect(heard.map((r) => r.params.RecordingStatus)).toEqual(['in-progress', 'completed']);
+  });
+
+  test('a stop with two recordings active fails (16108): the flow goes on along failed', async () => {
+    const result = await run(
+      flowOf(
+        triggerTo('hello'),
+        sayWidget('hello', 'Hello', 'one'),
+        record('one', true, 'two', 'bye'),
+        record('two', true, 'stop', 'bye'),
+        record('stop', false, 'bye', 'failed'),
+        sayWidget('failed', 'The stop failed'),
+        sayWidget('bye', 'Bye'),
+      ),
+    );
+    expect(path(result)).toEqual([
+      'Trigger:incomingCall',
+      'hello:audioComplete',
+      'one:success',
+      'two:success',
+      'stop:failed',
+      'failed:audioComplete',
+    ]);
+    expect(result.widgets.find((w) => w.widget === 'stop')).toMatchObject({
+      error: expect.stringContaining('Twilio.CURRENT'),
+    });
+    expect(await em.client.calls(result.sid).recordings.list()).toHaveLength(2);
+  });
+});
+
 describe('TwiML Redirect runs the TwiML it sends the call to', () => {
   const redirect = (url: string, timeout = '10') =>
     flowOf(
