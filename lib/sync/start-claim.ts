@@ -11,7 +11,8 @@ import { CLAIM_KEY, type CallMap } from './call-map';
  *
  * A start asks for the call's recordings beside the claim, so its list may have been read before the
  * previous holder created its recording. The claim therefore outlives its start, naming the recording it
- * ended with (`recordingSid`): a later start that takes it over checks its list against that SID.
+ * ended with (`recordingSid`): a later start that takes it over checks its list against that SID. A stop
+ * of that recording removes it (readForStop).
  */
 /** Sync deletes a finished or forgotten claim after this; `until` and `recordingSid` are what count. */
 const CLAIM_TTL_SECONDS = 60;
