@@ -85,6 +85,21 @@ test("stop: the call's finished claim read beside the update and removed beside 
   expect(again.sequence).toBe(4);
 });
 
+test("a call with 60 ended recordings is listed in one request: its start waits for as many round trips as a new call's", async () => {
+  const call = await newCall(stack.em.client);
+  for (let i = 0; i < 60; i++) {
+    const made = await stack.em.client
+      .calls(call.sid)
+      .recordings.create({ recordingStatusCallback: noCallbacks.RecordingStatusCallback });
+    await stack.em.client.calls(call.sid).recordings(made.sid).update({ status: 'stopped' });
+  }
+  await setLatency(stack.em, { voice: 150, sync: 80 });
+  const { answer, requests, sequence } = await traced('/recording/start', { CallSid: call.sid, ...noCallbacks });
+  expect(answer.body).toMatchObject({ created: true, synced: true });
+  find(requests, 'GET', /Calls\/:CallSid\/Recordings\.json$/); // one page, not one per 50 recordings
+  expect(sequence).toBe(4);
+});
+
 test('status: one Sync read; a callback: a Sync read, then a write', async () => {
   const call = await newCall(stack.em.client);
   const { answer: started } = await traced('/recording/start', { CallSid: call.sid, ...noCallbacks });
