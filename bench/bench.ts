@@ -265,6 +265,12 @@ async function ownCost(em: RunningEmulator, fx: RunningFunctions) {
       callback: await cost(em, () =>
         callback(fx, { CallSid: costCall.sid, RecordingSid: recordingSid(1), RecordingStatus: 'completed' }),
       ),
+      'stop (removes the finished claim)': await cost(em, () =>
+        post(fx, '/recording/set-status', { CallSid: costCall.sid, Status: 'stop' }),
+      ),
+      'start again after a stop': await cost(em, () =>
+        post(fx, '/recording/start', { CallSid: costCall.sid, ...noCallbacks }),
+      ),
     };
 
     results.callbackThroughput = {

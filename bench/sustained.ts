@@ -188,6 +188,12 @@ async function longCall(em: RunningEmulator, fxs: RunningFunctions[], cycles: nu
     firstTenCyclesP50: p50(long.slice(0, 10).flat()),
     lastTenCyclesP50: p50(long.slice(-10).flat()),
     freshCallsP50: p50(fresh),
+    // Every cycle's, then its starts and stops apart, each beside the fresh calls' own.
+    allCyclesP50: p50(all),
+    startsP50: p50(all.filter((a) => a.what === 'start')),
+    freshStartsP50: p50(fresh.filter((a) => a.what === 'start')),
+    stopsP50: p50(all.filter((a) => a.what === 'stop')),
+    freshStopsP50: p50(fresh.filter((a) => a.what === 'stop')),
     stateBytesAtEnd: Buffer.byteLength(JSON.stringify(state.data)),
     sync429: throttled,
   };

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { codeOf, ControlError, evidenceUnavailable, fromTwilioError, statusOf } from '../errors';
 import type { NewEvidence } from '../model/evidence';
 import {
+  ACTIVE,
   applyAnswer,
   isActive,
   markUnsettled,
@@ -15,6 +16,7 @@ import type { PauseBehavior } from '../model/statuses';
 import type { TargetStatus } from '../params';
 import type { Snapshot } from '../sync/document-store';
 import { appendEvidence, evidenceOf, failureOf, intentOf, readBackOf } from '../sync/evidence-log';
+import { readForStop } from '../sync/start-claim';
 import { SYNC_RESERVE_MS } from '../twilio/deadline';
 import {
   answerOf,
@@ -147,6 +149,11 @@ export async function setRecordingStatus(deps: Deps, owner: Owner, options: SetS
   // Sent just after the update, the longer round trip, and beside it.
   const known = deps.store.read(owner.sid);
   known.catch(() => undefined); // a failed read is the write's to report
+  // A call's start claim, finished with the recording this stop may end, is cleared beside the writes.
+  const claim =
+    options.status === 'stopped' && owner.key === 'callSid'
+      ? readForStop(deps.store.map(owner.sid), deps.deadline.at)
+      : undefined;
   const attempts = await updating;
   const done = attempts.flatMap((a) => (a.result === 'applied' ? [a.answer] : []));
   const readBacks = await readBack(deps, owner, attempts);
@@ -178,6 +185,7 @@ export async function setRecordingStatus(deps: Deps, owner: Owner, options: SetS
   const [sync, evidence] = await Promise.all([
     answers.length > 0 || unknown ? settle(deps, owner, answers, extra, known) : { synced: true as const },
     appendEvidence(deps.evidence, owner.sid, entries),
+    claim?.clear(answers.filter((a) => !ACTIVE.includes(a.status)).map((a) => a.recordingSid)),
   ]);
   const failed = attempts.find((a) => !confirming(a));
   if (failed && failed.result !== 'applied') {

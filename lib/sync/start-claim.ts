@@ -11,10 +11,16 @@ import { CLAIM_KEY, type CallMap } from './call-map';
  *
  * A start asks for the call's recordings beside the claim, so its list may have been read before the
  * previous holder created its recording. The claim therefore outlives its start, naming the recording it
- * ended with (`recordingSid`): a later start that takes it over checks its list against that SID.
+ * ended with (`recordingSid`): a later start that takes it over checks its list against that SID. A stop
+ * of that recording removes it (readForStop).
  */
 /** Sync deletes a finished or forgotten claim after this; `until` and `recordingSid` are what count. */
 const CLAIM_TTL_SECONDS = 60;
+/**
+ * How far Sync's clock (an item's expiry) and the host's may differ, and a removal sent before the
+ * deadline may travel: a claim expiring within this of a stop's deadline is left to its TTL.
+ */
+const EXPIRY_MARGIN_MS = 5_000;
 
 interface ClaimData {
   holder: string;
@@ -105,4 +111,32 @@ export class StartClaim {
       .remove()
       .catch(() => undefined);
   }
+}
+
+/**
+ * A stop's look at the claim of its call, sent beside its update on Twilio. A finished claim only ever
+ * makes the next start check that the recording it names is not active and then take it over: a 409, a
+ * read and an update, two Sync round trips more in sequence than a fresh call's create. Once Twilio
+ * answers that recording stopped, it can never be active again, so a start finding no claim would do
+ * what one taking it over does: the claim has done its work and is removed.
+ *
+ * Removed only when the claim read names a recording this stop ended, and only with If-Match on that
+ * read's revision (an unconditional removal could end a newer start's held claim: two recordings). A
+ * start that created or took over the claim since changed its revision (412); one that read it finished
+ * just before the removal meets 404 or 412 on its take-over and looks again. An item that expired and was
+ * created anew may start its revisions over, so a claim that could expire before the removal arrives is
+ * left to its TTL. Best effort: a claim left in place is taken over by the next start, as before.
+ */
+export function readForStop(map: CallMap, deadline: number): { clear(ended: string[]): Promise<void> } {
+  const item = map.items(CLAIM_KEY);
+  const reading = item.fetch().catch(() => undefined); // 404: no claim to clear
+  return {
+    async clear(ended) {
+      const found = await reading;
+      const named = (found?.data as ClaimData | undefined)?.recordingSid;
+      if (!found || !named || !ended.includes(named)) return;
+      if (found.dateExpires && found.dateExpires.getTime() < deadline + EXPIRY_MARGIN_MS) return;
+      await item.remove({ ifMatch: found.revision }).catch(() => undefined);
+    },
+  };
 }

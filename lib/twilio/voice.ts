@@ -25,6 +25,12 @@ export interface RecordingResult {
 
 export const CURRENT = 'Twilio.CURRENT';
 
+/**
+ * Twilio's largest page of a list (OpenAPI: PageSize at most 1000; 50 when not given): a call started and
+ * stopped many times is listed in one round trip, not one per 50 of its recordings.
+ */
+const LIST_PAGE_SIZE = 1000;
+
 /** A call or a conference: the two differ only in where their recordings live on Twilio. */
 export interface Owner {
   sid: string;
@@ -42,7 +48,7 @@ export function callOwner(client: twilio.Twilio, callSid: string): Owner {
     sid: callSid,
     label: `call ${callSid}`,
     key: 'callSid',
-    list: () => client.calls(callSid).recordings.list(),
+    list: () => client.calls(callSid).recordings.list({ pageSize: LIST_PAGE_SIZE }),
     fetch: (sid) => client.calls(callSid).recordings(sid).fetch(),
     update: (sid, status, pauseBehavior) => client.calls(callSid).recordings(sid).update({ status, pauseBehavior }),
     state: async () => (await client.calls(callSid).fetch()).status,
@@ -54,7 +60,7 @@ export function conferenceOwner(client: twilio.Twilio, conferenceSid: string): O
     sid: conferenceSid,
     label: `conference ${conferenceSid}`,
     key: 'conferenceSid',
-    list: () => client.conferences(conferenceSid).recordings.list(),
+    list: () => client.conferences(conferenceSid).recordings.list({ pageSize: LIST_PAGE_SIZE }),
     fetch: (sid) => client.conferences(conferenceSid).recordings(sid).fetch(),
     // Twilio's conference recordings take paused and in-progress only; the Function refuses stopped first.
     update: (sid, status, pauseBehavior) =>

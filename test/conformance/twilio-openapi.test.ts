@@ -163,7 +163,10 @@ test("the Sync Map operations of a call's state and evidence conform, paging and
   await items('a').update({ data: { key: 'a', n: 1 }, ifMatch: state.revision, collectionTtl: 600 });
   expect((await items.list({ order: 'asc', pageSize: 2 })).map((i) => i.key)).toEqual(['a', 'b', 'c']);
   await items.page({ order: 'desc', pageSize: 2 });
-  await items('c').remove();
+  // DeleteSyncMapItem's If-Match header: a stop removes a finished start claim only at the revision it read.
+  const c = await items('c').fetch();
+  await expect(items('c').remove({ ifMatch: String(Number(c.revision) + 1) })).rejects.toMatchObject({ status: 412 });
+  await items('c').remove({ ifMatch: c.revision });
   await maps.list();
   await expect(items.create({ key: 'a', data: {} })).rejects.toMatchObject({ status: 409, code: 54208 });
   await expect(items('a').update({ data: {}, ifMatch: '0' })).rejects.toMatchObject({ status: 412, code: 54205 });

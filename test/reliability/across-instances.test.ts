@@ -8,6 +8,7 @@ import {
   evidenceEntries,
   invoke,
   servedRequests,
+  servedSince,
   setLatency,
   signedCallback,
   syncDocument,
@@ -19,6 +20,8 @@ import { useCluster } from '../../harness/stack';
 
 const cluster = useCluster(2);
 const pick = (i: number) => cluster.fxs[i % cluster.fxs.length];
+const claimItem = (callSid: string) =>
+  cluster.em.client.sync.v1.services('default').syncMaps(`recording-controls-${callSid}`).syncMapItems('claim');
 afterEach(async () => {
   await cluster.em.control('DELETE', '/faults');
   await cluster.em.control('POST', '/limits', { syncWritesPerSecond: 20, syncReadsPerSecond: 20 });
@@ -66,6 +69,70 @@ test('a start whose recordings list was read before another start created its re
   const next = await invoke(cluster.fxs[1], '/recording/start', { CallSid: call.sid });
   expect(next.body).toMatchObject({ created: true });
   expect(next.body.recordingSid).not.toBe(a.body.recordingSid);
+});
+
+test('start/stop cycles on one call, six starts at once in each over two instances: one recording a cycle, and each stop clears the claim', async () => {
+  await setLatency(cluster.em, { voice: 60, sync: 30 });
+  const call = await newCall(cluster.em.client);
+  const made: string[] = [];
+  for (let cycle = 0; cycle < 6; cycle++) {
+    const starts = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => invoke(pick(i + cycle), '/recording/start', { CallSid: call.sid })),
+    );
+    expect(starts.map((s) => s.status)).toEqual(Array(6).fill(200));
+    expect(new Set(starts.map((s) => s.body.recordingSid)).size).toBe(1);
+    expect(starts.filter((s) => s.body.created === true)).toHaveLength(1);
+    made.push(starts[0].body.recordingSid as string);
+    const stop = await invoke(pick(cycle + 1), '/recording/set-status', { CallSid: call.sid, Status: 'stop' });
+    expect(stop.body).toMatchObject({ recordingSid: made[cycle], status: 'stopped' });
+    await expect(claimItem(call.sid).fetch()).rejects.toMatchObject({ status: 404 });
+  }
+  expect(new Set(made).size).toBe(6);
+  const recordings = await cluster.em.client.calls(call.sid).recordings.list();
+  expect(recordings.map((r) => r.sid).sort()).toEqual([...made].sort());
+});
+
+test("a stop's removal of the finished claim, held until another start took the claim over and made its recording, is refused: that claim stays", async () => {
+  const call = await newCall(cluster.em.client);
+  const first = await invoke(cluster.fxs[0], '/recording/start', { CallSid: call.sid });
+  const claimPath = `recording-controls-${call.sid}/Items/claim`;
+  await cluster.em.control('POST', '/faults', { kind: 'hold', count: 1, match: claimPath, method: 'DELETE' });
+  const stopping = invoke(cluster.fxs[0], '/recording/set-status', { CallSid: call.sid, Status: 'stop' });
+  await heldRequests(cluster.em, 1);
+  // Twilio has stopped the first recording: a start on the other instance takes the finished claim over.
+  const second = await invoke(cluster.fxs[1], '/recording/start', { CallSid: call.sid });
+  expect(second.body).toMatchObject({ created: true });
+  const mark = (await servedRequests(cluster.em)).length;
+  await cluster.em.control('POST', '/held/release');
+  expect((await stopping).body).toMatchObject({ recordingSid: first.body.recordingSid, status: 'stopped' });
+  expect(await servedSince(cluster.em, mark, 412, claimPath)).toHaveLength(1);
+  expect((await claimItem(call.sid).fetch()).data).toMatchObject({ recordingSid: second.body.recordingSid });
+  const third = await invoke(cluster.fxs[0], '/recording/start', { CallSid: call.sid });
+  expect(third.body).toMatchObject({ created: false, recordingSid: second.body.recordingSid });
+  expect(await cluster.em.client.calls(call.sid).recordings.list()).toHaveLength(2);
+});
+
+test('a start that read the finished claim just before a stop removed it finds it gone on its take-over, looks again and makes one recording', async () => {
+  const call = await newCall(cluster.em.client);
+  const first = await invoke(cluster.fxs[0], '/recording/start', { CallSid: call.sid });
+  const claimPath = `recording-controls-${call.sid}/Items/claim`;
+  await cluster.em.control('POST', '/faults', { kind: 'hold', count: 1, match: claimPath, method: 'DELETE' });
+  await cluster.em.control('POST', '/faults', { kind: 'hold', count: 1, match: claimPath, method: 'POST' });
+  const stopping = invoke(cluster.fxs[0], '/recording/set-status', { CallSid: call.sid, Status: 'stop' });
+  await heldRequests(cluster.em, 1);
+  // The start reads the claim, finished with the stopped recording, and its take-over is held behind the removal.
+  const mark = (await servedRequests(cluster.em)).length;
+  const starting = invoke(cluster.fxs[1], '/recording/start', { CallSid: call.sid });
+  await heldRequests(cluster.em, 2);
+  await cluster.em.control('POST', '/held/release');
+  expect((await stopping).body).toMatchObject({ recordingSid: first.body.recordingSid, status: 'stopped' });
+  const started = await starting;
+  expect(started.body).toMatchObject({ created: true });
+  const served = (await servedRequests(cluster.em)).slice(mark).filter((r) => r.path.endsWith(claimPath));
+  // Its read, the removal, its take-over (gone); then it created the claim anew and finished it.
+  expect(served.map((r) => `${r.method} ${r.status}`)).toEqual(['GET 200', 'DELETE 204', 'POST 404', 'POST 200']);
+  const recordings = await cluster.em.client.calls(call.sid).recordings.list();
+  expect(recordings.filter((r) => r.status === 'in-progress').map((r) => r.sid)).toEqual([started.body.recordingSid]);
 });
 
 test('twenty starts of one call at once with Twilio answering in 2 s: every answer inside 10 s, one recording', async () => {

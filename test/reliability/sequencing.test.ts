@@ -60,6 +60,46 @@ test("start: the recordings list beside the Sync read and the call's Map, its cl
   expect(sequence).toBe(4);
 });
 
+test("stop: the call's finished claim read beside the update and removed beside the writes; the next start pays what a fresh call's does", async () => {
+  const call = await newCall(stack.em.client);
+  const first = await invoke(stack.fx, '/recording/start', { CallSid: call.sid, ...noCallbacks });
+  await setLatency(stack.em, { voice: 150, sync: 80 });
+  const stop = await traced('/recording/set-status', { CallSid: call.sid, Status: 'stop' });
+  expect(stop.answer.body).toMatchObject({ recordingSid: first.body.recordingSid, status: 'stopped', synced: true });
+  const update = find(stop.requests, 'POST', /Recordings\/:Sid\.json$/);
+  const claimRead = stop.requests.filter((r) => r.method === 'GET' && r.path.endsWith('/Items/claim'));
+  expect(claimRead).toHaveLength(1);
+  expect(overlap(update, claimRead[0])).toBe(true);
+  const removal = stop.requests.filter((r) => r.method === 'DELETE' && r.path.endsWith('/Items/claim'));
+  expect(removal.map((r) => r.status)).toEqual([204]);
+  expect(removal[0].startedAt).toBeGreaterThanOrEqual(update.endedAt);
+  expect(stop.sequence).toBe(2);
+  // The next start creates the claim at once: no 409 on it, no read of it, no take-over; only its finish.
+  const again = await traced('/recording/start', { CallSid: call.sid, ...noCallbacks });
+  expect(again.answer.body).toMatchObject({ created: true, synced: true });
+  const itemCreates = again.requests.filter((r) => r.method === 'POST' && /Maps\/:MapSid\/Items$/.test(r.route));
+  expect(itemCreates.map((r) => r.status)).toEqual([201, 201, 201]); // the claim, the intent, the outcome
+  const onClaim = again.requests.filter((r) => r.path.endsWith('/Items/claim'));
+  expect(onClaim.map((r) => r.method)).toEqual(['POST']);
+  expect(onClaim[0].startedAt).toBeGreaterThanOrEqual(find(again.requests, 'POST', /Recordings\.json$/).endedAt);
+  expect(again.sequence).toBe(4);
+});
+
+test("a call with 60 ended recordings is listed in one request: its start waits for as many round trips as a new call's", async () => {
+  const call = await newCall(stack.em.client);
+  for (let i = 0; i < 60; i++) {
+    const made = await stack.em.client
+      .calls(call.sid)
+      .recordings.create({ recordingStatusCallback: noCallbacks.RecordingStatusCallback });
+    await stack.em.client.calls(call.sid).recordings(made.sid).update({ status: 'stopped' });
+  }
+  await setLatency(stack.em, { voice: 150, sync: 80 });
+  const { answer, requests, sequence } = await traced('/recording/start', { CallSid: call.sid, ...noCallbacks });
+  expect(answer.body).toMatchObject({ created: true, synced: true });
+  find(requests, 'GET', /Calls\/:CallSid\/Recordings\.json$/); // one page, not one per 50 recordings
+  expect(sequence).toBe(4);
+});
+
 test('status: one Sync read; a callback: a Sync read, then a write', async () => {
   const call = await newCall(stack.em.client);
   const { answer: started } = await traced('/recording/start', { CallSid: call.sid, ...noCallbacks });
