@@ -1,13 +1,14 @@
-// `npm run bench -- --sustained [--rates 10,15,20] [--seconds 60] [--cycles 200]`: new calls per second, held, with Sync's
-// limits on (the emulator's default). Each call is started, paused, resumed and stopped a second apart
-// (over two Function processes), with its recording's callbacks; a rate passes with no failed control,
-// no `synced: false`, no evidence entry missing, no callback refused and p99 under 2 s. Then one call
-// with 200 start/stop cycles beside fresh calls: its controls' p50 against theirs.
+// `npm run bench -- --sustained [--rates 10,15,20] [--seconds 60] [--cycles 200] [--latency voice=150,sync=80]`:
+// new calls per second, held, with Sync's limits on (the emulator's default). Each call is started, paused,
+// resumed and stopped a second apart (over two Function processes), with its recording's callbacks; a rate
+// passes with no failed control, no `synced: false`, no evidence entry missing, no callback refused and p99
+// under 2 s. Then one call with 200 start/stop cycles beside fresh calls (with `--latency`, Twilio's round
+// trips on both): its controls' p50 against theirs.
 import { readFileSync } from 'node:fs';
 import { newCall } from '../harness/calls';
-import { evidenceEntries, servedRequests } from '../harness/functions';
+import { evidenceEntries, servedRequests, setLatency } from '../harness/functions';
 import type { RunningEmulator, RunningFunctions } from '../harness/stack';
-import { percentiles, round, type Params } from './measure';
+import { latencyOption, percentiles, round, type Latency, type Params } from './measure';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const P99_LIMIT_MS = 2000;
@@ -154,8 +155,10 @@ async function atRate(em: RunningEmulator, fxs: RunningFunctions[], rate: number
  * One call started and stopped `cycles` times, a cycle a second (its Map's writes stay within Sync's
  * 20/s), beside a fresh call started and stopped every tenth cycle: the long call's p50 against theirs.
  */
-async function longCall(em: RunningEmulator, fxs: RunningFunctions[], cycles: number) {
+async function longCall(em: RunningEmulator, fxs: RunningFunctions[], cycles: number, latency?: Latency) {
   await em.control('POST', '/reset');
+  // With Twilio's round trips, what a caller waits for: the size of the call's list weighs little beside them.
+  if (latency) await setLatency(em, latency);
   const call = await newCall(em.client);
   const long: Answered[][] = [];
   const fresh: Answered[] = [];
@@ -181,8 +184,10 @@ async function longCall(em: RunningEmulator, fxs: RunningFunctions[], cycles: nu
     .fetch();
   const all = long.flat();
   const throttled = (await servedRequests(em)).filter((r) => r.status === 429).length;
+  if (latency) await em.control('DELETE', '/faults');
   return {
     cycles,
+    ...(latency ? { latencyMs: latency } : {}),
     failedControls: all.filter((a) => !a.ok).length,
     syncedFalse: all.filter((a) => !a.synced).length,
     firstTenCyclesP50: p50(long.slice(0, 10).flat()),
@@ -221,5 +226,5 @@ export async function sustained(em: RunningEmulator, fxs: RunningFunctions[], ar
     if (!run.passed) break;
   }
   const ceiling = Math.max(0, ...runs.filter((r) => r.passed).map((r) => r.rate));
-  return { ceiling, runs, longCall: await longCall(em, fxs, cycles) };
+  return { ceiling, runs, longCall: await longCall(em, fxs, cycles, latencyOption(argv)) };
 }
