@@ -106,9 +106,10 @@ export class StartClaim {
 
   /** Lets the next start go ahead at once, when this one surely created nothing. Best effort. */
   async release(): Promise<void> {
-    if (Date.now() >= this.until) return;
+    // Past `until` the claim may be another start's now; If-Match keeps it so even against a skewed clock.
+    if (Date.now() >= this.until || this.revision === undefined) return;
     await this.item()
-      .remove()
+      .remove({ ifMatch: this.revision })
       .catch(() => undefined);
   }
 }
