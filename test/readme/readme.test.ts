@@ -101,7 +101,7 @@ test('the README is an entry page: short, with the reference in docs/', () => {
   expect(Buffer.byteLength(readme)).toBeLessThan(15_000);
   expect(readme.split('\n').length).toBeLessThanOrEqual(210);
   const headings = [...readme.matchAll(/^## (.+)$/gm)].map((m) => m[1]);
-  expect(headings.slice(0, 5)).toEqual(['Set up', 'The Functions', 'Studio and TwiML', 'Deploy', 'Layout']);
+  expect(headings.slice(0, 6)).toEqual(['Set up', 'The Functions', 'Studio and TwiML', 'Evidence', 'Deploy', 'Layout']);
   for (const file of pages.keys()) if (file !== 'README.md') expect(readme).toContain(`](${file})`);
 });
 
