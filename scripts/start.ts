@@ -130,6 +130,9 @@ async function main() {
     );
   }
 
+  // As `twilio-run start` does (and serve-functions): the Functions see the .env file's variables only, as
+  // deployed, so a shell's TWILIO_REGION or TWILIO_EDGE (read by the twilio library) cannot change them here.
+  process.env = config.env;
   const app = await functionsApp(config);
   await listen(httpServer(app), functions);
   console.log(`Functions on ${url}, listening on ${host}${isLoopbackHost(host) ? ' only (HOST changes it)' : ''}`);
