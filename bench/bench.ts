@@ -494,7 +494,7 @@ function print(results: Record<string, unknown>) {
     );
     console.log('\nCallback throughput');
     console.table(results.callbackThroughput);
-    console.log('\nDocument growth: recordings tracked in one Sync document');
+    console.log("\nState growth: recordings tracked in one call's Sync state item");
     console.table(results.documentGrowth);
     console.log('\nCold start, fresh twilio-run process to first answer (ms)');
     console.table(results.coldStartMs);
