@@ -95,17 +95,30 @@ beforeAll(async () => {
   for (let i = 0; i < PROCESSES; i++) fxs.push(await startFunctions(em.url));
 }, 120_000);
 afterAll(async () => {
+  await Promise.all(replacing.values());
   await Promise.all(fxs.map((fx) => fx.stop()));
   await em?.close();
 });
 
 const killed = new WeakSet<RunningFunctions>();
+const replacing = new Map<number, Promise<void>>();
 
-/** Kills a process with SIGKILL, as Twilio ends an instance, and starts another in its place. */
-async function killAndReplace(index: number) {
-  killed.add(fxs[index]);
-  fxs[index].process.kill('SIGKILL');
-  fxs[index] = await startFunctions(em.url);
+/**
+ * Kills a process with SIGKILL, as Twilio ends an instance, and starts another in its place. Two steps of
+ * one batch may kill the same process: they share one replacement, so none is left running unstopped
+ * (which kept jest from exiting after a passing run).
+ */
+function killAndReplace(index: number): Promise<void> {
+  let replacement = replacing.get(index);
+  if (!replacement) {
+    killed.add(fxs[index]);
+    fxs[index].process.kill('SIGKILL');
+    replacement = startFunctions(em.url)
+      .then((fx) => void (fxs[index] = fx))
+      .finally(() => replacing.delete(index));
+    replacing.set(index, replacement);
+  }
+  return replacement;
 }
 
 /** A request to one process: a connection cut by that process's kill is what a caller sees then, any other failure is the test's. */
