@@ -521,7 +521,17 @@ test('by keyboard alone: filter, pause, and a Stop that Escape cancels and Enter
   await page.keyboard.press('Enter');
   // The control's own answer first, so that a refused stop fails here with its code, not as a row that never changes.
   const answered = row(callSid).locator('.result', { hasText: /^Stop: (done|failed)/ });
-  await answered.waitFor();
+  // This wait timed out twice in about 20 loaded runs; say which of the stop's steps did not happen.
+  await answered.waitFor().catch(async (err: Error) => {
+    const shown = await row(callSid)
+      .locator('.result')
+      .textContent({ timeout: 1000 })
+      .catch(() => '(no row)');
+    const open = await dialog.isVisible();
+    throw new Error(
+      `the Stop's answer never showed: the row's result says "${shown}", the dialog is ${open ? 'open' : 'closed'}, Twilio's recording is ${await recordingStatus(callSid)}\n${err.message}`,
+    );
+  });
   expect(await answered.textContent()).toMatch(/^Stop: done, RE[0-9a-f]{32} is stopped$/);
   await row(callSid).locator('.state', { hasText: 'Not recording' }).waitFor();
   // The timeline opens from the keyboard too.
