@@ -175,30 +175,34 @@ export class CallWidgets {
    */
   private async recordCall(run: WidgetRun): Promise<Step> {
     const { call, props: p } = run;
+    const succeeded = (sid: string, status: string) => ({
+      event: 'success',
+      outputs: { Sid: sid, CallSid: call.sid, Status: status },
+      shown: { recordingSid: sid, status },
+    });
     try {
       if (call.status !== 'in-progress') throw errors.callNotInProgress(call.sid);
-      const r =
-        p.record_call === true
-          ? this.recordings.start(
-              {
-                callSid: call.sid,
-                conferenceSid: null,
-                channels: p.recording_channels === 'mono' ? 1 : 2,
-                source: 'StartCallRecordingAPI',
-                track: 'both',
-              },
-              callbackRequest(
-                p.recording_status_callback === undefined ? undefined : await run.url(p.recording_status_callback),
-                p.recording_status_callback_method as string | undefined,
-                p.recording_status_callback_events === undefined
-                  ? undefined
-                  : String(p.recording_status_callback_events).split(/\s+/).filter(Boolean),
-              ),
-            )
-          : this.recordings.find({ callSid: call.sid }, 'Twilio.CURRENT');
-      if (p.record_call !== true) this.recordings.finish(r, 'api');
-      const outputs = { Sid: r.sid, CallSid: call.sid, Status: p.record_call === true ? r.status : 'stopped' };
-      return { event: 'success', outputs, shown: { recordingSid: r.sid, status: outputs.Status } };
+      if (p.record_call !== true) {
+        const r = this.recordings.find({ callSid: call.sid }, 'Twilio.CURRENT');
+        this.recordings.finish(r, 'api');
+        return succeeded(r.sid, 'stopped');
+      }
+      const events = p.recording_status_callback_events;
+      const r = this.recordings.start(
+        {
+          callSid: call.sid,
+          conferenceSid: null,
+          channels: p.recording_channels === 'mono' ? 1 : 2,
+          source: 'StartCallRecordingAPI',
+          track: 'both',
+        },
+        callbackRequest(
+          p.recording_status_callback === undefined ? undefined : await run.url(p.recording_status_callback),
+          p.recording_status_callback_method as string | undefined,
+          events === undefined ? undefined : String(events).split(/\s+/).filter(Boolean),
+        ),
+      );
+      return succeeded(r.sid, r.status);
     } catch (err) {
       return { event: 'failed', outputs: {}, shown: { error: (err as Error).message } };
     }

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { codeOf, ControlError, evidenceUnavailable, fromTwilioError, statusOf } from '../errors';
 import type { NewEvidence } from '../model/evidence';
 import {
-  ACTIVE,
   applyAnswer,
   isActive,
   markUnsettled,
@@ -185,7 +184,7 @@ export async function setRecordingStatus(deps: Deps, owner: Owner, options: SetS
   const [sync, evidence] = await Promise.all([
     answers.length > 0 || unknown ? settle(deps, owner, answers, extra, known) : { synced: true as const },
     appendEvidence(deps.evidence, owner.sid, entries),
-    claim?.clear(answers.filter((a) => !ACTIVE.includes(a.status)).map((a) => a.recordingSid)),
+    claim?.clear(answers.filter((a) => !isActive(a)).map((a) => a.recordingSid)),
   ]);
   const failed = attempts.find((a) => !confirming(a));
   if (failed && failed.result !== 'applied') {

@@ -97,20 +97,28 @@ export class StartClaim {
 
   /** Ends the claim naming the call's recording, for the starts still waiting and those to come. Best effort. */
   async finish(recordingSid: string): Promise<void> {
-    // Past `until` the claim may be another start's now.
-    if (Date.now() >= this.until || this.revision === undefined) return;
+    const revision = this.heldRevision();
+    if (revision === undefined) return;
     await this.item()
-      .update({ data: this.data(recordingSid), ifMatch: this.revision, itemTtl: CLAIM_TTL_SECONDS })
+      .update({ data: this.data(recordingSid), ifMatch: revision, itemTtl: CLAIM_TTL_SECONDS })
       .catch(() => undefined);
   }
 
   /** Lets the next start go ahead at once, when this one surely created nothing. Best effort. */
   async release(): Promise<void> {
-    // Past `until` the claim may be another start's now; If-Match keeps it so even against a skewed clock.
-    if (Date.now() >= this.until || this.revision === undefined) return;
+    const revision = this.heldRevision();
+    if (revision === undefined) return;
     await this.item()
-      .remove({ ifMatch: this.revision })
+      .remove({ ifMatch: revision })
       .catch(() => undefined);
+  }
+
+  /**
+   * The revision this start wrote, while the claim is surely still its own: past `until` it may be
+   * another start's now, and If-Match keeps it so even against a skewed clock.
+   */
+  private heldRevision(): string | undefined {
+    return Date.now() < this.until ? this.revision : undefined;
   }
 }
 
