@@ -92,7 +92,7 @@ async function inBatches<T, R>(items: T[], width: number, work: (item: T) => Pro
 }
 
 /**
- * The calls and conferences whose Maps Sync still holds (within their TTL), newest first by when Sync
+ * The calls and conferences whose Maps Sync holds within their TTL (an expired one lingering is left out), newest first by when Sync
  * first heard of them: a row being read never moves when it changes. One list of the service's Maps (a page per 100), then one read of each call's
  * state item: each call's Map is read once per list, far below Sync's 20 reads/s per object however
  * many calls there are (docs/costs.md: consoles and the read limit).
@@ -105,8 +105,13 @@ export async function listTrackedCalls(client: twilio.Twilio, options: SyncOptio
   } catch (err) {
     throw fromTwilioError(err, 'the Sync Maps');
   }
+  // Sync's TTLs are approximate: an expired Map may still be listed for a while (docs/emulator.md).
+  const now = Date.now();
   const tracked = maps.filter(
-    (m) => m.uniqueName?.startsWith(PREFIX) && /^(CA|CF)[0-9a-f]{32}$/.test(m.uniqueName.slice(PREFIX.length)),
+    (m) =>
+      m.uniqueName?.startsWith(PREFIX) &&
+      /^(CA|CF)[0-9a-f]{32}$/.test(m.uniqueName.slice(PREFIX.length)) &&
+      !(m.dateExpires && m.dateExpires.getTime() <= now),
   );
   const states = await inBatches(tracked, READS_AT_ONCE, async (m) => {
     try {
