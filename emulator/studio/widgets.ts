@@ -17,6 +17,11 @@ export interface WidgetSpec {
 }
 
 const keyValues = 'array' as const;
+/**
+ * Seconds and counts that exports write either way: a JSON number in some flows, text in others (flows
+ * published through Studio's own v2 API with `"timeout": 30`); Studio runs both, so both pass.
+ */
+const numberOrText = ['integer', 'string'] as const;
 
 /** Split Based On's condition types (`conditions[].type`). */
 export const CONDITION_TYPES = [
@@ -102,8 +107,8 @@ export const WIDGETS: Readonly<Record<string, WidgetSpec>> = {
       workflow: 'string',
       channel: 'string',
       attributes: 'string',
-      priority: 'string',
-      timeout: 'string',
+      priority: numberOrText,
+      timeout: numberOrText,
       waitUrl: 'string',
       waitUrlMethod: 'string',
     },
@@ -115,8 +120,8 @@ export const WIDGETS: Readonly<Record<string, WidgetSpec>> = {
       queue_name: 'string',
       workflow_sid: 'string',
       task_attributes: 'string',
-      priority: ['string', 'integer'],
-      timeout: ['string', 'integer'],
+      priority: numberOrText,
+      timeout: numberOrText,
       wait_url: 'string',
       wait_url_method: 'string',
     },
@@ -129,8 +134,8 @@ export const WIDGETS: Readonly<Record<string, WidgetSpec>> = {
       to: 'string',
       caller_id: 'string',
       record: 'boolean',
-      timeout: 'integer',
-      time_limit: 'string',
+      timeout: numberOrText,
+      time_limit: numberOrText,
     },
   },
   'record-voicemail': {
@@ -149,7 +154,7 @@ export const WIDGETS: Readonly<Record<string, WidgetSpec>> = {
   'add-twiml-redirect': {
     events: ['return', 'timeout', 'fail'],
     required: ['url'],
-    types: { url: 'string', method: 'string', timeout: 'string' },
+    types: { url: 'string', method: 'string', timeout: numberOrText },
   },
   'send-message': {
     events: ['sent', 'failed'],
@@ -159,7 +164,14 @@ export const WIDGETS: Readonly<Record<string, WidgetSpec>> = {
   'send-and-wait-for-reply': {
     events: ['incomingMessage', 'timeout', 'deliveryFailure'],
     required: ['body'],
-    types: { body: 'string', to: 'string', from: 'string', service: 'string', channel: 'string', timeout: 'string' },
+    types: {
+      body: 'string',
+      to: 'string',
+      from: 'string',
+      service: 'string',
+      channel: 'string',
+      timeout: numberOrText,
+    },
   },
   'capture-payments': {
     events: ['success', 'maxFailedAttempts', 'providerError', 'payInterrupted', 'hangup', 'validationError'],
