@@ -75,7 +75,8 @@ export const WIDGETS: Readonly<Record<string, WidgetSpec>> = {
       profanity_filter: 'string',
     },
   },
-  'split-based-on': { events: ['noMatch', 'match'], required: ['input'], types: { input: 'string' } },
+  // No `input` is required: Studio saved and exported a split without one (test/studio/flows/, CA regulatory).
+  'split-based-on': { events: ['noMatch', 'match'], types: { input: 'string' } },
   'set-variables': { events: ['next'], types: { variables: keyValues } },
   'run-function': {
     events: ['success', 'fail'],
