@@ -18,8 +18,8 @@ export interface WidgetSpec {
 
 const keyValues = 'array' as const;
 /**
- * Seconds and counts that exports write either way: a JSON number in some flows, text in others (flows
- * published through Studio's own v2 API with `"timeout": 30`); Studio runs both, so both pass.
+ * Seconds and priorities, which flows Studio saved write either way: a JSON number in some (Connect Call
+ * To's `"timeout": 30` in test/studio/flows/), text in others (Send to Flex's `"timeout": "3600"`).
  */
 const numberOrText = ['integer', 'string'] as const;
 

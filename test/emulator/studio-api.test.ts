@@ -128,8 +128,8 @@ describe('a definition Studio would not save is refused, with where', () => {
     expect((await refusal(definition)).map((e) => e.property_path)).toContain(path);
   });
 
-  // Flows published through Studio's v2 API write seconds and priorities as JSON numbers (the corpus in
-  // test/studio/flows/): Studio saves and runs them, so they pass here too.
+  // Flows Studio saved write seconds and priorities as JSON numbers or as text (test/studio/flows/):
+  // both pass, on every widget that has them.
   test('seconds and priorities written as numbers or as text both pass', async () => {
     const numbers = flowOf(
       widget('Trigger', 'trigger', [{ event: 'incomingCall', next: 'flex' }]),
