@@ -150,6 +150,15 @@ export class StudioRunner {
       }
       case 'split-based-on':
         return this.split(run, state);
+      case 'run-subflow': {
+        // A subflow the account does not have: error 81024, "Subflow could not be executed" (Subflow
+        // definition does not exist, twilio.com/docs/api/errors/81024), and the widget's `failed`.
+        const subflow = await run.render(p.flow_sid);
+        if (this.flows.find(subflow))
+          throw new Error(`the emulator's Studio runner does not run subflows (${state.name})`);
+        this.alerts.error(81024, `Subflow could not be executed: flow ${subflow} does not exist`, run.executionSid);
+        return { event: 'failed', outputs: {}, shown: { flowSid: subflow, error: 81024 } };
+      }
       case 'set-variables': {
         const set = await this.keyValues(run, p.variables);
         Object.assign(scope.flow.variables, set);

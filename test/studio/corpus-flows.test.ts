@@ -265,6 +265,35 @@ describe('a pull request to twilio-labs/sample-flows-github-actions: a state che
     );
   });
 
+  // Its three Run Subflow widgets name flows of its author's account: here, as on any other
+  // account, Studio cannot run it (81024) and the widget goes on by `failed`, which the flow leaves unwired.
+  test('California: the business-hours subflow does not exist here, 81024, the call ends', async () => {
+    const result = await expectRun(
+      F,
+      [{ speech: 'California' }],
+      ['Welcome_message1:audioComplete', 'Say_State:speech', 'CA_or_not_CA:match', 'Business_Hours_Check:failed'],
+    );
+    const { alerts } = await em.control<{ alerts: Array<{ error_code: string; log_level: string }> }>('GET', `/alerts`);
+    expect(alerts).toContainEqual(expect.objectContaining({ error_code: '81024', log_level: 'error' }));
+    expect(result.widgets.at(-1)).toMatchObject({ flowSid: 'FWb552acd55e1c802ef3ede4a0a9cf20b5', error: 81024 });
+  });
+
+  test('a message kept (1): the goodbye, then the case subflow fails the same way', async () => {
+    await expectRun(
+      F,
+      [{ speech: 'Texas' }, { digits: '1' }, { speech: 'call me back' }, { digits: '1' }],
+      [
+        ...toVoicemail,
+        'Record_Voicemail:recordingComplete',
+        'Repeat_back_message:audioComplete',
+        'Offer_To_Retry:keypress',
+        'Check_Decision:match',
+        'Goodbye:audioComplete',
+        'Create_Voicemail_Case:failed',
+      ],
+    );
+  });
+
   test('silence, then a place that is no state: asked again; a key where speech is asked ends the call', async () => {
     await expectRun(
       F,
