@@ -74,7 +74,7 @@ beforeAll(async () => {
         return req.socket.destroy();
       }
     }
-    res.writeHead(404).end();
+    return res.writeHead(404).end();
   });
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

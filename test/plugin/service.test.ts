@@ -68,6 +68,19 @@ describe("an agent's button through /agent/set-status", () => {
     expect(await twilioStatus(callSid)).toBe('paused');
   });
 
+  test("Pause pressed during a flow's pause answers paused; the agent's resume is still refused", async () => {
+    const { agent, callSid, task } = await agentOnRecordedCall('bea');
+    await invoke(stack.fx, '/recording/set-status', { CallSid: callSid, Status: 'pause', ...FLOW });
+    const service = serviceFor(agent.token);
+    expect(await service.agentSetStatus(targetOf(task, 'call')!, 'pause')).toMatchObject({ status: 'paused' });
+    const err = await failure(service.agentSetStatus(targetOf(task, 'call')!, 'resume'));
+    expect(afterFailure(err, 'resume', { kind: 'paused-by-me', since: 0 })).toMatchObject({
+      kind: 'locked',
+      holder: 'flow',
+    });
+    expect(await twilioStatus(callSid)).toBe('paused');
+  });
+
   test("another agent's pause is locked too, as someone else's", async () => {
     const { agent, callSid, task } = await agentOnRecordedCall('carol');
     const other = await flexUser(stack.em, 'dave');
