@@ -10,6 +10,8 @@ export interface RecordingButtonProps {
   task: VoiceTaskLike;
   controller: RecordingController;
   alertSeconds: number;
+  /** What a click does: in Flex, the ToggleCallRecording Action (so other plugins hear of it); else the controller's toggle. */
+  onToggle?: (task: VoiceTaskLike) => Promise<unknown>;
   clock?: () => number;
 }
 
@@ -49,7 +51,7 @@ const COLORS = { neutral: 'colorText', warning: 'colorTextWarningStrong', error:
  * The agent's Pause/Resume button on the call canvas, with the recording's state as the last answer
  * gave it: paused by the agent, held by a flow or someone else (locked), an error with its code, or unknown.
  */
-export default function RecordingButton({ task, controller, alertSeconds, clock }: RecordingButtonProps) {
+export default function RecordingButton({ task, controller, alertSeconds, onToggle, clock }: RecordingButtonProps) {
   const state = useButtonState(controller, task.sid);
   const now = useNow(1000, clock);
   const line = stateLine(state);
@@ -76,7 +78,8 @@ export default function RecordingButton({ task, controller, alertSeconds, clock 
         size="small"
         loading={state.kind === 'busy'}
         onClick={() => {
-          void controller.toggle(task);
+          // A refusal is shown from the controller's state; the rejected promise has nothing to add.
+          (onToggle ?? controller.toggle)(task).catch(() => undefined);
         }}
       >
         {label}

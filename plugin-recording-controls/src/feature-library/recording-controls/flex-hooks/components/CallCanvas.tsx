@@ -6,7 +6,14 @@ import type { RecordingController } from '../../helpers/recordingController';
 /** The Pause/Resume button at the top of the active call's canvas (Flex passes the canvas's task). */
 export function addRecordingButton(flex: typeof Flex, controller: RecordingController, alertSeconds: number) {
   const CanvasButton = ({ task }: { task?: Flex.ITask }) =>
-    task ? <RecordingButton task={task} controller={controller} alertSeconds={alertSeconds} /> : null;
+    task ? (
+      <RecordingButton
+        task={task}
+        controller={controller}
+        alertSeconds={alertSeconds}
+        onToggle={(t) => flex.Actions.invokeAction('ToggleCallRecording', { task: t })}
+      />
+    ) : null;
   flex.CallCanvas.Content.add(<CanvasButton key="recording-controls-button" />, {
     sortOrder: -1,
     // An internal call between workers has no customer recording to pause.

@@ -1,5 +1,7 @@
 import React from 'react';
 import * as Flex from '@twilio/flex-ui';
+import { CallActiveIcon } from '@twilio-paste/icons/esm/CallActiveIcon';
+import { CallIcon } from '@twilio-paste/icons/esm/CallIcon';
 import RecordingConsoleView from '../../custom-components/RecordingConsoleView/RecordingConsoleView';
 import type { ConsoleSession } from '../../helpers/consoleSession';
 import { t } from '../strings';
@@ -16,8 +18,8 @@ export function addRecordingsView(flex: typeof Flex, session: ConsoleSession) {
   const Link = ({ activeView }: { activeView?: string }) => (
     <flex.SideLink
       showLabel
-      icon="Voice"
-      iconActive="Voice"
+      icon={<CallIcon decorative />}
+      iconActive={<CallActiveIcon decorative />}
       isActive={activeView === VIEW_NAME}
       onClick={() => void flex.Actions.invokeAction('NavigateToView', { viewName: VIEW_NAME })}
     >
