@@ -4,6 +4,7 @@ import { registerRecordingActions } from './flex-hooks/actions';
 import { addRecordingButton } from './flex-hooks/components/CallCanvas';
 import { addTeamsColumn } from './flex-hooks/components/TeamsView';
 import { addRecordingShortcuts } from './flex-hooks/keyboard-shortcuts';
+import { addForgottenPauseNotification } from './flex-hooks/notifications';
 import { enUS, setStringSource, strings } from './flex-hooks/strings';
 import { addRecordingsView } from './flex-hooks/views/RecordingsView';
 import { createConsoleSession } from './helpers/consoleSession';
@@ -29,7 +30,13 @@ export function register(flex: typeof Flex, manager: Flex.Manager) {
     return;
   }
   const service = createRecordingService({ baseUrl, flexToken: flexToken(manager) });
-  const controller = createRecordingController({ service, record: recordTarget(), pauseBehavior: pauseBehavior() });
+  const controller = createRecordingController({
+    service,
+    record: recordTarget(),
+    pauseBehavior: pauseBehavior(),
+    alertSeconds: pauseAlertSeconds(),
+    onForgotten: addForgottenPauseNotification(flex),
+  });
   registerRecordingActions(flex.Actions, controller);
   addRecordingButton(flex, controller, pauseAlertSeconds());
   addRecordingShortcuts(flex, manager);

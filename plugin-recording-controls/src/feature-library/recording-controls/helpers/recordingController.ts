@@ -11,13 +11,43 @@ export function createRecordingController(options: {
   record: 'call' | 'conference';
   pauseBehavior?: 'skip' | 'silence';
   now?: () => number;
+  /** Called once when the agent's own pause of a task has lasted `alertSeconds` (a Flex notification, in Flex). */
+  onForgotten?: (taskSid: string) => void;
+  alertSeconds?: number;
 }) {
   const now = options.now ?? Date.now;
   const states = new Map<string, ButtonState>();
+  const reminders = new Map<string, ReturnType<typeof setTimeout>>();
   const listeners = new Set<() => void>();
   const stateOf = (taskSid: string): ButtonState => states.get(taskSid) ?? { kind: 'idle' };
+  /** The agent's own pause the state still knows of: a control under way or refused leaves it as it was. */
+  const ownPause = (state: ButtonState): { since: number } | undefined =>
+    state.kind === 'paused-by-me'
+      ? state
+      : state.kind === 'busy' || state.kind === 'error'
+        ? ownPause(state.before)
+        : undefined;
+  const remind = (taskSid: string, state: ButtonState) => {
+    const { onForgotten, alertSeconds } = options;
+    const pause = ownPause(state);
+    if (!pause) {
+      clearTimeout(reminders.get(taskSid));
+      reminders.delete(taskSid);
+      return;
+    }
+    if (!onForgotten || alertSeconds === undefined || reminders.has(taskSid)) return;
+    const timer = setTimeout(
+      () => {
+        reminders.delete(taskSid);
+        if (ownPause(stateOf(taskSid)) === pause) onForgotten(taskSid);
+      },
+      Math.max(0, pause.since + alertSeconds * 1000 - now()),
+    );
+    reminders.set(taskSid, timer);
+  };
   const set = (taskSid: string, state: ButtonState) => {
     states.set(taskSid, state);
+    remind(taskSid, state);
     listeners.forEach((listener) => listener());
   };
 

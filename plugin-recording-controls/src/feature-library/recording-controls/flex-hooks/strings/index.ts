@@ -18,6 +18,7 @@ export const enUS = {
   RCStateUnknownDetail: 'The recording Functions could not be reached; the recording may or may not be paused.',
   RCStateError: 'Could not {{asked}} the recording: {{code}}',
   RCForgotten: 'Recording paused for {{duration}}: resume it once the card details are taken.',
+  RCForgottenNotice: 'Recording is still paused on one of your calls: resume it once the card details are taken.',
   RCSeconds: '{{count}} s',
   RCMinutes: '{{count}} min',
   RCAskedPause: 'pause',
