@@ -57,7 +57,9 @@ test("the agent pauses, resumes, then a flow pauses: the flow's pause holds agai
   await expect(r.lift(alice)).rejects.toMatchObject({ status: 403, code: 'PAUSE_HELD' });
   // The refused attempt is evidence, naming the flow as the pauser.
   const refused = (await evidenceEntries(stack.em, r.callSid)).filter((e) => e.status === 'refused');
-  expect(refused).toEqual([expect.objectContaining({ by: alice.caller, pausedBy: FLOW, recordingSid: r.recordingSid })]);
+  expect(refused).toEqual([
+    expect.objectContaining({ by: alice.caller, pausedBy: FLOW, recordingSid: r.recordingSid }),
+  ]);
 });
 
 test('once the history no longer holds the pause, the latest pause in the evidence log decides', async () => {

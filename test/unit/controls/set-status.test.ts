@@ -5,9 +5,11 @@ import { newCall } from '../../../harness/calls';
 import { evidenceEntries, servedRequests } from '../../../harness/functions';
 import { atTime, instanceOn, useInProcessEmulator } from '../../../harness/in-process';
 import type { RunningEmulator } from '../../../harness/stack';
-import { CLOCK_SKEW_MARGIN_MS } from '../../../lib/model/recording-document';
 import { intentOf } from '../../../lib/sync/evidence-log';
 import { CLOCK } from '../../../lib/twilio/deadline';
+
+/** The clock skew between instances the docs promise to allow (docs/guarantees.md), not read from lib/. */
+const SKEW_MARGIN_MS = 50;
 
 const stack = useInProcessEmulator();
 
@@ -88,11 +90,15 @@ describe('the fence: a pause is never retried over a resume sent since', () => {
 
   test('fails closed: when the evidence log cannot be read, the pause is not retried', async () => {
     const em = stack.em;
-    const run = await pauseRetriedAfter(em, async (callSid) => {
-      // Every read of the call's Map fails from here on (the fence's read among them).
-      await em.control('POST', '/faults', { kind: '500', count: 1000, match: `${callSid}/Items`, method: 'GET' });
-      // The request arrived 6 s ago: the fence's read retries its 500s until the deadline, 3 s from now.
-    }, Date.now() - 6_000);
+    const run = await pauseRetriedAfter(
+      em,
+      async (callSid) => {
+        // Every read of the call's Map fails from here on (the fence's read among them).
+        await em.control('POST', '/faults', { kind: '500', count: 1000, match: `${callSid}/Items`, method: 'GET' });
+        // The request arrived 6 s ago: the fence's read retries its 500s until the deadline, 3 s from now.
+      },
+      Date.now() - 6_000,
+    );
     await em.control('DELETE', '/faults');
     expect(run.fenceAsked).toBe(1);
     expect(run.outcome).toMatchObject({ ok: false, error: { status: 503, code: 'RECORDING_BUSY' } });
@@ -121,7 +127,9 @@ describe('the fence: a pause is never retried over a resume sent since', () => {
       const guard = deps.fence.mayRetry.bind(deps.fence);
       deps.fence.mayRetry = async () => {
         const log = other.lib.wiring.evidenceLog(other.context, em.client);
-        await log.append(callSid, [{ ...intentOf('other-control', 'in-progress', '*', 'studio:FWb', t + offsetMs), clock }]);
+        await log.append(callSid, [
+          { ...intentOf('other-control', 'in-progress', '*', 'studio:FWb', t + offsetMs), clock },
+        ]);
         return guard();
       };
       await transientOnce(em, recordingSid);
@@ -136,8 +144,8 @@ describe('the fence: a pause is never retried over a resume sent since', () => {
       );
       return (await recordingPosts(em, callSid)).map((p) => p.status);
     }
-    const within = -(CLOCK_SKEW_MARGIN_MS - 10);
-    const beyond = -(CLOCK_SKEW_MARGIN_MS + 10);
+    const within = -(SKEW_MARGIN_MS - 10);
+    const beyond = -(SKEW_MARGIN_MS + 10);
 
     test(`another machine's intent stamped ${-within} ms before the pause (within the margin) closes the fence`, async () => {
       expect(await withIntent(within, 'ffffffff')).toEqual([409]);
@@ -145,7 +153,7 @@ describe('the fence: a pause is never retried over a resume sent since', () => {
     test(`another machine's intent stamped ${-beyond} ms before the pause (beyond the margin) is older: the retry goes`, async () => {
       expect(await withIntent(beyond, 'ffffffff')).toEqual([409, 200]);
     });
-    test('an intent read on this machine\'s clock compares as it is: 1 ms before the pause is older', async () => {
+    test("an intent read on this machine's clock compares as it is: 1 ms before the pause is older", async () => {
       expect(await withIntent(-1, CLOCK)).toEqual([409, 200]);
     });
     test('an intent stamped at the pause itself closes the fence, on either clock', async () => {

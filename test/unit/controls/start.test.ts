@@ -15,7 +15,8 @@ const options = (callSid: string) => ({
 });
 
 type Instance = Awaited<ReturnType<typeof instanceOn>>;
-const startOn = (fx: Instance, callSid: string) => fx.lib.start.startCallRecording(fx.deps('studio:FWa'), options(callSid));
+const startOn = (fx: Instance, callSid: string) =>
+  fx.lib.start.startCallRecording(fx.deps('studio:FWa'), options(callSid));
 
 test('a start creates a recording and finishes its claim naming it; a second start adopts it', async () => {
   const em = stack.em;

@@ -26,7 +26,9 @@ test('two instances change one document at once: one 412, both changes kept', as
   await storeOf(b).update(callSid, entry('b'));
   await em.control('POST', '/held/release');
   await writeA;
-  const writes = (await servedRequests(em)).slice(mark).filter((r) => r.method === 'POST' && r.path.endsWith(statePath));
+  const writes = (await servedRequests(em))
+    .slice(mark)
+    .filter((r) => r.method === 'POST' && r.path.endsWith(statePath));
   expect(writes.map((w) => w.status).sort()).toEqual([200, 200, 412]);
   const doc = await syncDocument(em, callSid);
   expect(doc?.history.map((h) => h.by).sort()).toEqual(['a', 'b', 'first']);
@@ -41,7 +43,9 @@ test('changes made at once in one instance are written together, one write, no 4
   const mark = (await servedRequests(em)).length;
   // The first write of the burst goes alone; the four behind it wait and go in one batch.
   await Promise.all(['1', '2', '3', '4', '5'].map((by) => store.update(callSid, entry(by))));
-  const writes = (await servedRequests(em)).slice(mark).filter((r) => r.method === 'POST' && r.path.includes('/Items/'));
+  const writes = (await servedRequests(em))
+    .slice(mark)
+    .filter((r) => r.method === 'POST' && r.path.includes('/Items/'));
   expect(writes.map((w) => w.status)).toEqual([200, 200]);
   expect((await syncDocument(em, callSid))?.history.map((h) => h.by)).toEqual(['first', '1', '2', '3', '4', '5']);
 });
