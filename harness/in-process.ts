@@ -59,11 +59,17 @@ export async function instanceOn(em: RunningEmulator, env: Partial<FunctionConte
   return { lib, context, deps };
 }
 
-/** The emulator in this jest process, reset after each test, closed after the file. */
+/**
+ * The emulator in this jest process, reset after each test, closed after the file. Its callees answer at
+ * once: what these tests order is requests, not rings (the end-to-end suites keep Twilio's delays).
+ */
 export function useInProcessEmulator(): { readonly em: RunningEmulator } {
   const holder: { em?: RunningEmulator } = {};
   beforeAll(async () => {
     holder.em = await startEmulator();
+  });
+  beforeEach(() => {
+    holder.em!.emulator.context.settings.answerDelayMs = 0;
   });
   afterEach(() => holder.em?.emulator.reset());
   afterAll(() => holder.em?.close());

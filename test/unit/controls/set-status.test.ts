@@ -36,11 +36,12 @@ const transientOnce = (em: RunningEmulator, recordingSid: string) =>
 async function pauseRetriedAfter(
   em: RunningEmulator,
   between: (callSid: string) => Promise<unknown>,
-  arrival = Date.now(),
+  ageMs = 0,
 ) {
   const { callSid, recordingSid } = await recordingCall(em);
   const a = await instanceOn(em);
-  const deps = a.deps('studio:FWa', undefined, arrival);
+  // The request arrived `ageMs` ago: its deadline is that much nearer.
+  const deps = a.deps('studio:FWa', undefined, Date.now() - ageMs);
   const guard = deps.fence.mayRetry.bind(deps.fence);
   let fenceAsked = 0;
   deps.fence.mayRetry = async () => {
@@ -97,7 +98,7 @@ describe('the fence: a pause is never retried over a resume sent since', () => {
         await em.control('POST', '/faults', { kind: '500', count: 1000, match: `${callSid}/Items`, method: 'GET' });
         // The request arrived 6 s ago: the fence's read retries its 500s until the deadline, 3 s from now.
       },
-      Date.now() - 6_000,
+      6_000,
     );
     await em.control('DELETE', '/faults');
     expect(run.fenceAsked).toBe(1);
