@@ -1,30 +1,42 @@
-// Mutation testing of lib/model and lib/controls on the fast layer (npm run test:unit): `npm run mutate`.
-// Not in CI (minutes, not seconds); docs/mutation.md quotes its score with the date and explains each survivor.
-// One folder alone: `npm run mutate -- --mutate 'lib/model/**/*.ts'`.
+// Mutation testing on the fast layer: `npm run mutate` (scripts/mutate.mjs) runs it once per scope and
+// prints both scores. Not in CI (minutes, not seconds); docs/mutation.md quotes the scores with the date and
+// explains each survivor. One scope alone: `STRYKER_SCOPE=model npx stryker run`.
+//
+// Each scope runs the tests of its own folder first of all: lib/model's pure rules by their own tests
+// (milliseconds each, so a surviving mutant costs little), lib/controls by the in-process tests of the
+// controls, the runtime and sync (the emulator in the jest process, real HTTP).
+const SCOPES = {
+  model: { mutate: ['lib/model/**/*.ts'], tests: ['<rootDir>/test/unit/model'] },
+  controls: {
+    mutate: ['lib/controls/**/*.ts'],
+    tests: ['<rootDir>/test/unit/controls', '<rootDir>/test/unit/runtime', '<rootDir>/test/unit/sync'],
+  },
+};
+const scope = process.env.STRYKER_SCOPE ?? 'model';
+if (!SCOPES[scope]) throw new Error(`STRYKER_SCOPE must be one of ${Object.keys(SCOPES).join(', ')}`);
+
 export default {
   testRunner: 'jest',
   jest: {
     projectType: 'custom',
     configFile: 'jest.config.js',
-    // The fast layer only: the end-to-end suites start twilio-run processes and take minutes.
-    config: { roots: ['<rootDir>/test/unit'], maxWorkers: 1 },
+    config: { roots: SCOPES[scope].tests, maxWorkers: 1 },
   },
-  mutate: ['lib/model/**/*.ts', 'lib/controls/**/*.ts'],
+  mutate: SCOPES[scope].mutate,
   // Each mutant runs only the tests that reached it, stopping at the first that fails.
   coverageAnalysis: 'perTest',
-  // The machine is shared: one test process at a time.
-  concurrency: 1,
-  // Mutants whose code and tests did not change keep their last result (reports/stryker-incremental.json).
+  // The machine is shared: one test process per scope (STRYKER_CONCURRENCY to change it).
+  concurrency: Number(process.env.STRYKER_CONCURRENCY ?? 1),
+  // Mutants whose code and tests did not change keep their last result.
   incremental: true,
-  incrementalFile: 'reports/stryker-incremental.json',
-  // Mutants of constants read once at load time would all need a fresh process; left out, counted in none.
+  incrementalFile: `reports/stryker-incremental-${scope}.json`,
+  // Mutants of constants read once at load time would each need a fresh process: left out, counted in none.
   ignoreStatic: true,
-  timeoutMS: 15000,
-  reporters: ['clear-text', 'progress', 'html', 'json'],
-  htmlReporter: { fileName: 'reports/mutation/mutation.html' },
-  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
-  clearTextReporter: { reportMutants: true, reportScoreTable: true },
+  timeoutMS: 10000,
+  reporters: ['clear-text', 'progress-append-only', 'json', 'html'],
+  jsonReporter: { fileName: `reports/mutation/${scope}.json` },
+  htmlReporter: { fileName: `reports/mutation/${scope}.html` },
+  clearTextReporter: { reportMutants: true, reportScoreTable: true, allowEmojis: false },
   thresholds: { high: 85, low: 85, break: null },
   tempDirName: '.stryker-tmp',
-  cleanTempDir: true,
 };
