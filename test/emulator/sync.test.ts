@@ -60,8 +60,8 @@ test('duplicate unique names, bad unique names, bad and oversized Data are refus
 test('a document expires after its Ttl', async () => {
   await docs().create({ uniqueName: 'rc-4', ttl: 10 });
   await em.control('POST', '/clock', { advanceMs: 9_000 });
-  await expect(docs()('rc-4').fetch()).resolves.toBeDefined();
+  await expect(docs()('rc-4').fetch()).resolves.toMatchObject({ uniqueName: 'rc-4' });
   await em.control('POST', '/clock', { advanceMs: 2_000 });
   await expect(docs()('rc-4').fetch()).rejects.toMatchObject({ status: 404 });
-  await expect(docs().create({ uniqueName: 'rc-4' })).resolves.toBeDefined(); // the name is free again
+  await expect(docs().create({ uniqueName: 'rc-4' })).resolves.toMatchObject({ uniqueName: 'rc-4' }); // the name is free again
 });
