@@ -6,10 +6,13 @@
 // (milliseconds each, so a surviving mutant costs little), lib/controls by the in-process tests of the
 // controls, the runtime and sync (the emulator in the jest process, real HTTP).
 const SCOPES = {
-  model: { mutate: ['lib/model/**/*.ts'], tests: ['<rootDir>/test/unit/model'] },
+  model: { mutate: ['lib/model/**/*.ts'], tests: ['<rootDir>/test/unit/model'], related: true },
   controls: {
     mutate: ['lib/controls/**/*.ts'],
     tests: ['<rootDir>/test/unit/controls', '<rootDir>/test/unit/runtime', '<rootDir>/test/unit/sync'],
+    // Each instance loads lib/ with import() in jest.isolateModulesAsync (harness/in-process), which
+    // jest's --findRelatedTests does not follow: the tests are picked by their coverage alone.
+    related: false,
   },
 };
 const scope = process.env.STRYKER_SCOPE ?? 'model';
@@ -21,8 +24,11 @@ export default {
     projectType: 'custom',
     configFile: 'jest.config.js',
     config: { roots: SCOPES[scope].tests, maxWorkers: 1 },
+    enableFindRelatedTests: SCOPES[scope].related,
   },
   mutate: SCOPES[scope].mutate,
+  // Not copied into the sandbox: another scope's sandbox, reports and builds.
+  ignorePatterns: ['.stryker-tmp*', 'reports', 'dist', 'coverage'],
   // Each mutant runs only the tests that reached it, stopping at the first that fails.
   coverageAnalysis: 'perTest',
   // The machine is shared: one test process per scope (STRYKER_CONCURRENCY to change it).
@@ -38,5 +44,6 @@ export default {
   htmlReporter: { fileName: `reports/mutation/${scope}.html` },
   clearTextReporter: { reportMutants: true, reportScoreTable: true, allowEmojis: false },
   thresholds: { high: 85, low: 85, break: null },
-  tempDirName: '.stryker-tmp',
+  // One sandbox folder per scope: two scopes may run at once.
+  tempDirName: `.stryker-tmp-${scope}`,
 };

@@ -1,7 +1,8 @@
+import { join } from 'node:path';
 import twilio from 'twilio';
 import type { FunctionContext } from '../lib/env';
 import type { Person } from '../lib/model/people';
-import { ACCOUNT_SID, AUTH_TOKEN, startEmulator, type RunningEmulator } from './stack';
+import { ACCOUNT_SID, AUTH_TOKEN, ROOT, startEmulator, type RunningEmulator } from './stack';
 
 /**
  * The fast layer (test/unit): the emulator's app in the jest process on a loopback port, and lib/ run
@@ -89,3 +90,59 @@ export async function atTime<T>(at: number, fn: () => Promise<T>): Promise<T> {
     spy.mockRestore();
   }
 }
+
+/** A Function's answer as the callback gets it: a Twilio.Response, or TwiML. */
+export type FunctionAnswer = {
+  statusCode?: number;
+  body?: unknown;
+  headers?: Record<string, unknown>;
+  toString(): string;
+};
+
+/** What @twilio/runtime-handler (twilio-run) puts in global scope for every Function; its package exports no path to it. */
+async function installTwilioGlobal(): Promise<void> {
+  const { Response } = await import(
+    join(ROOT, 'node_modules/@twilio/runtime-handler/dist/dev-runtime/internal/response.js')
+  );
+  (globalThis as Record<string, unknown>).Twilio = { ...twilio, Response };
+}
+
+type Handler = (context: unknown, event: unknown, callback: (err: unknown, answer: FunctionAnswer) => void) => unknown;
+
+/**
+ * Runs a Function's handler in this process as twilio-run runs it: its context (PATH the Function's
+ * path), the global Twilio, and the event `{request, ...params}`; the module loaded anew, as by a fresh instance.
+ */
+export async function runFunction(
+  em: RunningEmulator,
+  path: string,
+  params: Record<string, unknown>,
+  options: { env?: Partial<FunctionContext>; headers?: Record<string, string> } = {},
+): Promise<FunctionAnswer> {
+  await installTwilioGlobal();
+  let handler!: Handler;
+  const file = join(ROOT, 'functions', FUNCTION_FILES[path] ?? path);
+  await jest.isolateModulesAsync(async () => {
+    handler = (await import(file)).handler as Handler;
+  });
+  const context = contextFor(em, { PATH: path, ...options.env });
+  return new Promise((resolve, reject) => {
+    void handler(context, { request: { headers: options.headers ?? {}, cookies: {} }, ...params }, (err, answer) =>
+      err ? reject(err) : resolve(answer),
+    );
+  });
+}
+
+/** The files of the Functions whose path hides their visibility. */
+const FUNCTION_FILES: Record<string, string> = {
+  '/recording/set-status': 'recording/set-status.protected.ts',
+  '/recording/start': 'recording/start.protected.ts',
+  '/recording/status': 'recording/status.protected.ts',
+  '/callbacks/recording-status': 'callbacks/recording-status.protected.ts',
+  '/console/calls': 'console/calls.ts',
+  '/console/control': 'console/control.ts',
+  '/console/evidence': 'console/evidence.ts',
+};
+
+/** A JSON error answer's code. */
+export const errorCodeOf = (answer: FunctionAnswer) => (answer.body as { error?: { code?: string } }).error?.code;

@@ -33,11 +33,7 @@ const transientOnce = (em: RunningEmulator, recordingSid: string) =>
  * Instance A pauses; its first request meets 16114; before its retry (at its fence), `between` runs.
  * Returns A's outcome and the recording's status on Twilio after all.
  */
-async function pauseRetriedAfter(
-  em: RunningEmulator,
-  between: (callSid: string) => Promise<unknown>,
-  ageMs = 0,
-) {
+async function pauseRetriedAfter(em: RunningEmulator, between: (callSid: string) => Promise<unknown>, ageMs = 0) {
   const { callSid, recordingSid } = await recordingCall(em);
   const a = await instanceOn(em);
   // The request arrived `ageMs` ago: its deadline is that much nearer.

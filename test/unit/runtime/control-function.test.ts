@@ -1,38 +1,13 @@
 // A control Function's handler run in-process as twilio-run runs it (its context, the global Twilio, the
 // event it builds), against the emulator: parameters checked before any Twilio request, JSON for Studio
 // and HTTP, TwiML that sends a TwiML caller on whatever happened.
-import { join } from 'node:path';
-import twilio from 'twilio';
 import { newCall } from '../../../harness/calls';
 import { servedRequests } from '../../../harness/functions';
-import { contextFor, useInProcessEmulator } from '../../../harness/in-process';
-import { ROOT } from '../../../harness/stack';
+import { errorCodeOf, runFunction, useInProcessEmulator } from '../../../harness/in-process';
 
 const stack = useInProcessEmulator();
-
-beforeAll(async () => {
-  // What @twilio/runtime-handler (twilio-run) puts in global scope for every Function; its package exports no path to it.
-  const { Response } = await import(
-    join(ROOT, 'node_modules/@twilio/runtime-handler/dist/dev-runtime/internal/response.js')
-  );
-  (globalThis as Record<string, unknown>).Twilio = { ...twilio, Response };
-});
-
-type Answer = { statusCode?: number; body?: unknown; headers?: Record<string, unknown>; toString(): string };
-
-const codeOf = (answer: Answer) => (answer.body as { error?: { code?: string } }).error?.code;
-
-async function run(event: Record<string, unknown>): Promise<Answer> {
-  let handler!: (context: unknown, event: unknown, callback: (err: unknown, answer: Answer) => void) => unknown;
-  await jest.isolateModulesAsync(async () => {
-    handler = (await import('../../../functions/recording/set-status.protected')).handler as never;
-  });
-  return new Promise((resolve, reject) => {
-    void handler(contextFor(stack.em), { request: { headers: {}, cookies: {} }, ...event }, (err, answer) =>
-      err ? reject(err) : resolve(answer),
-    );
-  });
-}
+const run = (params: Record<string, unknown>) => runFunction(stack.em, '/recording/set-status', params);
+const codeOf = errorCodeOf;
 
 test('a bad parameter is refused with 400 and its JSON code before any request reaches Twilio', async () => {
   const before = (await servedRequests(stack.em)).length;
