@@ -127,7 +127,13 @@ export async function runFunction(
   });
   const context = contextFor(em, { PATH: path, ...options.env });
   return new Promise((resolve, reject) => {
-    void handler(context, { request: { headers: options.headers ?? {}, cookies: {} }, ...params }, (err, answer) =>
+    // The parameters came as a JSON body, its length declared, as a browser's fetch sends them.
+    const headers = {
+      'content-type': 'application/json',
+      'content-length': String(Buffer.byteLength(JSON.stringify(params))),
+      ...options.headers,
+    };
+    void handler(context, { request: { headers, cookies: {} }, ...params }, (err, answer) =>
       err ? reject(err) : resolve(answer),
     );
   });
