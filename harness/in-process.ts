@@ -33,7 +33,7 @@ export async function loadInstance() {
         wiring: typeof import('../lib/runtime/wiring');
         setStatus: typeof import('../lib/controls/set-status');
         start: typeof import('../lib/controls/start');
-        pauseRules: typeof import('../lib/controls/pause-rules');
+        pauseLock: typeof import('../lib/controls/pause-lock');
         voice: typeof import('../lib/twilio/voice');
       }
     | undefined;
@@ -42,7 +42,7 @@ export async function loadInstance() {
       wiring: await import('../lib/runtime/wiring'),
       setStatus: await import('../lib/controls/set-status'),
       start: await import('../lib/controls/start'),
-      pauseRules: await import('../lib/controls/pause-rules'),
+      pauseLock: await import('../lib/controls/pause-lock'),
       voice: await import('../lib/twilio/voice'),
     };
   });

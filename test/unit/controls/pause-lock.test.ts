@@ -1,10 +1,9 @@
-// Who may lift a pause is decided by who made the latest pause of that recording, read from the Sync
-// history, or from the evidence log once the history no longer holds it: pause, resume, pause by another.
+// The pause lock decides by who paused since the recording was last heard (model/people pauseHolders,
+// from the evidence): pause, resume, pause by another; the earlier pauser's lift no longer counts.
 import { newCall } from '../../../harness/calls';
 import { evidenceEntries } from '../../../harness/functions';
 import { instanceOn, useInProcessEmulator } from '../../../harness/in-process';
 import { personOf, type Person } from '../../../lib/model/people';
-import { HISTORY_LIMIT } from '../../../lib/model/recording-document';
 
 const stack = useInProcessEmulator();
 const FLOW = 'studio:FW00000000000000000000000000000001';
@@ -24,21 +23,14 @@ async function recorded() {
       all: false,
     });
   };
-  const lift = (person: Person) =>
-    fx.lib.pauseRules.checkLift(fx.deps(person.caller, person), person, call.sid, {
+  const lift = (person: Person) => {
+    const deps = fx.deps(person.caller, person);
+    return fx.lib.pauseLock.checkLock(deps, person, fx.lib.voice.callOwner(deps.client, call.sid), {
       action: 'in-progress',
-      recordingSid,
-      reason: undefined,
+      how: `RecordingSid=${recordingSid}`,
     });
-  /** Pushes this recording's actions out of the document's history: it keeps the last HISTORY_LIMIT. */
-  const crowdHistory = async () => {
-    const other = (await em.client.calls(call.sid).recordings.create()).sid;
-    for (let i = 0; i < HISTORY_LIMIT / 2; i++) {
-      await control(FLOW, 'paused', other);
-      await control(FLOW, 'in-progress', other);
-    }
   };
-  return { callSid: call.sid, recordingSid, control, lift, crowdHistory };
+  return { callSid: call.sid, recordingSid, control, lift };
 }
 
 test('flow pauses, flow resumes, the agent pauses: the agent may resume their own pause', async () => {
@@ -60,24 +52,6 @@ test("the agent pauses, resumes, then a flow pauses: the flow's pause holds agai
   expect(refused).toEqual([
     expect.objectContaining({ by: alice.caller, pausedBy: FLOW, recordingSid: r.recordingSid }),
   ]);
-});
-
-test('once the history no longer holds the pause, the latest pause in the evidence log decides', async () => {
-  const r = await recorded();
-  await r.control(alice, 'paused');
-  await r.control(alice, 'in-progress');
-  await r.control(FLOW, 'paused');
-  await r.crowdHistory();
-  await expect(r.lift(alice)).rejects.toMatchObject({ status: 403, code: 'PAUSE_HELD' });
-});
-
-test('from the evidence log too: the agent who paused last may resume', async () => {
-  const r = await recorded();
-  await r.control(FLOW, 'paused');
-  await r.control(FLOW, 'in-progress');
-  await r.control(alice, 'paused');
-  await r.crowdHistory();
-  await expect(r.lift(alice)).resolves.toBeUndefined();
 });
 
 test('another agent may not lift it; a recording that is not paused needs no check', async () => {
