@@ -182,5 +182,12 @@ describe('npm run deploy refuses, before any network step', () => {
     const { code, output } = await deploy({ SYNC_SERVICE_SID: 'default' });
     expect(code).not.toBe(0);
     expect(output).toContain('.env has no account credentials');
+    // Read with the same parse as npm start's: what is not settings is said, not taken for no credentials.
+    const garbled = projectFolder();
+    writeFileSync(join(garbled, '.env'), 'this is not an env file\n');
+    const notSettings = await deploy({}, [], garbled);
+    expect(notSettings.code).not.toBe(0);
+    expect(notSettings.output).toContain('.env cannot be read as settings: line 1 is not a setting');
+    expect(connections()).toBe('');
   });
 });
