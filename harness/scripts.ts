@@ -50,7 +50,24 @@ export function runScript(
   vars: Record<string, string> = {},
   args: string[] = [],
 ): ScriptRun {
-  const child = spawn(process.execPath, [join(ROOT, 'dist/scripts', `${script}.js`), ...args], {
+  return runCommand(process.execPath, [join(ROOT, 'dist/scripts', `${script}.js`), ...args], dir, vars);
+}
+
+/**
+ * `npm start` as a user or a process manager runs it: npm, its shell, then node. Its build is already
+ * done (the linked dist/), so the project folder's copy of package.json builds nothing; its start
+ * script is the project's own.
+ */
+export function runNpmStart(dir: string, vars: Record<string, string> = {}): ScriptRun {
+  const packageFile = join(dir, 'package.json');
+  const pkg = JSON.parse(readFileSync(packageFile, 'utf8')) as { scripts: Record<string, string> };
+  pkg.scripts.build = 'node -e ""';
+  writeFileSync(packageFile, JSON.stringify(pkg));
+  return runCommand('npm', ['start'], dir, vars);
+}
+
+function runCommand(command: string, args: string[], dir: string, vars: Record<string, string>): ScriptRun {
+  const child = spawn(command, args, {
     cwd: dir,
     env: { ...process.env, ...vars },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -67,6 +84,14 @@ export function runScript(
     stop: async () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       await exited;
+      // Whatever it left in its group (an orphan holds the test's pipes open) goes too.
+      if (processGroup(child.pid!).length > 0) {
+        try {
+          process.kill(-child.pid!, 'SIGKILL');
+        } catch {
+          // gone meanwhile
+        }
+      }
     },
   };
 }

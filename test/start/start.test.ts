@@ -10,6 +10,7 @@ import {
   listeningAddresses,
   processGroup,
   projectFolder,
+  runNpmStart,
   runScript,
   waitUntilServing,
   type ScriptRun,
@@ -161,6 +162,26 @@ test('an .env that is not settings, or has no credentials, stops it at once in o
     expect(printed(run)).toContain(message);
     expect(printed(run).split('\n')).toHaveLength(1);
     expect(processGroup(run.process.pid!)).toEqual([]);
+  }
+});
+
+test('npm start ends everything it started on SIGTERM or SIGINT, sent to npm alone or to its process group', async () => {
+  for (const [signal, to] of [
+    ['SIGTERM', 'npm'],
+    ['SIGTERM', 'group'],
+    ['SIGINT', 'npm'],
+    ['SIGINT', 'group'],
+  ] as const) {
+    const [port, emulatorPort] = [await freePort(), await freePort()];
+    const run = runNpmStart(projectFolder(), { PORT: String(port), EMULATOR_PORT: String(emulatorPort) });
+    running.push(run);
+    await waitUntilServing(run, [`http://127.0.0.1:${port}/`, `http://127.0.0.1:${emulatorPort}/__emulator/counters`]);
+    const npm = run.process.pid!;
+    process.kill(to === 'group' ? -npm : npm, signal);
+    // An orphan keeps its process group: an empty group is nothing left running, on no port.
+    const deadline = Date.now() + 5_000;
+    while (processGroup(npm).length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect({ signal, to, left: processGroup(npm) }).toEqual({ signal, to, left: [] });
   }
 });
 
