@@ -85,6 +85,17 @@ test('the examples are deployed only when the build is told DEPLOY_EXAMPLES=true
   expect((await deploySet(dir)).functions.map((f) => f.path)).toEqual(expect.arrayContaining(examples));
 });
 
+test("the deployed dependencies are the tested ones: package.json's are exact, the lockfile's versions", () => {
+  // Twilio installs a deployed service's dependencies from package.json alone: a range there would be
+  // whatever version is newest at deploy time, not the one the tests ran.
+  const read = (file: string) => JSON.parse(readFileSync(join(ROOT, file), 'utf8'));
+  const { dependencies } = read('package.json') as { dependencies: Record<string, string> };
+  const { packages } = read('package-lock.json') as { packages: Record<string, { version: string }> };
+  expect(Object.keys(dependencies).length).toBeGreaterThan(0);
+  for (const [name, version] of Object.entries(dependencies))
+    expect({ name, version }).toEqual({ name, version: packages[`node_modules/${name}`].version });
+});
+
 describe('npm run deploy refuses, before any network step', () => {
   const wire = tripwire();
   const connections = wire.connections;
