@@ -17,13 +17,24 @@ import { ROOT } from './stack';
 
 /**
  * A project folder of its own, so that a developer's .env (maybe with real credentials) is not used:
- * the project's settings files, its node_modules and dist linked, and `env` as .env when given.
+ * the project's settings files, its sources, node_modules and dist linked, and `env` as .env when given.
  */
 export function projectFolder(env?: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'rc-project-'));
-  for (const file of ['.env.example', '.twilioserverlessrc', 'package.json'])
+  for (const file of ['.env.example', '.twilioserverlessrc.js', 'package.json'])
     copyFileSync(join(ROOT, file), join(dir, file));
-  for (const link of ['node_modules', 'dist']) symlinkSync(join(ROOT, link), join(dir, link));
+  // The sources too: a deploy checks that dist/ was built from them (scripts/build-record.cjs).
+  for (const link of [
+    'node_modules',
+    'dist',
+    'functions',
+    'lib',
+    'assets',
+    'scripts',
+    'tsconfig.json',
+    'package-lock.json',
+  ])
+    symlinkSync(join(ROOT, link), join(dir, link));
   if (env)
     writeFileSync(
       join(dir, '.env'),
@@ -66,7 +77,8 @@ export function runNpmStart(dir: string, vars: Record<string, string> = {}): Scr
   return runCommand('npm', ['start'], dir, vars);
 }
 
-function runCommand(command: string, args: string[], dir: string, vars: Record<string, string>): ScriptRun {
+/** Runs `command` in `dir` with `vars` added to the environment, in a process group of its own. */
+export function runCommand(command: string, args: string[], dir: string, vars: Record<string, string>): ScriptRun {
   const child = spawn(command, args, {
     cwd: dir,
     env: { ...process.env, ...vars },
