@@ -51,7 +51,7 @@ export async function startCallRecording(deps: Deps, options: StartOptions) {
     const listSent = Date.now();
     const listing = listOnTwilio(owner);
     // The call's Map (sync/call-map: its claim, state and evidence) is created first (409 when it
-    // exists): its claim and the start's intent wait for that, beside the list of the recordings.
+    // exists); its claim and the start's intent go out just after, beside it and the list (call-map's create).
     if (first) map.ensure().catch(() => undefined); // the claim's creation reports a failure
     const claiming = claim.acquire();
     if (first) {

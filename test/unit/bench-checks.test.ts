@@ -6,7 +6,7 @@ const good = {
   callbackThroughput: { 'one call, 50 in flight': { lostUpdates: 0 } },
   documentGrowth: [{ tracked: 100, documentBytes: 12_000 }],
   console: { pageLoadTo200RowsMs: { p50: 525 } },
-  roundTrips: { rows: [{ control: '/recording/start', requestsInSequence: 4 }] },
+  roundTrips: { rows: [{ control: '/recording/start', requestsInSequence: 3, raw: 'create', ratio: 2.5 }] },
 };
 
 test('right figures: nothing wrong', () => {
@@ -22,8 +22,13 @@ test.each([
   ['a browser failure', { console: { pageLoadTo200RowsMs: 'not measured: no Chromium' } }, 'Chromium'],
   [
     'a round trip added',
-    { roundTrips: { rows: [{ control: '/recording/start', requestsInSequence: 5 }] } },
+    { roundTrips: { rows: [{ control: '/recording/start', requestsInSequence: 4 }] } },
     'requests in sequence',
+  ],
+  [
+    'a start over 2.6 creates',
+    { roundTrips: { rows: [{ control: '/recording/start', requestsInSequence: 3, raw: 'create', ratio: 2.61 }] } },
+    'over its goal of 2.6x',
   ],
   ['a control not documented', { roundTrips: { rows: [{ control: '/new', requestsInSequence: 1 }] } }, 'documented'],
 ])('%s is a wrong figure', (_name, change, says) => {
