@@ -9,7 +9,7 @@ import { printRouteInfo } from 'twilio-run/dist/printers/start';
 import { createTwilioEmulator } from '../emulator';
 import { EMULATOR_WORKSPACE_SID } from '../emulator/taskrouter';
 import { adminPasswordProblem } from '../lib/env';
-import { absoluteUrl } from '../lib/params';
+import { absoluteUrl } from '../lib/model/params';
 import {
   PLACEHOLDER_ACCOUNT_SID,
   PLACEHOLDER_AUTH_TOKEN,

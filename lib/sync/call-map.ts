@@ -4,7 +4,7 @@ import { fromTwilioError, statusOf } from '../errors';
 
 /**
  * The one Sync object the toolkit creates per call or conference: a Map whose items are its state
- * (`state`, sync/document-store), its start claim (`claim`, sync/start-claim) and its evidence entries
+ * (`state`, sync/state-store), its start claim (`claim`, sync/start-claim) and its evidence entries
  * (`log-…`, sync/evidence-log). One object per call keeps Sync's creation rate (below 20/s per service)
  * for new calls alone; every item's write counts toward the Map's 20 writes/s, which one call never nears.
  */
