@@ -4,7 +4,7 @@ import { parameters as setConferenceStatus } from '../functions/conference/recor
 import { parameters as setStatus } from '../functions/recording/set-status.protected';
 import { parameters as start } from '../functions/recording/start.protected';
 import { parameters as status } from '../functions/recording/status.protected';
-import type { Spec } from '../lib/params';
+import type { Spec } from '../lib/model/params';
 import { callIn, finishedCall } from './calls';
 import { ROOT, type RunningEmulator, type RunningFunctions } from './stack';
 

@@ -1,7 +1,7 @@
 import type twilio from 'twilio';
 import type { SyncOptions } from '../env';
 import { fromTwilioError, statusOf } from '../errors';
-import { isActive, type RecordingDocument } from '../model/recording-document';
+import { isActive, type RecordingDocument } from '../model/recording-state';
 import { pausedSince } from '../model/pause-alert';
 import { listCallMaps, mapName, STATE_KEY } from '../sync/call-map';
 

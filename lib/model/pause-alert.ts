@@ -1,4 +1,4 @@
-import type { RecordingDocument } from './recording-document';
+import type { RecordingDocument } from './recording-state';
 
 /**
  * A pause nobody lifted (an agent who forgot, a flow that failed after its pause) looks like any other

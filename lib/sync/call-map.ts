@@ -4,7 +4,7 @@ import { fromTwilioError, statusOf } from '../errors';
 
 /**
  * The one Sync object the toolkit creates per call or conference: a Map whose items are its state
- * (`state`, sync/document-store), its start claim (`claim`, sync/start-claim) and its evidence entries
+ * (`state`, sync/state-store), its start claim (`claim`, sync/start-claim) and its evidence entries
  * (`log-…`, sync/evidence-log). One object per call keeps Sync's creation rate (below 20/s per service)
  * for new calls alone; every item's write counts toward the Map's 20 writes/s, which one call never nears.
  */
@@ -52,9 +52,14 @@ export class CallMap {
     return creation;
   }
 
-  /** Creates an item, and the Map first when it does not exist yet (404), waiting for a creation under way. */
+  /**
+   * Creates an item, and the Map first when it does not exist yet (404). Sent at once, beside a creation
+   * of the Map under way in this process rather than after it: that creation went out first, so Sync
+   * usually has applied it, and a start's claim then costs one round trip instead of two in sequence.
+   * When it has not, the 404 waits for it and the item is sent again, no later than waiting would have.
+   */
   async create(key: string, data: object, itemTtl?: number) {
-    await creations.get(this.key)?.catch(() => undefined);
+    const creating = creations.get(this.key);
     const create = () =>
       this.items.create({
         key,
@@ -66,7 +71,7 @@ export class CallMap {
       return await create();
     } catch (err) {
       if (statusOf(err) !== 404) throw err;
-      await this.ensure();
+      await (creating ? creating.catch(() => this.ensure()) : this.ensure());
       return create();
     }
   }

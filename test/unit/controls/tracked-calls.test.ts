@@ -1,7 +1,7 @@
 // The console's list of tracked calls against an emulator whose Sync keeps an expired Map a while, as
 // Sync's approximate TTLs may (twilio.com/docs/sync/objects-ttl): the list must not count on the expiry.
 import { listTrackedCalls } from '../../../lib/controls/tracked-calls';
-import { emptyDocument } from '../../../lib/model/recording-document';
+import { emptyDocument } from '../../../lib/model/recording-state';
 import { mapName, STATE_KEY } from '../../../lib/sync/call-map';
 import { startEmulator, type RunningEmulator } from '../../../harness/stack';
 

@@ -14,7 +14,7 @@ import {
   type RecordingDocument,
   type TwilioAnswer,
   type Window,
-} from '../../../lib/model/recording-document';
+} from '../../../lib/model/recording-state';
 
 const RE = 'RE' + 'a'.repeat(32);
 const sidOf = (i: number) => 'RE' + createHash('md5').update(String(i)).digest('hex');

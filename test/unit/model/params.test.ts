@@ -15,7 +15,7 @@ import {
   sid,
   STATUS_ALIASES,
   RECORDING_STATUSES,
-} from '../../lib/params';
+} from '../../../lib/model/params';
 
 const refusal = (fn: () => unknown) => {
   try {

@@ -3,7 +3,7 @@
 import { newCall } from '../../../harness/calls';
 import { heldRequests, servedRequests, syncDocument } from '../../../harness/functions';
 import { instanceOn, useInProcessEmulator } from '../../../harness/in-process';
-import { addHistory } from '../../../lib/model/recording-document';
+import { addHistory } from '../../../lib/model/recording-state';
 import { Deadline } from '../../../lib/twilio/deadline';
 
 const stack = useInProcessEmulator();
