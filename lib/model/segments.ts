@@ -1,5 +1,6 @@
 import type { EvidenceEntry, Segment, SegmentState } from './evidence';
 import { provenPauses, recordingProofs, type ListedRecording } from './proof';
+import { CLOCK_SKEW_MARGIN_MS } from './statuses';
 
 const stateOf = (status: string): SegmentState | undefined =>
   status === 'in-progress'
@@ -60,7 +61,11 @@ export function toSegments(entries: EvidenceEntry[], listed?: ListedRecording[])
     open.set(e.recordingSid, segment);
   }
   for (const s of segments.filter((s) => s.state === 'paused')) {
-    const [from, to] = [Date.parse(s.from), s.to === null ? Infinity : Date.parse(s.to)];
+    // Drawn on the instances' clocks, the segment is compared with the proof (on Twilio's) within the margin.
+    const [from, to] = [
+      Date.parse(s.from) + CLOCK_SKEW_MARGIN_MS,
+      s.to === null ? Infinity : Date.parse(s.to) - CLOCK_SKEW_MARGIN_MS,
+    ];
     if (!(proofs.get(s.recordingSid) ?? []).some(([a, b]) => a <= from && to <= b)) s.unproven = true;
   }
   return segments;
@@ -68,21 +73,22 @@ export function toSegments(entries: EvidenceEntry[], listed?: ListedRecording[])
 
 /**
  * The auditor's check (model/proof): whether no recording of the call recorded at any moment of
- * [from, to] and a pause covered all of it. `listed`, Twilio's list of the call's recordings, lets the
- * proof count recordings the evidence never heard of.
+ * [from, to] and a pause covered all of it. `listed`, Twilio's list of the call's recordings, counts the
+ * recordings the evidence never heard of: without it (Twilio could not be read) nothing is proven, and
+ * the answer is `unknown`.
  */
 export function windowInsidePause(
   entries: EvidenceEntry[],
   from: Date,
   to: Date,
-  listed?: ListedRecording[],
-): { insidePause: boolean; segments: Segment[] } {
+  listed: ListedRecording[] | undefined,
+): { insidePause: boolean | 'unknown'; segments: Segment[] } {
   const start = from.getTime();
   const end = to.getTime();
   const until = (s: Segment) => (s.to === null ? Infinity : Date.parse(s.to));
   const overlapping = toSegments(entries, listed).filter(
     (s) => s.state !== 'stopped' && Date.parse(s.from) < end && until(s) > start,
   );
-  const insidePause = provenPauses(entries, listed).some(([a, b]) => a <= start && end <= b);
+  const insidePause = listed ? provenPauses(entries, listed).some(([a, b]) => a <= start && end <= b) : 'unknown';
   return { insidePause, segments: overlapping };
 }

@@ -4,8 +4,8 @@ import type { SyncOptions } from '../env';
 import { fromTwilioError, statusOf } from '../errors';
 import { CLOCK } from '../twilio/deadline';
 import type { EvidenceEntry, NewEvidence } from '../model/evidence';
-import { CLOCK_SKEW_MARGIN_MS, type TwilioAnswer } from '../model/recording-document';
-import type { PauseBehavior } from '../model/statuses';
+import type { TwilioAnswer } from '../model/recording-document';
+import { CLOCK_SKEW_MARGIN_MS, type PauseBehavior } from '../model/statuses';
 import { CallMap } from './call-map';
 
 const iso = (ms: number) => new Date(ms).toISOString();

@@ -14,8 +14,6 @@ export interface TwilioRecording {
   source?: string;
   track?: string;
   startTime?: Date | null;
-  /** Seconds, as text; -1 until the recording has ended. */
-  duration?: string | null;
 }
 
 export interface RecordingResult {
@@ -107,18 +105,16 @@ export async function listOnTwilio(
 
 /** The recordings of this call or conference as the proof (model/proof) counts them. */
 export async function listedForProof(owner: Owner): Promise<ListedRecording[]> {
-  const recordings = await owner.list().catch((err) => {
+  const { value, window } = await timed(owner.list).catch((err) => {
     throw fromTwilioError(err, owner.label);
   });
-  return recordings.map((r) => {
-    const duration = Number(r.duration);
-    return {
-      recordingSid: r.sid,
-      status: fromTwilioStatus(r.status),
-      ...(r.startTime ? { startTime: r.startTime.toISOString() } : {}),
-      ...(Number.isInteger(duration) && duration >= 0 ? { duration } : {}),
-    };
-  });
+  const listedAt = new Date(window[1]).toISOString();
+  return value.map((r) => ({
+    recordingSid: r.sid,
+    status: fromTwilioStatus(r.status),
+    ...(r.startTime ? { startTime: r.startTime.toISOString() } : {}),
+    listedAt,
+  }));
 }
 
 /** Why Twilio found no recording to act on: no such call, a call not (or no longer) in progress, or none active. */

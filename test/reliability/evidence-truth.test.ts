@@ -4,7 +4,8 @@
 // emulator's truth log must show no recording of the call recording at any moment of it; and one status
 // read later, no call says paused while Twilio records. Seeded: a failure prints its seed to replay.
 import fc from 'fast-check';
-import { provenPauses, type Interval, type ListedRecording } from '../../lib/model/proof';
+import { provenPauses, type Interval } from '../../lib/model/proof';
+import { callOwner, listedForProof } from '../../lib/twilio/voice';
 import { EvidenceLog } from '../../lib/sync/evidence-log';
 import { newCall } from '../../harness/calls';
 import { invoke } from '../../harness/functions';
@@ -206,12 +207,7 @@ test(`evidence never proves a pause Twilio did not hold: ${PROCESSES} processes,
       const truth = await em.control<Truth>('GET', '/truth');
       for (const callSid of calls) {
         const entries = await new EvidenceLog(em.client, { serviceSid: 'default', ttlSeconds: 86400 }).readAll(callSid);
-        const listed: ListedRecording[] = (await em.client.calls(callSid).recordings.list()).map((r) => ({
-          recordingSid: r.sid,
-          status: r.status,
-          ...(r.startTime ? { startTime: r.startTime.toISOString() } : {}),
-          ...(Number(r.duration) >= 0 ? { duration: Number(r.duration) } : {}),
-        }));
+        const listed = await listedForProof(callOwner(em.client, callSid));
         const start = Math.min(
           ...truth.recordings.filter((r) => r.callSid === callSid).flatMap((r) => r.changes.map((c) => c.at)),
         );

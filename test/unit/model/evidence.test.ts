@@ -1,6 +1,7 @@
 // The pure rules of the evidence: segments from entries in any order, the pause-window check, the CSV.
 import { toCsv } from '../../../lib/model/csv';
 import type { EvidenceEntry } from '../../../lib/model/evidence';
+import type { ListedRecording } from '../../../lib/model/proof';
 import { toSegments, windowInsidePause } from '../../../lib/model/segments';
 
 const RE = 'RE' + 'a'.repeat(32);
@@ -45,15 +46,30 @@ test("segments: a callback's in-progress neither opens a second stretch nor ends
   expect(toSegments([...call].reverse())).toEqual(expected);
 });
 
+/** Twilio's list of the call's one recording, read at 100 s. */
+const listed = (status: string): ListedRecording[] => [{ recordingSid: RE, status, startTime: t(0), listedAt: t(100) }];
+
 test('the window check: inside a pause only when no moment of it was recorded and a pause covers all of it', () => {
-  const inside = (from: number, to: number) => windowInsidePause(call, new Date(t(from)), new Date(t(to))).insidePause;
+  const inside = (from: number, to: number) =>
+    windowInsidePause(call, new Date(t(from)), new Date(t(to)), listed('completed')).insidePause;
   expect(inside(12, 18)).toBe(true);
-  expect(inside(10, 20)).toBe(true);
+  expect(inside(11, 19)).toBe(true);
+  expect(inside(10, 20)).toBe(false); // its edges, on the instances' clocks, are within the clock margin
   expect(inside(9, 15)).toBe(false);
   expect(inside(15, 21)).toBe(false);
   expect(inside(40, 50)).toBe(false);
   // A pause still under way covers everything after it.
-  expect(windowInsidePause(call.slice(0, 3), new Date(t(100)), new Date(t(200))).insidePause).toBe(true);
+  expect(windowInsidePause(call.slice(0, 3), new Date(t(100)), new Date(t(200)), listed('paused')).insidePause).toBe(
+    true,
+  );
+});
+
+test("the window check without Twilio's list is unknown, never true: a recording made elsewhere may have recorded", () => {
+  expect(windowInsidePause(call, new Date(t(12)), new Date(t(18)), undefined).insidePause).toBe('unknown');
+  const elsewhere: ListedRecording = { recordingSid: 'RE' + 'b'.repeat(32), status: 'in-progress', listedAt: t(100) };
+  expect(
+    windowInsidePause(call, new Date(t(12)), new Date(t(18)), [...listed('completed'), elsewhere]).insidePause,
+  ).toBe(false);
 });
 
 test("a change took effect between its control's sentAt and at: the pause is proved only from its answer to its resume's request", () => {
@@ -68,8 +84,9 @@ test("a change took effect between its control's sentAt and at: the pause is pro
     ['paused', t(12), t(20)],
     ['recorded', t(20), null],
   ]);
-  const inside = (from: number, to: number) => windowInsidePause(timed, new Date(t(from)), new Date(t(to))).insidePause;
-  expect(inside(12, 20)).toBe(true);
+  const inside = (from: number, to: number) =>
+    windowInsidePause(timed, new Date(t(from)), new Date(t(to)), listed('in-progress')).insidePause;
+  expect(inside(13, 19)).toBe(true);
   expect(inside(11, 15)).toBe(false); // the pause may not have begun yet
   expect(inside(15, 21)).toBe(false); // the resume may already have taken effect
 });
@@ -83,9 +100,9 @@ test('a pause whose control overlapped a resume proves nothing: Twilio may have 
   ];
   const segments = toSegments(racing);
   expect(segments.find((s) => s.from === t(12))).toMatchObject({ state: 'paused', unproven: true });
-  expect(windowInsidePause(racing, new Date(t(12)), new Date(t(12.5))).insidePause).toBe(false);
+  expect(windowInsidePause(racing, new Date(t(12)), new Date(t(12.5)), listed('paused')).insidePause).toBe(false);
   // Once Twilio was read back as paused, the pause from that answer on is proved.
-  expect(windowInsidePause(racing, new Date(t(21)), new Date(t(30))).insidePause).toBe(true);
+  expect(windowInsidePause(racing, new Date(t(21)), new Date(t(30)), listed('paused')).insidePause).toBe(true);
 });
 
 test('CSV: a header, one row per segment, quoting, and no formula a spreadsheet would run', () => {
