@@ -1,5 +1,13 @@
 import { fromTwilioError, missingParameter, statusOf } from '../errors';
-import { ACTIVE, applyAnswer, applyCallback, mayBeForgotten, type RecordingDetails } from '../model/recording-document';
+import {
+  ACTIVE,
+  applyAnswer,
+  applyCallback,
+  isTombstoned,
+  mayBeForgotten,
+  type RecordingDetails,
+  type RecordingDocument,
+} from '../model/recording-document';
 import type { RecordingStatus } from '../model/statuses';
 import type { RecordingStore } from '../sync/document-store';
 import { appendEvidence, type EvidenceLog } from '../sync/evidence-log';
@@ -12,9 +20,17 @@ export interface StatusCallback {
 }
 
 /**
+ * Whether a callback must be checked with Twilio before it is written: the document may have dropped and
+ * forgotten its recording, or it says the recording is live while the document does not know it (the
+ * call's Map expired, or the callback came before the start's write). Either way a late or replayed
+ * callback never brings an ended recording back to life.
+ */
+const needsTwilio = (doc: RecordingDocument, sid: string, status: RecordingStatus) =>
+  mayBeForgotten(doc, sid) || (ACTIVE.includes(status) && !doc.recordings[sid] && !isTombstoned(doc, sid));
+
+/**
  * Keeps the Sync document true to what Twilio reports, whatever order the callbacks come in. A callback
- * for a recording the document may have dropped and forgotten is checked against Twilio first, so that
- * a late one never brings an ended recording back.
+ * that could revive a recording (needsTwilio) is written as Twilio answers for the recording now.
  *
  * Twilio does not send a refused callback again, so a refusal loses its fact: once the fact is in the
  * evidence log, the callback is answered as received even when the state could not be written before
@@ -31,15 +47,15 @@ export async function recordStatusCallback(
   if (!owner) throw missingParameter('CallSid or ConferenceSid');
   const at = Date.now();
   const report = { recordingSid: callback.recordingSid, status: callback.status, at, details: callback.details };
-  const forgotten = new Error('forgotten');
+  const unsure = new Error('ask Twilio');
   const record = async () => {
     try {
       await store.update(owner.sid, (doc) => {
-        if (mayBeForgotten(doc, callback.recordingSid)) throw forgotten;
+        if (needsTwilio(doc, callback.recordingSid, callback.status)) throw unsure;
         return applyCallback(doc, report);
       });
     } catch (err) {
-      if (err !== forgotten) throw err;
+      if (err !== unsure) throw err;
       const fetched = await timed(() => owner.fetch(callback.recordingSid)).catch((error: unknown) => {
         // Twilio no longer has it (deleted): it ended, so only a callback that says so is news.
         if (statusOf(error) === 404) return undefined;
