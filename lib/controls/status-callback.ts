@@ -3,7 +3,6 @@ import {
   ACTIVE,
   applyAnswer,
   applyCallback,
-  isTombstoned,
   mayBeForgotten,
   type RecordingDetails,
   type RecordingDocument,
@@ -20,17 +19,18 @@ export interface StatusCallback {
 }
 
 /**
- * Whether a callback must be checked with Twilio before it is written: the document may have dropped and
- * forgotten its recording, or it says the recording is live while the document does not know it (the
- * call's Map expired, or the callback came before the start's write). Either way a late or replayed
- * callback never brings an ended recording back to life.
+ * Whether a callback says a recording is live in a state that knows nothing of the call: the call's Map
+ * expired (a late or replayed callback), or the start that made the recording has not written it yet.
+ * Its word alone does not bring a recording to life there: the start writes what Twilio answered it, and
+ * the next read of Twilio (a status, a control) what Twilio holds.
  */
-const needsTwilio = (doc: RecordingDocument, sid: string, status: RecordingStatus) =>
-  mayBeForgotten(doc, sid) || (ACTIVE.includes(status) && !doc.recordings[sid] && !isTombstoned(doc, sid));
+const liveInForgottenCall = (doc: RecordingDocument, status: RecordingStatus) =>
+  ACTIVE.includes(status) && Object.keys(doc.recordings).length === 0 && !doc.ended && !doc.forgot;
 
 /**
  * Keeps the Sync document true to what Twilio reports, whatever order the callbacks come in. A callback
- * that could revive a recording (needsTwilio) is written as Twilio answers for the recording now.
+ * for a recording the document may have dropped and forgotten is checked against Twilio first, so that
+ * a late one never brings an ended recording back.
  *
  * Twilio does not send a refused callback again, so a refusal loses its fact: once the fact is in the
  * evidence log, the callback is answered as received even when the state could not be written before
@@ -47,15 +47,18 @@ export async function recordStatusCallback(
   if (!owner) throw missingParameter('CallSid or ConferenceSid');
   const at = Date.now();
   const report = { recordingSid: callback.recordingSid, status: callback.status, at, details: callback.details };
-  const unsure = new Error('ask Twilio');
+  const forgotten = new Error('forgotten');
+  const unwritten = new Error('not on its word');
   const record = async () => {
     try {
       await store.update(owner.sid, (doc) => {
-        if (needsTwilio(doc, callback.recordingSid, callback.status)) throw unsure;
+        if (liveInForgottenCall(doc, callback.status)) throw unwritten;
+        if (mayBeForgotten(doc, callback.recordingSid)) throw forgotten;
         return applyCallback(doc, report);
       });
     } catch (err) {
-      if (err !== unsure) throw err;
+      if (err === unwritten) return;
+      if (err !== forgotten) throw err;
       const fetched = await timed(() => owner.fetch(callback.recordingSid)).catch((error: unknown) => {
         // Twilio no longer has it (deleted): it ended, so only a callback that says so is news.
         if (statusOf(error) === 404) return undefined;

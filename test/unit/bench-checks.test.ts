@@ -6,7 +6,12 @@ const good = {
   callbackThroughput: { 'one call, 50 in flight': { lostUpdates: 0 } },
   documentGrowth: [{ tracked: 100, documentBytes: 12_000 }],
   console: { pageLoadTo200RowsMs: { p50: 525 } },
-  roundTrips: { rows: [{ control: '/recording/start', requestsInSequence: 4 }] },
+  roundTrips: {
+    rows: [
+      { control: '/recording/start', requestsInSequence: 4 },
+      { control: '/recording/status', requestsInSequence: 1, ratio: 1.08, raw: 'list recordings' },
+    ],
+  },
 };
 
 test('right figures: nothing wrong', () => {
@@ -24,6 +29,15 @@ test.each([
     'a round trip added',
     { roundTrips: { rows: [{ control: '/recording/start', requestsInSequence: 5 }] } },
     'requests in sequence',
+  ],
+  [
+    'a status slower than one list',
+    {
+      roundTrips: {
+        rows: [{ control: '/recording/status', requestsInSequence: 1, ratio: 1.2, raw: 'list recordings' }],
+      },
+    },
+    'over 1.15x',
   ],
   ['a control not documented', { roundTrips: { rows: [{ control: '/new', requestsInSequence: 1 }] } }, 'documented'],
 ])('%s is a wrong figure', (_name, change, says) => {
