@@ -9,7 +9,7 @@ import {
   type TwilioAnswer,
   type Window,
 } from '../model/recording-document';
-import { listOnTwilio, type Owner } from '../twilio/voice';
+import { legsOnTwilio, listOnTwilio, type Owner } from '../twilio/voice';
 import { writeDocument, type Deps } from './deps';
 
 /**
@@ -24,20 +24,22 @@ function agrees(doc: RecordingDocument, a: TwilioAnswer): boolean {
 
 /**
  * What a flow branches on: is this call or conference being recorded, or paused, right now. Twilio's list
- * of the recordings (every one, those made elsewhere too) is read beside Sync's state, both at once: the
- * statuses are Twilio's, Sync adds when each pause began and who acted. Where Twilio shows what Sync (and
+ * of the recordings (every one, those made elsewhere too, and for a conference its participants' call
+ * recordings) is read beside Sync's state, at once: the statuses are Twilio's, Sync adds when each pause began and who acted. Where Twilio shows what Sync (and
  * so the evidence) lacks, a pause whose instance died or a recording made through the API, it is written
  * to Sync and logged as a read-back; where they agree, nothing is written.
  */
 export async function describeRecordings(deps: Deps, owner: Owner, alertSeconds: number) {
-  const [snapshot, { all, window }] = await Promise.all([
+  const none = (err: { code?: string }) => {
+    // A call or conference Twilio does not know has no recording there.
+    if (err.code !== 'NOT_FOUND') throw err;
+    const now = Date.now();
+    return { all: [] as TwilioAnswer[], window: [now, now] as Window };
+  };
+  const [snapshot, { all, window }, legs] = await Promise.all([
     deps.store.read(owner.sid),
-    listOnTwilio(owner).catch((err: { code?: string }) => {
-      // A call or conference Twilio does not know has no recording there.
-      if (err.code !== 'NOT_FOUND') throw err;
-      const now = Date.now();
-      return { all: [] as TwilioAnswer[], window: [now, now] as Window };
-    }),
+    listOnTwilio(owner).catch(none),
+    owner.legs ? legsOnTwilio(owner).catch(none) : { all: [] },
   ]);
   const lacking = all.filter((a) => !agrees(snapshot.doc, a));
   const settle = (d: RecordingDocument) =>
@@ -61,6 +63,8 @@ export async function describeRecordings(deps: Deps, owner: Owner, alertSeconds:
   }
   const recordings = { ...doc.recordings };
   for (const a of all) recordings[a.recordingSid] = { ...recordings[a.recordingSid], status: a.status };
+  // A participant's call recording records the conference's audio: it counts, though its call keeps it.
+  for (const a of legs.all) recordings[a.recordingSid] = { status: a.status };
   doc = { ...doc, recordings };
   const entries = Object.entries(doc.recordings);
   const active = entries.filter(([, r]) => isActive(r));

@@ -39,6 +39,11 @@ export interface Owner {
   update(recordingSid: string, status: TargetStatus, pauseBehavior?: PauseBehavior): Promise<TwilioRecording>;
   /** The call's or conference's own status on Twilio. */
   state(): Promise<string>;
+  /**
+   * A conference's participants' calls, now: a recording of a participant's call (a leg) holds the
+   * conference's audio too. Twilio lists only those still in it.
+   */
+  legs?(): Promise<Owner[]>;
 }
 
 export function callOwner(client: twilio.Twilio, callSid: string): Owner {
@@ -67,6 +72,10 @@ export function conferenceOwner(client: twilio.Twilio, conferenceSid: string): O
         .recordings(sid)
         .update({ status: status as 'paused' | 'in-progress', pauseBehavior }),
     state: async () => (await client.conferences(conferenceSid).fetch()).status,
+    legs: async () =>
+      (await client.conferences(conferenceSid).participants.list({ pageSize: LIST_PAGE_SIZE })).map((p) =>
+        callOwner(client, p.callSid),
+      ),
   };
 }
 
@@ -103,16 +112,34 @@ export async function listOnTwilio(
   return { all, active: all.filter((a) => isActive(a)), window };
 }
 
-/** The recordings of this call or conference as the proof (model/proof) counts them. */
-export async function listedForProof(owner: Owner): Promise<ListedRecording[]> {
-  const { value, window } = await timed(owner.list).catch((err) => {
-    throw fromTwilioError(err, owner.label);
+/**
+ * The recordings of a conference's participants' calls (none for a call), with the window the lists were
+ * true in: the participants are listed first, then each one's call recordings, two round trips in sequence.
+ */
+export async function legsOnTwilio(owner: Owner): Promise<{ all: TwilioAnswer[]; window: Window }> {
+  const { value, window } = await timed(async () => {
+    const legs = owner.legs ? await owner.legs() : [];
+    return (await Promise.all(legs.map((leg) => leg.list()))).flat();
+  }).catch((err) => {
+    throw fromTwilioError(err, `the participants' calls of ${owner.label}`);
   });
-  const listedAt = new Date(window[1]).toISOString();
-  return value.map((r) => ({
-    recordingSid: r.sid,
-    status: fromTwilioStatus(r.status),
-    ...(r.startTime ? { startTime: r.startTime.toISOString() } : {}),
+  return { all: value.map((r) => answerOf(r, window)), window };
+}
+
+/**
+ * The recordings of this call or conference as the proof (model/proof) counts them: for a conference, its
+ * participants' call recordings too, listed beside its own.
+ */
+export async function listedForProof(owner: Owner): Promise<ListedRecording[]> {
+  const [own, legs] = await Promise.all([
+    listOnTwilio(owner),
+    owner.legs ? legsOnTwilio(owner) : { all: [], window: undefined },
+  ]);
+  const listedAt = new Date(Math.max(own.window[1], legs.window?.[1] ?? 0)).toISOString();
+  return [...own.all, ...legs.all].map((a) => ({
+    recordingSid: a.recordingSid,
+    status: a.status,
+    ...(a.details?.startTime ? { startTime: a.details.startTime } : {}),
     listedAt,
   }));
 }

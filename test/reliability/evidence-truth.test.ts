@@ -174,7 +174,12 @@ async function control(calls: string[], s: Step, recordingSids: Map<string, stri
   }
   if (s.action === 'direct-stop') {
     // Someone stops one of the call's recordings through the API: the toolkit hears of it only from Twilio.
-    const active = (await em.client.calls(callSid).recordings.list()).filter((r) => r.status === 'in-progress');
+    // A failing list set up for an earlier step may answer this one: then nothing is stopped.
+    const listed = await em.client
+      .calls(callSid)
+      .recordings.list()
+      .catch(() => []);
+    const active = listed.filter((r) => r.status === 'in-progress');
     if (active.length > 0)
       await em.client
         .calls(callSid)

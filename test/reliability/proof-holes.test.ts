@@ -1,8 +1,9 @@
 // Issue 27's holes, each run as it was found, against the emulator and twilio-run: what /recording/status
 // answers beside recordings made elsewhere and pauses whose instance died, a callback replayed after the
-// call's Map expired, and the window check when Twilio's list cannot be read.
+// call's Map expired, the window check when Twilio's list cannot be read, and a conference whose
+// participant's own call recording records while the conference is paused.
 import { mapName } from '../../lib/sync/call-map';
-import { newCall } from '../../harness/calls';
+import { conferenceCalls, newCall } from '../../harness/calls';
 import {
   callbacksIdle,
   evidenceEntries,
@@ -117,4 +118,39 @@ test("the window check when Twilio's list cannot be read: unknown, never true", 
   } finally {
     await stack.em.control('DELETE', '/faults');
   }
+});
+
+test("a conference paused while a participant's call recording records: status says recording, the window check false", async () => {
+  const login = await invoke<{ token: string }>(stack.fx, '/console/login', { Password: PASSWORD }, 'json');
+  const [leg] = await conferenceCalls(stack.em.client, 'legs');
+  const [conference] = await stack.em.client.conferences.list({ friendlyName: 'legs', status: 'in-progress' });
+  // A dual-channel recording of one participant's call, as Flex setups make: the same audio.
+  const legRecording = await stack.em.client.calls(leg.sid).recordings.create({ recordingChannels: 'dual' });
+  const paused = await invoke(stack.fx, '/conference/recording/set-status', {
+    ConferenceSid: conference.sid,
+    Status: 'pause',
+  });
+  expect(paused).toMatchObject({ status: 200, body: { status: 'paused' } });
+  const from = new Date(Date.now() + 200);
+  await new Promise((r) => setTimeout(r, 600));
+  const status = await invoke<Status>(stack.fx, '/recording/status', { ConferenceSid: conference.sid });
+  expect(status.body.status).toBe('recording');
+  expect(status.body.activeRecordingSids).toContain(legRecording.sid);
+  const evidence = await invoke<{ window: { insidePause: unknown } }>(
+    stack.fx,
+    '/console/evidence',
+    {
+      Token: login.body.token,
+      ConferenceSid: conference.sid,
+      From: from.toISOString(),
+      To: new Date(from.getTime() + 200).toISOString(),
+    },
+    'json',
+  );
+  expect(evidence.body.window.insidePause).toBe(false);
+  // Once the leg's recording ended, the conference is paused.
+  await stack.em.client.calls(leg.sid).recordings(legRecording.sid).update({ status: 'stopped' });
+  expect((await invoke<Status>(stack.fx, '/recording/status', { ConferenceSid: conference.sid })).body.status).toBe(
+    'paused',
+  );
 });
