@@ -19,7 +19,7 @@ export async function consoleBench(quick: boolean) {
     const login = await fetch(fx.url + '/console/login', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ Password: password }),
+      body: JSON.stringify({ Password: password, Name: 'Test Admin' }),
       signal: AbortSignal.timeout(ANSWER_DEADLINE_MS),
     });
     const { token } = (await login.json()) as { token: string };

@@ -96,7 +96,8 @@ function who(by, flows = {}) {
   if (by === 'twiml') return 'TwiML app';
   if (by === 'http') return 'API request';
   if (by === 'twilio') return 'Twilio';
-  if (by === 'console:admin') return 'console admin (password)';
+  const admin = /^console:admin(?: \((.*)\))?$/s.exec(by);
+  if (admin) return admin[1] ? `${admin[1]} (console password)` : 'console admin (password)';
   const person = /^(agent|supervisor|admin):(.*)$/s.exec(by);
   if (person) return `${person[1]} ${person[2]}`;
   return by;
@@ -139,9 +140,11 @@ $('sign-in').addEventListener('submit', async (event) => {
     const res = await fetch('/console/login', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
-      // A Flex token names the supervisor in the evidence; the password signs in as console:admin.
+      // A Flex token names the supervisor in the evidence; the shared password signs in as console:admin (name).
       body: JSON.stringify(
-        $('flex-token').value ? { Token: $('flex-token').value } : { Password: $('password').value },
+        $('flex-token').value
+          ? { Token: $('flex-token').value }
+          : { Password: $('password').value, Name: $('admin-name').value },
       ),
     });
     const body = await res.json().catch(() => ({}));
@@ -460,16 +463,25 @@ async function control(row, button) {
     try {
       answer = await api('/console/control', params);
     } catch (err) {
-      // A flow's pause (e.g. while a card number is read) is lifted or stopped only with a reason, kept in the evidence.
-      if (err.code !== 'REASON_REQUIRED') throw err;
-      const reason = await ask({
-        heading: action === 'stop' ? 'Stop during a flow’s pause?' : 'Resume a flow’s pause?',
-        message: `${title(row.call)}: ${err.message}`,
-        confirm: action === 'stop' ? 'Stop with this reason' : 'Resume with this reason',
-        reason: true,
-      });
-      if (!reason) throw err;
-      answer = await api('/console/control', { ...params, Reason: reason });
+      // A flow's pause (e.g. while a card number is read) is lifted or stopped only with a reason, kept in the
+      // evidence; the Function judges it (10 letters or digits), and a refused one is asked for again.
+      let refused = err;
+      while (refused?.code === 'REASON_REQUIRED') {
+        const reason = await ask({
+          heading: action === 'stop' ? 'Stop during a flow’s pause?' : 'Resume a flow’s pause?',
+          message: `${title(row.call)}: ${refused.message}`,
+          confirm: action === 'stop' ? 'Stop with this reason' : 'Resume with this reason',
+          reason: true,
+        });
+        if (!reason) throw refused;
+        try {
+          answer = await api('/console/control', { ...params, Reason: reason });
+          refused = undefined;
+        } catch (again) {
+          refused = again;
+        }
+      }
+      if (refused) throw refused;
     }
     result.textContent = `${name}: done, ${answer.recordingSid} is ${answer.status}${answer.evidenceLogged === false ? ' (warning: not written to the evidence log)' : ''}`;
     row.fetchTimelineUntil = Date.now() + EVIDENCE_SETTLE_MS;
@@ -515,16 +527,8 @@ const stateWords = (s, short = false) =>
     ? `paused${s.pauseBehavior ? ` (${s.pauseBehavior})` : ''}${short && s.unproven ? ' ?' : ''}`
     : s.state;
 
-/** The reason a supervisor gave to lift a flow's pause: the override logged just before this segment began. */
-function reasonOf(row, s) {
-  const overrides = (row.evidence?.entries ?? []).filter(
-    (e) => e.status === 'override' && e.recordingSid === s.recordingSid && e.by === s.by && e.at <= s.from,
-  );
-  return overrides.at(-1)?.reason;
-}
-
 function whoDid(row, s) {
-  const reason = reasonOf(row, s);
+  const reason = s.reason;
   return `${who(s.by, row.evidence?.flows)}${reason ? ` (reason: ${reason})` : ''}${s.source === 'callback' ? ' (Twilio callback)' : ''}`;
 }
 

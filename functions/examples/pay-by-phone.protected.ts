@@ -4,6 +4,7 @@
 // same script as a Studio flow; both ask the caller the same things and end the same way for every outcome.
 import type { ServerlessCallback } from '@twilio-labs/serverless-runtime-types/types';
 import type { FunctionContext } from '../../lib/env';
+import { splitEvent } from '../../lib/runtime/runtime-event';
 
 const SELF = '/examples/pay-by-phone';
 
@@ -21,6 +22,14 @@ interface Event {
 
 export const handler = (_context: FunctionContext, event: Event, callback: ServerlessCallback) => {
   const twiml = new Twilio.twiml.VoiceResponse();
+  try {
+    splitEvent(event as Record<string, unknown>);
+  } catch {
+    // Twilio never names a parameter `request`: whoever did is not a call this script serves.
+    twiml.say('Sorry, this request cannot be served.');
+    twiml.hangup();
+    return callback(null, twiml);
+  }
   switch (event.step) {
     case undefined:
       // <Say> answers the call: a recording can start only once the call is in progress.

@@ -6,7 +6,7 @@ import { choice, optional, setStatusOptions, sid, type TargetStatus } from '../p
 import { callOwner, conferenceOwner, listedForProof } from '../twilio/voice';
 import type { Deps } from './deps';
 import { requireOwnership } from './ownership';
-import { checkLift } from './pause-rules';
+import { checkLock } from './pause-lock';
 import { setRecordingStatus } from './set-status';
 import { startCallRecording } from './start';
 
@@ -28,7 +28,7 @@ export const ACTION = choice(['start', 'paused', 'in-progress', 'stopped'] as co
   stop: 'stopped',
 });
 
-/** Why a supervisor lifts a flow's pause: kept in the evidence beside their name. */
+/** Why a supervisor lifts a flow's pause: kept in the evidence beside their name (model/people says what counts). */
 const MAX_REASON_LENGTH = 500;
 export const REASON = {
   Reason: optional(
@@ -50,6 +50,11 @@ function oneTarget(p: Target): { kind: 'call' | 'conference'; sid: string } {
   return p.CallSid ? { kind: 'call', sid: p.CallSid } : { kind: 'conference', sid: p.ConferenceSid! };
 }
 
+/** How a person named what they acted on, as the evidence keeps it: `RecordingSid=Twilio.CURRENT All=true`. */
+const howOf = (p: { RecordingSid?: string; All?: boolean }) =>
+  [p.RecordingSid ? `RecordingSid=${p.RecordingSid}` : '', p.All ? 'All=true' : ''].filter(Boolean).join(' ') ||
+  '(no recording named)';
+
 export async function personControl(
   deps: Deps,
   context: FunctionContext,
@@ -61,8 +66,9 @@ export async function personControl(
     throw notSupportedForConferences();
   }
   await requireOwnership(deps, context, target);
-  if ((action === 'in-progress' || action === 'stopped') && deps.person)
-    await checkLift(deps, deps.person, target.sid, { action, recordingSid: p.RecordingSid, reason: p.Reason });
+  const owner = target.kind === 'call' ? callOwner(deps.client, target.sid) : conferenceOwner(deps.client, target.sid);
+  if (action !== 'paused' && deps.person)
+    await checkLock(deps, deps.person, owner, { action, how: howOf(p), reason: p.Reason });
   if (action === 'start') {
     return startCallRecording(deps, {
       callSid: target.sid,
@@ -72,12 +78,10 @@ export async function personControl(
       recordingStatusCallback: ownUrl(context, '/callbacks/recording-status'),
     });
   }
-  const owner = target.kind === 'call' ? callOwner(deps.client, target.sid) : conferenceOwner(deps.client, target.sid);
-  return setRecordingStatus(
-    deps,
-    owner,
-    setStatusOptions({ Status: action, RecordingSid: p.RecordingSid, PauseBehavior: p.PauseBehavior, All: p.All }),
-  );
+  return setRecordingStatus(deps, owner, {
+    ...setStatusOptions({ Status: action, RecordingSid: p.RecordingSid, PauseBehavior: p.PauseBehavior, All: p.All }),
+    reason: p.Reason,
+  });
 }
 
 const isoDate = (raw: string, name: string) => {

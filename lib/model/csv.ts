@@ -1,6 +1,16 @@
 import type { Segment } from './evidence';
 
-const CSV_COLUMNS = ['recording_sid', 'state', 'from', 'to', 'pause_behavior', 'by', 'source', 'unproven'] as const;
+const CSV_COLUMNS = [
+  'recording_sid',
+  'state',
+  'from',
+  'to',
+  'pause_behavior',
+  'by',
+  'source',
+  'unproven',
+  'reason',
+] as const;
 
 /** One row per segment, RFC 4180 quoting; a cell that a spreadsheet would run as a formula is prefixed with '. */
 export function toCsv(segments: Segment[]): string {
@@ -10,7 +20,7 @@ export function toCsv(segments: Segment[]): string {
     return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
   };
   const rows = segments.map((s) =>
-    [s.recordingSid, s.state, s.from, s.to, s.pauseBehavior, s.by, s.source, s.unproven ? 'true' : '']
+    [s.recordingSid, s.state, s.from, s.to, s.pauseBehavior, s.by, s.source, s.unproven ? 'true' : '', s.reason]
       .map(cell)
       .join(','),
   );

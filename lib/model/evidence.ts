@@ -38,9 +38,11 @@ export interface EvidenceEntry {
   startTime?: string;
   /** An intent's: which machine's clock read its time (twilio/voice), to compare it without the skew margin. */
   clock?: string;
-  /** An override's or a refusal's: the reason given, and who had paused. */
+  /** An override's or a refusal's, and a person's control's: the reason given; the first two, who had paused. */
   reason?: string;
   pausedBy?: string;
+  /** A refusal's or an override's: how the person named what they acted on (RecordingSid=…, All=true). */
+  how?: string;
 }
 
 export type NewEvidence = Omit<EvidenceEntry, 'id'>;
@@ -57,6 +59,8 @@ export interface Segment {
   /** Who caused the change that began this segment, and whether a control or Twilio's callback reported it. */
   by: string;
   source: EvidenceEntry['source'];
+  /** The reason a supervisor gave for the change that began this segment (an override). */
+  reason?: string;
   /**
    * A pause not proven throughout (model/proof): something that may have lifted it was in flight, or the
    * outcome of a control is unknown. Twilio may have recorded part of it.

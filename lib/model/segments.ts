@@ -57,6 +57,7 @@ export function toSegments(entries: EvidenceEntry[], listed?: ListedRecording[])
       source: e.source,
     };
     if (behavior) segment.pauseBehavior = behavior;
+    if (e.reason) segment.reason = e.reason;
     segments.push(segment);
     open.set(e.recordingSid, segment);
   }

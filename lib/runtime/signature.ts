@@ -1,5 +1,6 @@
 import twilio from 'twilio';
 import { ownUrl, type FunctionContext } from '../env';
+import type { Headers } from './runtime-event';
 
 /**
  * Whether Twilio signed this request. twilio-run checks no signatures; deployed, Twilio checks them
@@ -7,12 +8,8 @@ import { ownUrl, type FunctionContext } from '../env';
  * parameters; twilio-run hands the Function both merged, query first, so each split of them in that
  * order is tried. The URL is the one Twilio called: PUBLIC_BASE_URL's when a tunnel forwards to twilio-run.
  */
-export function signedByTwilio(
-  context: FunctionContext,
-  headers: Record<string, string>,
-  params: Record<string, unknown>,
-): boolean {
-  const signature = headers['x-twilio-signature'];
+export function signedByTwilio(context: FunctionContext, headers: Headers, params: Record<string, unknown>): boolean {
+  const [signature] = [headers['x-twilio-signature']].flat();
   if (!signature || !context.AUTH_TOKEN) return false;
   // A repeated key arrives as an array; Twilio's library signs each of its values, not their join.
   const entries = Object.entries(params).map(

@@ -68,6 +68,7 @@ async function until<T>(what: string, read: () => Promise<T>, ok: (value: T) => 
 async function signIn(password: string) {
   await page.goto(`${stack.fx.url}/console/index.html`);
   await page.locator('#password').fill(password);
+  await page.locator('#admin-name').fill('Jo Supervisor');
   await page.locator('#sign-in button[type=submit]').click();
 }
 
@@ -152,10 +153,10 @@ test('sign in, see a live call, pause it, watch the timeline, resume, and export
     /^Pause \(skip\): done, RE[0-9a-f]{32} is paused$/,
   );
   // Who acted, in words: the password sign-in, and the plain API request that started it.
-  await row(callSid).locator('.changes', { hasText: 'paused (skip) by console admin (password)' }).waitFor();
+  await row(callSid).locator('.changes', { hasText: 'paused (skip) by Jo Supervisor (console password)' }).waitFor();
   expect(await row(callSid).locator('.changes').textContent()).toContain('recorded by API request');
   expect(await row(callSid).locator('.last-change').textContent()).toMatch(
-    /^Last: paused \(skip\) by console admin \(password\) at /,
+    /^Last: paused \(skip\) by Jo Supervisor \(console password\) at /,
   );
   await sleep(1000);
 
@@ -175,8 +176,8 @@ test('sign in, see a live call, pause it, watch the timeline, resume, and export
   expect(evidence.callSid).toBe(callSid);
   expect(evidence.segments.map((s) => [s.state, s.pauseBehavior, s.by])).toEqual([
     ['recorded', undefined, 'http'],
-    ['paused', 'skip', 'console:admin'],
-    ['recorded', undefined, 'console:admin'],
+    ['paused', 'skip', 'console:admin (Jo Supervisor)'],
+    ['recorded', undefined, 'console:admin (Jo Supervisor)'],
   ]);
   // Exports keep UTC.
   expect(evidence.segments.every((s) => s.from.endsWith('Z'))).toBe(true);
@@ -314,14 +315,25 @@ test('a pause longer than PAUSE_ALERT_SECONDS stands out in the list and in /rec
   await row(callSid).locator('.alert').getByRole('button', { name: 'Resume recording' }).click();
   const dialog = page.getByRole('dialog', { name: 'Resume a flow’s pause?' });
   await dialog.waitFor();
-  await dialog.getByLabel('Reason (kept in the evidence with your name)').fill('caller finished paying');
+  // A reason of fewer than 10 letters or digits is refused, and asked for again with the Function's words.
+  await dialog.getByLabel(/^Reason, at least 10 letters or digits/).fill('ok !!');
+  await dialog.getByRole('button', { name: 'Resume with this reason' }).click();
+  const reasonField = dialog.getByLabel(/^Reason, at least 10 letters or digits/);
+  await until(
+    'the reason asked for again',
+    () => reasonField.inputValue(),
+    (value) => value === '',
+  );
+  await dialog.waitFor();
+  expect(await recordingStatus(callSid)).toBe('paused');
+  await dialog.getByLabel(/^Reason, at least 10 letters or digits/).fill('caller finished paying');
   await dialog.getByRole('button', { name: 'Resume with this reason' }).click();
   await row(callSid).locator('.state', { hasText: 'Recording' }).waitFor();
   expect(await recordingStatus(callSid)).toBe('in-progress');
   await row(callSid).locator('.alert').waitFor({ state: 'hidden' });
   await row(callSid).locator('details.evidence summary').click();
   await row(callSid)
-    .locator('.changes', { hasText: 'recorded by console admin (password) (reason: caller finished paying)' })
+    .locator('.changes', { hasText: 'recorded by Jo Supervisor (console password) (reason: caller finished paying)' })
     .waitFor();
   expect(await row(callSid).locator('.changes').textContent()).toMatch(
     new RegExp(`paused \\(silence\\) by Studio flow ${FLOW}`),

@@ -19,7 +19,7 @@ async function login(password = PASSWORD) {
   return invoke<{ token: string; expiresAt: string; error?: { code: string } }>(
     stack.fx,
     '/console/login',
-    { Password: password },
+    { Password: password, Name: 'Test Admin' },
     'json',
   );
 }
@@ -58,7 +58,7 @@ describe('console sign-in', () => {
   });
 
   test('with ADMIN_PASSWORD empty password sign-in is off (403); the console Functions still take only a valid token', async () => {
-    const res = await invoke(off.fx, '/console/login', { Password: PASSWORD }, 'json');
+    const res = await invoke(off.fx, '/console/login', { Password: PASSWORD, Name: 'Test Admin' }, 'json');
     expect(res).toMatchObject({ status: 403, body: { error: { code: 'CONSOLE_OFF' } } });
     for (const path of CONSOLE) expect((await invoke(off.fx, path, { Token: 'x' }, 'json')).status).toBe(401);
   });
@@ -311,10 +311,10 @@ describe('the console', () => {
       'json',
     );
     expect(evidence.body.segments.map((s) => [s.state, s.by])).toEqual([
-      ['recorded', 'console:admin'],
-      ['paused', 'console:admin'],
-      ['recorded', 'console:admin'],
-      ['stopped', 'console:admin'],
+      ['recorded', 'console:admin (Test Admin)'],
+      ['paused', 'console:admin (Test Admin)'],
+      ['recorded', 'console:admin (Test Admin)'],
+      ['stopped', 'console:admin (Test Admin)'],
     ]);
     expect(evidence.body.window.insidePause).toBe(true);
     const outside = await invoke<{ window: { insidePause: boolean } }>(
@@ -328,7 +328,7 @@ describe('the console', () => {
     const csv = await invoke<string>(stack.fx, '/console/evidence', { Token, CallSid: callSid, Format: 'csv' }, 'json');
     expect(csv.contentType).toContain('text/csv');
     expect(csv.body.trim().split('\r\n')).toHaveLength(5);
-    expect(csv.body).toMatch(/^recording_sid,state,from,to,pause_behavior,by,source,unproven\r\n/);
+    expect(csv.body).toMatch(/^recording_sid,state,from,to,pause_behavior,by,source,unproven,reason\r\n/);
 
     const bad = await invoke(
       stack.fx,

@@ -110,7 +110,10 @@ test('CSV: a header, one row per segment, quoting, and no formula a spreadsheet 
     toSegments([entry(0, 'in-progress', { by: '=HYPERLINK("http://x","y"), and more' }), entry(5, 'paused')]),
   );
   const lines = csv.trimEnd().split('\r\n');
-  expect(lines[0]).toBe('recording_sid,state,from,to,pause_behavior,by,source,unproven');
-  expect(lines[1]).toBe(`${RE},recorded,${t(0)},${t(5)},,"'=HYPERLINK(""http://x"",""y""), and more",control,`);
-  expect(lines[2]).toBe(`${RE},paused,${t(5)},,silence,console:admin,control,`);
+  expect(lines[0]).toBe('recording_sid,state,from,to,pause_behavior,by,source,unproven,reason');
+  expect(lines[1]).toBe(`${RE},recorded,${t(0)},${t(5)},,"'=HYPERLINK(""http://x"",""y""), and more",control,,`);
+  expect(lines[2]).toBe(`${RE},paused,${t(5)},,silence,console:admin,control,,`);
+  // A supervisor's reason is a cell of its own, quoted, never run as a formula.
+  const lifted = toCsv(toSegments([entry(0, 'paused'), entry(5, 'in-progress', { reason: '=1+1, "card" step over' })]));
+  expect(lifted.trimEnd().split('\r\n')[2]).toMatch(/,"'=1\+1, ""card"" step over"$/);
 });
