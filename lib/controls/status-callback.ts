@@ -19,18 +19,18 @@ export interface StatusCallback {
 }
 
 /**
- * Whether a callback says a recording is live in a state that knows nothing of the call: the call's Map
- * expired (a late or replayed callback), or the start that made the recording has not written it yet.
- * Its word alone does not bring a recording to life there: the start writes what Twilio answered it, and
- * the next read of Twilio (a status, a control) what Twilio holds.
+ * Whether a callback says a recording is live to a state that knows nothing of the call: the call's Map
+ * expired (a late or replayed callback), the start that made the recording has not written it yet, or a
+ * conference's recording is first heard of. Its word alone does not bring a recording to life there:
+ * what Twilio answers for the recording now is written instead.
  */
 const liveInForgottenCall = (doc: RecordingDocument, status: RecordingStatus) =>
   ACTIVE.includes(status) && Object.keys(doc.recordings).length === 0 && !doc.ended && !doc.forgot;
 
 /**
  * Keeps the Sync document true to what Twilio reports, whatever order the callbacks come in. A callback
- * for a recording the document may have dropped and forgotten is checked against Twilio first, so that
- * a late one never brings an ended recording back.
+ * for a recording the document may have dropped and forgotten, or a live one for a call it knows
+ * nothing of, is checked against Twilio first, so that a late one never brings an ended recording back.
  *
  * Twilio does not send a refused callback again, so a refusal loses its fact: once the fact is in the
  * evidence log, the callback is answered as received even when the state could not be written before
@@ -48,16 +48,13 @@ export async function recordStatusCallback(
   const at = Date.now();
   const report = { recordingSid: callback.recordingSid, status: callback.status, at, details: callback.details };
   const forgotten = new Error('forgotten');
-  const unwritten = new Error('not on its word');
   const record = async () => {
     try {
       await store.update(owner.sid, (doc) => {
-        if (liveInForgottenCall(doc, callback.status)) throw unwritten;
-        if (mayBeForgotten(doc, callback.recordingSid)) throw forgotten;
+        if (liveInForgottenCall(doc, callback.status) || mayBeForgotten(doc, callback.recordingSid)) throw forgotten;
         return applyCallback(doc, report);
       });
     } catch (err) {
-      if (err === unwritten) return;
       if (err !== forgotten) throw err;
       const fetched = await timed(() => owner.fetch(callback.recordingSid)).catch((error: unknown) => {
         // Twilio no longer has it (deleted): it ended, so only a callback that says so is news.

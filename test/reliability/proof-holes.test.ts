@@ -24,6 +24,8 @@ interface Status {
 }
 const statusOf = async (callSid: string) =>
   (await invoke<Status>(stack.fx, '/recording/status', { CallSid: callSid })).body;
+const signIn = () =>
+  invoke<{ token: string }>(stack.fx, '/console/login', { Password: PASSWORD, Name: 'Test Auditor' }, 'json');
 const control = (params: Record<string, string>) => invoke(stack.fx, '/recording/set-status', params);
 const start = async (callSid: string) =>
   (await invoke<{ recordingSid: string }>(stack.fx, '/recording/start', { CallSid: callSid })).body.recordingSid;
@@ -90,7 +92,7 @@ test("an in-progress callback replayed after the call's Map expired does not bri
 });
 
 test("the window check when Twilio's list cannot be read: unknown, never true", async () => {
-  const login = await invoke<{ token: string }>(stack.fx, '/console/login', { Password: PASSWORD }, 'json');
+  const login = await signIn();
   const call = await newCall(stack.em.client);
   const sid = await start(call.sid);
   await control({ CallSid: call.sid, Status: 'pause', RecordingSid: sid });
@@ -121,7 +123,7 @@ test("the window check when Twilio's list cannot be read: unknown, never true", 
 });
 
 test("a conference paused while a participant's call recording records: status says recording, the window check false", async () => {
-  const login = await invoke<{ token: string }>(stack.fx, '/console/login', { Password: PASSWORD }, 'json');
+  const login = await signIn();
   const [leg] = await conferenceCalls(stack.em.client, 'legs');
   const [conference] = await stack.em.client.conferences.list({ friendlyName: 'legs', status: 'in-progress' });
   // A dual-channel recording of one participant's call, as Flex setups make: the same audio.
