@@ -533,7 +533,7 @@ function whoDid(row, s) {
 }
 
 const describe = (row, s) =>
-  `${stateWords(s)} from ${localTime(Date.parse(s.from))} (${utcText(s.from)}) by ${whoDid(row, s)}${s.unproven ? ', unproven: Twilio may have recorded part of it' : ''}`;
+  `${stateWords(s)} from ${localTime(Date.parse(s.from))} (${utcText(s.from)}) by ${whoDid(row, s)}${s.unproven || s.state === 'uncertain' ? `: ${s.why}` : ''}`;
 
 const LANE = 78;
 const PAD = 8;
@@ -635,7 +635,38 @@ function drawTimeline(row) {
       const li = document.createElement('li');
       li.append(
         timeEl(s.from),
-        ` ${s.recordingSid}: ${stateWords(s)} by ${whoDid(row, s)}${s.unproven ? ', unproven: Twilio may have recorded part of it' : ''}`,
+        ` ${s.recordingSid}: ${stateWords(s)} by ${whoDid(row, s)}${s.unproven ? `, unproven: ${s.why}` : ''}${s.state === 'uncertain' ? `: ${s.why}` : ''}`,
+      );
+      return li;
+    }),
+  );
+  drawCaptures(row);
+}
+
+const VERDICT_TEXT = {
+  'inside-proven-pause': 'inside a proven pause',
+  'not-recorded': 'not recorded',
+  exception: 'EXCEPTION',
+  unknown: 'unknown',
+};
+
+/** Each card capture Twilio reported on the call, with its verdict by the rule of proof. */
+function drawCaptures(row) {
+  const captures = row.evidence.captures ?? [];
+  row.el.querySelector('.captures-heading').hidden = captures.length === 0;
+  row.el.querySelector('.captures').replaceChildren(
+    ...captures.map((c) => {
+      const li = document.createElement('li');
+      const verdict = document.createElement('strong');
+      verdict.className = c.verdict;
+      verdict.textContent = VERDICT_TEXT[c.verdict] ?? c.verdict;
+      li.append(
+        timeEl(c.from),
+        ` to `,
+        timeEl(c.to),
+        `: card capture ${c.result ?? '(no result reported)'}, `,
+        verdict,
+        ` (${c.why})`,
       );
       return li;
     }),

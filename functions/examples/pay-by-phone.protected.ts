@@ -52,7 +52,9 @@ export const handler = (_context: FunctionContext, event: Event, callback: Serve
       }
       // As the flow's Capture Payments widget: the same cards, no postal code (<Pay> asks for one unless told not to).
       twiml.pay({
-        action: `${SELF}?step=paid`,
+        // Each stage and the result go into the call's evidence, so the capture gets a verdict against the pause.
+        statusCallback: '/callbacks/payment',
+        action: control('/callbacks/payment', {}, `${SELF}?step=paid`),
         paymentConnector: 'Default',
         chargeAmount: '0',
         currency: 'usd',

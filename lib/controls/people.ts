@@ -1,5 +1,6 @@
 import { ownUrl, type FunctionContext } from '../env';
 import { invalidParameter, invalidRequest, notSupportedForConferences, type ControlError } from '../errors';
+import { judgedCaptures } from '../model/captures';
 import { toSegments, windowInsidePause } from '../model/segments';
 import type { PauseBehavior } from '../model/statuses';
 import { choice, optional, setStatusOptions, sid, type TargetStatus } from '../params';
@@ -84,7 +85,7 @@ export async function personControl(
   });
 }
 
-const isoDate = (raw: string, name: string) => {
+export const isoDate = (raw: string, name: string) => {
   const ms = Date.parse(raw);
   if (Number.isNaN(ms) || !/^\d{4}-\d{2}-\d{2}T/.test(raw))
     throw invalidParameter(name, 'must be a UTC ISO 8601 time, e.g. 2026-11-25T21:00:00Z');
@@ -94,6 +95,7 @@ const isoDate = (raw: string, name: string) => {
 export const EVIDENCE = {
   ...TARGET,
   Format: optional('json (default) or csv', choice(['json', 'csv'] as const)),
+  Table: optional('with Format=csv: segments (default) or captures', choice(['segments', 'captures'] as const)),
   From: optional('with To: the start of a window to check against the pauses (ISO 8601)', isoDate),
   To: optional('with From: the end of that window', isoDate),
 };
@@ -112,6 +114,7 @@ export async function exportEvidence(deps: Deps, p: Target & { From?: Date; To?:
     listedForProof(owner).catch((err: ControlError) => (err.code === 'NOT_FOUND' ? [] : undefined)),
   ]);
   const segments = toSegments(entries, listed);
+  const captures = judgedCaptures(entries, listed);
   const window =
     p.From && p.To
       ? { from: p.From.toISOString(), to: p.To.toISOString(), ...windowInsidePause(entries, p.From, p.To, listed) }
@@ -120,6 +123,7 @@ export async function exportEvidence(deps: Deps, p: Target & { From?: Date; To?:
     [`${target.kind}Sid`]: target.sid,
     entries,
     segments,
+    captures,
     twilioListed: listed !== undefined,
     ...(window ? { window } : {}),
   };

@@ -3,7 +3,7 @@ import type { SyncOptions } from '../env';
 import { fromTwilioError, statusOf } from '../errors';
 import { isActive, type RecordingDocument } from '../model/recording-document';
 import { pausedSince } from '../model/pause-alert';
-import { mapName, STATE_KEY } from '../sync/call-map';
+import { listCallMaps, mapName, STATE_KEY } from '../sync/call-map';
 
 /** One call or conference as the console lists it: the state at a glance and its recordings. */
 export interface TrackedCall {
@@ -26,9 +26,6 @@ export interface TrackedCall {
   createdAt: string;
 }
 
-const PREFIX = mapName('');
-/** Sync's largest page of Maps: 200 calls take two requests. */
-const PAGE_SIZE = 100;
 /** State items read at once: hundreds of calls in a few round trips, without a storm of requests. */
 const READS_AT_ONCE = 16;
 
@@ -77,7 +74,7 @@ function wellFormed(data: unknown): boolean {
 }
 
 /** Runs `work` on every item, `width` at a time, answering in the items' order. */
-async function inBatches<T, R>(items: T[], width: number, work: (item: T) => Promise<R>): Promise<R[]> {
+export async function inBatches<T, R>(items: T[], width: number, work: (item: T) => Promise<R>): Promise<R[]> {
   const results: R[] = new Array(items.length);
   let next = 0;
   await Promise.all(
@@ -99,21 +96,13 @@ async function inBatches<T, R>(items: T[], width: number, work: (item: T) => Pro
  */
 export async function listTrackedCalls(client: twilio.Twilio, options: SyncOptions): Promise<TrackedCall[]> {
   const service = client.sync.v1.services(options.serviceSid);
-  let maps;
-  try {
-    maps = await service.syncMaps.list({ pageSize: PAGE_SIZE });
-  } catch (err) {
-    throw fromTwilioError(err, 'the Sync Maps');
-  }
-  const tracked = maps.filter(
-    (m) => m.uniqueName?.startsWith(PREFIX) && /^(CA|CF)[0-9a-f]{32}$/.test(m.uniqueName.slice(PREFIX.length)),
-  );
+  const tracked = await listCallMaps(client, options);
   const states = await inBatches(tracked, READS_AT_ONCE, async (m) => {
     try {
-      return await service.syncMaps(m.sid).syncMapItems(STATE_KEY).fetch();
+      return await service.syncMaps(m.mapSid).syncMapItems(STATE_KEY).fetch();
     } catch (err) {
       if (statusOf(err) === 404) return undefined; // a call whose start has not written its state yet
-      throw fromTwilioError(err, `the Sync Map ${m.uniqueName}`);
+      throw fromTwilioError(err, `the Sync Map of ${m.sid}`);
     }
   });
   return tracked
@@ -125,15 +114,15 @@ export async function listTrackedCalls(client: twilio.Twilio, options: SyncOptio
         if (!wellFormed(d.data)) throw new Error('not a recording document');
         return [
           summarize(
-            { ...(d.data as RecordingDocument), sid: m.uniqueName.slice(PREFIX.length) },
+            { ...(d.data as RecordingDocument), sid: m.sid },
             d.revision,
             d.dateUpdated.toISOString(),
-            m.dateCreated.toISOString(),
+            m.createdAt.toISOString(),
           ),
         ];
       } catch (err) {
         console.warn(
-          `recording-controls: skipped the malformed Sync state of ${m.uniqueName} in the console's list: ${(err as Error)?.message ?? err}`,
+          `recording-controls: skipped the malformed Sync state of ${mapName(m.sid)} in the console's list: ${(err as Error)?.message ?? err}`,
         );
         return [];
       }

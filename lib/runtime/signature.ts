@@ -1,5 +1,5 @@
 import twilio from 'twilio';
-import { ownUrl, type FunctionContext } from '../env';
+import { isLocal, ownUrl, type FunctionContext } from '../env';
 import type { Headers } from './runtime-event';
 
 /**
@@ -15,14 +15,19 @@ export function signedByTwilio(context: FunctionContext, headers: Headers, param
   const entries = Object.entries(params).map(
     ([k, v]) => [k, Array.isArray(v) ? v.map(String) : String(v)] as [string, string | string[]],
   );
-  for (let queryLength = 0; queryLength <= entries.length; queryLength++) {
-    const pairs = entries
-      .slice(0, queryLength)
-      .flatMap(([k, v]) => (Array.isArray(v) ? v : [v]).map((x): [string, string] => [k, x]));
-    const query = new URLSearchParams(pairs).toString();
-    const url = `${ownUrl(context, context.PATH)}${query ? `?${query}` : ''}`;
-    if (twilio.validateRequest(context.AUTH_TOKEN, signature, url, Object.fromEntries(entries.slice(queryLength))))
-      return true;
-  }
+  // Locally, a relative callback URL in TwiML resolves against the address Twilio fetched it from, which
+  // the Host header names (127.0.0.1 or localhost): both are this twilio-run.
+  const [host] = [headers.host].flat();
+  const bases = [ownUrl(context, context.PATH), ...(isLocal(context) && host ? [`http://${host}${context.PATH}`] : [])];
+  for (const base of new Set(bases))
+    for (let queryLength = 0; queryLength <= entries.length; queryLength++) {
+      const pairs = entries
+        .slice(0, queryLength)
+        .flatMap(([k, v]) => (Array.isArray(v) ? v : [v]).map((x): [string, string] => [k, x]));
+      const query = new URLSearchParams(pairs).toString();
+      const url = `${base}${query ? `?${query}` : ''}`;
+      if (twilio.validateRequest(context.AUTH_TOKEN, signature, url, Object.fromEntries(entries.slice(queryLength))))
+        return true;
+    }
   return false;
 }

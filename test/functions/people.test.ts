@@ -328,7 +328,7 @@ describe('the console', () => {
     const csv = await invoke<string>(stack.fx, '/console/evidence', { Token, CallSid: callSid, Format: 'csv' }, 'json');
     expect(csv.contentType).toContain('text/csv');
     expect(csv.body.trim().split('\r\n')).toHaveLength(5);
-    expect(csv.body).toMatch(/^recording_sid,state,from,to,pause_behavior,by,source,unproven,reason\r\n/);
+    expect(csv.body).toMatch(/^recording_sid,state,from,to,pause_behavior,by,source,unproven,reason,why\r\n/);
 
     const bad = await invoke(
       stack.fx,

@@ -243,6 +243,13 @@ test(`evidence never proves a pause Twilio did not hold: ${PROCESSES} processes 
     statusWrong: 0,
     revived: 0,
   };
+  /** Whether status answers what Twilio holds, counted and said when not. */
+  const checkStatus = async (callSid: string, when: string) => {
+    const [said, held] = [await statusOf(callSid), await twilioStatusOf(callSid)];
+    if (said === held) return;
+    figures.statusWrong += 1;
+    console.error(`status of ${callSid} ${when}: ${said}, while Twilio holds ${held}`);
+  };
   await fc.assert(
     fc.asyncProperty(fc.array(step, { minLength: CONTROLS_PER_RUN, maxLength: CONTROLS_PER_RUN }), async (steps) => {
       await em.control('POST', '/reset');
@@ -289,7 +296,7 @@ test(`evidence never proves a pause Twilio did not hold: ${PROCESSES} processes 
         figures.provenMs += total(proven);
         figures.trulyPausedMs += total(truly);
         // One status read later, every call answers what Twilio holds.
-        if ((await statusOf(callSid)) !== (await twilioStatusOf(callSid))) figures.statusWrong += 1;
+        await checkStatus(callSid, 'at rest');
         // The call's Map expires, then each recording's in-progress callback is replayed: none comes back to life.
         await em.client.sync.v1.services('default').syncMaps(mapName(callSid)).remove();
         const recordings = await em.client.calls(callSid).recordings.list();
@@ -304,10 +311,16 @@ test(`evidence never proves a pause Twilio did not hold: ${PROCESSES} processes 
         }
         const doc = await syncDocument(em, callSid);
         for (const r of recordings.filter((x) => !['in-progress', 'paused'].includes(x.status)))
-          if (['in-progress', 'paused'].includes(doc?.recordings[r.sid]?.status ?? '')) figures.revived += 1;
-        if ((await statusOf(callSid)) !== (await twilioStatusOf(callSid))) figures.statusWrong += 1;
+          if (['in-progress', 'paused'].includes(doc?.recordings[r.sid]?.status ?? '')) {
+            figures.revived += 1;
+            console.error(
+              `revived on ${callSid}: ${r.sid} is ${r.status} on Twilio, ${doc?.recordings[r.sid]?.status} in Sync`,
+            );
+          }
+        await checkStatus(callSid, 'after replayed callbacks');
       }
       figures.runs += 1;
+      if (figures.wrong + figures.statusWrong + figures.revived > 0) console.error(JSON.stringify(figures));
       return (!WITHIN_MARGIN || figures.wrong === 0) && figures.statusWrong === 0 && figures.revived === 0;
     }),
     { seed: SEED, numRuns: RUNS, endOnFailure: true },

@@ -1,11 +1,16 @@
 // The pure rules of the evidence: segments from entries in any order, the pause-window check, the CSV.
 import { toCsv } from '../../../lib/model/csv';
-import type { EvidenceEntry } from '../../../lib/model/evidence';
+import type { EvidenceEntry, Segment } from '../../../lib/model/evidence';
 import type { ListedRecording } from '../../../lib/model/proof';
 import { toSegments, windowInsidePause } from '../../../lib/model/segments';
+import { CLOCK_SKEW_MARGIN_MS } from '../../../lib/model/statuses';
 
 const RE = 'RE' + 'a'.repeat(32);
 const t = (s: number) => new Date(Date.UTC(2026, 10, 25, 21, 0, s)).toISOString();
+/** `s` seconds moved by the clock margin (model/proof): `+1` later, `-1` earlier. */
+const edge = (s: number, sign: 1 | -1) => new Date(Date.parse(t(s)) + sign * CLOCK_SKEW_MARGIN_MS).toISOString();
+/** The state, from and to of each segment: what these tests compare. */
+const spans = (segments: Segment[]) => segments.map((s) => [s.state, s.from, s.to]);
 let n = 0;
 const entry = (s: number, status: string, extra: Partial<EvidenceEntry> = {}): EvidenceEntry => ({
   id: String(n++),
@@ -28,17 +33,14 @@ const call = [
 ];
 
 test("segments: a callback's in-progress neither opens a second stretch nor ends a pause; stopped stays stopped; order of arrival does not matter", () => {
+  const pause = { recordingSid: RE, pauseBehavior: 'skip', by: 'agent:alice', source: 'control' };
+  // The pause's edges within the clock margin are uncertain: read on an instance's clock.
+  const margin = expect.stringContaining(`within ${CLOCK_SKEW_MARGIN_MS} ms`);
   const expected = [
     { recordingSid: RE, state: 'recorded', from: t(0), to: t(10), by: 'studio:FW1/FN1', source: 'control' },
-    {
-      recordingSid: RE,
-      state: 'paused',
-      from: t(10),
-      to: t(20),
-      pauseBehavior: 'skip',
-      by: 'agent:alice',
-      source: 'control',
-    },
+    { ...pause, state: 'uncertain', from: t(10), to: edge(10, 1), why: margin },
+    { ...pause, state: 'paused', from: edge(10, 1), to: edge(20, -1) },
+    { ...pause, state: 'uncertain', from: edge(20, -1), to: t(20), why: margin },
     { recordingSid: RE, state: 'recorded', from: t(20), to: t(30), by: 'console:admin', source: 'control' },
     { recordingSid: RE, state: 'stopped', from: t(30), to: t(30), by: 'console:admin', source: 'control' },
   ];
@@ -72,18 +74,24 @@ test("the window check without Twilio's list is unknown, never true: a recording
   ).toBe(false);
 });
 
-test("a change took effect between its control's sentAt and at: the pause is proved only from its answer to its resume's request", () => {
+test("a change took effect between its control's sentAt and at: uncertain there, the pause proven from its answer to its resume's request", () => {
   const timed = [
     entry(0, 'in-progress'),
     entry(12, 'paused', { sentAt: t(10), pauseBehavior: 'skip' }),
     entry(22, 'in-progress', { sentAt: t(20) }),
   ];
   const segments = toSegments(timed);
-  expect(segments.map((s) => [s.state, s.from, s.to])).toEqual([
-    ['recorded', t(0), t(12)],
-    ['paused', t(12), t(20)],
-    ['recorded', t(20), null],
+  expect(spans(segments)).toEqual([
+    ['recorded', t(0), t(10)],
+    ['uncertain', t(10), t(12)],
+    ['uncertain', t(12), edge(12, 1)],
+    ['paused', edge(12, 1), edge(20, -1)],
+    ['uncertain', edge(20, -1), t(20)],
+    ['uncertain', t(20), t(22)],
+    ['recorded', t(22), null],
   ]);
+  // A clean pause: proven throughout, nothing flagged.
+  expect(segments.filter((s) => s.unproven)).toEqual([]);
   const inside = (from: number, to: number) =>
     windowInsidePause(timed, new Date(t(from)), new Date(t(to)), listed('in-progress')).insidePause;
   expect(inside(13, 19)).toBe(true);
@@ -91,7 +99,7 @@ test("a change took effect between its control's sentAt and at: the pause is pro
   expect(inside(15, 21)).toBe(false); // the resume may already have taken effect
 });
 
-test('a pause whose control overlapped a resume proves nothing: Twilio may have applied the resume last', () => {
+test('a pause whose control overlapped a resume proves nothing: uncertain until Twilio is read back', () => {
   const racing = [
     entry(0, 'in-progress'),
     entry(12, 'paused', { sentAt: t(10) }),
@@ -99,7 +107,13 @@ test('a pause whose control overlapped a resume proves nothing: Twilio may have 
     entry(20, 'paused', { sentAt: t(19), action: 'checked', by: 'twilio' }),
   ];
   const segments = toSegments(racing);
-  expect(segments.find((s) => s.from === t(12))).toMatchObject({ state: 'paused', unproven: true });
+  expect(spans(segments)).toEqual([
+    ['recorded', t(0), t(10)],
+    ['uncertain', t(10), t(20)],
+    ['uncertain', t(20), edge(20, 1)],
+    ['paused', edge(20, 1), null],
+  ]);
+  expect(segments[1].why).toMatch(/either order/);
   expect(windowInsidePause(racing, new Date(t(12)), new Date(t(12.5)), listed('paused')).insidePause).toBe(false);
   // Once Twilio was read back as paused, the pause from that answer on is proved.
   expect(windowInsidePause(racing, new Date(t(21)), new Date(t(30)), listed('paused')).insidePause).toBe(true);
@@ -110,10 +124,13 @@ test('CSV: a header, one row per segment, quoting, and no formula a spreadsheet 
     toSegments([entry(0, 'in-progress', { by: '=HYPERLINK("http://x","y"), and more' }), entry(5, 'paused')]),
   );
   const lines = csv.trimEnd().split('\r\n');
-  expect(lines[0]).toBe('recording_sid,state,from,to,pause_behavior,by,source,unproven,reason');
-  expect(lines[1]).toBe(`${RE},recorded,${t(0)},${t(5)},,"'=HYPERLINK(""http://x"",""y""), and more",control,,`);
-  expect(lines[2]).toBe(`${RE},paused,${t(5)},,silence,console:admin,control,,`);
+  expect(lines[0]).toBe('recording_sid,state,from,to,pause_behavior,by,source,unproven,reason,why');
+  expect(lines[1]).toBe(`${RE},recorded,${t(0)},${t(5)},,"'=HYPERLINK(""http://x"",""y""), and more",control,,,`);
+  expect(lines[2]).toMatch(
+    new RegExp(`^${RE},uncertain,${t(5)},${edge(5, 1)},silence,console:admin,control,,,"within`),
+  );
+  expect(lines[3]).toBe(`${RE},paused,${edge(5, 1)},,silence,console:admin,control,,,`);
   // A supervisor's reason is a cell of its own, quoted, never run as a formula.
   const lifted = toCsv(toSegments([entry(0, 'paused'), entry(5, 'in-progress', { reason: '=1+1, "card" step over' })]));
-  expect(lifted.trimEnd().split('\r\n')[2]).toMatch(/,"'=1\+1, ""card"" step over"$/);
+  expect(lifted.trimEnd().split('\r\n').at(-1)).toMatch(/,"'=1\+1, ""card"" step over",$/);
 });
