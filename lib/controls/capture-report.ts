@@ -1,9 +1,10 @@
 import type twilio from 'twilio';
 import type { SyncOptions } from '../env';
 import type { ControlError } from '../errors';
-import { judgedCaptures, type JudgedCapture } from '../model/captures';
+import { capturesOf, judgedCaptures, studioCaptures, type JudgedCapture } from '../model/captures';
 import { listCallMaps } from '../sync/call-map';
 import type { EvidenceLog } from '../sync/evidence-log';
+import { studioCaptureSteps } from '../twilio/studio';
 import { callOwner, listedForProof } from '../twilio/voice';
 import { inBatches } from './tracked-calls';
 
@@ -51,11 +52,13 @@ export async function captureReport(
   const perCall = await inBatches(read, READS_AT_ONCE, async (m) => {
     const entries = await evidence.readAll(m.sid);
     const inPeriod = (at: string) => at >= from.toISOString() && at <= to.toISOString();
-    if (!entries.some((e) => e.source === 'capture' && inPeriod(e.at))) return [];
+    const studio = (await studioCaptureSteps(client, new Set(entries.map((e) => e.by)))) ?? [];
+    const now = Date.now();
+    if (![...capturesOf(entries), ...studioCaptures(studio, entries, now)].some((c) => inPeriod(c.from))) return [];
     const listed = await listedForProof(callOwner(client, m.sid)).catch((err: ControlError) =>
       err.code === 'NOT_FOUND' ? [] : undefined,
     );
-    return judgedCaptures(entries, listed)
+    return judgedCaptures(entries, listed, studio, now)
       .filter((c) => inPeriod(c.from))
       .map((c) => ({ callSid: m.sid, ...c }));
   });

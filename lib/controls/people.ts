@@ -4,6 +4,7 @@ import { judgedCaptures } from '../model/captures';
 import { toSegments, windowInsidePause } from '../model/segments';
 import type { PauseBehavior } from '../model/statuses';
 import { choice, optional, setStatusOptions, sid, type TargetStatus } from '../params';
+import { studioCaptureSteps } from '../twilio/studio';
 import { callOwner, conferenceOwner, listedForProof } from '../twilio/voice';
 import type { Deps } from './deps';
 import { requireOwnership } from './ownership';
@@ -113,8 +114,10 @@ export async function exportEvidence(deps: Deps, p: Target & { From?: Date; To?:
     // A call Twilio does not know has no recording there; without Twilio's list the proof is stricter.
     listedForProof(owner).catch((err: ControlError) => (err.code === 'NOT_FOUND' ? [] : undefined)),
   ]);
+  // Studio's captures come from its own records of the executions that controlled this call.
+  const studio = await studioCaptureSteps(deps.client, new Set(entries.map((e) => e.by)));
   const segments = toSegments(entries, listed);
-  const captures = judgedCaptures(entries, listed);
+  const captures = judgedCaptures(entries, listed, studio ?? []);
   const window =
     p.From && p.To
       ? { from: p.From.toISOString(), to: p.To.toISOString(), ...windowInsidePause(entries, p.From, p.To, listed) }
@@ -125,6 +128,7 @@ export async function exportEvidence(deps: Deps, p: Target & { From?: Date; To?:
     segments,
     captures,
     twilioListed: listed !== undefined,
+    studioRead: studio !== undefined,
     ...(window ? { window } : {}),
   };
 }

@@ -86,8 +86,54 @@ export function verdictOf(capture: Capture, entries: EvidenceEntry[], listed?: L
   return { verdict: 'exception', why: whyNotProven(proofs, entries, listed, window) };
 }
 
+/** A Studio Capture Payments widget's run, as its execution's steps tell it (twilio/studio). */
+export interface StudioStep {
+  by: string;
+  widget: string;
+  entered: string;
+  left?: string;
+  event?: string;
+}
+
+/** Studio times its steps to the second, cut down: a step was made within the second it names. */
+const SECOND = 1000;
+const ms = (iso: string) => Date.parse(iso);
+const isLift = (e: EvidenceEntry) => ['in-progress', 'stopped', 'start'].includes(e.action ?? '');
+
+/**
+ * Studio's captures, their times made exact by the order of one execution's widgets: the capture began
+ * after its step in (within that second) and after the answer of every pause its flow made before it,
+ * and ended before its step out's second was over and before its flow sent anything that may lift the
+ * pause. Without a step out, it lasts until such a send, or `now`.
+ */
+export function studioCaptures(steps: StudioStep[], entries: EvidenceEntry[], now: number): Capture[] {
+  return steps.map((step) => {
+    const own = entries.filter((e) => e.by === step.by && (e.source === 'control' || e.source === 'intent'));
+    const entered = ms(step.entered);
+    const before = own.filter((e) => e.source === 'control' && !isLift(e) && ms(e.at) < entered + SECOND);
+    const from = Math.max(entered, ...before.map((e) => ms(e.at)));
+    const liftsAfter = own.filter((e) => isLift(e) && ms(e.sentAt ?? e.at) >= from).map((e) => ms(e.sentAt ?? e.at));
+    const to = Math.max(from, Math.min(step.left ? ms(step.left) + SECOND : now, ...liftsAfter));
+    return {
+      id: `${step.by}/${step.widget}/${step.entered}`,
+      by: step.by,
+      from: new Date(from).toISOString(),
+      to: new Date(to).toISOString(),
+      ...(step.event ? { result: step.event } : {}),
+      stages: [{ for: step.widget, at: step.entered }],
+    };
+  });
+}
+
 export type JudgedCapture = Capture & Verdict;
 
-/** Every capture of the log with its verdict. */
-export const judgedCaptures = (entries: EvidenceEntry[], listed?: ListedRecording[]): JudgedCapture[] =>
-  capturesOf(entries).map((c) => ({ ...c, ...verdictOf(c, entries, listed) }));
+/** Every capture of the log, and of Studio's steps when given, with its verdict, in time order. */
+export const judgedCaptures = (
+  entries: EvidenceEntry[],
+  listed?: ListedRecording[],
+  studio: StudioStep[] = [],
+  now = Date.now(),
+): JudgedCapture[] =>
+  [...capturesOf(entries), ...studioCaptures(studio, entries, now)]
+    .sort((a, b) => a.from.localeCompare(b.from))
+    .map((c) => ({ ...c, ...verdictOf(c, entries, listed) }));

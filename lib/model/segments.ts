@@ -206,6 +206,24 @@ function split(stretch: Interval, parts: Interval[]): Array<{ inside: boolean; s
   return out;
 }
 
+/** One recording's uncertain stretches that touch are one: the clock margin's edge joins the request's wait beside it. */
+function joinUncertain(segments: Segment[]): Segment[] {
+  const out: Segment[] = [];
+  for (const s of segments) {
+    const last = out.at(-1);
+    if (
+      last?.state === 'uncertain' &&
+      s.state === 'uncertain' &&
+      last.recordingSid === s.recordingSid &&
+      last.to === s.from
+    ) {
+      last.to = s.to;
+      if (s.why && !last.why?.includes(s.why)) last.why = last.why ? `${last.why}; ${s.why}` : s.why;
+    } else out.push(s);
+  }
+  return out;
+}
+
 /**
  * Each recording's segments over wall-clock time, for people to read, drawn so that they agree with the
  * proof: a paused segment is what the proof holds paused for the whole call; the edges where Twilio may
@@ -239,7 +257,9 @@ export function toSegments(entries: EvidenceEntry[], listed?: ListedRecording[])
       });
     }
   }
-  return out.sort((a, b) => a.from.localeCompare(b.from) || a.recordingSid.localeCompare(b.recordingSid));
+  return joinUncertain(out).sort(
+    (a, b) => a.from.localeCompare(b.from) || a.recordingSid.localeCompare(b.recordingSid),
+  );
 }
 
 /**

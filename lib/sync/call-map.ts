@@ -84,7 +84,10 @@ export interface ListedMap {
 /** Sync's largest page of Maps. */
 const MAPS_PAGE_SIZE = 100;
 
-/** Every call's and conference's Map that Sync still holds (within its TTL), in the order Sync lists them. */
+/**
+ * Every call's and conference's Map that Sync holds within its TTL, in the order Sync lists them. Sync's
+ * TTLs are approximate: a Map past its expiry may still be listed for a while, and is left out.
+ */
 export async function listCallMaps(client: twilio.Twilio, options: SyncOptions): Promise<ListedMap[]> {
   const prefix = mapName('');
   let maps;
@@ -93,8 +96,14 @@ export async function listCallMaps(client: twilio.Twilio, options: SyncOptions):
   } catch (err) {
     throw fromTwilioError(err, 'the Sync Maps');
   }
+  const now = Date.now();
   return maps
-    .filter((m) => m.uniqueName?.startsWith(prefix) && /^(CA|CF)[0-9a-f]{32}$/.test(m.uniqueName.slice(prefix.length)))
+    .filter(
+      (m) =>
+        m.uniqueName?.startsWith(prefix) &&
+        /^(CA|CF)[0-9a-f]{32}$/.test(m.uniqueName.slice(prefix.length)) &&
+        !(m.dateExpires && m.dateExpires.getTime() <= now),
+    )
     .map((m) => ({
       sid: m.uniqueName.slice(prefix.length),
       mapSid: m.sid,

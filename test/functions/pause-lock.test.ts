@@ -245,7 +245,7 @@ describe("a supervisor's override needs a reason that means something", () => {
     );
     const [header, ...rows] = csv.body.trim().split('\r\n');
     expect(header.split(',')).toContain('reason');
-    expect(rows.find((r) => r.includes('supervisor:sam'))).toContain(Reason);
+    expect(rows.find((r) => r.includes('supervisor:sam') && r.includes(',recorded,'))).toContain(Reason);
   });
 });
 

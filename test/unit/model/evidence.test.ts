@@ -83,11 +83,9 @@ test("a change took effect between its control's sentAt and at: uncertain there,
   const segments = toSegments(timed);
   expect(spans(segments)).toEqual([
     ['recorded', t(0), t(10)],
-    ['uncertain', t(10), t(12)],
-    ['uncertain', t(12), edge(12, 1)],
+    ['uncertain', t(10), edge(12, 1)],
     ['paused', edge(12, 1), edge(20, -1)],
-    ['uncertain', edge(20, -1), t(20)],
-    ['uncertain', t(20), t(22)],
+    ['uncertain', edge(20, -1), t(22)],
     ['recorded', t(22), null],
   ]);
   // A clean pause: proven throughout, nothing flagged.
@@ -109,8 +107,7 @@ test('a pause whose control overlapped a resume proves nothing: uncertain until 
   const segments = toSegments(racing);
   expect(spans(segments)).toEqual([
     ['recorded', t(0), t(10)],
-    ['uncertain', t(10), t(20)],
-    ['uncertain', t(20), edge(20, 1)],
+    ['uncertain', t(10), edge(20, 1)],
     ['paused', edge(20, 1), null],
   ]);
   expect(segments[1].why).toMatch(/either order/);
