@@ -2,7 +2,9 @@ import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'coverage/', 'plugin-recording-controls/build/'] },
+  {
+    ignores: ['dist/', 'node_modules/', 'coverage/', 'plugin-recording-controls/build/', '.stryker-tmp*/', 'reports/'],
+  },
   eslint.configs.recommended,
   ...tseslint.configs.recommended,
   {

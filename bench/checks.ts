@@ -4,7 +4,10 @@
 const SYNC_DOCUMENT_LIMIT = 16 * 1024;
 /** Twilio kills a Function after 10 s. */
 const FUNCTION_LIMIT_MS = 10_000;
-/** The requests in sequence docs/costs.md gives each control: more is a regression (a round trip added). */
+/**
+ * The requests in sequence docs/costs.md gives each control: more is a regression (a round trip added);
+ * fewer is a step skipped (e.g. a resume sent before its intent is logged) or a table out of date.
+ */
 const IN_SEQUENCE: Record<string, number> = {
   '/recording/set-status (no RecordingSid), pause': 2,
   '/recording/set-status (no RecordingSid), resume': 3,
@@ -29,9 +32,18 @@ interface Burst {
   worst: number;
 }
 
+/** The sections a run prints and checks: a run that lost one must not pass for lack of figures. */
+export function expectedSections(run: { sustained: boolean; latency: boolean }): string[] {
+  if (run.sustained) return ['sustained'];
+  if (run.latency) return ['roundTrips', 'burst'];
+  return ['twilioRequestsPerControl', 'callbackThroughput', 'documentGrowth', 'burst', 'console'];
+}
+
 /** Each figure of this run that breaks what the benchmark promises, as a line to print. */
-export function wrongFigures(results: Record<string, unknown>): string[] {
-  const wrong: string[] = [];
+export function wrongFigures(results: Record<string, unknown>, expected: string[] = []): string[] {
+  const wrong: string[] = expected
+    .filter((section) => results[section] === undefined)
+    .map((section) => `${section}: no figures in this run`);
   const burst = results.burst as Burst | undefined;
   if (burst) {
     if (burst.succeeded !== burst.controls || Object.keys(burst.failures).length > 0)
@@ -58,7 +70,7 @@ export function wrongFigures(results: Record<string, unknown>): string[] {
   for (const row of trips ?? []) {
     const documented = IN_SEQUENCE[row.control];
     if (documented === undefined) wrong.push(`round trips: ${row.control} has no documented count (docs/costs.md)`);
-    else if (row.requestsInSequence > documented)
+    else if (row.requestsInSequence !== documented)
       wrong.push(`round trips: ${row.control} made ${row.requestsInSequence} requests in sequence, not ${documented}`);
     const most = RATIO[row.control];
     if (most !== undefined && row.ratio !== undefined && row.ratio > most)
@@ -66,5 +78,8 @@ export function wrongFigures(results: Record<string, unknown>): string[] {
         `round trips: ${row.control} took ${row.ratio}x one ${row.raw ?? 'raw request'} at p50, over ${most}x`,
       );
   }
+  if (trips)
+    for (const control of Object.keys(IN_SEQUENCE))
+      if (!trips.some((row) => row.control === control)) wrong.push(`round trips: ${control} was not measured`);
   return wrong;
 }

@@ -62,7 +62,7 @@ test('duplicate unique names, bad unique names, bad and oversized Data are refus
 test('a document expires after its Ttl, approximately: it lingers a while past it, then is gone', async () => {
   await docs().create({ uniqueName: 'rc-4', ttl: 10 });
   await em.control('POST', '/clock', { advanceMs: 9_000 });
-  await expect(docs()('rc-4').fetch()).resolves.toBeDefined();
+  await expect(docs()('rc-4').fetch()).resolves.toMatchObject({ uniqueName: 'rc-4' });
   await em.control('POST', '/clock', { advanceMs: 2_000 });
   const lingering = await docs()('rc-4').fetch();
   expect(lingering.dateExpires!.getTime()).toBeLessThan(em.emulator.context.now());
@@ -70,7 +70,7 @@ test('a document expires after its Ttl, approximately: it lingers a while past i
   await expect(docs().create({ uniqueName: 'rc-4' })).rejects.toMatchObject({ status: 409 });
   await em.control('POST', '/clock', { advanceMs: 60_000 });
   await expect(docs()('rc-4').fetch()).rejects.toMatchObject({ status: 404 });
-  await expect(docs().create({ uniqueName: 'rc-4' })).resolves.toBeDefined(); // the name is free again
+  await expect(docs().create({ uniqueName: 'rc-4' })).resolves.toMatchObject({ uniqueName: 'rc-4' }); // the name is free again
 });
 
 // Sources: twilio.com/docs/api/errors/54011 (a TTL must be empty or a whole number of seconds from 0 to

@@ -5,7 +5,9 @@
 // through Twilio's API directly. For every stretch the proof calls paused, the emulator's truth log must
 // show no recording of the call recording at any moment of it; one status read later, no call says paused
 // while Twilio records; and each recording's in-progress callback, replayed after the call's Map expired,
-// brings none back to life. Seeded: a failure prints its seed to replay.
+// brings none back to life. Seeded: every random choice (the steps, their faults, when a kill lands, each
+// request's jitter and moment of applying) follows from the printed seed; only the machine's own
+// scheduling and the clocks' offsets' effect on it are not replayed.
 import fc from 'fast-check';
 import { provenPauses, type Interval } from '../../lib/model/proof';
 import { callOwner, listedForProof } from '../../lib/twilio/voice';
@@ -32,8 +34,11 @@ const OFFSETS = (process.env.EVIDENCE_CLOCK_OFFSETS ?? `${-CLOCK_SKEW_MARGIN_MS 
 const offsetOf = (index: number) => OFFSETS[index % OFFSETS.length];
 const WITHIN_MARGIN =
   Math.max(...OFFSETS.map(Math.abs), Math.max(...OFFSETS) - Math.min(...OFFSETS)) <= CLOCK_SKEW_MARGIN_MS;
-/** The share of truly paused time the proof may leave unproven: what it gives up, bounded. */
-const MOST_UNPROVEN = 0.5;
+/**
+ * The most of the truly paused time the proof may leave unproven: measured 12.9–17.4 % (docs/evidence.md),
+ * mostly the 15 s after a lost answer; past half, the proof gives up on pauses it should prove.
+ */
+const MAX_UNPROVEN_SHARE = 0.5;
 
 interface Truth {
   recordings: Array<{ recordingSid: string; callSid?: string; changes: Array<{ status: string; at: number }> }>;
@@ -47,6 +52,8 @@ interface Step {
   fault: Fault;
   bySid: boolean;
   pauseBehavior?: PauseBehavior;
+  /** For a `kill`: how long after the control is sent its process is killed. */
+  killAfterMs: number;
 }
 
 const step: fc.Arbitrary<Step> = fc.record({
@@ -69,6 +76,7 @@ const step: fc.Arbitrary<Step> = fc.record({
   ),
   bySid: fc.boolean(),
   pauseBehavior: fc.constantFrom(undefined, 'skip' as const, 'silence' as const),
+  killAfterMs: fc.integer({ min: 300, max: 1200 }),
 });
 
 const NOT_RECORDING = new Set(['paused', 'stopped', 'completed', 'absent', 'failed', 'deleted']);
@@ -224,7 +232,7 @@ async function control(calls: string[], s: Step, recordingSids: Map<string, stri
   };
   const sent = send(s.process, '/recording/set-status', params);
   if (s.fault === 'kill') {
-    await new Promise((r) => setTimeout(r, 300 + Math.random() * 900));
+    await new Promise((r) => setTimeout(r, s.killAfterMs));
     await killAndReplace(s.process);
   }
   await sent;
@@ -251,78 +259,85 @@ test(`evidence never proves a pause Twilio did not hold: ${PROCESSES} processes 
     console.error(`status of ${callSid} ${when}: ${said}, while Twilio holds ${held}`);
   };
   await fc.assert(
-    fc.asyncProperty(fc.array(step, { minLength: CONTROLS_PER_RUN, maxLength: CONTROLS_PER_RUN }), async (steps) => {
-      await em.control('POST', '/reset');
-      await em.control('POST', '/latency', {
-        voice: { minMs: 40, maxMs: 450 },
-        sync: { minMs: 20, maxMs: 220 },
-        apply: 'random',
-      });
-      const calls = await Promise.all(Array.from({ length: CALLS }, async () => (await newCall(em.client)).sid));
-      const recordingSids = new Map<string, string>();
-      for (const callSid of calls) {
-        const started = await invoke<{ recordingSid: string }>(fxs[0], '/recording/start', { CallSid: callSid });
-        expect(started.status).toBe(200);
-        recordingSids.set(callSid, started.body.recordingSid);
-      }
-      // Three controls at once, on any calls: the same call's controls race across processes.
-      for (let i = 0; i < steps.length; i += 3) {
-        await Promise.all(steps.slice(i, i + 3).map((s) => control(calls, s, recordingSids)));
-      }
-      figures.controls += steps.filter((s) => s.action === 'paused' || s.action === 'in-progress').length;
-      await em.control('DELETE', '/latency');
-      await em.control('DELETE', '/faults');
-      await fetch(`${em.url}/__emulator/callbacks/idle`);
-      const checkedAt = Date.now();
-      const truth = await em.control<Truth>('GET', '/truth');
-      for (const callSid of calls) {
-        const entries = await new EvidenceLog(em.client, { serviceSid: 'default', ttlSeconds: 86400 }).readAll(callSid);
-        const listed = await listedForProof(callOwner(em.client, callSid));
-        const start = Math.min(
-          ...truth.recordings.filter((r) => r.callSid === callSid).flatMap((r) => r.changes.map((c) => c.at)),
-        );
-        const proven = provenPauses(entries, listed).map(([a, b]) => [a, Math.min(b, checkedAt)] as Interval);
-        for (const window of proven) {
-          figures.windows += 1;
-          const recorded = recordedWithin(truth, callSid, window);
-          if (recorded > 0) {
-            figures.wrong += 1;
-            console.error(
-              `wrongly proven on ${callSid}: ${new Date(window[0]).toISOString()} for ${window[1] - window[0]} ms, ${recorded} ms recorded`,
-            );
-          }
+    fc.asyncProperty(
+      fc.array(step, { minLength: CONTROLS_PER_RUN, maxLength: CONTROLS_PER_RUN }),
+      fc.nat(),
+      async (steps, jitterSeed) => {
+        await em.control('POST', '/reset');
+        await em.control('POST', '/latency', {
+          voice: { minMs: 40, maxMs: 450 },
+          sync: { minMs: 20, maxMs: 220 },
+          apply: 'random',
+          seed: jitterSeed,
+        });
+        const calls = await Promise.all(Array.from({ length: CALLS }, async () => (await newCall(em.client)).sid));
+        const recordingSids = new Map<string, string>();
+        for (const callSid of calls) {
+          const started = await invoke<{ recordingSid: string }>(fxs[0], '/recording/start', { CallSid: callSid });
+          expect(started.status).toBe(200);
+          recordingSids.set(callSid, started.body.recordingSid);
         }
-        const truly = trulyPaused(truth, callSid, start, checkedAt);
-        figures.provenMs += total(proven);
-        figures.trulyPausedMs += total(truly);
-        // One status read later, every call answers what Twilio holds.
-        await checkStatus(callSid, 'at rest');
-        // The call's Map expires, then each recording's in-progress callback is replayed: none comes back to life.
-        await em.client.sync.v1.services('default').syncMaps(mapName(callSid)).remove();
-        const recordings = await em.client.calls(callSid).recordings.list();
-        for (const r of recordings) {
-          const replayed = await signedCallback(fxs[0], {
-            CallSid: callSid,
-            RecordingSid: r.sid,
-            RecordingStatus: 'in-progress',
-            ...(r.startTime ? { RecordingStartTime: r.startTime.toUTCString() } : {}),
-          });
-          expect(replayed.status).toBe(204);
+        // Three controls at once, on any calls: the same call's controls race across processes.
+        for (let i = 0; i < steps.length; i += 3) {
+          await Promise.all(steps.slice(i, i + 3).map((s) => control(calls, s, recordingSids)));
         }
-        const doc = await syncDocument(em, callSid);
-        for (const r of recordings.filter((x) => !['in-progress', 'paused'].includes(x.status)))
-          if (['in-progress', 'paused'].includes(doc?.recordings[r.sid]?.status ?? '')) {
-            figures.revived += 1;
-            console.error(
-              `revived on ${callSid}: ${r.sid} is ${r.status} on Twilio, ${doc?.recordings[r.sid]?.status} in Sync`,
-            );
+        figures.controls += steps.filter((s) => s.action === 'paused' || s.action === 'in-progress').length;
+        await em.control('DELETE', '/latency');
+        await em.control('DELETE', '/faults');
+        await fetch(`${em.url}/__emulator/callbacks/idle`);
+        const checkedAt = Date.now();
+        const truth = await em.control<Truth>('GET', '/truth');
+        for (const callSid of calls) {
+          const entries = await new EvidenceLog(em.client, { serviceSid: 'default', ttlSeconds: 86400 }).readAll(
+            callSid,
+          );
+          const listed = await listedForProof(callOwner(em.client, callSid));
+          const start = Math.min(
+            ...truth.recordings.filter((r) => r.callSid === callSid).flatMap((r) => r.changes.map((c) => c.at)),
+          );
+          const proven = provenPauses(entries, listed).map(([a, b]) => [a, Math.min(b, checkedAt)] as Interval);
+          for (const window of proven) {
+            figures.windows += 1;
+            const recorded = recordedWithin(truth, callSid, window);
+            if (recorded > 0) {
+              figures.wrong += 1;
+              console.error(
+                `wrongly proven on ${callSid}: ${new Date(window[0]).toISOString()} for ${window[1] - window[0]} ms, ${recorded} ms recorded`,
+              );
+            }
           }
-        await checkStatus(callSid, 'after replayed callbacks');
-      }
-      figures.runs += 1;
-      if (figures.wrong + figures.statusWrong + figures.revived > 0) console.error(JSON.stringify(figures));
-      return (!WITHIN_MARGIN || figures.wrong === 0) && figures.statusWrong === 0 && figures.revived === 0;
-    }),
+          const truly = trulyPaused(truth, callSid, start, checkedAt);
+          figures.provenMs += total(proven);
+          figures.trulyPausedMs += total(truly);
+          // One status read later, every call answers what Twilio holds.
+          await checkStatus(callSid, 'at rest');
+          // The call's Map expires, then each recording's in-progress callback is replayed: none comes back to life.
+          await em.client.sync.v1.services('default').syncMaps(mapName(callSid)).remove();
+          const recordings = await em.client.calls(callSid).recordings.list();
+          for (const r of recordings) {
+            const replayed = await signedCallback(fxs[0], {
+              CallSid: callSid,
+              RecordingSid: r.sid,
+              RecordingStatus: 'in-progress',
+              ...(r.startTime ? { RecordingStartTime: r.startTime.toUTCString() } : {}),
+            });
+            expect(replayed.status).toBe(204);
+          }
+          const doc = await syncDocument(em, callSid);
+          for (const r of recordings.filter((x) => !['in-progress', 'paused'].includes(x.status)))
+            if (['in-progress', 'paused'].includes(doc?.recordings[r.sid]?.status ?? '')) {
+              figures.revived += 1;
+              console.error(
+                `revived on ${callSid}: ${r.sid} is ${r.status} on Twilio, ${doc?.recordings[r.sid]?.status} in Sync`,
+              );
+            }
+          await checkStatus(callSid, 'after replayed callbacks');
+        }
+        figures.runs += 1;
+        if (figures.wrong + figures.statusWrong + figures.revived > 0) console.error(JSON.stringify(figures));
+        return (!WITHIN_MARGIN || figures.wrong === 0) && figures.statusWrong === 0 && figures.revived === 0;
+      },
+    ),
     { seed: SEED, numRuns: RUNS, endOnFailure: true },
   );
   figures.unprovenMs = figures.trulyPausedMs - figures.provenMs;
@@ -331,13 +346,16 @@ test(`evidence never proves a pause Twilio did not hold: ${PROCESSES} processes 
     `evidence vs truth (clocks ${OFFSETS.join(', ')} ms from Twilio's, ${WITHIN_MARGIN ? 'within' : 'beyond'} the ${CLOCK_SKEW_MARGIN_MS} ms margin): ` +
       `${figures.runs} runs, ${figures.controls} controls; windows proven ${figures.windows}, wrongly proven ${figures.wrong}; ` +
       `proven ${(figures.provenMs / 1000).toFixed(1)} s of ${(figures.trulyPausedMs / 1000).toFixed(1)} s truly paused ` +
-      `(${(100 * unprovenShare).toFixed(1)}% left unproven, at most ${100 * MOST_UNPROVEN}%); ` +
+      `(${(100 * unprovenShare).toFixed(1)}% left unproven, at most ${100 * MAX_UNPROVEN_SHARE}%); ` +
       `statuses other than Twilio's: ${figures.statusWrong}; recordings revived by a replayed callback: ${figures.revived}`,
   );
-  expect(figures.controls).toBeGreaterThanOrEqual(RUNS >= 3 ? 300 : 0);
+  expect(figures.runs).toBe(RUNS);
+  // 16 of every 20 steps are a pause or a resume: about 104 of a run's 130.
+  expect(figures.controls).toBeGreaterThanOrEqual(RUNS * 95);
   if (WITHIN_MARGIN) expect(figures.wrong).toBe(0);
   expect(figures.statusWrong).toBe(0);
   expect(figures.revived).toBe(0);
   expect(figures.windows).toBeGreaterThan(0);
-  expect(unprovenShare).toBeLessThanOrEqual(MOST_UNPROVEN);
+  expect(figures.trulyPausedMs).toBeGreaterThan(0);
+  expect(unprovenShare).toBeLessThanOrEqual(MAX_UNPROVEN_SHARE);
 }, 900_000);

@@ -1,5 +1,5 @@
 // The quick bench in CI fails on a wrong figure: each promise of its printed figures, broken on purpose.
-import { wrongFigures } from '../../bench/checks';
+import { expectedSections, wrongFigures } from '../../bench/checks';
 
 const good = {
   burst: { controls: 100, succeeded: 100, failures: {}, pausedOnTwilio: 100, worst: 6457 },
@@ -8,14 +8,41 @@ const good = {
   console: { pageLoadTo200RowsMs: { p50: 525 } },
   roundTrips: {
     rows: [
+      { control: '/recording/set-status (no RecordingSid), pause', requestsInSequence: 2 },
+      { control: '/recording/set-status (no RecordingSid), resume', requestsInSequence: 3 },
       { control: '/recording/start', requestsInSequence: 4 },
       { control: '/recording/status', requestsInSequence: 1, ratio: 1.08, raw: 'list recordings' },
+      { control: '/callbacks/recording-status', requestsInSequence: 2 },
     ],
   },
+  twilioRequestsPerControl: {},
 };
+const rows = good.roundTrips.rows;
+const withTrips = (control: string, requestsInSequence: number) => ({
+  roundTrips: { rows: rows.map((r) => (r.control === control ? { control, requestsInSequence } : r)) },
+});
 
 test('right figures: nothing wrong', () => {
   expect(wrongFigures(good)).toEqual([]);
+  expect(wrongFigures(good, expectedSections({ sustained: false, latency: false }))).toEqual([]);
+  expect(wrongFigures(good, expectedSections({ sustained: false, latency: true }))).toEqual([]);
+});
+
+test('a section the run should have printed and did not is wrong, each one named', () => {
+  const { burst: _burst, ...noBurst } = good;
+  expect(wrongFigures(noBurst, expectedSections({ sustained: false, latency: true }))).toEqual([
+    'burst: no figures in this run',
+  ]);
+  expect(wrongFigures({}, expectedSections({ sustained: true, latency: false }))).toEqual([
+    'sustained: no figures in this run',
+  ]);
+  expect(wrongFigures({ quick: true }, expectedSections({ sustained: false, latency: false }))).toEqual([
+    'twilioRequestsPerControl: no figures in this run',
+    'callbackThroughput: no figures in this run',
+    'documentGrowth: no figures in this run',
+    'burst: no figures in this run',
+    'console: no figures in this run',
+  ]);
 });
 
 test.each([
@@ -25,21 +52,31 @@ test.each([
   ['a lost update', { callbackThroughput: { x: { lostUpdates: 1 } } }, 'lost updates'],
   ['a document over 16 KiB', { documentGrowth: [{ tracked: 100, documentBytes: 16_385 }] }, "Sync's 16 KiB"],
   ['a browser failure', { console: { pageLoadTo200RowsMs: 'not measured: no Chromium' } }, 'Chromium'],
+  ['a round trip added', withTrips('/recording/start', 5), '/recording/start made 5 requests in sequence, not 4'],
   [
-    'a round trip added',
-    { roundTrips: { rows: [{ control: '/recording/start', requestsInSequence: 5 }] } },
-    'requests in sequence',
+    'a round trip missing (a resume sent before its intent is logged)',
+    withTrips('/recording/set-status (no RecordingSid), resume', 2),
+    'resume made 2 requests in sequence, not 3',
   ],
   [
-    'a status slower than one list',
+    'a status slower than one list of the recordings',
     {
       roundTrips: {
-        rows: [{ control: '/recording/status', requestsInSequence: 1, ratio: 1.2, raw: 'list recordings' }],
+        rows: rows.map((r) => (r.control === '/recording/status' ? { ...r, ratio: 1.2 } : r)),
       },
     },
-    'over 1.15x',
+    '/recording/status took 1.2x one list recordings at p50, over 1.15x',
   ],
-  ['a control not documented', { roundTrips: { rows: [{ control: '/new', requestsInSequence: 1 }] } }, 'documented'],
+  [
+    'a documented control not measured',
+    { roundTrips: { rows: rows.filter((r) => r.control !== '/recording/status') } },
+    'round trips: /recording/status was not measured',
+  ],
+  [
+    'a control not documented',
+    { roundTrips: { rows: [...rows, { control: '/new', requestsInSequence: 1 }] } },
+    '/new has no documented count',
+  ],
 ])('%s is a wrong figure', (_name, change, says) => {
   expect(wrongFigures({ ...good, ...change })).toEqual([expect.stringContaining(says)]);
 });
