@@ -350,8 +350,8 @@ test(`evidence never proves a pause Twilio did not hold: ${PROCESSES} processes 
       `statuses other than Twilio's: ${figures.statusWrong}; recordings revived by a replayed callback: ${figures.revived}`,
   );
   expect(figures.runs).toBe(RUNS);
-  // 16 of every 20 steps are a pause or a resume: about 104 of a run's 130.
-  expect(figures.controls).toBeGreaterThanOrEqual(RUNS * 95);
+  // 16 of every 20 steps are a pause or a resume: about 104 of a run's 130 (90 is two spreads below).
+  expect(figures.controls).toBeGreaterThanOrEqual(RUNS * 90);
   if (WITHIN_MARGIN) expect(figures.wrong).toBe(0);
   expect(figures.statusWrong).toBe(0);
   expect(figures.revived).toBe(0);
