@@ -219,7 +219,7 @@ async function ownCost(em: RunningEmulator, fx: RunningFunctions) {
         em,
         '/recording/status',
         () => post(fx, '/recording/status', { CallSid: call.sid }),
-        () => doc().fetch(),
+        () => em.client.calls(call.sid).recordings.list(),
       ),
       await compare(
         em,

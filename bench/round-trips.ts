@@ -68,10 +68,11 @@ export async function roundTrips(em: RunningEmulator, fx: RunningFunctions, late
         (i) => c.calls(rawCalls[i].sid).recordings.create(),
       ],
       [
+        // Twilio's list is read beside Sync's state: one read of the call's recordings is what it costs.
         '/recording/status',
-        'Sync fetch',
+        'list recordings',
         () => post(fx, '/recording/status', { CallSid: call.sid }),
-        () => doc(c).fetch(),
+        () => c.calls(call.sid).recordings.list(),
       ],
       [
         '/callbacks/recording-status',

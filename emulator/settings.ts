@@ -30,6 +30,8 @@ export interface Settings {
   recordingProcessingMs: number;
   /** How long an expired Sync object is still there: Sync's TTLs are approximate, its expiry late. */
   syncTtlLingerMs: number;
+  /** How long the caller takes over each stage of <Pay> (its prompt, then the keys): a capture is not instant. */
+  payStageMs: number;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -44,6 +46,7 @@ export const DEFAULT_SETTINGS: Settings = {
   minRecordingMs: 0,
   recordingProcessingMs: 200,
   syncTtlLingerMs: 60_000,
+  payStageMs: 150,
 };
 
 /** Sync's limits, on by default: each turned off by its name with 0. */
@@ -70,6 +73,7 @@ const CHECKS: Record<keyof Settings, Check> = {
   minRecordingMs: count,
   recordingProcessingMs: count,
   syncTtlLingerMs: count,
+  payStageMs: count,
 };
 
 /**
@@ -93,5 +97,5 @@ export function settingsRoutes(control: Router, settings: Settings): void {
       res.json(Object.fromEntries(keys.map((k) => [k, settings[k]])));
     });
   route('/limits', ['concurrentRequests', 'currentWithNoActiveRecording', ...SYNC_LIMITS, 'minRecordingMs']);
-  route('/settings', ['answerDelayMs', 'recordingProcessingMs', 'syncTtlLingerMs']);
+  route('/settings', ['answerDelayMs', 'recordingProcessingMs', 'syncTtlLingerMs', 'payStageMs']);
 }

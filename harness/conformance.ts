@@ -16,7 +16,7 @@ export function toolkitSpec(): object {
   const taskrouter = JSON.parse(readFileSync(join(SPECS, 'twilio_taskrouter_v1.json'), 'utf8'));
   const studio = JSON.parse(readFileSync(join(SPECS, 'twilio_studio_v2.json'), 'utf8'));
   const wanted = (path: string) =>
-    /^\/2010-04-01\/Accounts\/\{AccountSid\}\/(Calls|Conferences)(\.json|\/\{(Sid|CallSid|ConferenceSid)\}(\.json|\/Recordings(\.json|\/\{Sid\}\.json)))$/.test(
+    /^\/2010-04-01\/Accounts\/\{AccountSid\}\/(Calls|Conferences)(\.json|\/\{(Sid|CallSid|ConferenceSid)\}(\.json|\/Participants\.json|\/Recordings(\.json|\/\{Sid\}\.json)))$/.test(
       path,
     ) ||
     /^\/v1\/Workspaces(\/\{Sid\}|\/\{WorkspaceSid\}\/(Workers(\/\{Sid\}|\/\{WorkerSid\}\/Reservations(\/\{Sid\})?)?|Tasks(\/\{Sid\}|\/\{TaskSid\}\/Reservations)?))?$/.test(

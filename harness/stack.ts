@@ -123,10 +123,29 @@ export interface RunningFunctions {
 }
 
 /**
- * Runs the built Functions (dist/functions) in twilio-run, as `npm start` does, with an env file of
- * their own: the emulator's credentials and address plus `env`.
+ * Node's argument that sets the process's clock `offsetMs` apart from this one's, before anything runs:
+ * Date (now, and `new Date()`) reads it, as a Function instance's clock may be apart from Twilio's.
  */
-export async function startFunctions(emulatorUrl: string, env: Record<string, string> = {}): Promise<RunningFunctions> {
+export function clockOffsetArgs(offsetMs: number): string[] {
+  if (offsetMs === 0) return [];
+  const code =
+    `const real = Date; const offset = ${offsetMs};` +
+    'class OffsetDate extends real { constructor(...a) { if (a.length) super(...a); else super(real.now() + offset); }' +
+    ' static now() { return real.now() + offset; } }' +
+    'globalThis.Date = OffsetDate;';
+  return ['--import', `data:text/javascript,${encodeURIComponent(code)}`];
+}
+
+/**
+ * Runs the built Functions (dist/functions) in twilio-run, as `npm start` does, with an env file of
+ * their own: the emulator's credentials and address plus `env`; `clockOffsetMs` sets its clock apart
+ * from the emulator's (Twilio's).
+ */
+export async function startFunctions(
+  emulatorUrl: string,
+  env: Record<string, string> = {},
+  { clockOffsetMs = 0 } = {},
+): Promise<RunningFunctions> {
   const port = await freePort();
   const envFile = join(mkdtempSync(join(tmpdir(), 'rc-env-')), '.env');
   const vars = {
@@ -143,7 +162,7 @@ export async function startFunctions(emulatorUrl: string, env: Record<string, st
       .map(([k, v]) => `${k}=${v}`)
       .join('\n'),
   );
-  const child = spawn(process.execPath, functionsServerArgs(envFile, port), {
+  const child = spawn(process.execPath, [...clockOffsetArgs(clockOffsetMs), ...functionsServerArgs(envFile, port)], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -757,9 +757,12 @@ async function checkWindow(row) {
     });
     const stretch = `${localTime(from.getTime(), true)} to ${localTime(to.getTime(), true)}`;
     output.title = `${from.toISOString()} to ${to.toISOString()}`;
-    output.textContent = answer.window.insidePause
-      ? `Yes: ${stretch} lies wholly inside a pause.`
-      : `No: some of ${stretch} was recorded, or no pause covers it.`;
+    output.textContent =
+      answer.window.insidePause === 'unknown'
+        ? `Unknown: Twilio's list of the recordings could not be read, so ${stretch} cannot be proven paused.`
+        : answer.window.insidePause
+          ? `Yes: ${stretch} lies wholly inside a pause.`
+          : `No: some of ${stretch} was recorded, or no pause covers it.`;
   } catch (err) {
     output.textContent = `Check failed: ${err.message}`;
   }

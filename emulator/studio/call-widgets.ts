@@ -7,7 +7,8 @@ import type { Call, Calls } from '../voice/calls';
 import { capturePayment, type PayOptions, type PayResult } from '../voice/pay';
 import type { Voice } from '../voice';
 import { callbackRequest, type Recordings } from '../voice/recordings';
-import type { TwimlInterpreter } from '../voice/twiml/interpreter';
+import { callerTime, type TwimlInterpreter } from '../voice/twiml/interpreter';
+import type { Settings } from '../settings';
 import { parseTwiml } from '../voice/twiml/parse';
 import type { Flows } from './flows';
 import type { QueueResult, StudioQueue } from './queue';
@@ -116,6 +117,7 @@ function twimlOf(status: number | undefined, body: string | undefined, error: st
  */
 export class CallWidgets {
   private readonly alerts: Alerts;
+  private readonly settings: Settings;
   private readonly calls: Calls;
   private readonly recordings: Recordings;
   private readonly webhooks: CallbackDelivery;
@@ -132,6 +134,7 @@ export class CallWidgets {
       callbacks: this.webhooks,
       twiml: this.twiml,
       alerts: this.alerts,
+      settings: this.settings,
     } = voice);
   }
 
@@ -157,6 +160,8 @@ export class CallWidgets {
           currency: p.currency === undefined ? undefined : String(p.currency),
           ...payChoices(p),
         });
+        // The caller's time at each stage, and the processing after the last.
+        await callerTime(this.settings.payStageMs * (capture.progress.length + (capture.progress.length ? 1 : 0)));
         if (capture.result === 'caller-hung-up') this.calls.end(call, 'completed');
         return {
           event: PAY_EVENTS[capture.result],

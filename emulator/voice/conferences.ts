@@ -7,6 +7,7 @@ import type { CallbackRequest, Recordings } from './recordings';
 type EndReason = 'last-participant-left' | 'participant-with-end-conference-on-exit-left';
 
 interface Participant {
+  joinedAt: number;
   startConferenceOnEnter: boolean;
   endConferenceOnExit: boolean;
   /** Sends the call on from its <Dial> when the conference ends under it. */
@@ -85,6 +86,7 @@ export class Conferences {
     }
     if (join.record && !conference.record) conference.record = join.recordingStatusCallback;
     conference.participants.set(callSid, {
+      joinedAt: this.ctx.now(),
       startConferenceOnEnter: join.startConferenceOnEnter,
       endConferenceOnExit: join.endConferenceOnExit,
       removed: join.removed,
@@ -166,6 +168,29 @@ export class Conferences {
     });
     account.get(A + '/Conferences/:ConferenceSid.json', (req, res) => {
       res.json(this.json(this.find(req.params.ConferenceSid as string)));
+    });
+    // The participants in the conference now (Twilio lists those connected; one who left is gone).
+    account.get(A + '/Conferences/:ConferenceSid/Participants.json', (req, res) => {
+      const c = this.find(req.params.ConferenceSid as string);
+      const base = `/2010-04-01/Accounts/${this.ctx.accountSid}/Conferences/${c.sid}`;
+      const participants = [...c.participants.entries()].map(([callSid, p]) => ({
+        account_sid: this.ctx.accountSid,
+        call_sid: callSid,
+        label: null,
+        call_sid_to_coach: null,
+        coaching: false,
+        conference_sid: c.sid,
+        date_created: rfc2822(p.joinedAt),
+        date_updated: rfc2822(p.joinedAt),
+        end_conference_on_exit: p.endConferenceOnExit,
+        muted: false,
+        hold: false,
+        start_conference_on_enter: p.startConferenceOnEnter,
+        status: 'connected',
+        queue_time: '0',
+        uri: `${base}/Participants/${callSid}.json`,
+      }));
+      res.json(listPage(req, 'participants', `${base}/Participants.json`, participants));
     });
   }
 }

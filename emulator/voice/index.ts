@@ -1,3 +1,4 @@
+import type { Settings } from '../settings';
 import { Router } from 'express';
 import { Alerts } from '../alerts';
 import type { EmulatorContext } from '../app';
@@ -22,6 +23,8 @@ export interface Voice {
   twiml: TwimlInterpreter;
   /** Twilio's debugger (warnings such as 13256, and Studio's 81001). */
   alerts: Alerts;
+  /** The simulated world's settings (the caller's time at <Pay>, …). */
+  settings: Settings;
   /** Hands every call whose script is a flow to `run`. */
   runFlowsWith(run: FlowRunner): void;
 }
@@ -71,5 +74,14 @@ export function createVoice(ctx: EmulatorContext): Voice {
     (sid) => conferences.find(sid),
   );
   conferences.routes(account, A);
-  return { router: account, calls, recordings, callbacks, twiml, alerts, runFlowsWith: (run) => (runFlow = run) };
+  return {
+    router: account,
+    calls,
+    recordings,
+    callbacks,
+    twiml,
+    alerts,
+    settings: ctx.settings,
+    runFlowsWith: (run) => (runFlow = run),
+  };
 }

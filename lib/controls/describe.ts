@@ -1,42 +1,71 @@
+import { appendEvidence, readBackOf } from '../sync/evidence-log';
 import { pauseAge } from '../model/pause-alert';
-import { applyAnswer, isActive, settleUnsettled, type RecordingDocument } from '../model/recording-state';
-import { listOnTwilio, type Owner } from '../twilio/voice';
+import {
+  applyAnswer,
+  isActive,
+  isTombstoned,
+  settleUnsettled,
+  type RecordingDocument,
+  type TwilioAnswer,
+  type Window,
+} from '../model/recording-state';
+import { legsOnTwilio, listOnTwilio, type Owner } from '../twilio/voice';
 import { writeDocument, type Deps } from './deps';
 
-/** The document claims a pause (the claim a PCI flow acts on), or does not know a control's outcome. */
-const needsTwilio = (doc: RecordingDocument) =>
-  Boolean(doc.unsettled) || Object.values(doc.recordings).some((r) => r.status === 'paused');
+/**
+ * Whether Sync's state already says what Twilio's list says of one recording. A recording Sync dropped
+ * (a tombstone) or forgot has ended there, as it has on Twilio when Twilio lists it ended.
+ */
+function agrees(doc: RecordingDocument, a: TwilioAnswer): boolean {
+  const tracked = doc.recordings[a.recordingSid];
+  if (tracked) return tracked.status === a.status;
+  return !isActive(a) && (isTombstoned(doc, a.recordingSid) || Boolean(doc.forgot));
+}
 
 /**
- * What a flow branches on: is this call or conference being recorded, or paused, right now. From Sync
- * alone while Sync says recording or nothing; a pause, or an outcome Sync does not know, is checked
- * against Twilio's list of the recordings (every recording, including any started elsewhere), which is
- * written back to Sync: a pause is never claimed that Twilio does not hold now.
+ * What a flow branches on: is this call or conference being recorded, or paused, right now. Twilio's list
+ * of the recordings (every one, those made elsewhere too, and for a conference its participants' call
+ * recordings) is read beside Sync's state, at once: the statuses are Twilio's, Sync adds when each pause began and who acted. Where Twilio shows what Sync (and
+ * so the evidence) lacks, a pause whose instance died or a recording made through the API, it is written
+ * to Sync and logged as a read-back; where they agree, nothing is written.
  */
 export async function describeRecordings(deps: Deps, owner: Owner, alertSeconds: number) {
-  const snapshot = await deps.store.read(owner.sid);
-  let doc = snapshot.doc;
-  const checked = snapshot.revision !== undefined && needsTwilio(doc);
-  if (checked) {
-    const { all, window } = await listOnTwilio(owner);
-    const settle = (d: RecordingDocument) =>
-      settleUnsettled(
-        all.reduce((x, a) => {
-          try {
-            return applyAnswer(x, a).doc;
-          } catch {
-            return x; // beyond what the document tracks: it still counts in the answer below
-          }
-        }, d),
-        window,
-      );
-    // Twilio's truth is the answer; Sync catching up with it is best effort, reported in the logs.
-    await writeDocument(deps, owner.sid, settle, Promise.resolve(snapshot));
-    doc = settle(doc);
-    const recordings = { ...doc.recordings };
-    for (const a of all) recordings[a.recordingSid] = { ...recordings[a.recordingSid], status: a.status };
-    doc = { ...doc, recordings };
+  const none = (err: { code?: string }) => {
+    // A call or conference Twilio does not know has no recording there.
+    if (err.code !== 'NOT_FOUND') throw err;
+    const now = Date.now();
+    return { all: [] as TwilioAnswer[], window: [now, now] as Window };
+  };
+  const [snapshot, { all, window }, legs] = await Promise.all([
+    deps.store.read(owner.sid),
+    listOnTwilio(owner).catch(none),
+    owner.legs ? legsOnTwilio(owner).catch(none) : { all: [] },
+  ]);
+  const lacking = all.filter((a) => !agrees(snapshot.doc, a));
+  const settle = (d: RecordingDocument) =>
+    settleUnsettled(
+      all.reduce((x, a) => {
+        try {
+          return applyAnswer(x, a).doc;
+        } catch {
+          return x; // beyond what the document tracks: it still counts in the answer below
+        }
+      }, d),
+      window,
+    );
+  let doc = settle(snapshot.doc);
+  if (lacking.length > 0 || doc.unsettled !== snapshot.doc.unsettled) {
+    // Twilio's truth is the answer; Sync and the evidence catching up with it are best effort, reported in the logs.
+    await Promise.all([
+      writeDocument(deps, owner.sid, settle, Promise.resolve(snapshot)),
+      appendEvidence(deps.evidence, owner.sid, lacking.map(readBackOf)),
+    ]);
   }
+  const recordings = { ...doc.recordings };
+  for (const a of all) recordings[a.recordingSid] = { ...recordings[a.recordingSid], status: a.status };
+  // A participant's call recording records the conference's audio: it counts, though its call keeps it.
+  for (const a of legs.all) recordings[a.recordingSid] = { status: a.status };
+  doc = { ...doc, recordings };
   const entries = Object.entries(doc.recordings);
   const active = entries.filter(([, r]) => isActive(r));
   const recording = active.some(([, r]) => r.status === 'in-progress');
@@ -48,8 +77,8 @@ export async function describeRecordings(deps: Deps, owner: Owner, alertSeconds:
     paused,
     /** Whether Sync has heard of this call or conference at all. */
     known: snapshot.revision !== undefined,
-    /** Whether Twilio was asked: Sync claimed a pause, or did not know a control's outcome. */
-    checkedWithTwilio: checked,
+    /** Twilio's list is read every time: the statuses are Twilio's. */
+    checkedWithTwilio: true,
     ...(doc.unsettled ? { unsettled: doc.unsettled } : {}),
     /** While paused: since when, for how long, and whether past PAUSE_ALERT_SECONDS. */
     ...(paused ? pauseAge(doc, Date.now(), alertSeconds) : {}),

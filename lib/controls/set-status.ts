@@ -137,7 +137,10 @@ async function readBack(deps: Deps, owner: Owner, attempts: Attempt[]): Promise<
  * one round trip more. Sync is written only with what Twilio answered or was read back as; where this
  * control's update overlapped another's, the recording is read from Twilio again until its order is
  * known. A change is sent again only after Twilio did nothing (429, 16114), and only while nothing that
- * may undo it was sent since (a pause is never retried over a later resume; a resume is never retried).
+ * may undo it was logged since: a pause is never retried over a later resume (logged before it is sent),
+ * nor a resume over a later pause Twilio answered or refused. A pause still awaiting Twilio's answer when
+ * a resume is retried races it as any pause and resume sent at once do; the resume's intent spans its
+ * retries, so the evidence proves no pause across them.
  */
 export async function setRecordingStatus(deps: Deps, owner: Owner, options: SetStatusOptions) {
   const control = randomUUID();
@@ -145,7 +148,9 @@ export async function setRecordingStatus(deps: Deps, owner: Owner, options: SetS
   const target = options.all ? '*' : (options.recordingSid ?? CURRENT);
   if (lifts) await logIntent(deps, owner.sid, intentOf(control, options.status, target, deps.caller));
   const firstSent = Date.now();
-  if (!lifts) deps.fence.guard = async () => !(await deps.evidence?.liftedSince(owner.sid, firstSent, control));
+  // A change Twilio refused (429, 16114) is sent again only while nothing that may undo it was logged since.
+  const undoneSince = lifts ? 'pausedSince' : 'liftedSince';
+  deps.fence.guard = async () => !(await deps.evidence?.[undoneSince](owner.sid, firstSent, control));
   const updating = updateOnTwilio(owner, options);
   // Sent just after the update, the longer round trip, and beside it.
   const known = deps.store.read(owner.sid);

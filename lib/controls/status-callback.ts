@@ -1,5 +1,13 @@
 import { fromTwilioError, missingParameter, statusOf } from '../errors';
-import { ACTIVE, applyAnswer, applyCallback, mayBeForgotten, type RecordingDetails } from '../model/recording-state';
+import {
+  ACTIVE,
+  applyAnswer,
+  applyCallback,
+  isTombstoned,
+  mayBeForgotten,
+  type RecordingDetails,
+  type RecordingDocument,
+} from '../model/recording-state';
 import type { RecordingStatus } from '../model/statuses';
 import type { RecordingStore } from '../sync/state-store';
 import { appendEvidence, type EvidenceLog } from '../sync/evidence-log';
@@ -12,9 +20,18 @@ export interface StatusCallback {
 }
 
 /**
+ * Whether a callback says a recording is live that the state does not know: the call's Map expired (a
+ * late or replayed callback), the start that made it has not written it yet, or a conference's recording
+ * is first heard of. Its word alone does not bring a recording to life: what Twilio answers for the
+ * recording now is written instead.
+ */
+const liveAndUnknown = (doc: RecordingDocument, sid: string, status: RecordingStatus) =>
+  ACTIVE.includes(status) && !doc.recordings[sid] && !isTombstoned(doc, sid);
+
+/**
  * Keeps the Sync document true to what Twilio reports, whatever order the callbacks come in. A callback
- * for a recording the document may have dropped and forgotten is checked against Twilio first, so that
- * a late one never brings an ended recording back.
+ * for a recording the document may have dropped and forgotten, or a live one for a recording it does not
+ * know, is checked against Twilio first, so that a late one never brings an ended recording back.
  *
  * Twilio does not send a refused callback again, so a refusal loses its fact: once the fact is in the
  * evidence log, the callback is answered as received even when the state could not be written before
@@ -35,7 +52,8 @@ export async function recordStatusCallback(
   const record = async () => {
     try {
       await store.update(owner.sid, (doc) => {
-        if (mayBeForgotten(doc, callback.recordingSid)) throw forgotten;
+        if (liveAndUnknown(doc, callback.recordingSid, callback.status) || mayBeForgotten(doc, callback.recordingSid))
+          throw forgotten;
         return applyCallback(doc, report);
       });
     } catch (err) {

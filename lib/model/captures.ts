@@ -1,6 +1,7 @@
 import type { EvidenceEntry } from './evidence';
 import { provenPauses, quietStretches, recordingProofs, type Interval, type ListedRecording } from './proof';
 import { whyNotProven } from './segments';
+import { CLOCK_SKEW_MARGIN_MS } from './statuses';
 
 /**
  * Card captures, from Twilio's own reports of them (a <Pay> statusCallback per stage, <Pay>'s result; a
@@ -8,6 +9,9 @@ import { whyNotProven } from './segments';
  * every recording of the call paused, ended or not yet started throughout it? The evidence keeps a
  * capture's times, stages, result and SIDs only: never card data.
  */
+
+/** <Pay>'s last stage: the card is keyed, the connector charges it. */
+const PROCESSING = 'payment-processing';
 
 /** The capture entries' recordingSid: they belong to the call, not to one of its recordings. */
 export const CAPTURE = 'capture';
@@ -47,7 +51,8 @@ export function capturesOf(entries: EvidenceEntry[]): Capture[] {
       open = { id: e.id, by: e.by, from: e.at, to: e.at, stages: [] };
       captures.push(open);
     }
-    open.to = e.at;
+    // Once <Pay> reports payment-processing, the caller has keyed everything: the capture ends there.
+    if (open.stages.at(-1)?.for !== PROCESSING) open.to = e.at;
     if (e.action === 'result') {
       open.result = e.status;
       open = undefined;
@@ -104,15 +109,19 @@ const isLift = (e: EvidenceEntry) => ['in-progress', 'stopped', 'start'].include
  * Studio's captures, their times made exact by the order of one execution's widgets: the capture began
  * after its step in (within that second) and after the answer of every pause its flow made before it,
  * and ended before its step out's second was over and before its flow sent anything that may lift the
- * pause. Without a step out, it lasts until such a send, or `now`.
+ * pause. Without a step out, it lasts until such a send, or `now`. The two bounds taken from the flow's
+ * own controls are the very events the proof's edges are (a pause's answer, a lift's send), so they are
+ * moved by the clock margin as the proof moves those edges (model/proof): compared on the same footing.
  */
 export function studioCaptures(steps: StudioStep[], entries: EvidenceEntry[], now: number): Capture[] {
   return steps.map((step) => {
     const own = entries.filter((e) => e.by === step.by && (e.source === 'control' || e.source === 'intent'));
     const entered = ms(step.entered);
     const before = own.filter((e) => e.source === 'control' && !isLift(e) && ms(e.at) < entered + SECOND);
-    const from = Math.max(entered, ...before.map((e) => ms(e.at)));
-    const liftsAfter = own.filter((e) => isLift(e) && ms(e.sentAt ?? e.at) >= from).map((e) => ms(e.sentAt ?? e.at));
+    const from = Math.max(entered, ...before.map((e) => ms(e.at) + CLOCK_SKEW_MARGIN_MS));
+    const liftsAfter = own
+      .filter((e) => isLift(e) && ms(e.sentAt ?? e.at) >= entered)
+      .map((e) => ms(e.sentAt ?? e.at) - CLOCK_SKEW_MARGIN_MS);
     const to = Math.max(from, Math.min(step.left ? ms(step.left) + SECOND : now, ...liftsAfter));
     return {
       id: `${step.by}/${step.widget}/${step.entered}`,

@@ -1,5 +1,5 @@
 import type { EvidenceEntry } from './evidence';
-import { LATEST_EFFECT_MS } from './statuses';
+import { CLOCK_SKEW_MARGIN_MS, LATEST_EFFECT_MS } from './statuses';
 
 /**
  * The one rule of proof, for auditors: a stretch of time is proven unrecorded only if every recording of
@@ -12,13 +12,17 @@ import { LATEST_EFFECT_MS } from './statuses';
  * - Whatever may lift a pause is logged before it is sent (an intent, with its send time), so the pause
  *   ends, for the proof, at the earliest moment it may have been lifted, even when the instance that sent
  *   it died. A lift whose outcome is unknown may take effect until LATEST_EFFECT_MS after it was sent.
- * - A recording ends for good when Twilio said it stopped or completed; before Twilio created it, it did
- *   not record. A recording the evidence never heard of is known only from Twilio's list, by its start
- *   time and duration; without that list, a start whose recording is unknown leaves everything after it
- *   unproven.
+ * - A recording ends for good when Twilio said it ended: a stop's answer, a final callback, a read-back,
+ *   or the list read for the proof (never its start time plus duration: a skip pause leaves its paused
+ *   time out of the duration). Before Twilio created it, it did not record. A recording the evidence
+ *   never heard of is known only from Twilio's list; without that list, a start whose recording is
+ *   unknown leaves everything after it unproven.
+ * - The times of the log are read on the clocks of the Function instances, each within
+ *   CLOCK_SKEW_MARGIN_MS of Twilio's: every edge of a proven stretch is moved inwards by it, so the
+ *   stretch holds on Twilio's clock (the auditor's), whichever instances wrote its two ends.
  *
  * What it cannot see: a recording resumed by someone else through Twilio's API directly (Twilio sends no
- * callback for a resume), and clocks of different machines further apart than CLOCK_SKEW_MARGIN_MS.
+ * callback for a resume), and clocks further from Twilio's than CLOCK_SKEW_MARGIN_MS.
  */
 
 /** A recording as Twilio lists it when the proof is checked. */
@@ -27,8 +31,8 @@ export interface ListedRecording {
   status: string;
   /** ISO 8601, second precision, as Twilio gives it. */
   startTime?: string;
-  /** Seconds, for a completed recording. */
-  duration?: number;
+  /** ISO 8601: when Twilio answered the list, on the reading instance's clock. An ended recording had ended by then. */
+  listedAt: string;
 }
 
 /** A stretch [from, to) in ms since the epoch; `to` Infinity: open. */
@@ -36,9 +40,13 @@ export type Interval = [from: number, to: number];
 
 const ENDED = ['stopped', 'completed', 'absent', 'failed'];
 const ms = (iso: string) => Date.parse(iso);
-const sentOf = (e: EvidenceEntry) => ms(e.sentAt ?? e.at);
-/** Twilio's start times are whole seconds, cut down: the recording began in that second or later. */
-const SECOND = 1000;
+/**
+ * An instance's reading of a moment, on Twilio's clock: no earlier than `early`, no later than `late`.
+ * Twilio's own times (a recording's start time) need neither.
+ */
+const early = (iso: string) => ms(iso) - CLOCK_SKEW_MARGIN_MS;
+const late = (iso: string) => ms(iso) + CLOCK_SKEW_MARGIN_MS;
+const sentOf = (e: EvidenceEntry) => e.sentAt ?? e.at;
 
 /** A request that may have lifted a pause: in flight from `sent` until `end`. */
 interface Lift {
@@ -62,12 +70,12 @@ function liftsOf(entries: EvidenceEntry[]): Lift[] {
       const answered = outcome && outcome.status !== 'unknown';
       const target = e.recordingSid.startsWith('RE') ? e.recordingSid : '*';
       lifts.push({
-        sent: sentOf(e),
-        end: answered ? ms(outcome.at) : sentOf(e) + LATEST_EFFECT_MS,
+        sent: early(sentOf(e)),
+        end: answered ? late(outcome.at) : late(sentOf(e)) + LATEST_EFFECT_MS,
         recordingSid: target,
       });
     } else if (e.source === 'control' && !e.control && !isReadBack(e) && e.status === 'in-progress') {
-      lifts.push({ sent: sentOf(e), end: ms(e.at), recordingSid: e.recordingSid });
+      lifts.push({ sent: early(sentOf(e)), end: late(e.at), recordingSid: e.recordingSid });
     }
   }
   return lifts;
@@ -81,7 +89,9 @@ function unknownStarts(entries: EvidenceEntry[]): number[] {
   const named = new Set(
     entries.filter((e) => e.control && e.source !== 'intent' && e.status !== 'unknown').map((e) => e.control),
   );
-  return entries.filter((e) => e.source === 'intent' && e.action === 'start' && !named.has(e.control)).map(sentOf);
+  return entries
+    .filter((e) => e.source === 'intent' && e.action === 'start' && !named.has(e.control))
+    .map((e) => early(sentOf(e)));
 }
 
 /** Sorts and joins overlapping or touching intervals. */
@@ -119,22 +129,20 @@ export function recordingProofs(entries: EvidenceEntry[], listed?: ListedRecordi
     const liftsOfThis = lifts.filter((l) => l.recordingSid === sid || l.recordingSid === '*');
     const paused: Interval[] = [];
     for (const o of own.filter((e) => e.status === 'paused' && (e.source === 'control' || isReadBack(e)))) {
-      const [o0, o1] = [sentOf(o), ms(o.at)];
+      const [o0, o1] = [early(sentOf(o)), late(o.at)];
       // A lift in flight while the pause was sent may have been applied after it.
       if (liftsOfThis.some((l) => l.sent < o1 && l.end > o0)) continue;
       const next = Math.min(...liftsOfThis.filter((l) => l.sent >= o1).map((l) => l.sent));
       paused.push([o1, next]);
     }
-    const ended = Math.min(...own.filter((e) => ENDED.includes(e.status)).map((e) => ms(e.at)));
+    const twilio = listed?.find((r) => r.recordingSid === sid);
+    const endings = own.filter((e) => ENDED.includes(e.status)).map((e) => late(e.at));
+    if (twilio && ENDED.includes(twilio.status)) endings.push(late(twilio.listedAt));
+    const ended = Math.min(...endings);
     const notRecording: Interval[] = [...paused];
     if (ended < Infinity) notRecording.push([ended, Infinity]);
-    const twilio = listed?.find((r) => r.recordingSid === sid);
     const created = createdAfter(own, intents, twilio);
     if (created > -Infinity) notRecording.push([-Infinity, created]);
-    if (twilio?.startTime && twilio.duration !== undefined && ENDED.includes(twilio.status)) {
-      // Twilio's duration is whole seconds: the recording ended within a second of start + duration.
-      notRecording.push([ms(twilio.startTime) + (twilio.duration + 2) * SECOND, Infinity]);
-    }
     return { recordingSid: sid, notRecording: union(notRecording), paused: union(paused) };
   });
 }
@@ -147,11 +155,11 @@ function createdAfter(
 ): number {
   const bounds: number[] = [];
   const startedBy = own.find((e) => e.control && e.source !== 'intent' && intents.get(e.control)?.action === 'start');
-  if (startedBy) bounds.push(sentOf(intents.get(startedBy.control)!));
+  if (startedBy) bounds.push(early(sentOf(intents.get(startedBy.control)!)));
   for (const time of [listed?.startTime, ...own.map((e) => e.startTime)]) if (time) bounds.push(ms(time));
   // The evidence's first word of it is a bound only together with one of those: before it, another
   // instance may have started it unseen.
-  return bounds.length ? Math.min(...bounds, ...own.map(sentOf)) : -Infinity;
+  return bounds.length ? Math.min(...bounds, ...own.map((e) => early(sentOf(e)))) : -Infinity;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { ControlError } from '../errors';
-import { LATEST_EFFECT_MS, type PauseBehavior, type RecordingStatus } from './statuses';
+import { CLOCK_SKEW_MARGIN_MS, LATEST_EFFECT_MS, type PauseBehavior, type RecordingStatus } from './statuses';
 
 /**
  * The Sync document of one call or conference, and the pure rules for merging into it what the
@@ -76,12 +76,6 @@ export const TOMBSTONE_LIMIT = 50;
 export const SIZE_BUDGET_BYTES = 9 * 1024;
 /** Finished recordings kept with their details; older ones become tombstones at once, keeping the state small. */
 export const FINISHED_KEPT = 2;
-/**
- * How far apart the clocks of two Function instances may be. Two answers whose windows are closer
- * than this are taken as concurrent: their order on Twilio is unknown.
- */
-export const CLOCK_SKEW_MARGIN_MS = 50;
-
 export const emptyDocument = (sid: string): RecordingDocument => ({ sid, recordings: {}, history: [] });
 
 /** Twilio's recording statuses as the document keeps them: `processing` is a stopped recording not yet completed. */
@@ -122,7 +116,10 @@ export interface CallbackReport {
  */
 export type Outcome = 'taken' | 'older' | 'concurrent' | 'final' | 'ended';
 
-/** Whether `a` ended before `b` began; read on two instances' clocks, only with the margin between them. */
+/**
+ * Whether `a` ended before `b` began; read on two instances' clocks, only with the margin between them.
+ * Two answers whose windows are closer than it are taken as concurrent: their order on Twilio is unknown.
+ */
 const before = (a: Window, b: Window, margin: number) =>
   a[1] + (a[2] !== undefined && a[2] === b[2] ? 0 : margin) < b[0];
 const defined = <T extends object>(o: T | undefined) =>

@@ -9,7 +9,7 @@ import {
   type ListedRecording,
   type RecordingProof,
 } from './proof';
-import { LATEST_EFFECT_MS } from './statuses';
+import { CLOCK_SKEW_MARGIN_MS, LATEST_EFFECT_MS } from './statuses';
 
 const stateOf = (status: string): SegmentState | undefined =>
   status === 'in-progress'
@@ -206,6 +206,24 @@ function split(stretch: Interval, parts: Interval[]): Array<{ inside: boolean; s
   return out;
 }
 
+/** One recording's uncertain stretches that touch are one: the clock margin's edge joins the request's wait beside it. */
+function joinUncertain(segments: Segment[]): Segment[] {
+  const out: Segment[] = [];
+  for (const s of segments) {
+    const last = out.at(-1);
+    if (
+      last?.state === 'uncertain' &&
+      s.state === 'uncertain' &&
+      last.recordingSid === s.recordingSid &&
+      last.to === s.from
+    ) {
+      last.to = s.to;
+      if (s.why && !last.why?.includes(s.why)) last.why = last.why ? `${last.why}; ${s.why}` : s.why;
+    } else out.push(s);
+  }
+  return out;
+}
+
 /**
  * Each recording's segments over wall-clock time, for people to read, drawn so that they agree with the
  * proof: a paused segment is what the proof holds paused for the whole call; the edges where Twilio may
@@ -230,31 +248,38 @@ export function toSegments(entries: EvidenceEntry[], listed?: ListedRecording[])
         const piece: Segment = { ...s, from: iso(span[0]), to: span[1] === Infinity ? null : iso(span[1]) };
         // What the proof leaves at the edges of a pause it holds: Twilio may have acted there.
         const edge = anyProven && (i === 0 || i === parts.length - 1) && span[1] - span[0] < 1000;
-        const why = inside ? undefined : whyNotProven(proofs, entries, listed, span, sid);
+        const why = inside
+          ? undefined
+          : edge && span[1] - span[0] <= CLOCK_SKEW_MARGIN_MS
+            ? `within ${CLOCK_SKEW_MARGIN_MS} ms of a time read on a Function instance's clock, which may be that far from Twilio's`
+            : whyNotProven(proofs, entries, listed, span, sid);
         out.push(inside ? piece : edge ? { ...piece, state: 'uncertain', why } : { ...piece, unproven: true, why });
       });
     }
   }
-  return out.sort((a, b) => a.from.localeCompare(b.from) || a.recordingSid.localeCompare(b.recordingSid));
+  return joinUncertain(out).sort(
+    (a, b) => a.from.localeCompare(b.from) || a.recordingSid.localeCompare(b.recordingSid),
+  );
 }
 
 /**
  * The auditor's check (model/proof): whether no recording of the call recorded at any moment of
- * [from, to] and a pause covered all of it. `listed`, Twilio's list of the call's recordings, lets the
- * proof count recordings the evidence never heard of.
+ * [from, to] and a pause covered all of it. `listed`, Twilio's list of the call's recordings, counts the
+ * recordings the evidence never heard of: without it (Twilio could not be read) nothing is proven, and
+ * the answer is `unknown`.
  */
 export function windowInsidePause(
   entries: EvidenceEntry[],
   from: Date,
   to: Date,
-  listed?: ListedRecording[],
-): { insidePause: boolean; segments: Segment[] } {
+  listed: ListedRecording[] | undefined,
+): { insidePause: boolean | 'unknown'; segments: Segment[] } {
   const start = from.getTime();
   const end = to.getTime();
   const until = (s: Segment) => (s.to === null ? Infinity : Date.parse(s.to));
   const overlapping = toSegments(entries, listed).filter(
     (s) => s.state !== 'stopped' && Date.parse(s.from) < end && until(s) > start,
   );
-  const insidePause = provenPauses(entries, listed).some(([a, b]) => a <= start && end <= b);
+  const insidePause = listed ? provenPauses(entries, listed).some(([a, b]) => a <= start && end <= b) : 'unknown';
   return { insidePause, segments: overlapping };
 }

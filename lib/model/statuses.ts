@@ -12,3 +12,9 @@ export type PauseBehavior = (typeof PAUSE_BEHAVIORS)[number];
  * instance) may still take effect on Twilio: an assumption, beyond Twilio's own 10 s limit on a Function.
  */
 export const LATEST_EFFECT_MS = 15_000;
+
+/**
+ * How far apart any two of the clocks that time the evidence and the Sync state may be: each Function
+ * instance's, and Twilio's. Why 50 ms: docs/evidence.md (the rule of proof).
+ */
+export const CLOCK_SKEW_MARGIN_MS = 50;

@@ -4,8 +4,8 @@ import type { SyncOptions } from '../env';
 import { fromTwilioError, statusOf } from '../errors';
 import { CLOCK } from '../twilio/deadline';
 import type { EvidenceEntry, NewEvidence } from '../model/evidence';
-import { CLOCK_SKEW_MARGIN_MS, type TwilioAnswer } from '../model/recording-state';
-import type { PauseBehavior } from '../model/statuses';
+import type { TwilioAnswer } from '../model/recording-state';
+import { CLOCK_SKEW_MARGIN_MS, type PauseBehavior } from '../model/statuses';
 import { CallMap } from './call-map';
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -131,9 +131,27 @@ export class EvidenceLog {
 
   /**
    * Whether anything that may lift a pause (an intent) was logged for the call since `since` (ms), by
-   * another control than `control`: a retry of an earlier control must not undo it. Unknown: yes.
+   * another control than `control`: a retry of an earlier pause must not undo it. Unknown: yes.
    */
-  async liftedSince(ownerSid: string, since: number, control?: string): Promise<boolean> {
+  liftedSince(ownerSid: string, since: number, control?: string): Promise<boolean> {
+    return this.loggedSince(ownerSid, since, control, (e) => e.source === 'intent');
+  }
+
+  /**
+   * Whether a pause by another control than `control` was logged for the call since `since` (ms), tried or
+   * answered: a retry of an earlier resume must not lift it. Unknown: yes.
+   */
+  pausedSince(ownerSid: string, since: number, control?: string): Promise<boolean> {
+    return this.loggedSince(ownerSid, since, control, (e) => e.source === 'control' && e.action === 'paused');
+  }
+
+  /** Whether an entry `which` picks, of another control than `control`, was sent since `since` (ms). */
+  private async loggedSince(
+    ownerSid: string,
+    since: number,
+    control: string | undefined,
+    which: (e: EvidenceEntry) => boolean,
+  ): Promise<boolean> {
     try {
       const page = await this.map(ownerSid).items.page({
         order: 'desc',
@@ -142,11 +160,11 @@ export class EvidenceLog {
         pageSize: LIFT_WINDOW,
       });
       const recent = entriesOf(page.instances);
-      // A page full of newer entries may hide an older intent: then assume one.
+      // A page full of newer entries may hide an older one: then assume one.
       if (recent.length === LIFT_WINDOW && recent.every((e) => Date.parse(e.at) >= since)) return true;
       return recent.some(
         (e) =>
-          e.source === 'intent' &&
+          which(e) &&
           e.control !== control &&
           // Read on this machine's clock, the times compare as they are.
           Date.parse(e.sentAt ?? e.at) >= since - (e.clock === CLOCK ? 0 : CLOCK_SKEW_MARGIN_MS),

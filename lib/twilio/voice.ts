@@ -14,8 +14,6 @@ export interface TwilioRecording {
   source?: string;
   track?: string;
   startTime?: Date | null;
-  /** Seconds, as text; -1 until the recording has ended. */
-  duration?: string | null;
 }
 
 export interface RecordingResult {
@@ -41,6 +39,11 @@ export interface Owner {
   update(recordingSid: string, status: TargetStatus, pauseBehavior?: PauseBehavior): Promise<TwilioRecording>;
   /** The call's or conference's own status on Twilio. */
   state(): Promise<string>;
+  /**
+   * A conference's participants' calls, now: a recording of a participant's call (a leg) holds the
+   * conference's audio too. Twilio lists only those still in it.
+   */
+  legs?(): Promise<Owner[]>;
 }
 
 export function callOwner(client: twilio.Twilio, callSid: string): Owner {
@@ -69,6 +72,10 @@ export function conferenceOwner(client: twilio.Twilio, conferenceSid: string): O
         .recordings(sid)
         .update({ status: status as 'paused' | 'in-progress', pauseBehavior }),
     state: async () => (await client.conferences(conferenceSid).fetch()).status,
+    legs: async () =>
+      (await client.conferences(conferenceSid).participants.list({ pageSize: LIST_PAGE_SIZE })).map((p) =>
+        callOwner(client, p.callSid),
+      ),
   };
 }
 
@@ -105,20 +112,36 @@ export async function listOnTwilio(
   return { all, active: all.filter((a) => isActive(a)), window };
 }
 
-/** The recordings of this call or conference as the proof (model/proof) counts them. */
+/**
+ * The recordings of a conference's participants' calls (none for a call), with the window the lists were
+ * true in: the participants are listed first, then each one's call recordings, two round trips in sequence.
+ */
+export async function legsOnTwilio(owner: Owner): Promise<{ all: TwilioAnswer[]; window: Window }> {
+  const { value, window } = await timed(async () => {
+    const legs = owner.legs ? await owner.legs() : [];
+    return (await Promise.all(legs.map((leg) => leg.list()))).flat();
+  }).catch((err) => {
+    throw fromTwilioError(err, `the participants' calls of ${owner.label}`);
+  });
+  return { all: value.map((r) => answerOf(r, window)), window };
+}
+
+/**
+ * The recordings of this call or conference as the proof (model/proof) counts them: for a conference, its
+ * participants' call recordings too, listed beside its own.
+ */
 export async function listedForProof(owner: Owner): Promise<ListedRecording[]> {
-  const recordings = await owner.list().catch((err) => {
-    throw fromTwilioError(err, owner.label);
-  });
-  return recordings.map((r) => {
-    const duration = Number(r.duration);
-    return {
-      recordingSid: r.sid,
-      status: fromTwilioStatus(r.status),
-      ...(r.startTime ? { startTime: r.startTime.toISOString() } : {}),
-      ...(Number.isInteger(duration) && duration >= 0 ? { duration } : {}),
-    };
-  });
+  const [own, legs] = await Promise.all([
+    listOnTwilio(owner),
+    owner.legs ? legsOnTwilio(owner) : { all: [], window: undefined },
+  ]);
+  const listedAt = new Date(Math.max(own.window[1], legs.window?.[1] ?? 0)).toISOString();
+  return [...own.all, ...legs.all].map((a) => ({
+    recordingSid: a.recordingSid,
+    status: a.status,
+    ...(a.details?.startTime ? { startTime: a.details.startTime } : {}),
+    listedAt,
+  }));
 }
 
 /** Why Twilio found no recording to act on: no such call, a call not (or no longer) in progress, or none active. */

@@ -55,6 +55,7 @@ test('the voice operations the toolkit uses conform, answers included', async ()
   await newCall(c, conferenceTwiml('conformance'));
   const [conference] = await c.conferences.list({ friendlyName: 'conformance', status: 'in-progress' });
   await c.conferences(conference.sid).fetch();
+  await c.conferences(conference.sid).participants.list();
   const [confRec] = await c.conferences(conference.sid).recordings.list();
   await c.conferences(conference.sid).recordings(confRec.sid).update({ status: 'paused', pauseBehavior: 'silence' });
   await c.conferences(conference.sid).recordings(confRec.sid).fetch();

@@ -2,6 +2,7 @@
 // that Twilio validates, here the emulator), each refusing without a valid token of this account.
 import { issueConsoleToken, CONSOLE_TOKEN_TTL_MS } from '../../lib/runtime/console-auth';
 import type { FunctionContext } from '../../lib/env';
+import { CLOCK_SKEW_MARGIN_MS } from '../../lib/model/statuses';
 import { newCall } from '../../harness/calls';
 import { callbacksIdle, invoke, syncDocument } from '../../harness/functions';
 import { ACCOUNT_SID, AUTH_TOKEN, useStack } from '../../harness/stack';
@@ -271,10 +272,12 @@ describe('the console', () => {
       'json',
     );
     expect(pause).toMatchObject({ status: 200, body: { status: 'paused' } });
+    // The window lies past the clock margin (CLOCK_SKEW_MARGIN_MS) after the pause's answer and before the resume's send.
+    await new Promise((r) => setTimeout(r, CLOCK_SKEW_MARGIN_MS + 10));
     const pausedAt = new Date();
     await new Promise((r) => setTimeout(r, 50));
     const windowEnd = new Date();
-    await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, CLOCK_SKEW_MARGIN_MS + 10));
     await invoke(stack.fx, '/console/control', { Token, CallSid: callSid, Action: 'resume' }, 'json');
     await invoke(stack.fx, '/console/control', { Token, CallSid: callSid, Action: 'stop' }, 'json');
     await callbacksIdle(stack.em);

@@ -1,16 +1,22 @@
-// The evidence against what Twilio did (issue 17): three Function processes on one emulator that applies
-// each change at a random moment of a jittered round trip, with answers lost after the work (500-after),
-// 429s, and instances killed mid-flight and restarted. For every stretch the proof calls paused, the
-// emulator's truth log must show no recording of the call recording at any moment of it; and one status
-// read later, no call says paused while Twilio records. Seeded: every random choice (the steps, their
-// faults, when a kill lands, each request's jitter and moment of applying) follows from the printed seed;
-// only the machine's own scheduling is not replayed.
+// The evidence against what Twilio did (issues 17 and 27): three Function processes on one emulator that
+// applies each change at a random moment of a jittered round trip, with answers lost after the work
+// (500-after), 429s, lists that fail, instances killed mid-flight and restarted, each process's clock apart
+// from Twilio's (EVIDENCE_CLOCK_OFFSETS, ms), skip and silence pauses, and recordings started and stopped
+// through Twilio's API directly. For every stretch the proof calls paused, the emulator's truth log must
+// show no recording of the call recording at any moment of it; one status read later, no call says paused
+// while Twilio records; and each recording's in-progress callback, replayed after the call's Map expired,
+// brings none back to life. Seeded: every random choice (the steps, their faults, when a kill lands, each
+// request's jitter and moment of applying) follows from the printed seed; only the machine's own
+// scheduling and the clocks' offsets' effect on it are not replayed.
 import fc from 'fast-check';
-import { provenPauses, type Interval, type ListedRecording } from '../../lib/model/proof';
+import { provenPauses, type Interval } from '../../lib/model/proof';
+import { callOwner, listedForProof } from '../../lib/twilio/voice';
 import { EvidenceLog } from '../../lib/sync/evidence-log';
 import { newCall } from '../../harness/calls';
-import { invoke } from '../../harness/functions';
+import { invoke, signedCallback, syncDocument } from '../../harness/functions';
 import { startEmulator, startFunctions, type RunningEmulator, type RunningFunctions } from '../../harness/stack';
+import { CLOCK_SKEW_MARGIN_MS, type PauseBehavior } from '../../lib/model/statuses';
+import { mapName } from '../../lib/sync/call-map';
 
 const PROCESSES = 3;
 const CALLS = 6;
@@ -18,7 +24,18 @@ const CONTROLS_PER_RUN = 130;
 const RUNS = Number(process.env.EVIDENCE_RUNS ?? 3);
 const SEED = Number(process.env.EVIDENCE_SEED ?? Date.now() % 2 ** 31);
 /**
- * The most of the truly paused time the proof may leave unproven: measured 18.6–33.9 % (docs/evidence.md),
+ * Each process's clock against the emulator's (Twilio's), in ms. The default spans the margin the proof
+ * allows (every clock within CLOCK_SKEW_MARGIN_MS of every other); wider offsets print their figures
+ * without holding the test to them.
+ */
+const OFFSETS = (process.env.EVIDENCE_CLOCK_OFFSETS ?? `${-CLOCK_SKEW_MARGIN_MS / 2},${CLOCK_SKEW_MARGIN_MS / 2},0`)
+  .split(',')
+  .map(Number);
+const offsetOf = (index: number) => OFFSETS[index % OFFSETS.length];
+const WITHIN_MARGIN =
+  Math.max(...OFFSETS.map(Math.abs), Math.max(...OFFSETS) - Math.min(...OFFSETS)) <= CLOCK_SKEW_MARGIN_MS;
+/**
+ * The most of the truly paused time the proof may leave unproven: measured 12.9–17.4 % (docs/evidence.md),
  * mostly the 15 s after a lost answer; past half, the proof gives up on pauses it should prove.
  */
 const MAX_UNPROVEN_SHARE = 0.5;
@@ -27,13 +44,14 @@ interface Truth {
   recordings: Array<{ recordingSid: string; callSid?: string; changes: Array<{ status: string; at: number }> }>;
 }
 
-type Fault = 'none' | '500-after' | '429' | 'kill' | 'slow';
+type Fault = 'none' | '500-after' | '429' | 'kill' | 'slow' | 'list-fails';
 interface Step {
   call: number;
-  action: 'paused' | 'in-progress' | 'status' | 'direct-start';
+  action: 'paused' | 'in-progress' | 'status' | 'direct-start' | 'direct-stop';
   process: number;
   fault: Fault;
   bySid: boolean;
+  pauseBehavior?: PauseBehavior;
   /** For a `kill`: how long after the control is sent its process is killed. */
   killAfterMs: number;
 }
@@ -45,6 +63,7 @@ const step: fc.Arbitrary<Step> = fc.record({
     { weight: 8, arbitrary: fc.constant('in-progress' as const) },
     { weight: 2, arbitrary: fc.constant('status' as const) },
     { weight: 1, arbitrary: fc.constant('direct-start' as const) },
+    { weight: 1, arbitrary: fc.constant('direct-stop' as const) },
   ),
   process: fc.nat(PROCESSES - 1),
   fault: fc.oneof(
@@ -53,8 +72,10 @@ const step: fc.Arbitrary<Step> = fc.record({
     { weight: 2, arbitrary: fc.constant('429' as const) },
     { weight: 1, arbitrary: fc.constant('slow' as const) },
     { weight: 1, arbitrary: fc.constant('kill' as const) },
+    { weight: 1, arbitrary: fc.constant('list-fails' as const) },
   ),
   bySid: fc.boolean(),
+  pauseBehavior: fc.constantFrom(undefined, 'skip' as const, 'silence' as const),
   killAfterMs: fc.integer({ min: 300, max: 1200 }),
 });
 
@@ -102,7 +123,7 @@ let em: RunningEmulator;
 const fxs: RunningFunctions[] = [];
 beforeAll(async () => {
   em = await startEmulator();
-  for (let i = 0; i < PROCESSES; i++) fxs.push(await startFunctions(em.url));
+  for (let i = 0; i < PROCESSES; i++) fxs.push(await startFunctions(em.url, {}, { clockOffsetMs: offsetOf(i) }));
 }, 120_000);
 afterAll(async () => {
   await Promise.all(replacing.values());
@@ -123,7 +144,7 @@ function killAndReplace(index: number): Promise<void> {
   if (!replacement) {
     killed.add(fxs[index]);
     fxs[index].process.kill('SIGKILL');
-    replacement = startFunctions(em.url)
+    replacement = startFunctions(em.url, {}, { clockOffsetMs: offsetOf(index) })
       .then((fx) => void (fxs[index] = fx))
       .finally(() => replacing.delete(index));
     replacing.set(index, replacement);
@@ -139,6 +160,16 @@ async function send(index: number, path: string, params: Record<string, string>)
   });
 }
 
+/** What /recording/status answers for the call. */
+const statusOf = async (callSid: string) =>
+  (await invoke<{ status: string }>(fxs[0], '/recording/status', { CallSid: callSid })).body.status;
+
+/** What Twilio holds: recording while any recording records, paused while none does and one is paused. */
+async function twilioStatusOf(callSid: string) {
+  const statuses = (await em.client.calls(callSid).recordings.list()).map((r) => r.status);
+  return statuses.includes('in-progress') ? 'recording' : statuses.includes('paused') ? 'paused' : 'not-recording';
+}
+
 async function control(calls: string[], s: Step, recordingSids: Map<string, string>) {
   const callSid = calls[s.call];
   if (s.action === 'direct-start') {
@@ -148,6 +179,31 @@ async function control(calls: string[], s: Step, recordingSids: Map<string, stri
       .recordings.create({})
       .catch(() => undefined);
     return;
+  }
+  if (s.action === 'direct-stop') {
+    // Someone stops one of the call's recordings through the API: the toolkit hears of it only from Twilio.
+    // A failing list set up for an earlier step may answer this one: then nothing is stopped.
+    const listed = await em.client
+      .calls(callSid)
+      .recordings.list()
+      .catch(() => []);
+    const active = listed.filter((r) => r.status === 'in-progress');
+    if (active.length > 0)
+      await em.client
+        .calls(callSid)
+        .recordings(active[0].sid)
+        .update({ status: 'stopped' })
+        .catch(() => undefined);
+    return;
+  }
+  if (s.fault === 'list-fails') {
+    // Twilio's list of the call's recordings answers 500, retries included, for whatever reads it next.
+    await em.control('POST', '/faults', {
+      kind: '500',
+      count: 4,
+      match: `/Calls/${callSid}/Recordings.json`,
+      method: 'GET',
+    });
   }
   if (s.action === 'status') {
     await send(s.process, '/recording/status', { CallSid: callSid });
@@ -168,7 +224,12 @@ async function control(calls: string[], s: Step, recordingSids: Map<string, stri
     });
   }
   const sid = recordingSids.get(callSid);
-  const params = { CallSid: callSid, Status: s.action, ...(s.bySid && sid ? { RecordingSid: sid } : {}) };
+  const params = {
+    CallSid: callSid,
+    Status: s.action,
+    ...(s.bySid && sid ? { RecordingSid: sid } : {}),
+    ...(s.action === 'paused' && s.pauseBehavior ? { PauseBehavior: s.pauseBehavior } : {}),
+  };
   const sent = send(s.process, '/recording/set-status', params);
   if (s.fault === 'kill') {
     await new Promise((r) => setTimeout(r, s.killAfterMs));
@@ -177,7 +238,7 @@ async function control(calls: string[], s: Step, recordingSids: Map<string, stri
   await sent;
 }
 
-test(`evidence never proves a pause Twilio did not hold: ${PROCESSES} processes, jitter, lost answers, 429s, killed instances (seed ${SEED})`, async () => {
+test(`evidence never proves a pause Twilio did not hold: ${PROCESSES} processes with clocks apart, jitter, lost answers, 429s, failing lists, killed instances, skip pauses, recordings made elsewhere, replayed callbacks (seed ${SEED})`, async () => {
   console.log(`evidence-truth seed: ${SEED} (EVIDENCE_SEED=${SEED} replays it)`);
   const figures = {
     runs: 0,
@@ -188,6 +249,14 @@ test(`evidence never proves a pause Twilio did not hold: ${PROCESSES} processes,
     trulyPausedMs: 0,
     unprovenMs: 0,
     statusWrong: 0,
+    revived: 0,
+  };
+  /** Whether status answers what Twilio holds, counted and said when not. */
+  const checkStatus = async (callSid: string, when: string) => {
+    const [said, held] = [await statusOf(callSid), await twilioStatusOf(callSid)];
+    if (said === held) return;
+    figures.statusWrong += 1;
+    console.error(`status of ${callSid} ${when}: ${said}, while Twilio holds ${held}`);
   };
   await fc.assert(
     fc.asyncProperty(
@@ -222,12 +291,7 @@ test(`evidence never proves a pause Twilio did not hold: ${PROCESSES} processes,
           const entries = await new EvidenceLog(em.client, { serviceSid: 'default', ttlSeconds: 86400 }).readAll(
             callSid,
           );
-          const listed: ListedRecording[] = (await em.client.calls(callSid).recordings.list()).map((r) => ({
-            recordingSid: r.sid,
-            status: r.status,
-            ...(r.startTime ? { startTime: r.startTime.toISOString() } : {}),
-            ...(Number(r.duration) >= 0 ? { duration: Number(r.duration) } : {}),
-          }));
+          const listed = await listedForProof(callOwner(em.client, callSid));
           const start = Math.min(
             ...truth.recordings.filter((r) => r.callSid === callSid).flatMap((r) => r.changes.map((c) => c.at)),
           );
@@ -245,29 +309,53 @@ test(`evidence never proves a pause Twilio did not hold: ${PROCESSES} processes,
           const truly = trulyPaused(truth, callSid, start, checkedAt);
           figures.provenMs += total(proven);
           figures.trulyPausedMs += total(truly);
-          // One status read later, no call says paused while Twilio records.
-          const status = await invoke<{ status: string }>(fxs[0], '/recording/status', { CallSid: callSid });
-          const active = (await em.client.calls(callSid).recordings.list()).filter((r) => r.status === 'in-progress');
-          if (status.body.status === 'paused' && active.length > 0) figures.statusWrong += 1;
+          // One status read later, every call answers what Twilio holds.
+          await checkStatus(callSid, 'at rest');
+          // The call's Map expires, then each recording's in-progress callback is replayed: none comes back to life.
+          await em.client.sync.v1.services('default').syncMaps(mapName(callSid)).remove();
+          const recordings = await em.client.calls(callSid).recordings.list();
+          for (const r of recordings) {
+            const replayed = await signedCallback(fxs[0], {
+              CallSid: callSid,
+              RecordingSid: r.sid,
+              RecordingStatus: 'in-progress',
+              ...(r.startTime ? { RecordingStartTime: r.startTime.toUTCString() } : {}),
+            });
+            expect(replayed.status).toBe(204);
+          }
+          const doc = await syncDocument(em, callSid);
+          for (const r of recordings.filter((x) => !['in-progress', 'paused'].includes(x.status)))
+            if (['in-progress', 'paused'].includes(doc?.recordings[r.sid]?.status ?? '')) {
+              figures.revived += 1;
+              console.error(
+                `revived on ${callSid}: ${r.sid} is ${r.status} on Twilio, ${doc?.recordings[r.sid]?.status} in Sync`,
+              );
+            }
+          await checkStatus(callSid, 'after replayed callbacks');
         }
         figures.runs += 1;
-        return figures.wrong === 0 && figures.statusWrong === 0;
+        if (figures.wrong + figures.statusWrong + figures.revived > 0) console.error(JSON.stringify(figures));
+        return (!WITHIN_MARGIN || figures.wrong === 0) && figures.statusWrong === 0 && figures.revived === 0;
       },
     ),
     { seed: SEED, numRuns: RUNS, endOnFailure: true },
   );
   figures.unprovenMs = figures.trulyPausedMs - figures.provenMs;
+  const unprovenShare = figures.unprovenMs / Math.max(1, figures.trulyPausedMs);
   console.log(
-    `evidence vs truth: ${figures.runs} runs, ${figures.controls} controls; windows proven ${figures.windows}, wrongly proven ${figures.wrong}; ` +
+    `evidence vs truth (clocks ${OFFSETS.join(', ')} ms from Twilio's, ${WITHIN_MARGIN ? 'within' : 'beyond'} the ${CLOCK_SKEW_MARGIN_MS} ms margin): ` +
+      `${figures.runs} runs, ${figures.controls} controls; windows proven ${figures.windows}, wrongly proven ${figures.wrong}; ` +
       `proven ${(figures.provenMs / 1000).toFixed(1)} s of ${(figures.trulyPausedMs / 1000).toFixed(1)} s truly paused ` +
-      `(${((100 * figures.unprovenMs) / Math.max(1, figures.trulyPausedMs)).toFixed(1)}% left unproven); statuses saying paused while Twilio records: ${figures.statusWrong}`,
+      `(${(100 * unprovenShare).toFixed(1)}% left unproven, at most ${100 * MAX_UNPROVEN_SHARE}%); ` +
+      `statuses other than Twilio's: ${figures.statusWrong}; recordings revived by a replayed callback: ${figures.revived}`,
   );
   expect(figures.runs).toBe(RUNS);
-  // 16 of every 19 steps are a pause or a resume: about 110 of a run's 130.
-  expect(figures.controls).toBeGreaterThanOrEqual(RUNS * 95);
-  expect(figures.wrong).toBe(0);
+  // 16 of every 20 steps are a pause or a resume: about 104 of a run's 130 (90 is two spreads below).
+  expect(figures.controls).toBeGreaterThanOrEqual(RUNS * 90);
+  if (WITHIN_MARGIN) expect(figures.wrong).toBe(0);
   expect(figures.statusWrong).toBe(0);
+  expect(figures.revived).toBe(0);
   expect(figures.windows).toBeGreaterThan(0);
   expect(figures.trulyPausedMs).toBeGreaterThan(0);
-  expect(figures.unprovenMs / figures.trulyPausedMs).toBeLessThanOrEqual(MAX_UNPROVEN_SHARE);
+  expect(unprovenShare).toBeLessThanOrEqual(MAX_UNPROVEN_SHARE);
 }, 900_000);

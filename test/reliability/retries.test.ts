@@ -1,6 +1,14 @@
 // Twilio's real failure modes, injected by the emulator: every control holds up or fails clearly, in time.
 import { newCall } from '../../harness/calls';
-import { counters, evidenceItems, invoke, servedRequests, servedSince, syncDocument } from '../../harness/functions';
+import {
+  counters,
+  evidenceItems,
+  invoke,
+  servedRequests,
+  servedSince,
+  syncDocument,
+  waitFor,
+} from '../../harness/functions';
 import { startFunctions, useStack } from '../../harness/stack';
 
 const stack = useStack();
@@ -128,7 +136,7 @@ test('Twilio answering 429 for good: a clear 503 well inside the 10 s Function l
   expect(await syncDocument(stack.em, call.sid)).toBeUndefined();
 });
 
-test('16114 (recording busy): a pause is retried past its fence, a resume never; a 404 is not retried', async () => {
+test('16114 (recording busy): a pause and a resume are retried past their fences; a 404 is not retried', async () => {
   const call = await newCall(stack.em.client);
   await invoke(stack.fx, '/recording/start', { CallSid: call.sid });
   const faulted = await routeCount(FAULTED);
@@ -140,12 +148,13 @@ test('16114 (recording busy): a pause is retried past its fence, a resume never;
   expect((await routeCount(FAULTED)) - faulted).toBe(2);
   expect(await servedSince(stack.em, mark, 409, '/Recordings/')).toHaveLength(2); // both were 16114s, then retried
   expect((await stack.em.client.calls(call.sid).recordings.list())[0].status).toBe('paused');
-  // A resume sent again could undo a pause sent meanwhile from another instance: it is answered at once.
+  // A resume refused before Twilio acted is sent again too, while no pause was logged since: a PCI flow's
+  // resume does not take its fail branch on a refusal Twilio says to retry.
   await stack.em.control('POST', '/faults', { kind: '16114', count: 1, match: '/Recordings/' });
   const resume = await invoke(stack.fx, '/recording/set-status', { CallSid: call.sid, Status: 'resume' });
-  expect(resume).toMatchObject({ status: 503, body: { error: { code: 'RECORDING_BUSY' } } });
+  expect(resume).toMatchObject({ status: 200, body: { status: 'in-progress' } });
   expect((await routeCount(FAULTED)) - faulted).toBe(3);
-  expect((await stack.em.client.calls(call.sid).recordings.list())[0].status).toBe('paused');
+  expect((await stack.em.client.calls(call.sid).recordings.list())[0].status).toBe('in-progress');
   const before = await routeCount(UPDATE);
   const res = await invoke(stack.fx, '/recording/set-status', {
     CallSid: call.sid,
@@ -156,10 +165,31 @@ test('16114 (recording busy): a pause is retried past its fence, a resume never;
   expect((await routeCount(UPDATE)) - before).toBe(1);
   // A refused pause is in the log as tried, like a refused resume.
   const refused = (await evidenceItems(stack.em, call.sid)).filter((e) => e.status === 'refused');
-  expect(refused.map((e) => [e.action, e.recordingSid])).toEqual([
-    ['in-progress', 'Twilio.CURRENT'],
-    ['paused', 'RE' + '0'.repeat(32)],
-  ]);
+  expect(refused.map((e) => [e.action, e.recordingSid])).toEqual([['paused', 'RE' + '0'.repeat(32)]]);
+});
+
+test('a resume refused with 429 is never sent again over a pause logged since: it answers the refusal', async () => {
+  const call = await newCall(stack.em.client);
+  await invoke(stack.fx, '/recording/start', { CallSid: call.sid });
+  await invoke(stack.fx, '/recording/set-status', { CallSid: call.sid, Status: 'pause' });
+  const mark = await logMark();
+  await stack.em.control('POST', '/faults', {
+    kind: '429',
+    count: 1,
+    retryAfter: 1,
+    match: `/Calls/${call.sid}/Recordings/`,
+    method: 'POST',
+  });
+  const resume = invoke(stack.fx, '/recording/set-status', { CallSid: call.sid, Status: 'resume' });
+  await waitFor('the resume refused 429', async () =>
+    (await servedSince(stack.em, mark, 429, '/Recordings/')).length > 0 ? true : undefined,
+  );
+  // Another caller pauses while the resume waits out Retry-After: its pause is logged before the retry.
+  const pause = await invoke(stack.fx, '/recording/set-status', { CallSid: call.sid, Status: 'pause' });
+  expect(pause).toMatchObject({ status: 200, body: { status: 'paused' } });
+  expect(await resume).toMatchObject({ status: 503, body: { error: { code: 'TWILIO_RATE_LIMITED' } } });
+  expect((await stack.em.client.calls(call.sid).recordings.list())[0].status).toBe('paused');
+  expect(await servedSince(stack.em, mark, 429, '/Recordings/')).toHaveLength(1);
 });
 
 test('Twilio unreachable: retried within the budget, then a clear 502, and no Sync write', async () => {

@@ -11,7 +11,7 @@ const good = {
       { control: '/recording/set-status (no RecordingSid), pause', requestsInSequence: 2 },
       { control: '/recording/set-status (no RecordingSid), resume', requestsInSequence: 3 },
       { control: '/recording/start', requestsInSequence: 3, raw: 'create', ratio: 2.5 },
-      { control: '/recording/status', requestsInSequence: 1 },
+      { control: '/recording/status', requestsInSequence: 1, ratio: 1.08, raw: 'list recordings' },
       { control: '/callbacks/recording-status', requestsInSequence: 2 },
     ],
   },
@@ -57,6 +57,15 @@ test.each([
     'a round trip missing (a resume sent before its intent is logged)',
     withTrips('/recording/set-status (no RecordingSid), resume', 2),
     'resume made 2 requests in sequence, not 3',
+  ],
+  [
+    'a status slower than one list of the recordings',
+    {
+      roundTrips: {
+        rows: rows.map((r) => (r.control === '/recording/status' ? { ...r, ratio: 1.2 } : r)),
+      },
+    },
+    '/recording/status took 1.2x one list recordings, over its goal of 1.15x',
   ],
   [
     'a documented control not measured',

@@ -259,12 +259,15 @@ export class TwimlInterpreter {
       paymentMethod: attrs.paymentMethod,
     });
     this.calls.note(call, 'Pay', { result: capture.result, attempts: capture.attempts });
-    if (attrs.statusCallback) {
-      // Each stage is reported as it happens, before the next one and before the action.
-      const url = absolute(attrs.statusCallback, documentUrl);
-      for (const stage of capture.progress)
+    // Each stage takes the caller a while (its prompt, then the keys) and is reported as it happens,
+    // before the next one and before the action.
+    const url = attrs.statusCallback ? absolute(attrs.statusCallback, documentUrl) : undefined;
+    for (const stage of capture.progress) {
+      await callerTime(this.ctx.settings.payStageMs);
+      if (url)
         await this.webhooks.deliver(url, 'POST', { AccountSid: this.ctx.accountSid, CallSid: call.sid, ...stage });
     }
+    if (capture.progress.length > 0) await callerTime(this.ctx.settings.payStageMs);
     const action = attrs.action ?? documentUrl;
     if (capture.result === 'caller-hung-up') {
       this.calls.end(call, 'completed');
@@ -284,3 +287,6 @@ export class TwimlInterpreter {
     return { url: absolute(action, documentUrl), method: 'POST', params: capture.params };
   }
 }
+
+/** The caller's time at a <Pay> stage. */
+export const callerTime = (ms: number) => new Promise<void>((ok) => setTimeout(ok, ms).unref());

@@ -1,5 +1,5 @@
-// /recording/status in-process: from Sync alone while Sync says recording; a pause Sync claims is checked
-// with Twilio, and Twilio's answer is what the flow gets and what Sync is told.
+// /recording/status in-process: Twilio's list read beside Sync every time (one Voice request); Twilio's
+// answer is what the flow gets, and what Sync is told only when they differ.
 import { newCall } from '../../../harness/calls';
 import { servedRequests, syncDocument } from '../../../harness/functions';
 import { errorCodeOf, runFunction, useInProcessEmulator } from '../../../harness/in-process';
@@ -10,7 +10,7 @@ const status = (params: Record<string, unknown>, env = {}) =>
 const voiceRequests = async (mark: number) =>
   (await servedRequests(stack.em)).slice(mark).filter((r) => r.path.startsWith('/2010-04-01/'));
 
-test('a call Sync never heard of: not recording, unknown, Twilio not asked', async () => {
+test('a call Sync never heard of: not recording, unknown, Twilio asked once', async () => {
   const call = await newCall(stack.em.client);
   const mark = (await servedRequests(stack.em)).length;
   const answer = await status({ CallSid: call.sid });
@@ -21,15 +21,15 @@ test('a call Sync never heard of: not recording, unknown, Twilio not asked', asy
     recording: false,
     paused: false,
     known: false,
-    checkedWithTwilio: false,
+    checkedWithTwilio: true,
     activeRecordingSids: [],
     recordings: [],
     history: [],
   });
-  expect(await voiceRequests(mark)).toEqual([]);
+  expect(await voiceRequests(mark)).toHaveLength(1);
 });
 
-test('recording per Sync: answered from Sync alone', async () => {
+test('recording per Sync and Twilio: one list read beside Sync, nothing written', async () => {
   const em = stack.em;
   const call = await newCall(em.client);
   const rec = await em.client.calls(call.sid).recordings.create();
@@ -41,10 +41,14 @@ test('recording per Sync: answered from Sync alone', async () => {
     recording: true,
     paused: false,
     known: true,
-    checkedWithTwilio: false,
+    checkedWithTwilio: true,
     activeRecordingSids: [rec.sid],
   });
-  expect(await voiceRequests(mark)).toEqual([]);
+  expect(await voiceRequests(mark)).toHaveLength(1);
+  const syncWrites = (await servedRequests(em))
+    .slice(mark)
+    .filter((r) => r.method === 'POST' && r.path.startsWith('/v1/Services'));
+  expect(syncWrites).toEqual([]);
 });
 
 test('a pause Sync claims is checked with Twilio: resumed behind its back, the answer is recording, and Sync is told', async () => {

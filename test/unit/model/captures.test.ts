@@ -20,7 +20,7 @@ const stage = (s: number, For: string, attempt = 1) =>
   entry(s, 'stage', { recordingSid: CAPTURE, source: 'capture', action: For, attempt, by: 'twilio' });
 const result = (s: number, r: string) =>
   entry(s, r, { recordingSid: CAPTURE, source: 'capture', action: 'result', by: 'twilio' });
-const listed: ListedRecording[] = [{ recordingSid: RE, status: 'completed', startTime: t(0) }];
+const listed: ListedRecording[] = [{ recordingSid: RE, status: 'completed', startTime: t(0), listedAt: t(100) }];
 
 test('stages open a capture and its result closes it; a second capture starts after', () => {
   const log = [
@@ -57,7 +57,10 @@ test('a capture while recording (a flow that forgot to pause) is always an excep
 
 test('a recording Twilio lists that the evidence never heard of breaks the verdict', () => {
   const [c] = capturesOf([stage(12, 'payment-card-number'), result(28, 'success')]);
-  const more: ListedRecording[] = [...listed, { recordingSid: RE2, status: 'in-progress', startTime: t(11) }];
+  const more: ListedRecording[] = [
+    ...listed,
+    { recordingSid: RE2, status: 'in-progress', startTime: t(11), listedAt: t(100) },
+  ];
   expect(verdictOf(c, recorded, more)).toMatchObject({ verdict: 'exception', why: expect.stringContaining(RE2) });
 });
 

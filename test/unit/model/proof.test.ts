@@ -2,7 +2,7 @@
 import type { EvidenceEntry } from '../../../lib/model/evidence';
 import { provenPauses, type ListedRecording } from '../../../lib/model/proof';
 import { toSegments } from '../../../lib/model/segments';
-import { LATEST_EFFECT_MS } from '../../../lib/model/statuses';
+import { CLOCK_SKEW_MARGIN_MS, LATEST_EFFECT_MS } from '../../../lib/model/statuses';
 
 const RE = 'RE' + 'a'.repeat(32);
 const RE2 = 'RE' + 'b'.repeat(32);
@@ -40,13 +40,17 @@ const readBack = (sent: number, at: number, status: string): EvidenceEntry => ({
   source: 'read-back',
 });
 
+/** The clock margin, in seconds: every edge an instance's clock timed is moved inwards by it. */
+const M = CLOCK_SKEW_MARGIN_MS / 1000;
+
 const started = [intent(0, 's', 'start', '*'), answer(0, 1, 'in-progress', { control: 's', action: 'start' })];
 const inside = (entries: EvidenceEntry[], from: number, to: number, listed?: ListedRecording[]) =>
   provenPauses(entries, listed).some(([a, b]) => a <= T0 + from * 1000 && T0 + to * 1000 <= b);
 
 test('a pause counts from its answer until the earliest send of anything that may lift it', () => {
   const log = [...started, answer(10, 11, 'paused'), intent(20, 'r'), answer(20, 21, 'in-progress', { control: 'r' })];
-  expect(inside(log, 11, 20)).toBe(true);
+  expect(inside(log, 11 + M, 20 - M)).toBe(true);
+  expect(inside(log, 11, 12)).toBe(false); // the pause's answer, on an instance's clock: within the margin
   expect(inside(log, 10.5, 12)).toBe(false); // before the pause's answer
   expect(inside(log, 19, 20.5)).toBe(false); // the resume may have taken effect at its send
   expect(inside(log, 0.5, 0.9)).toBe(false); // recording, not paused
@@ -66,7 +70,7 @@ test('mixed behaviours: a resume in flight cuts the earlier pause at its send, a
     answer(16, 18, 'paused', { pauseBehavior: 'silence' }),
     answer(15, 19, 'in-progress', { control: 'r' }),
   ];
-  expect(inside(log, 11, 15)).toBe(true);
+  expect(inside(log, 11 + M, 15 - M)).toBe(true);
   expect(inside(log, 14, 16)).toBe(false);
   expect(inside(log, 18, 19)).toBe(false);
 });
@@ -80,17 +84,17 @@ test('answers out of order: a resume that did its work but answered 500 ends the
     intent(22, 'r2'),
     answer(22, 23, 'in-progress', { control: 'r2' }),
   ];
-  expect(inside(log, 6, 20)).toBe(true);
+  expect(inside(log, 6 + M, 20 - M)).toBe(true);
   expect(inside(log, 19, 20.5)).toBe(false);
 });
 
 test('a resume whose instance died: no pause is proven until a pause sent after it can no longer be lifted by it', () => {
   const late = LATEST_EFFECT_MS / 1000;
   const log = [...started, answer(5, 6, 'paused'), intent(20, 'r'), answer(25, 26, 'paused')];
-  expect(inside(log, 6, 20)).toBe(true);
+  expect(inside(log, 6 + M, 20 - M)).toBe(true);
   expect(inside(log, 26, 27)).toBe(false); // the resume may still take effect after this pause
   const after = [...log, answer(20 + late + 1, 20 + late + 2, 'paused')];
-  expect(inside(after, 20 + late + 2, 20 + late + 10)).toBe(true);
+  expect(inside(after, 20 + late + 2 + M, 20 + late + 10)).toBe(true);
 });
 
 test('a read-back of Twilio as paused proves the pause from its answer, when nothing could lift it since', () => {
@@ -105,28 +109,58 @@ test('a read-back of Twilio as paused proves the pause from its answer, when not
   expect(inside(log, 21, 30)).toBe(true);
   const segments = toSegments(log);
   // A read-back says nothing of how Twilio pauses.
-  expect(segments.find((s) => s.from === t(20))).toEqual(
+  expect(segments.find((s) => s.state === 'paused' && s.from > t(20))).toEqual(
     expect.not.objectContaining({ pauseBehavior: expect.anything() }),
   );
 });
 
-test('every recording counts: one Twilio lists that the evidence never heard of breaks the proof while it lived', () => {
+test('every recording counts: one Twilio lists that the evidence never heard of breaks the proof while it may have lived', () => {
   const log = [...started, answer(10, 11, 'paused')];
   const listed: ListedRecording[] = [
-    { recordingSid: RE, status: 'paused', startTime: t(0) },
-    { recordingSid: RE2, status: 'completed', startTime: t(30), duration: 10 },
+    { recordingSid: RE, status: 'paused', startTime: t(0), listedAt: t(60) },
+    { recordingSid: RE2, status: 'completed', startTime: t(30), listedAt: t(60) },
   ];
   expect(inside(log, 12, 29, listed)).toBe(true);
   expect(inside(log, 29, 31, listed)).toBe(false);
   expect(inside(log, 35, 36, listed)).toBe(false);
-  expect(inside(log, 43, 50, listed)).toBe(true); // it ended (start + duration, within Twilio's whole seconds)
+  // Twilio said it had ended when the list was answered, and not before (within the clock margin).
+  expect(inside(log, 59, 61, listed)).toBe(false);
+  expect(inside(log, 60 + M, 70, listed)).toBe(true);
+});
+
+test("a finished recording ends where Twilio said it ended, never at its start + duration (a skip pause leaves time out of Twilio's duration)", () => {
+  // RE2, made through the API, recorded 30–32, was paused with skip 32–40 and recorded again 40–45: Twilio's
+  // duration says 7 s. Only the list read at 60 says it had ended.
+  const log = [...started, answer(10, 11, 'paused')];
+  const skipped = { recordingSid: RE2, status: 'completed', startTime: t(30), duration: 7, listedAt: t(60) };
+  const listed: ListedRecording[] = [{ recordingSid: RE, status: 'paused', startTime: t(0), listedAt: t(60) }, skipped];
+  expect(inside(log, 41, 44, listed)).toBe(false);
+  // The stop's answer is Twilio's word on the end.
+  const stopped = [...log, answer(44, 45, 'stopped', { recordingSid: RE2 })];
+  expect(inside(stopped, 44, 45, listed)).toBe(false);
+  expect(inside(stopped, 45 + M, 50, listed)).toBe(true);
+});
+
+test('clocks apart: a pause answered on one instance and a resume sent on another within the margin prove nothing between them', () => {
+  // The resume was sent 40 ms after the pause's answer, read on two clocks up to CLOCK_SKEW_MARGIN_MS apart.
+  const log = [
+    ...started,
+    answer(10, 11, 'paused'),
+    intent(11.04, 'r'),
+    answer(11.04, 12, 'in-progress', { control: 'r' }),
+  ];
+  expect(inside(log, 11, 11.04)).toBe(false);
+  expect(inside(log, 11.01, 11.03)).toBe(false);
+  const later = [...started, answer(10, 11, 'paused'), intent(11.5, 'r')];
+  expect(inside(later, 11 + M, 11.5 - M)).toBe(true);
+  expect(inside(later, 11 + M, 11.5 - M / 2)).toBe(false);
 });
 
 test('a start whose recording is unknown ends the proof, unless Twilio lists every recording', () => {
   const log = [...started, answer(10, 11, 'paused'), intent(20, 's2', 'start', '*')];
   expect(inside(log, 12, 19)).toBe(true);
   expect(inside(log, 21, 22)).toBe(false);
-  expect(inside(log, 21, 22, [{ recordingSid: RE, status: 'paused', startTime: t(0) }])).toBe(true);
+  expect(inside(log, 21, 22, [{ recordingSid: RE, status: 'paused', startTime: t(0), listedAt: t(30) }])).toBe(true);
 });
 
 test('a stopped recording no longer records, but only a paused one makes a pause', () => {
@@ -138,5 +172,5 @@ test('a stopped recording no longer records, but only a paused one makes a pause
     answer(12, 13, 'stopped', { recordingSid: RE2 }),
   ];
   expect(inside(log, 11, 12.5)).toBe(false); // RE2 was still recording
-  expect(inside(log, 13, 20)).toBe(true);
+  expect(inside(log, 13 + M, 20)).toBe(true);
 });
