@@ -10,6 +10,8 @@
 // scheduling and the clocks' offsets' effect on it are not replayed.
 import fc from 'fast-check';
 import { provenPauses, type Interval } from '../../lib/model/proof';
+import { CAPTURE, capturesOf, verdictOf } from '../../lib/model/captures';
+import type { EvidenceEntry } from '../../lib/model/evidence';
 import { callOwner, listedForProof } from '../../lib/twilio/voice';
 import { EvidenceLog } from '../../lib/sync/evidence-log';
 import { newCall } from '../../harness/calls';
@@ -250,6 +252,58 @@ test(`evidence never proves a pause Twilio did not hold: ${PROCESSES} processes 
     unprovenMs: 0,
     statusWrong: 0,
     revived: 0,
+    captures: 0,
+    capturesAttested: 0,
+    capturesWronglyAttested: 0,
+    capturesWhileRecording: 0,
+    capturesWhileRecordingNotExceptions: 0,
+  };
+  /**
+   * Card captures laid over the run's evidence (a grid across the call, and each proven stretch exactly,
+   * a millisecond wider at either end): by the one rule, a capture is never attested inside a proven
+   * pause where the truth log shows any recording of the call recording at any moment of it, and one
+   * made while a recording records throughout is always an exception.
+   */
+  const judgeCaptures = (
+    entries: EvidenceEntry[],
+    listed: Awaited<ReturnType<typeof listedForProof>>,
+    truth: Truth,
+    callSid: string,
+    [start, end]: Interval,
+    proven: Interval[],
+  ) => {
+    const span = end - start;
+    const windows: Interval[] = [
+      ...Array.from({ length: 24 }, (_, k): Interval => [start + (k * span) / 24, start + ((k + 1) * span) / 24]),
+      ...proven.flatMap(([a, b]): Interval[] => [
+        [a, b],
+        [a - 1, b],
+        [a, b + 1],
+      ]),
+    ].filter(([a, b]) => b > a && Number.isFinite(b));
+    for (const [a, b] of windows) {
+      const at = (t: number) => new Date(t).toISOString();
+      const base = { recordingSid: CAPTURE, by: 'twilio', source: 'capture' as const };
+      const reported: EvidenceEntry[] = [
+        { ...base, id: 'stage', at: at(a), status: 'stage', action: 'payment-card-number' },
+        { ...base, id: 'result', at: at(b), status: 'success', action: 'result' },
+      ];
+      const [capture] = capturesOf(reported);
+      const { verdict } = verdictOf(capture, [...entries, ...reported], listed);
+      const recorded = recordedWithin(truth, callSid, [a, b]);
+      figures.captures += 1;
+      if (verdict === 'inside-proven-pause') {
+        figures.capturesAttested += 1;
+        if (recorded > 0) {
+          figures.capturesWronglyAttested += 1;
+          console.error(`capture wrongly attested on ${callSid}: ${at(a)} to ${at(b)}, ${recorded} ms recorded`);
+        }
+      }
+      if (recorded >= b - a) {
+        figures.capturesWhileRecording += 1;
+        if (verdict !== 'exception') figures.capturesWhileRecordingNotExceptions += 1;
+      }
+    }
   };
   /** Whether status answers what Twilio holds, counted and said when not. */
   const checkStatus = async (callSid: string, when: string) => {
@@ -306,6 +360,7 @@ test(`evidence never proves a pause Twilio did not hold: ${PROCESSES} processes 
               );
             }
           }
+          judgeCaptures(entries, listed, truth, callSid, [start, checkedAt], proven);
           const truly = trulyPaused(truth, callSid, start, checkedAt);
           figures.provenMs += total(proven);
           figures.trulyPausedMs += total(truly);
@@ -335,7 +390,12 @@ test(`evidence never proves a pause Twilio did not hold: ${PROCESSES} processes 
         }
         figures.runs += 1;
         if (figures.wrong + figures.statusWrong + figures.revived > 0) console.error(JSON.stringify(figures));
-        return (!WITHIN_MARGIN || figures.wrong === 0) && figures.statusWrong === 0 && figures.revived === 0;
+        return (
+          (!WITHIN_MARGIN || (figures.wrong === 0 && figures.capturesWronglyAttested === 0)) &&
+          figures.statusWrong === 0 &&
+          figures.revived === 0 &&
+          figures.capturesWhileRecordingNotExceptions === 0
+        );
       },
     ),
     { seed: SEED, numRuns: RUNS, endOnFailure: true },
@@ -347,12 +407,18 @@ test(`evidence never proves a pause Twilio did not hold: ${PROCESSES} processes 
       `${figures.runs} runs, ${figures.controls} controls; windows proven ${figures.windows}, wrongly proven ${figures.wrong}; ` +
       `proven ${(figures.provenMs / 1000).toFixed(1)} s of ${(figures.trulyPausedMs / 1000).toFixed(1)} s truly paused ` +
       `(${(100 * unprovenShare).toFixed(1)}% left unproven, at most ${100 * MAX_UNPROVEN_SHARE}%); ` +
-      `statuses other than Twilio's: ${figures.statusWrong}; recordings revived by a replayed callback: ${figures.revived}`,
+      `statuses other than Twilio's: ${figures.statusWrong}; recordings revived by a replayed callback: ${figures.revived}; ` +
+      `captures judged ${figures.captures}, attested inside a proven pause ${figures.capturesAttested}, wrongly ${figures.capturesWronglyAttested}; ` +
+      `made while recording ${figures.capturesWhileRecording}, not reported as exceptions ${figures.capturesWhileRecordingNotExceptions}`,
   );
   expect(figures.runs).toBe(RUNS);
   // 16 of every 20 steps are a pause or a resume: about 104 of a run's 130 (90 is two spreads below).
   expect(figures.controls).toBeGreaterThanOrEqual(RUNS * 90);
   if (WITHIN_MARGIN) expect(figures.wrong).toBe(0);
+  if (WITHIN_MARGIN) expect(figures.capturesWronglyAttested).toBe(0);
+  expect(figures.capturesWhileRecordingNotExceptions).toBe(0);
+  expect(figures.capturesAttested).toBeGreaterThan(0);
+  expect(figures.capturesWhileRecording).toBeGreaterThan(0);
   expect(figures.statusWrong).toBe(0);
   expect(figures.revived).toBe(0);
   expect(figures.windows).toBeGreaterThan(0);
