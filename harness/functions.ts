@@ -2,6 +2,7 @@ import type { ServedRequest } from '../emulator/app';
 import twilio from 'twilio';
 import type { EvidenceEntry } from '../lib/model/evidence';
 import type { RecordingDocument } from '../lib/model/recording-document';
+import { indexName, SHARDS } from '../lib/sync/console-index';
 import { mapName, STATE_KEY } from '../lib/sync/call-map';
 import { EvidenceLog } from '../lib/sync/evidence-log';
 import { AUTH_TOKEN, type RunningEmulator, type RunningFunctions } from './stack';
@@ -52,6 +53,18 @@ export async function signedCallback(fx: RunningFunctions, params: Record<string
 /** The state item of a call's or conference's Sync Map (lib/sync/call-map). */
 export const stateItem = (em: RunningEmulator, sid: string) =>
   em.client.sync.v1.services('default').syncMaps(mapName(sid)).syncMapItems(STATE_KEY);
+
+/**
+ * The console's index (lib/sync/console-index), made as a service's first calls make it: a control's
+ * first write to a shard that does not exist yet also creates the shard, which tests counting a control's
+ * requests leave out by making them first.
+ */
+export async function createConsoleIndex(em: RunningEmulator): Promise<void> {
+  const maps = em.client.sync.v1.services('default').syncMaps;
+  await Promise.all(
+    Array.from({ length: SHARDS }, (_, shard) => maps.create({ uniqueName: indexName(shard) }).catch(() => undefined)),
+  );
+}
 
 /** Writes a call's state by hand (a test's own shape, malformed or old), creating its Map when missing. */
 export async function writeState(em: RunningEmulator, sid: string, data: object): Promise<void> {
