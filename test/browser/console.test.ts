@@ -47,10 +47,10 @@ afterAll(async () => {
   await browser?.close();
 });
 
-const row = (sid: string) => page.locator(`li.call[data-sid="${sid}"]`);
+const row = (sid: string) => page.locator(`tbody.call[data-sid="${sid}"]`);
 const button = (sid: string, name: string) => row(sid).locator('.actions').getByRole('button', { name, exact: true });
 const recordingStatus = async (callSid: string) => (await stack.em.client.calls(callSid).recordings.list())[0].status;
-const order = () => page.locator('li.call:visible').evaluateAll((els) => els.map((el) => el.getAttribute('data-sid')));
+const order = () => page.locator('tbody.call').evaluateAll((els) => els.map((el) => el.getAttribute('data-sid')));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** The README's pictures: renewed with UPDATE_SCREENSHOT=1, so that a test run leaves the work tree as it was. */
 const picture = (name: string) => join(ROOT, process.env.UPDATE_SCREENSHOT === '1' ? 'docs' : 'dist', name);
@@ -77,7 +77,7 @@ async function signedIn() {
     await signIn(PASSWORD);
     await page.locator('#calls-section').waitFor();
   }
-  await page.locator('#filter-state').selectOption('');
+  await page.locator('#counts [data-state=""]').click();
   await page.locator('#filter-agent').selectOption('');
   await page.locator('#filter-number').fill('');
   await page.locator('#filter-search').fill('');
@@ -140,7 +140,7 @@ test('sign in, see a live call, pause it, watch the timeline, resume, and export
   expect(await row(callSid).locator('.state').textContent()).toBe('Recording');
   expect(await row(idleCall).locator('.state').textContent()).toBe('Not recording');
 
-  await row(callSid).locator('details.evidence summary').click();
+  await row(callSid).locator('.open-details').click();
   await row(callSid).locator('svg rect[data-state="recorded"]').waitFor();
   expect(await row(callSid).locator('svg rect[data-state="paused"]').count()).toBe(0);
 
@@ -155,7 +155,7 @@ test('sign in, see a live call, pause it, watch the timeline, resume, and export
   await row(callSid).locator('.changes', { hasText: 'paused (skip) by console admin (password)' }).waitFor();
   expect(await row(callSid).locator('.changes').textContent()).toContain('recorded by API request');
   expect(await row(callSid).locator('.last-change').textContent()).toMatch(
-    /^Last: paused \(skip\) by console admin \(password\) at /,
+    /^paused \(skip\) by console admin \(password\), \d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/,
   );
   await sleep(1000);
 
@@ -197,14 +197,14 @@ test('each call as people know it: masked numbers, direction, duration, the agen
     .workers.create({ friendlyName: 'Alice Agent' });
   await giveTask(stack.em, worker.sid, { callSid });
   await signedIn();
-  await row(callSid).locator('.agent', { hasText: 'Agent Alice Agent' }).waitFor();
+  await row(callSid).locator('.agent', { hasText: 'Alice Agent' }).waitFor();
   const r = row(callSid);
   // harness/calls dials +15005550006 from +15005550001: the middle digits never reach the page.
   expect(await r.locator('.title').textContent()).toBe('Call from +1500•••0001 to +1500•••0006');
   expect(await page.locator('body').innerHTML()).not.toContain('5005550006');
   expect(await r.locator('.direction').textContent()).toBe('Outbound (API)');
   const duration = await r.locator('.duration').textContent();
-  expect(duration).toMatch(/^Duration \d+:\d\d$/);
+  expect(duration).toMatch(/^\d+:\d\d$/);
   await until(
     'the duration',
     () => r.locator('.duration').textContent(),
@@ -212,24 +212,31 @@ test('each call as people know it: masked numbers, direction, duration, the agen
   );
   // The emulator's Studio has no Flows resource to name it: the flow is shown by its SID.
   expect(await r.locator('.flow').textContent()).toBe(`Studio flow ${FLOW}`);
-  expect(await r.locator('.last-change').textContent()).toContain(`started by Studio flow ${FLOW} at`);
+  expect(await r.locator('.last-change').textContent()).toContain(`started by Studio flow ${FLOW}, `);
+  // The caller and the called number, each in its own column, masked.
+  expect([await r.locator('.from').textContent(), await r.locator('.to').textContent()]).toEqual([
+    '+1500•••0001',
+    '+1500•••0006',
+  ]);
   // The SIDs, one click away.
   expect(await r.locator('.sids').isVisible()).toBe(false);
-  await r.locator('details.ids summary').click();
+  await r.locator('.open-details').click();
   const recordingSid = (await stack.em.client.calls(callSid).recordings.list())[0].sid;
   expect(await r.locator('.sids').textContent()).toBe(`Call: ${callSid}Recording, in-progress: ${recordingSid}`);
 
-  // One time zone, the browser's, and UTC on hover.
-  expect(await page.locator('#zone').textContent()).toBe(`Times in ${ZONE}; hover one for UTC.`);
+  // One time zone, the browser's, with the date and a 24-hour time, and UTC on hover.
+  expect(await page.locator('#zone').textContent()).toBe(`Times in ${ZONE}, 24-hour; hover one for UTC.`);
   const time = r.locator('.last-change time');
   const [shown, utc, iso] = await Promise.all([
     time.textContent(),
     time.getAttribute('title'),
     time.getAttribute('datetime'),
   ]);
-  expect(shown).toBe(new Date(iso!).toLocaleTimeString('en-US', { timeZone: ZONE }));
+  const inZone = (zone: string) =>
+    new Date(iso!).toLocaleString('sv-SE', { timeZone: zone, hourCycle: 'h23' }).replace(',', '');
+  expect(shown).toBe(inZone(ZONE)); // sv-SE writes YYYY-MM-DD HH:MM:SS
   expect(utc).toBe(`${iso!.replace('T', ' ').slice(0, 19)} UTC`);
-  expect(shown).not.toBe(new Date(iso!).toLocaleTimeString('en-US', { timeZone: 'UTC' }));
+  expect(shown).not.toBe(inZone('UTC'));
 
   await page.screenshot({ path: picture('console-list.png') });
 });
@@ -244,7 +251,7 @@ test('a stable order, and filters by state, number and agent, and a search', asy
     .workspaces(EMULATOR_WORKSPACE_SID)
     .workers.create({ friendlyName: 'Bob Agent' });
   await giveTask(stack.em, bob.sid, { callSid: second });
-  await row(second).locator('.agent', { hasText: 'Agent Bob Agent' }).waitFor();
+  await row(second).locator('.agent', { hasText: 'Bob Agent' }).waitFor();
   const before = await order();
   // Newest first, by when Sync first heard of them.
   expect(before.indexOf(second)).toBeLessThan(before.indexOf(first));
@@ -254,10 +261,10 @@ test('a stable order, and filters by state, number and agent, and a search', asy
   await sleep(2500);
   expect(await order()).toEqual(before);
 
-  await page.locator('#filter-state').selectOption('paused');
+  await page.locator('#counts [data-state="paused"]').click();
   await until('the paused filter', order, (o) => o.includes(first) && !o.includes(second));
   expect(await page.locator('#shown').textContent()).toMatch(/^Showing \d+ of \d+\.$/);
-  await page.locator('#filter-state').selectOption('');
+  await page.locator('#counts [data-state=""]').click();
 
   await page.locator('#filter-agent').selectOption('Bob Agent');
   await until('the agent filter', order, (o) => o.length === 1 && o[0] === second);
@@ -305,11 +312,11 @@ test('a pause longer than PAUSE_ALERT_SECONDS stands out in the list and in /rec
   expect(await page.locator('#alerts-text').textContent()).toMatch(/been paused longer than 3 s: forgotten\?$/);
   await page.locator('#alerts-show').click();
   expect(await order()).toContain(callSid);
-  expect(await page.locator('li.call:visible.alerting').count()).toBe(await page.locator('li.call:visible').count());
+  expect(await page.locator('tbody.call.alerting').count()).toBe(await page.locator('tbody.call').count());
 
   await page.screenshot({ path: picture('console-pause-alert.png') });
 
-  await page.locator('#filter-state').selectOption('');
+  await page.locator('#counts [data-state=""]').click();
   // The flow's pause holds: resuming from the alert asks for a reason, which the evidence keeps.
   await row(callSid).locator('.alert').getByRole('button', { name: 'Resume recording' }).click();
   const dialog = page.getByRole('dialog', { name: 'Resume a flow’s pause?' });
@@ -319,14 +326,14 @@ test('a pause longer than PAUSE_ALERT_SECONDS stands out in the list and in /rec
   await row(callSid).locator('.state', { hasText: 'Recording' }).waitFor();
   expect(await recordingStatus(callSid)).toBe('in-progress');
   await row(callSid).locator('.alert').waitFor({ state: 'hidden' });
-  await row(callSid).locator('details.evidence summary').click();
+  await row(callSid).locator('.open-details').click();
   await row(callSid)
     .locator('.changes', { hasText: 'recorded by console admin (password) (reason: caller finished paying)' })
     .waitFor();
   expect(await row(callSid).locator('.changes').textContent()).toMatch(
     new RegExp(`paused \\(silence\\) by Studio flow ${FLOW}`),
   );
-  await row(callSid).locator('details.evidence summary').click();
+  await row(callSid).locator('.open-details').click();
 });
 
 test('Stop asks to confirm, naming the call; cancelled, nothing stops', async () => {
@@ -363,7 +370,7 @@ test('the timeline: labels never overlap on short segments, and a stretch select
   await sleep(2000);
   await invoke(stack.fx, '/recording/set-status', { CallSid: callSid, Status: 'in-progress', FlowSid: FLOW });
   await sleep(1500);
-  await row(callSid).locator('details.evidence summary').click();
+  await row(callSid).locator('.open-details').click();
   await until(
     'the timeline',
     () => row(callSid).locator('svg rect[data-state]').count(),
@@ -431,7 +438,7 @@ test('the timeline: labels never overlap on short segments, and a stretch select
   };
   expect(await typed(Date.parse(pause.from) + 100, Date.parse(pause.to!) - 100)).toMatch(/^Yes/);
   expect(await typed(Date.parse(pause.from) + 100, Date.parse(pause.to!) + 100)).toMatch(/^No/);
-  await row(callSid).locator('details.evidence summary').click();
+  await row(callSid).locator('.open-details').click();
 });
 
 test('at 360 px wide: nothing scrolls sideways, the timeline keeps its text size, and the labels still never overlap', async () => {
@@ -443,8 +450,8 @@ test('at 360 px wide: nothing scrolls sideways, the timeline keeps its text size
     await sleep(300);
     await invoke(stack.fx, '/recording/set-status', { CallSid: callSid, Status: 'in-progress' });
     await row(callSid).waitFor();
-    await row(callSid).locator('details.evidence summary').click();
-    await row(callSid).locator('details.ids summary').click();
+    await row(callSid).locator('.open-details').click();
+    await row(callSid).locator('.open-details').click();
     await until(
       'the timeline',
       () => row(callSid).locator('svg rect[data-state]').count(),
@@ -471,8 +478,8 @@ test('at 360 px wide: nothing scrolls sideways, the timeline keeps its text size
       expect(box.height).toBeGreaterThanOrEqual(24);
     }
     await page.screenshot({ path: picture('console-360.png'), fullPage: false });
-    await row(callSid).locator('details.evidence summary').click();
-    await row(callSid).locator('details.ids summary').click();
+    await row(callSid).locator('.open-details').click();
+    await row(callSid).locator('.open-details').click();
   } finally {
     await page.setViewportSize({ width: 1200, height: 820 });
   }
@@ -485,7 +492,7 @@ test('by keyboard alone: filter, pause, and a Stop that Escape cancels and Enter
   const focused = () =>
     page.evaluate(() => {
       const el = (globalThis as unknown as Browser).document.activeElement;
-      return `${el?.closest('li.call')?.getAttribute('data-sid') ?? ''} ${el?.textContent?.trim() ?? ''} ${el?.id ?? ''}`;
+      return `${el?.closest('tbody.call')?.getAttribute('data-sid') ?? ''} ${el?.textContent?.trim() ?? ''} ${el?.id ?? ''}`;
     });
   const tabTo = async (want: string) => {
     for (let i = 0; i < 200; i++) {
@@ -559,8 +566,8 @@ test('an accessibility scan (axe-core) finds nothing serious or critical: sign-i
   const callSid = await recordedCall();
   await invoke(stack.fx, '/recording/set-status', { CallSid: callSid, Status: 'paused', FlowSid: FLOW });
   await row(callSid).locator('.alert').waitFor({ timeout: 10_000 });
-  await row(callSid).locator('details.evidence summary').click();
-  await row(callSid).locator('details.ids summary').click();
+  await row(callSid).locator('.open-details').click();
+  await row(callSid).locator('.open-details').click();
   await row(callSid).locator('svg rect[data-state]').first().waitFor();
   expect(await axeFindings()).toEqual([]);
   await button(callSid, 'Stop').click();
@@ -583,7 +590,7 @@ test('a caller field holding HTML shows as text, and no script runs', async () =
   ]);
   await page.goto(`${stack.fx.url}/console/index.html`);
   await row(sid).waitFor();
-  await row(sid).locator('details.evidence summary').click();
+  await row(sid).locator('.open-details').click();
   await row(sid).locator('.changes li').waitFor();
   expect(await row(sid).locator('.last-change').textContent()).toContain(HOSTILE);
   expect(await row(sid).locator('.changes').textContent()).toContain(HOSTILE);
@@ -607,5 +614,5 @@ test('an expired token sends the page back to sign-in', async () => {
   await page.reload();
   await page.getByText('Your session has ended: sign in again.').waitFor();
   expect(await page.locator('#sign-in').isVisible()).toBe(true);
-  expect(await page.locator('li.call').count()).toBe(0);
+  expect(await page.locator('tbody.call').count()).toBe(0);
 });
