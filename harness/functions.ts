@@ -2,7 +2,8 @@ import type { ServedRequest } from '../emulator/app';
 import twilio from 'twilio';
 import type { EvidenceEntry } from '../lib/model/evidence';
 import type { RecordingDocument } from '../lib/model/recording-document';
-import { indexName, SHARDS } from '../lib/sync/console-index';
+import type { StateDocument } from '../lib/model/call-summary';
+import { indexCall, indexName, SHARDS } from '../lib/sync/console-index';
 import { mapName, STATE_KEY } from '../lib/sync/call-map';
 import { EvidenceLog } from '../lib/sync/evidence-log';
 import { AUTH_TOKEN, type RunningEmulator, type RunningFunctions } from './stack';
@@ -66,11 +67,15 @@ export async function createConsoleIndex(em: RunningEmulator): Promise<void> {
   );
 }
 
-/** Writes a call's state by hand (a test's own shape, malformed or old), creating its Map when missing. */
+/**
+ * Writes a call's state by hand (a test's own shape, malformed or old), creating its Map when missing,
+ * and indexes it for the console as the Functions would (a shape it cannot summarize is left out).
+ */
 export async function writeState(em: RunningEmulator, sid: string, data: object): Promise<void> {
   const sync = em.client.sync.v1.services('default');
   await sync.syncMaps.create({ uniqueName: mapName(sid), ttl: 600 }).catch(() => undefined);
   await sync.syncMaps(mapName(sid)).syncMapItems.create({ key: STATE_KEY, data });
+  await indexCall(em.client, { serviceSid: 'default', ttlSeconds: 600 }, sid, data as StateDocument, true);
 }
 
 /** The evidence entries of a call or conference, as the Functions read them. */

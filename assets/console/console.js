@@ -218,7 +218,10 @@ async function poll() {
     const number = digits.length >= 3 ? digits : '';
     // What changed since the last answer, but the whole list now and then, and whenever the filter changed.
     const since = cursor && number === cursorNumber && pollsSinceFull < FULL_EVERY ? cursor : null;
-    const answer = await api('/console/calls', { ...(number ? { Number: number } : {}), ...(since ? { Since: since } : {}) });
+    const answer = await api('/console/calls', {
+      ...(number ? { Number: number } : {}),
+      ...(since ? { Since: since } : {}),
+    });
     alertSeconds = answer.alertSeconds;
     if (!since) calls.clear();
     const now = Date.now();
@@ -567,7 +570,12 @@ function updateClock(row) {
   el.classList.toggle('alerting', alerting);
   const alert = el.querySelector('.alert');
   alert.hidden = !alerting;
-  if (alerting) text(el, '.alert-text', `Paused ${spanInWords(pausedFor(call))}, past ${spanInWords(alertSeconds)}: forgotten?`);
+  if (alerting)
+    text(
+      el,
+      '.alert-text',
+      `Paused for ${spanInWords(pausedFor(call))}, past the ${spanInWords(alertSeconds)} alert: was it forgotten? The call goes on unrecorded.`,
+    );
 }
 setInterval(() => {
   rows.forEach((row) => row.call && row.el.isConnected && updateClock(row));
@@ -954,7 +962,8 @@ async function checkWindow(row) {
   const output = form.querySelector('.window-result');
   const [from, to] = [form.elements.from.value, form.elements.to.value].map(parseLocal);
   if ([from, to].some((d) => Number.isNaN(d.getTime()))) {
-    output.textContent = 'Give both times as YYYY-MM-DD HH:MM:SS.mmm (24-hour, your time zone), or drag across the timeline.';
+    output.textContent =
+      'Give both times as YYYY-MM-DD HH:MM:SS.mmm (24-hour, your time zone), or drag across the timeline.';
     return;
   }
   output.textContent = 'Checking…';

@@ -265,6 +265,8 @@ test('a stable order, and filters by state, number and agent, and a search', asy
   await until('the paused filter', order, (o) => o.includes(first) && !o.includes(second));
   expect(await page.locator('#shown').textContent()).toMatch(/^Showing \d+ of \d+\.$/);
   await page.locator('#counts [data-state=""]').click();
+  // The paused line keeps its result (and its place under any filter) until dismissed.
+  await row(first).getByRole('button', { name: 'Dismiss' }).click();
 
   await page.locator('#filter-agent').selectOption('Bob Agent');
   await until('the agent filter', order, (o) => o.length === 1 && o[0] === second);
@@ -316,7 +318,6 @@ test('a pause longer than PAUSE_ALERT_SECONDS stands out in the list and in /rec
 
   await page.screenshot({ path: picture('console-pause-alert.png') });
 
-  await page.locator('#counts [data-state=""]').click();
   // The flow's pause holds: resuming from the alert asks for a reason, which the evidence keeps.
   await row(callSid).locator('.alert').getByRole('button', { name: 'Resume recording' }).click();
   const dialog = page.getByRole('dialog', { name: 'Resume a flow’s pause?' });
@@ -326,6 +327,15 @@ test('a pause longer than PAUSE_ALERT_SECONDS stands out in the list and in /rec
   await row(callSid).locator('.state', { hasText: 'Recording' }).waitFor();
   expect(await recordingStatus(callSid)).toBe('in-progress');
   await row(callSid).locator('.alert').waitFor({ state: 'hidden' });
+  // Still under "Show only these": the resumed line stays, with its result, until dismissed.
+  await sleep(2500);
+  expect(await order()).toContain(callSid);
+  expect(await row(callSid).locator('.result').textContent()).toMatch(
+    /^Resume recording: done, RE[0-9a-f]{32} is in-progress$/,
+  );
+  await row(callSid).getByRole('button', { name: 'Dismiss' }).click();
+  await until('the dismissed line', order, (o) => !o.includes(callSid));
+  await page.locator('#counts [data-state=""]').click();
   await row(callSid).locator('.open-details').click();
   await row(callSid)
     .locator('.changes', { hasText: 'recorded by console admin (password) (reason: caller finished paying)' })
@@ -451,7 +461,6 @@ test('at 360 px wide: nothing scrolls sideways, the timeline keeps its text size
     await invoke(stack.fx, '/recording/set-status', { CallSid: callSid, Status: 'in-progress' });
     await row(callSid).waitFor();
     await row(callSid).locator('.open-details').click();
-    await row(callSid).locator('.open-details').click();
     await until(
       'the timeline',
       () => row(callSid).locator('svg rect[data-state]').count(),
@@ -478,7 +487,6 @@ test('at 360 px wide: nothing scrolls sideways, the timeline keeps its text size
       expect(box.height).toBeGreaterThanOrEqual(24);
     }
     await page.screenshot({ path: picture('console-360.png'), fullPage: false });
-    await row(callSid).locator('.open-details').click();
     await row(callSid).locator('.open-details').click();
   } finally {
     await page.setViewportSize({ width: 1200, height: 820 });
@@ -542,7 +550,7 @@ test('by keyboard alone: filter, pause, and a Stop that Escape cancels and Enter
   expect(await answered.textContent()).toMatch(/^Stop: done, RE[0-9a-f]{32} is stopped$/);
   await row(callSid).locator('.state', { hasText: 'Not recording' }).waitFor();
   // The timeline opens from the keyboard too.
-  await tabTo(`${callSid} Timeline and evidence `);
+  await tabTo(`${callSid} Details `);
   await page.keyboard.press('Enter');
   await row(callSid).locator('svg rect[data-state]').first().waitFor();
   await page.locator('#filter-search').fill('');
@@ -566,7 +574,6 @@ test('an accessibility scan (axe-core) finds nothing serious or critical: sign-i
   const callSid = await recordedCall();
   await invoke(stack.fx, '/recording/set-status', { CallSid: callSid, Status: 'paused', FlowSid: FLOW });
   await row(callSid).locator('.alert').waitFor({ timeout: 10_000 });
-  await row(callSid).locator('.open-details').click();
   await row(callSid).locator('.open-details').click();
   await row(callSid).locator('svg rect[data-state]').first().waitFor();
   expect(await axeFindings()).toEqual([]);
