@@ -9,7 +9,7 @@ import { CONSOLE_TOKEN_TTL_MS, issueConsoleToken } from '../../lib/runtime/conso
 import type { FunctionContext } from '../../lib/env';
 import { startBrowser, type RunningBrowser } from '../../harness/browser';
 import { newCall } from '../../harness/calls';
-import { callbacksIdle, counters, invoke, writeState } from '../../harness/functions';
+import { callbacksIdle, counters, evidenceEntries, invoke, writeState } from '../../harness/functions';
 import { ACCOUNT_SID, AUTH_TOKEN, ROOT, useStack } from '../../harness/stack';
 import { EMULATOR_WORKSPACE_SID, giveTask } from '../../harness/taskrouter';
 
@@ -414,7 +414,12 @@ test('the timeline: labels never overlap on short segments, and a stretch select
   expect(pause.recordingSid).toBe(recordingSid);
   const rect = row(callSid).locator('svg rect[data-state="paused"]').last();
   const drag = async (fromPart: number, toPart: number) => {
-    const box = (await rect.boundingBox())!;
+    // The timeline is drawn again at each poll: wait for the pause's box in the picture on screen.
+    const box = (await until(
+      'the pause on the timeline',
+      () => rect.boundingBox(),
+      (b) => b !== null,
+    ))!;
     const output = row(callSid).locator('output');
     await output.evaluate((el) => (el.textContent = ''));
     await page.mouse.move(box.x + box.width * fromPart, box.y + box.height / 2);
@@ -427,7 +432,30 @@ test('the timeline: labels never overlap on short segments, and a stretch select
       .waitFor();
     return output.textContent();
   };
-  expect(await drag(0.2, 0.8)).toMatch(/^Yes: .* lies wholly inside a pause\.$/);
+  // The answer names the stretch as the page writes every time: its date, 24-hour time and milliseconds.
+  const moment = '\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3}';
+  expect(await drag(0.2, 0.8)).toMatch(new RegExp(`^Yes: ${moment} to ${moment} lies wholly inside a pause\\.$`));
+  // Zoomed to a selection around the pause's end, a second of the timeline fills the width.
+  const before = (await rect.boundingBox())!.width;
+  await drag(0.5, 1.3);
+  await row(callSid).getByRole('button', { name: 'Zoom to the selection' }).click();
+  const zoomed = await until(
+    'the zoomed timeline',
+    async () => (await rect.boundingBox())?.width ?? 0,
+    (w) => w > before * 1.5,
+  );
+  expect(
+    await row(callSid)
+      .locator('svg > text')
+      .last()
+      .evaluate((el) => el.firstChild?.textContent),
+  ).toMatch(new RegExp(`^${moment}$`));
+  await row(callSid).getByRole('button', { name: 'Show the whole call' }).click();
+  await until(
+    'the whole timeline',
+    async () => (await rect.boundingBox())?.width ?? 0,
+    (w) => w > 0 && w < zoomed / 1.5,
+  );
   const form = row(callSid).locator('form.window-check');
   // The selection filled the typed fields, in the browser's time.
   const typedFrom = await page.evaluate((v) => new Date(v).getTime(), await form.getByLabel('From').inputValue());
@@ -624,4 +652,140 @@ test('an expired token sends the page back to sign-in', async () => {
   await page.getByText('Your session has ended: sign in again.').waitFor();
   expect(await page.locator('#sign-in').isVisible()).toBe(true);
   expect(await page.locator('tbody.call').count()).toBe(0);
+});
+
+test('Start only on a live call; an ended call says so and offers none', async () => {
+  await signedIn();
+  const live = await recordedCall({});
+  await invoke(stack.fx, '/recording/set-status', { CallSid: live, Status: 'stop' });
+  const ended = await recordedCall({});
+  await invoke(stack.fx, '/recording/set-status', { CallSid: ended, Status: 'stop' });
+  await stack.em.client.calls(ended).update({ status: 'completed' });
+  await row(live).locator('.state', { hasText: 'Not recording' }).waitFor();
+  expect(await button(live, 'Start').isEnabled()).toBe(true);
+  expect(await row(live).locator('.ended-label').isVisible()).toBe(false);
+  // The ended call's end shows at the next full list at the latest (every 15th poll, 30 s).
+  await row(ended).locator('.ended-label', { hasText: 'ended' }).waitFor({ timeout: 40_000 });
+  expect(await button(ended, 'Start').isVisible()).toBe(false);
+  expect(await row(ended).locator('.duration').textContent()).toMatch(/\(ended\)$/);
+  await page.locator('#counts [data-state="ended"]').click();
+  await until('the ended filter', order, (o) => o.includes(ended) && !o.includes(live));
+  expect(Number(await page.locator('#count-ended').textContent())).toBeGreaterThanOrEqual(1);
+  await page.locator('#counts [data-state=""]').click();
+}, 60_000);
+
+test('the Number filter says what it needs; the columns sort; the counts filter', async () => {
+  await signedIn();
+  const callSid = await recordedCall({});
+  await row(callSid).waitFor();
+  await page.locator('#filter-number').fill('55');
+  await page.locator('#filter-number-hint', { hasText: 'Type at least 3 digits' }).waitFor();
+  expect(await page.locator('#filter-number-hint').textContent()).toContain('all calls are shown meanwhile');
+  await page.locator('#filter-number').fill('');
+  await page.locator('#filter-number-hint', { hasText: '3 or more digits' }).waitFor();
+
+  const header = page.locator('th', { has: page.getByRole('button', { name: 'Duration' }) });
+  await header.getByRole('button').click();
+  expect(await header.getAttribute('aria-sort')).toBe('ascending');
+  const durations = () =>
+    page.locator('tbody.call .duration').evaluateAll((els) =>
+      els.map((el) => {
+        const [m, s] = (el.textContent ?? '').split(' ')[0].split(':').map(Number);
+        return m * 60 + s;
+      }),
+    );
+  const ascending = await durations();
+  expect(ascending).toEqual([...ascending].sort((a, b) => a - b));
+  await header.getByRole('button').click();
+  expect(await header.getAttribute('aria-sort')).toBe('descending');
+  const descending = await durations();
+  expect(descending).toEqual([...descending].sort((a, b) => b - a));
+
+  // Each count is the number of lines its filter shows.
+  const recording = Number(await page.locator('#count-recording').textContent());
+  await page.locator('#counts [data-state="recording"]').click();
+  expect(await page.locator('#counts [data-state="recording"]').getAttribute('aria-pressed')).toBe('true');
+  expect(await page.locator('tbody.call').count()).toBe(Math.min(recording, 50));
+  await page.locator('#counts [data-state=""]').click();
+});
+
+test('a floor of calls: pages of 50 lines, and after the first answer only what changed comes', async () => {
+  await signedIn();
+  const at = new Date().toISOString();
+  const sids = Array.from({ length: 60 }, (_, i) => 'CA' + i.toString(16).padStart(32, 'f'));
+  await Promise.all(
+    sids.map((sid, i) =>
+      writeState(stack.em, sid, {
+        sid,
+        recordings: { ['RE' + i.toString(16).padStart(32, '0')]: { status: 'in-progress' } },
+        history: [{ at, action: 'start', recordingSid: 'RE' + i.toString(16).padStart(32, '0'), by: 'http' }],
+      }),
+    ),
+  );
+  await page.locator('#pager').waitFor();
+  expect(await page.locator('tbody.call').count()).toBe(50);
+  expect(await page.locator('#page-text').textContent()).toMatch(/^Lines 1–50 of \d+, page 1 of \d+$/);
+  await page.getByRole('button', { name: 'Next page' }).click();
+  expect(await page.locator('#page-text').textContent()).toMatch(/^Lines 51–/);
+  await page.getByRole('button', { name: 'Previous page' }).click();
+  // The refreshes send a cursor and get only the calls changed since, with the count of all.
+  const answers: Array<{ since: boolean; calls: number; total: number }> = [];
+  const watch = async (res: import('playwright-core').Response) => {
+    if (!res.url().endsWith('/console/calls')) return;
+    const body = JSON.parse(res.request().postData() ?? '{}') as { Since?: string };
+    const answer = (await res.json()) as { calls: unknown[]; total: number };
+    answers.push({ since: Boolean(body.Since), calls: answer.calls.length, total: answer.total });
+  };
+  page.on('response', watch);
+  await until(
+    'three refreshes',
+    async () => answers.length,
+    (n) => n >= 3,
+    15_000,
+  );
+  page.off('response', watch);
+  const refreshes = answers.filter((a) => a.since);
+  expect(refreshes.length).toBeGreaterThan(0);
+  expect(refreshes.every((a) => a.calls < a.total)).toBe(true);
+});
+
+test('Resume all forgotten follows the pause rules: one reason for the flows’ pauses, kept with each call', async () => {
+  await signedIn();
+  const byFlow = await recordedCall();
+  const byApi = await recordedCall({});
+  await invoke(stack.fx, '/recording/set-status', {
+    CallSid: byFlow,
+    Status: 'paused',
+    FlowSid: FLOW,
+    ExecutionSid: EXECUTION,
+  });
+  await invoke(stack.fx, '/recording/set-status', { CallSid: byApi, Status: 'paused' });
+  await row(byFlow).locator('.alert').waitFor({ timeout: 10_000 });
+  await row(byApi).locator('.alert').waitFor({ timeout: 10_000 });
+  await page.getByRole('button', { name: /^Resume all \d+ forgotten$/ }).click();
+  // Asked once for every pause the rules protect (a flow's; issue 26's lock may protect more).
+  const dialog = page.getByRole('dialog', { name: /^Resume (a flow’s pause|\d+ flows’ pauses)\?$/ });
+  await dialog.waitFor();
+  expect(await dialog.textContent()).toContain('One reason for all, kept in each call');
+  await dialog.getByLabel('Reason (kept in the evidence with your name)').fill('floor check: card capture long over');
+  await dialog.getByRole('button', { name: 'Resume all with this reason' }).click();
+  await row(byFlow).locator('.state', { hasText: 'Recording' }).waitFor();
+  await row(byApi).locator('.state', { hasText: 'Recording' }).waitFor();
+  expect([await recordingStatus(byFlow), await recordingStatus(byApi)]).toEqual(['in-progress', 'in-progress']);
+  const overrides = (await evidenceEntries(stack.em, byFlow)).filter((e) => e.status === 'override');
+  expect(overrides.map((e) => e.reason)).toEqual(['floor check: card capture long over']);
+  for (const sid of [byFlow, byApi])
+    expect(await row(sid).locator('.result').textContent()).toMatch(/^Resume: done, RE[0-9a-f]{32} is in-progress$/);
+});
+
+test('offline: nothing the page asks for leaves the Functions host, not even an icon', async () => {
+  const asked: string[] = [];
+  const note = (req: import('playwright-core').Request) => asked.push(req.url());
+  page.on('request', note);
+  await page.goto(`${stack.fx.url}/console/index.html`);
+  await signedIn();
+  await sleep(2500);
+  page.off('request', note);
+  expect(asked.filter((url) => !url.startsWith(stack.fx.url) && !url.startsWith('data:'))).toEqual([]);
+  expect(asked.some((url) => url.endsWith('/favicon.ico'))).toBe(false);
 });
