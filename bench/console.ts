@@ -29,7 +29,7 @@ async function signIn(fx: RunningFunctions): Promise<string> {
   const login = await fetch(fx.url + '/console/login', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ Password: PASSWORD }),
+    body: JSON.stringify({ Password: PASSWORD, Name: 'Bench Admin' }),
     signal: AbortSignal.timeout(ANSWER_DEADLINE_MS),
   });
   const { token } = (await login.json()) as { token?: string };

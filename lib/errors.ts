@@ -11,6 +11,7 @@ export type ErrorCode =
   | 'INVALID_SIGNATURE'
   | 'CONSOLE_OFF'
   | 'CREDENTIALS_IN_URL'
+  | 'RESERVED_PARAMETER'
   | 'BODY_TOO_LARGE'
   | 'LOGIN_THROTTLED'
   // Who may do what (lib/model/people)
@@ -94,6 +95,13 @@ export const credentialsInUrl = (name: string) =>
     400,
     'CREDENTIALS_IN_URL',
     `${name} goes in the POST body (JSON or a form, with its length declared), with every other parameter, never in the URL: URLs are logged. Sign in again if it was sent in one`,
+  );
+/** The runtime builds a Function's event as `{request, ...query, ...body}` (lib/runtime/runtime-event). */
+export const reservedParameter = () =>
+  new ControlError(
+    400,
+    'RESERVED_PARAMETER',
+    "request is the runtime's own key in a Function's event (its headers): no parameter may be named so",
   );
 export const notSupportedForConferences = () =>
   new ControlError(

@@ -1,4 +1,5 @@
 import { invalidParameter, invalidRequest, missingParameter } from './errors';
+import { meaningfulCharacters } from './model/people';
 import { PAUSE_BEHAVIORS, type PauseBehavior } from './model/statuses';
 
 /**
@@ -118,6 +119,14 @@ export const count = (raw: string, name: string) => {
 
 /** Free text kept for information only: cut short, never refused. */
 export const shortText = (raw: string) => raw.slice(0, 64);
+
+/** A person's name as they give it: up to 64 characters, two letters or digits at least, no control characters. */
+export const personName = (raw: string, name: string) => {
+  const text = raw.trim();
+  if (text.length > 64 || /[\p{Cc}\p{Cf}]/u.test(text) || meaningfulCharacters(text) < 2)
+    throw invalidParameter(name, 'must be a name: 2 to 64 letters, digits and spaces, no control characters');
+  return text;
+};
 
 /** A date Twilio sent, kept as ISO 8601. */
 export const date = (raw: string, name: string) => {

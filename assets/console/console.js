@@ -123,7 +123,8 @@ function who(by, flows = {}) {
   if (by === 'twiml') return 'TwiML app';
   if (by === 'http') return 'API request';
   if (by === 'twilio') return 'Twilio';
-  if (by === 'console:admin') return 'console admin (password)';
+  const admin = /^console:admin(?: \((.*)\))?$/s.exec(by);
+  if (admin) return admin[1] ? `${admin[1]} (console password)` : 'console admin (password)';
   const person = /^(agent|supervisor|admin):(.*)$/s.exec(by);
   if (person) return `${person[1]} ${person[2]}`;
   return by;
@@ -168,9 +169,11 @@ $('sign-in').addEventListener('submit', async (event) => {
     const res = await fetch('/console/login', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
-      // A Flex token names the supervisor in the evidence; the password signs in as console:admin.
+      // A Flex token names the supervisor in the evidence; the shared password signs in as console:admin (name).
       body: JSON.stringify(
-        $('flex-token').value ? { Token: $('flex-token').value } : { Password: $('password').value },
+        $('flex-token').value
+          ? { Token: $('flex-token').value }
+          : { Password: $('password').value, Name: $('admin-name').value },
       ),
     });
     const body = await res.json().catch(() => ({}));
@@ -625,16 +628,25 @@ async function send(row, action, behavior, reason) {
   try {
     return await api('/console/control', reason ? { ...params, Reason: reason } : params);
   } catch (err) {
-    // A flow's pause (e.g. while a card number is read) is lifted or stopped only with a reason, kept in the evidence.
-    if (err.code !== 'REASON_REQUIRED' || reason) throw err;
-    const typed = await ask({
-      heading: action === 'stop' ? 'Stop during a flow’s pause?' : 'Resume a flow’s pause?',
-      message: `${title(row.call)}: ${err.message}`,
-      confirm: action === 'stop' ? 'Stop with this reason' : 'Resume with this reason',
-      reason: true,
-    });
-    if (!typed) throw err;
-    return api('/console/control', { ...params, Reason: typed });
+    // A flow's pause (e.g. while a card number is read) is lifted or stopped only with a reason, kept in the
+    // evidence; the Function judges it (10 letters or digits), and a refused one is asked for again.
+    if (reason) throw err;
+    let refused = err;
+    while (refused?.code === 'REASON_REQUIRED') {
+      const typed = await ask({
+        heading: action === 'stop' ? 'Stop during a flow’s pause?' : 'Resume a flow’s pause?',
+        message: `${title(row.call)}: ${refused.message}`,
+        confirm: action === 'stop' ? 'Stop with this reason' : 'Resume with this reason',
+        reason: true,
+      });
+      if (!typed) throw refused;
+      try {
+        return await api('/console/control', { ...params, Reason: typed });
+      } catch (again) {
+        refused = again;
+      }
+    }
+    throw refused;
   }
 }
 
@@ -758,21 +770,13 @@ const stateWords = (s, short = false) =>
     ? `paused${s.pauseBehavior ? ` (${s.pauseBehavior})` : ''}${short && s.unproven ? ' ?' : ''}`
     : s.state;
 
-/** The reason a supervisor gave to lift a flow's pause: the override logged just before this segment began. */
-function reasonOf(row, s) {
-  const overrides = (row.evidence?.entries ?? []).filter(
-    (e) => e.status === 'override' && e.recordingSid === s.recordingSid && e.by === s.by && e.at <= s.from,
-  );
-  return overrides.at(-1)?.reason;
-}
-
 function whoDid(row, s) {
-  const reason = reasonOf(row, s);
+  const reason = s.reason;
   return `${who(s.by, row.evidence?.flows)}${reason ? ` (reason: ${reason})` : ''}${s.source === 'callback' ? ' (Twilio callback)' : ''}`;
 }
 
 const describe = (row, s) =>
-  `${stateWords(s)} from ${localTime(Date.parse(s.from))} (${utcText(s.from)}) by ${whoDid(row, s)}${s.unproven ? ', unproven: Twilio may have recorded part of it' : ''}`;
+  `${stateWords(s)} from ${localTime(Date.parse(s.from))} (${utcText(s.from)}) by ${whoDid(row, s)}${s.unproven || s.state === 'uncertain' ? `: ${s.why}` : ''}`;
 
 const LANE = 78;
 const PAD = 8;
@@ -882,7 +886,38 @@ function drawTimeline(row) {
       const li = document.createElement('li');
       li.append(
         timeEl(s.from),
-        ` ${s.recordingSid}: ${stateWords(s)} by ${whoDid(row, s)}${s.unproven ? ', unproven: Twilio may have recorded part of it' : ''}`,
+        ` ${s.recordingSid}: ${stateWords(s)} by ${whoDid(row, s)}${s.unproven ? `, unproven: ${s.why}` : ''}${s.state === 'uncertain' ? `: ${s.why}` : ''}`,
+      );
+      return li;
+    }),
+  );
+  drawCaptures(row);
+}
+
+const VERDICT_TEXT = {
+  'inside-proven-pause': 'inside a proven pause',
+  'not-recorded': 'not recorded',
+  exception: 'EXCEPTION',
+  unknown: 'unknown',
+};
+
+/** Each card capture Twilio reported on the call, with its verdict by the rule of proof: in the call's details. */
+function drawCaptures(row) {
+  const captures = row.evidence.captures ?? [];
+  row.el.querySelector('.captures-heading').hidden = captures.length === 0;
+  row.el.querySelector('.captures').replaceChildren(
+    ...captures.map((c) => {
+      const li = document.createElement('li');
+      const verdict = document.createElement('strong');
+      verdict.className = c.verdict;
+      verdict.textContent = VERDICT_TEXT[c.verdict] ?? c.verdict;
+      li.append(
+        timeEl(c.from),
+        ` to `,
+        timeEl(c.to),
+        `: card capture ${c.result ?? '(no result reported)'}, `,
+        verdict,
+        ` (${c.why})`,
       );
       return li;
     }),

@@ -6,6 +6,7 @@ import { ControlError } from '../../lib/errors';
 import { fromTwilioStatus } from '../../lib/model/recording-document';
 import { absoluteUrl, choice, count, date, optional, parseParams, required, shortText, sid } from '../../lib/params';
 import { errorResponse, jsonResponse } from '../../lib/runtime/responses';
+import { splitEvent } from '../../lib/runtime/runtime-event';
 import { signedByTwilio } from '../../lib/runtime/signature';
 import { evidenceLog, recordingStore } from '../../lib/runtime/wiring';
 import { twilioClient } from '../../lib/twilio/client';
@@ -30,14 +31,14 @@ export const parameters = {
 
 export const handler = async (
   context: FunctionContext,
-  event: Record<string, unknown> & { request: { headers: Record<string, string> } },
+  event: Record<string, unknown>,
   callback: ServerlessCallback,
 ) => {
   const deadline = Deadline.fromArrival(Date.now());
-  const { request, ...params } = event;
   try {
+    const { headers, params } = splitEvent(event);
     // Deployed, Twilio checks the signature before a protected Function runs; twilio-run does not.
-    if (isLocal(context) && !signedByTwilio(context, request?.headers ?? {}, params)) {
+    if (isLocal(context) && !signedByTwilio(context, headers ?? {}, params)) {
       throw new ControlError(403, 'INVALID_SIGNATURE', 'X-Twilio-Signature is missing or does not match this request');
     }
     const p = parseParams(parameters, params);

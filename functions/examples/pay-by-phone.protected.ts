@@ -4,6 +4,7 @@
 // same script as a Studio flow; both ask the caller the same things and end the same way for every outcome.
 import type { ServerlessCallback } from '@twilio-labs/serverless-runtime-types/types';
 import type { FunctionContext } from '../../lib/env';
+import { splitEvent } from '../../lib/runtime/runtime-event';
 
 const SELF = '/examples/pay-by-phone';
 
@@ -21,6 +22,14 @@ interface Event {
 
 export const handler = (_context: FunctionContext, event: Event, callback: ServerlessCallback) => {
   const twiml = new Twilio.twiml.VoiceResponse();
+  try {
+    splitEvent(event as Record<string, unknown>);
+  } catch {
+    // Twilio never names a parameter `request`: whoever did is not a call this script serves.
+    twiml.say('Sorry, this request cannot be served.');
+    twiml.hangup();
+    return callback(null, twiml);
+  }
   switch (event.step) {
     case undefined:
       // <Say> answers the call: a recording can start only once the call is in progress.
@@ -43,7 +52,9 @@ export const handler = (_context: FunctionContext, event: Event, callback: Serve
       }
       // As the flow's Capture Payments widget: the same cards, no postal code (<Pay> asks for one unless told not to).
       twiml.pay({
-        action: `${SELF}?step=paid`,
+        // Each stage and the result go into the call's evidence, so the capture gets a verdict against the pause.
+        statusCallback: '/callbacks/payment',
+        action: control('/callbacks/payment', {}, `${SELF}?step=paid`),
         paymentConnector: 'Default',
         chargeAmount: '0',
         currency: 'usd',

@@ -1,12 +1,14 @@
 import { ownUrl, type FunctionContext } from '../env';
 import { invalidParameter, invalidRequest, notSupportedForConferences, type ControlError } from '../errors';
+import { judgedCaptures } from '../model/captures';
 import { toSegments, windowInsidePause } from '../model/segments';
 import type { PauseBehavior } from '../model/statuses';
 import { choice, optional, setStatusOptions, sid, type TargetStatus } from '../params';
+import { studioCaptureSteps } from '../twilio/studio';
 import { callOwner, conferenceOwner, listedForProof } from '../twilio/voice';
 import type { Deps } from './deps';
 import { requireOwnership } from './ownership';
-import { checkLift } from './pause-rules';
+import { checkLock } from './pause-lock';
 import { setRecordingStatus } from './set-status';
 import { startCallRecording } from './start';
 
@@ -28,7 +30,7 @@ export const ACTION = choice(['start', 'paused', 'in-progress', 'stopped'] as co
   stop: 'stopped',
 });
 
-/** Why a supervisor lifts a flow's pause: kept in the evidence beside their name. */
+/** Why a supervisor lifts a flow's pause: kept in the evidence beside their name (model/people says what counts). */
 const MAX_REASON_LENGTH = 500;
 export const REASON = {
   Reason: optional(
@@ -50,6 +52,11 @@ function oneTarget(p: Target): { kind: 'call' | 'conference'; sid: string } {
   return p.CallSid ? { kind: 'call', sid: p.CallSid } : { kind: 'conference', sid: p.ConferenceSid! };
 }
 
+/** How a person named what they acted on, as the evidence keeps it: `RecordingSid=Twilio.CURRENT All=true`. */
+const howOf = (p: { RecordingSid?: string; All?: boolean }) =>
+  [p.RecordingSid ? `RecordingSid=${p.RecordingSid}` : '', p.All ? 'All=true' : ''].filter(Boolean).join(' ') ||
+  '(no recording named)';
+
 export async function personControl(
   deps: Deps,
   context: FunctionContext,
@@ -61,8 +68,9 @@ export async function personControl(
     throw notSupportedForConferences();
   }
   await requireOwnership(deps, context, target);
-  if ((action === 'in-progress' || action === 'stopped') && deps.person)
-    await checkLift(deps, deps.person, target.sid, { action, recordingSid: p.RecordingSid, reason: p.Reason });
+  const owner = target.kind === 'call' ? callOwner(deps.client, target.sid) : conferenceOwner(deps.client, target.sid);
+  if (action !== 'paused' && deps.person)
+    await checkLock(deps, deps.person, owner, { action, how: howOf(p), reason: p.Reason });
   if (action === 'start') {
     return startCallRecording(deps, {
       callSid: target.sid,
@@ -72,15 +80,13 @@ export async function personControl(
       recordingStatusCallback: ownUrl(context, '/callbacks/recording-status'),
     });
   }
-  const owner = target.kind === 'call' ? callOwner(deps.client, target.sid) : conferenceOwner(deps.client, target.sid);
-  return setRecordingStatus(
-    deps,
-    owner,
-    setStatusOptions({ Status: action, RecordingSid: p.RecordingSid, PauseBehavior: p.PauseBehavior, All: p.All }),
-  );
+  return setRecordingStatus(deps, owner, {
+    ...setStatusOptions({ Status: action, RecordingSid: p.RecordingSid, PauseBehavior: p.PauseBehavior, All: p.All }),
+    reason: p.Reason,
+  });
 }
 
-const isoDate = (raw: string, name: string) => {
+export const isoDate = (raw: string, name: string) => {
   const ms = Date.parse(raw);
   if (Number.isNaN(ms) || !/^\d{4}-\d{2}-\d{2}T/.test(raw))
     throw invalidParameter(name, 'must be a UTC ISO 8601 time, e.g. 2026-11-25T21:00:00Z');
@@ -90,6 +96,7 @@ const isoDate = (raw: string, name: string) => {
 export const EVIDENCE = {
   ...TARGET,
   Format: optional('json (default) or csv', choice(['json', 'csv'] as const)),
+  Table: optional('with Format=csv: segments (default) or captures', choice(['segments', 'captures'] as const)),
   From: optional('with To: the start of a window to check against the pauses (ISO 8601)', isoDate),
   To: optional('with From: the end of that window', isoDate),
 };
@@ -107,7 +114,10 @@ export async function exportEvidence(deps: Deps, p: Target & { From?: Date; To?:
     // A call Twilio does not know has no recording there; without Twilio's list the proof is stricter.
     listedForProof(owner).catch((err: ControlError) => (err.code === 'NOT_FOUND' ? [] : undefined)),
   ]);
+  // Studio's captures come from its own records of the executions that controlled this call.
+  const studio = await studioCaptureSteps(deps.client, new Set(entries.map((e) => e.by)));
   const segments = toSegments(entries, listed);
+  const captures = judgedCaptures(entries, listed, studio ?? []);
   const window =
     p.From && p.To
       ? { from: p.From.toISOString(), to: p.To.toISOString(), ...windowInsidePause(entries, p.From, p.To, listed) }
@@ -116,7 +126,9 @@ export async function exportEvidence(deps: Deps, p: Target & { From?: Date; To?:
     [`${target.kind}Sid`]: target.sid,
     entries,
     segments,
+    captures,
     twilioListed: listed !== undefined,
+    studioRead: studio !== undefined,
     ...(window ? { window } : {}),
   };
 }

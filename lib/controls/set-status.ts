@@ -33,6 +33,8 @@ export interface SetStatusOptions {
   recordingSid?: string;
   pauseBehavior?: PauseBehavior;
   all: boolean;
+  /** A person's reason, kept on the evidence of what Twilio did. */
+  reason?: string;
 }
 
 /** How many times a control reads a recording again to settle concurrent controls before it answers. */
@@ -169,7 +171,12 @@ export async function setRecordingStatus(deps: Deps, owner: Owner, options: SetS
     options.status === 'paused' && options.pauseBehavior ? `paused (${options.pauseBehavior})` : options.status;
   const entries: NewEvidence[] = [
     ...done.map((a) =>
-      evidenceOf(a, deps.caller, { action: options.status, pauseBehavior: options.pauseBehavior, control }),
+      evidenceOf(a, deps.caller, {
+        action: options.status,
+        pauseBehavior: options.pauseBehavior,
+        control,
+        ...(options.reason ? { reason: options.reason } : {}),
+      }),
     ),
     ...attempts.flatMap((a) =>
       a.result === 'applied' ? [] : [failureOf(control, a.target, a.result, a.window, deps.caller, options.status)],

@@ -51,3 +51,18 @@ async function readIndex(client: twilio.Twilio, options: SyncOptions): Promise<T
     })
     .sort((a, b) => (a.createdAt !== b.createdAt ? (a.createdAt < b.createdAt ? 1 : -1) : a.sid < b.sid ? -1 : 1));
 }
+
+/** Runs `work` on every item, `width` at a time, answering in the items' order. */
+export async function inBatches<T, R>(items: T[], width: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(width, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        results[i] = await work(items[i]);
+      }
+    }),
+  );
+  return results;
+}

@@ -29,23 +29,33 @@ export interface EvidenceEntry {
   by: string;
   /**
    * control: a control's answer; callback: Twilio's recording status callback; intent: logged before a
-   * request that may lift a pause was sent; read-back: what Twilio said when the toolkit read it again.
+   * request that may lift a pause was sent; read-back: what Twilio said when the toolkit read it again;
+   * capture: a stage or the result of a card capture (model/captures), of no recording.
    */
-  source: 'control' | 'callback' | 'intent' | 'read-back';
+  source: 'control' | 'callback' | 'intent' | 'read-back' | 'capture';
   /** Ties a control's intent to its outcome. */
   control?: string;
   /** A callback's RecordingStartTime: the recording existed from then, and not before. */
   startTime?: string;
   /** An intent's: which machine's clock read its time (twilio/voice), to compare it without the skew margin. */
   clock?: string;
-  /** An override's or a refusal's: the reason given, and who had paused. */
+  /** An override's or a refusal's, and a person's control's: the reason given; the first two, who had paused. */
   reason?: string;
   pausedBy?: string;
+  /** A refusal's or an override's: how the person named what they acted on (RecordingSid=…, All=true). */
+  how?: string;
+  /** A capture's: <Pay>'s Attempt and ErrorType for a stage (never card data). */
+  attempt?: number;
+  errorType?: string;
 }
 
 export type NewEvidence = Omit<EvidenceEntry, 'id'>;
 
-export type SegmentState = 'recorded' | 'paused' | 'stopped';
+/**
+ * recorded, paused, stopped: what Twilio confirmed; uncertain: between a control's send and its answer,
+ * or after an answer that never came, Twilio may or may not have acted.
+ */
+export type SegmentState = 'recorded' | 'paused' | 'stopped' | 'uncertain';
 
 /** A stretch of wall-clock time during which one recording was in one state; `to` null: still so. */
 export interface Segment {
@@ -57,9 +67,13 @@ export interface Segment {
   /** Who caused the change that began this segment, and whether a control or Twilio's callback reported it. */
   by: string;
   source: EvidenceEntry['source'];
+  /** The reason a supervisor gave for the change that began this segment (an override). */
+  reason?: string;
   /**
-   * A pause not proven throughout (model/proof): something that may have lifted it was in flight, or the
-   * outcome of a control is unknown. Twilio may have recorded part of it.
+   * A paused stretch the rule of proof (model/proof) does not cover: Twilio may have recorded part of it.
+   * Only where something went wrong; `why` says what.
    */
   unproven?: true;
+  /** An unproven or uncertain stretch's cause, in words. */
+  why?: string;
 }

@@ -48,16 +48,21 @@ export const personOf = (role: Role, identity: string, workerSid?: string): Pers
 /** A caller Twilio signed for (a Studio flow, a TwiML app, a plain HTTP caller with the account's signature). */
 export const isProtectedCaller = (by: string) => by.startsWith('studio:') || by === 'twiml' || by === 'http';
 
+/** A reason counts only its letters and digits: spaces, punctuation, zero-width and control characters say nothing. */
+export const MIN_REASON_CHARACTERS = 10;
+export const meaningfulCharacters = (text: string | undefined) => (text?.match(/[\p{L}\p{N}]/gu) ?? []).length;
+
 /** What a person's attempt to lift a pause comes to. */
 export type LiftDecision =
   { allowed: true; override?: true } | { allowed: false; code: 'PAUSE_HELD' | 'REASON_REQUIRED'; message: string };
 
 /**
  * Who may lift a pause made by `pausedBy`, by resuming or by stopping the recording: a flow's pause (a
- * protected caller) only a protected caller, or a supervisor or admin who gives a reason (an override,
- * kept in the evidence); a person's pause that person or a supervisor or admin. A stop counts as a lift:
- * it ends the pause for good, the flow's own resume then fails, and a start after it makes a new
- * recording that hears what the pause kept out. An unknown pauser counts as a flow: the rule fails closed.
+ * protected caller) only a protected caller, or a supervisor or admin who gives a reason of at least
+ * MIN_REASON_CHARACTERS letters or digits (an override, kept in the evidence); a person's pause that
+ * person or a supervisor or admin. A stop counts as a lift: it ends the pause for good, the flow's own
+ * resume then fails, and a start after it makes a new recording that hears what the pause kept out. An
+ * unknown pauser counts as a flow: the rule fails closed.
  */
 export function mayLift(person: Person, pausedBy: string | undefined, reason: string | undefined): LiftDecision {
   const byFlow = pausedBy === undefined || isProtectedCaller(pausedBy);
@@ -67,15 +72,48 @@ export function mayLift(person: Person, pausedBy: string | undefined, reason: st
       allowed: false,
       code: 'PAUSE_HELD',
       message: byFlow
-        ? 'The recording was paused by a flow (for example while a card number is read): only the flow, or a supervisor giving a Reason, may resume or stop it'
-        : 'The recording was paused by someone else: only they or a supervisor may resume or stop it',
+        ? 'The recording of this call was paused by a flow (for example while a card number is read): only the flow, or a supervisor giving a Reason, may resume, stop or restart recording'
+        : 'The recording of this call was paused by someone else: only they or a supervisor may resume, stop or restart recording',
     };
-  if (!reason)
+  if (meaningfulCharacters(reason) < MIN_REASON_CHARACTERS)
     return {
       allowed: false,
       code: 'REASON_REQUIRED',
-      message:
-        'The recording was paused by a flow (for example while a card number is read): give a Reason to resume or stop it; the reason and your name are kept in the evidence',
+      message: `The recording of this call was paused by a flow (for example while a card number is read): give a Reason of at least ${MIN_REASON_CHARACTERS} letters or digits to resume, stop or restart recording; the reason and your name are kept in the evidence`,
     };
   return { allowed: true, override: true };
+}
+
+/** What may have paused a recording, as the evidence tells it, in the order it was logged. */
+interface PauseEvent {
+  recordingSid: string;
+  source: string;
+  status: string;
+  action?: string;
+  by: string;
+}
+
+const mayHavePaused = (e: PauseEvent) =>
+  e.source === 'control' && (e.action ?? '').startsWith('paused') && ['paused', 'unknown', 'error'].includes(e.status);
+const showsRecording = (e: PauseEvent) =>
+  e.status === 'in-progress' && (e.source === 'control' || e.source === 'read-back');
+
+/**
+ * Everyone whose pause may be holding a recording now: every pause logged since Twilio last showed it
+ * recording (a pause answered, or one whose answer was lost or a 5xx), the latest last. A person's second
+ * pause does not take a flow's over: the lock needs every one of them liftable. None logged (a pause made
+ * elsewhere, or one whose log was lost): `[undefined]`, an unknown pauser, which the rule takes as a flow.
+ */
+export function pauseHolders(entries: PauseEvent[], recordingSid: string): Array<string | undefined> {
+  const own = entries.filter((e) => e.recordingSid === recordingSid);
+  const lastLift = own.map(showsRecording).lastIndexOf(true);
+  const holders = [
+    ...new Set(
+      own
+        .slice(lastLift + 1)
+        .filter(mayHavePaused)
+        .map((e) => e.by),
+    ),
+  ];
+  return holders.length > 0 ? holders : [undefined];
 }

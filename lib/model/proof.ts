@@ -96,7 +96,7 @@ export function union(intervals: Interval[]): Interval[] {
   return out;
 }
 
-const intersect = (a: Interval[], b: Interval[]): Interval[] =>
+export const intersect = (a: Interval[], b: Interval[]): Interval[] =>
   union(a.flatMap(([a0, a1]) => b.map(([b0, b1]) => [Math.max(a0, b0), Math.min(a1, b1)] as Interval)));
 
 /** Per recording: when it surely did not record, and when it was surely paused. */
@@ -155,19 +155,28 @@ function createdAfter(
 }
 
 /**
- * The stretches proven unrecorded for the whole call or conference, with at least one recording paused
- * throughout. Without `listed`, every start whose recording the evidence does not name ends the proof.
+ * The stretches proven unrecorded for the whole call or conference: every recording paused, ended or not
+ * yet started throughout. Without `listed`, every start whose recording the evidence does not name ends them.
  */
-export function provenPauses(entries: EvidenceEntry[], listed?: ListedRecording[]): Interval[] {
-  const proofs = recordingProofs(entries, listed);
-  if (proofs.length === 0) return [];
+export function quietStretches(
+  entries: EvidenceEntry[],
+  listed?: ListedRecording[],
+  proofs = recordingProofs(entries, listed),
+): Interval[] {
   let quiet: Interval[] = [[-Infinity, Infinity]];
   for (const p of proofs) quiet = intersect(quiet, p.notRecording);
   if (!listed) {
     const first = Math.min(...unknownStarts(entries));
     quiet = intersect(quiet, [[-Infinity, first]]);
   }
-  return intersect(quiet, union(proofs.flatMap((p) => p.paused)));
+  return quiet;
+}
+
+/** The stretches proven unrecorded for the whole call or conference, with at least one recording paused throughout. */
+export function provenPauses(entries: EvidenceEntry[], listed?: ListedRecording[]): Interval[] {
+  const proofs = recordingProofs(entries, listed);
+  if (proofs.length === 0) return [];
+  return intersect(quietStretches(entries, listed, proofs), union(proofs.flatMap((p) => p.paused)));
 }
 
 /** Whether [from, to] lies inside one proven pause. */

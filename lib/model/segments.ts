@@ -1,5 +1,15 @@
 import type { EvidenceEntry, Segment, SegmentState } from './evidence';
-import { provenPauses, recordingProofs, type ListedRecording } from './proof';
+import {
+  intersect,
+  provenPauses,
+  quietStretches,
+  recordingProofs,
+  union,
+  type Interval,
+  type ListedRecording,
+  type RecordingProof,
+} from './proof';
+import { LATEST_EFFECT_MS } from './statuses';
 
 const stateOf = (status: string): SegmentState | undefined =>
   status === 'in-progress'
@@ -10,60 +20,222 @@ const stateOf = (status: string): SegmentState | undefined =>
         ? 'stopped'
         : undefined;
 
+const ms = (iso: string) => Date.parse(iso);
+const iso = (t: number) => new Date(t).toISOString();
 const sentOf = (e: EvidenceEntry) => e.sentAt ?? e.at;
+/** A control whose outcome is open: no answer, or a 5xx. Twilio may have acted, or may still. */
+const isOpen = (e: EvidenceEntry) => e.source === 'control' && (e.status === 'unknown' || e.status === 'error');
+
+/** One thing that moved a recording: confirmed (a state from `at`), or open (uncertain from `sent`). */
+type Change =
+  | { kind: 'confirmed'; e: EvidenceEntry; sent: string; at: string; state: SegmentState }
+  | { kind: 'open'; e: EvidenceEntry; sent: string; why: string };
 
 /**
- * Each recording's segments over wall-clock time, for people to read: the changes Twilio confirmed, in
- * the order they were answered. A callback's in-progress only opens a recording (Twilio sends none for a
- * resume), and once stopped a recording stays stopped. A recording starts or resumes at its request, and
- * pauses at its answer, so a pause is never drawn longer than it surely was; a pause the proof does not
- * cover throughout is `unproven`. Intents and unknown outcomes draw nothing.
+ * The changes of each recording, in the order Twilio applied them: a confirmed change took effect
+ * between its send (its intent's, for a lift logged before it was sent) and its answer; an open one
+ * from its send on. Intents whose outcome never came (the instance died) are open too.
  */
-export function toSegments(entries: EvidenceEntry[], listed?: ListedRecording[]): Segment[] {
-  const proofs = new Map(recordingProofs(entries, listed).map((p) => [p.recordingSid, p.paused]));
-  const ordered = entries
-    .filter((e) => e.source !== 'intent' && stateOf(e.status))
-    .map((e, i) => ({ e, i }))
-    .sort((a, b) => a.e.at.localeCompare(b.e.at) || a.i - b.i);
-  const open = new Map<string, Segment>();
+function changesOf(entries: EvidenceEntry[]): Map<string, Change[]> {
+  const intents = new Map(entries.filter((e) => e.source === 'intent').map((e) => [e.control, e]));
+  const answered = new Set(entries.filter((e) => e.control && e.source !== 'intent').map((e) => e.control));
+  const bySid = new Map<string, Change[]>();
+  const add = (sid: string, c: Change) => bySid.set(sid, [...(bySid.get(sid) ?? []), c]);
+  const sids = new Set(entries.filter((e) => e.recordingSid.startsWith('RE')).map((e) => e.recordingSid));
+  for (const e of entries) {
+    if (e.source === 'intent') {
+      if (answered.has(e.control) || e.action === 'start') continue;
+      const why = `a ${e.action === 'in-progress' ? 'resume' : e.action} sent at ${e.sentAt ?? e.at} had no answer: Twilio may have applied it`;
+      for (const sid of e.recordingSid.startsWith('RE') ? [e.recordingSid] : sids)
+        add(sid, { kind: 'open', e, sent: sentOf(e), why });
+      continue;
+    }
+    if (!e.recordingSid.startsWith('RE')) continue;
+    if (isOpen(e)) {
+      const asked = e.action === 'in-progress' ? 'resume' : (e.action ?? 'change');
+      const answer = e.status === 'unknown' ? 'had no answer' : 'was answered with a Twilio error';
+      add(e.recordingSid, {
+        kind: 'open',
+        e,
+        sent: intents.get(e.control)?.sentAt ?? sentOf(e),
+        why: `a ${asked} sent at ${sentOf(e)} ${answer}: Twilio may have applied it, up to ${LATEST_EFFECT_MS / 1000} s later`,
+      });
+      continue;
+    }
+    const state = stateOf(e.status);
+    if (!state) continue;
+    const intent = e.control ? intents.get(e.control) : undefined;
+    const sent = e.source === 'callback' ? e.at : (intent?.sentAt ?? sentOf(e));
+    add(e.recordingSid, { kind: 'confirmed', e, sent, at: e.at, state });
+  }
+  const time = (c: Change) => (c.kind === 'confirmed' ? c.at : c.sent);
+  for (const list of bySid.values()) list.sort((a, b) => time(a).localeCompare(time(b)));
+  return bySid;
+}
+
+/** How Twilio pauses in a confirmed change: a control that named none got Twilio's default, silence; a read-back keeps the pause it confirms. */
+function behaviorOf(c: Extract<Change, { kind: 'confirmed' }>, current: Segment | undefined) {
+  if (c.state !== 'paused') return undefined;
+  if (c.e.pauseBehavior) return c.e.pauseBehavior;
+  if (c.e.source === 'control' && c.e.by !== 'twilio') return 'silence';
+  return current?.state === 'paused' ? current.pauseBehavior : undefined;
+}
+
+/** One recording's segments as Twilio confirmed them, with the stretches where it may have acted apart. */
+function drawn(sid: string, changes: Change[]): Segment[] {
   const segments: Segment[] = [];
-  for (const { e } of ordered) {
-    const state = stateOf(e.status)!;
-    const current = open.get(e.recordingSid);
-    if (current?.state === 'stopped') continue;
-    if (current && e.source === 'callback' && state === 'recorded') continue;
-    // A read-back does not say how Twilio pauses: it keeps what the pause it confirms said.
-    // A control that named no behaviour got Twilio's default, silence; a read-back says none, so it
-    // keeps what the pause it confirms said.
-    const behavior =
-      state !== 'paused'
-        ? undefined
-        : (e.pauseBehavior ??
-          (e.source === 'control' && e.by !== 'twilio'
-            ? 'silence'
-            : current?.state === 'paused'
-              ? current.pauseBehavior
-              : undefined));
-    if (current && current.state === state && current.pauseBehavior === behavior) continue;
-    const boundary = state === 'recorded' ? sentOf(e) : e.at;
-    if (current) current.to = boundary < current.from ? current.from : boundary;
+  let current: Segment | undefined;
+  const close = (at: string) => {
+    if (current && current.to === null) current.to = at < current.from ? current.from : at;
+  };
+  const open = (segment: Segment) => {
+    segments.push(segment);
+    current = segment;
+  };
+  // The answer time of the last confirmed change: a change sent before it overlapped it, in unknown order.
+  let lastAt = '';
+  for (const c of changes) {
+    if (current?.state === 'stopped') break;
+    if (c.kind === 'open') {
+      if (current?.state === 'uncertain') continue;
+      close(c.sent);
+      open({
+        recordingSid: sid,
+        state: 'uncertain',
+        from: c.sent,
+        to: null,
+        by: c.e.by,
+        source: c.e.source,
+        why: c.why,
+      });
+      continue;
+    }
+    // A callback's in-progress only opens a recording: Twilio sends none for a resume.
+    if (current && c.e.source === 'callback' && c.state === 'recorded') continue;
+    const behavior = behaviorOf(c, current);
+    const overlapped = c.sent < lastAt;
+    lastAt = c.at > lastAt ? c.at : lastAt;
+    if (current && current.state === c.state && current.pauseBehavior === behavior && !overlapped) continue;
+    if (current && overlapped) {
+      // Twilio may have applied the two in either order: neither state holds until a later answer says.
+      if (current.state !== 'uncertain') {
+        const why = `changes sent at ${c.sent} and before overlapped: Twilio may have applied them in either order`;
+        const before = segments.at(-2);
+        if (before?.state === 'uncertain' && before.to === current.from) {
+          segments.pop();
+          current = before;
+          current.to = null;
+        } else {
+          current.state = 'uncertain';
+          delete current.pauseBehavior;
+          delete current.reason;
+        }
+        current.why = why;
+      }
+      continue;
+    }
+    const wasUncertain = current?.state === 'uncertain';
+    // The first change of a recording: it recorded from its request on, and was paused from its answer.
+    const from = !current ? (c.state === 'recorded' ? c.sent : c.at) : c.at;
+    if (current && !wasUncertain && c.sent < c.at) {
+      close(c.sent);
+      open({
+        recordingSid: sid,
+        state: 'uncertain',
+        from: c.sent,
+        to: null,
+        by: c.e.by,
+        source: c.e.source,
+        why: `between the request at ${c.sent} and Twilio's answer at ${c.at}, the change may or may not have been applied`,
+      });
+    }
+    close(from);
     const segment: Segment = {
-      recordingSid: e.recordingSid,
-      state,
-      from: boundary,
-      to: state === 'stopped' ? boundary : null,
-      by: e.by,
-      source: e.source,
+      recordingSid: sid,
+      state: c.state,
+      from,
+      to: c.state === 'stopped' ? from : null,
+      by: c.e.by,
+      source: c.e.source,
     };
     if (behavior) segment.pauseBehavior = behavior;
-    segments.push(segment);
-    open.set(e.recordingSid, segment);
-  }
-  for (const s of segments.filter((s) => s.state === 'paused')) {
-    const [from, to] = [Date.parse(s.from), s.to === null ? Infinity : Date.parse(s.to)];
-    if (!(proofs.get(s.recordingSid) ?? []).some(([a, b]) => a <= from && to <= b)) s.unproven = true;
+    if (c.e.reason) segment.reason = c.e.reason;
+    open(segment);
   }
   return segments;
+}
+
+const covers = (intervals: Interval[], [a, b]: Interval) => intervals.some(([x, y]) => x <= a && b <= y);
+
+/**
+ * Why [a, b] is not proven paused, in words, by the one rule (model/proof): the recording's own pause is
+ * not proven there, another recording may have recorded, or a recording may exist that the evidence and
+ * Twilio's list do not name.
+ */
+export function whyNotProven(
+  proofs: RecordingProof[],
+  entries: EvidenceEntry[],
+  listed: ListedRecording[] | undefined,
+  stretch: Interval,
+  own?: string,
+): string {
+  const reasons: string[] = [];
+  const mine = proofs.find((p) => p.recordingSid === own);
+  if (mine && !covers(mine.paused, stretch))
+    reasons.push(`the pause of ${own} is not proven here (a resume or start was in flight when it was sent)`);
+  for (const p of proofs)
+    if (p.recordingSid !== own && !covers(p.notRecording, stretch))
+      reasons.push(`recording ${p.recordingSid} may have been recording`);
+  if (!listed && !covers(quietStretches(entries, listed, []), stretch))
+    reasons.push("a start's recording is not named, and Twilio's list of the call's recordings could not be read");
+  if (!listed && reasons.length === 0) reasons.push("Twilio's list of the call's recordings could not be read");
+  return reasons.join('; ') || 'no recording was proven paused throughout';
+}
+
+/** Splits [from, to) by `parts` (inside) and the rest (outside), in time order. */
+function split(stretch: Interval, parts: Interval[]): Array<{ inside: boolean; span: Interval }> {
+  const inside = intersect([stretch], parts);
+  const out: Array<{ inside: boolean; span: Interval }> = [];
+  let at = stretch[0];
+  for (const span of inside) {
+    if (span[0] > at) out.push({ inside: false, span: [at, span[0]] });
+    out.push({ inside: true, span });
+    at = span[1];
+  }
+  if (at < stretch[1]) out.push({ inside: false, span: [at, stretch[1]] });
+  return out;
+}
+
+/**
+ * Each recording's segments over wall-clock time, for people to read, drawn so that they agree with the
+ * proof: a paused segment is what the proof holds paused for the whole call; the edges where Twilio may
+ * have acted (between a control's send and its answer, after an answer that never came, and what the
+ * proof leaves at a pause's edges) are `uncertain`; a pause the proof gives up on is `unproven`, with why.
+ * Once stopped a recording stays stopped.
+ */
+export function toSegments(entries: EvidenceEntry[], listed?: ListedRecording[]): Segment[] {
+  const proofs = recordingProofs(entries, listed);
+  const proven = provenPauses(entries, listed);
+  const out: Segment[] = [];
+  for (const [sid, changes] of changesOf(entries)) {
+    for (const s of drawn(sid, changes)) {
+      if (s.state !== 'paused') {
+        out.push(s);
+        continue;
+      }
+      const stretch: Interval = [ms(s.from), s.to === null ? Infinity : ms(s.to)];
+      const parts = split(stretch, union(proven));
+      const anyProven = parts.some((p) => p.inside);
+      parts.forEach(({ inside, span }, i) => {
+        const piece: Segment = { ...s, from: iso(span[0]), to: span[1] === Infinity ? null : iso(span[1]) };
+        // What the proof leaves at the edges of a pause it holds: Twilio may have acted there.
+        const edge = anyProven && (i === 0 || i === parts.length - 1) && span[1] - span[0] < 1000;
+        const why = inside ? undefined : whyNotProven(proofs, entries, listed, span, sid);
+        out.push(inside ? piece : edge ? { ...piece, state: 'uncertain', why } : { ...piece, unproven: true, why });
+      });
+    }
+  }
+  return out.sort((a, b) => a.from.localeCompare(b.from) || a.recordingSid.localeCompare(b.recordingSid));
 }
 
 /**

@@ -1,7 +1,7 @@
 import { createHash, createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import type twilio from 'twilio';
 import { adminPasswordProblem, syncOptions, type FunctionContext } from '../env';
-import { ControlError, unauthorized } from '../errors';
+import { ControlError, missingParameter, unauthorized } from '../errors';
 import { personOf, type Person, type Role } from '../model/people';
 import { ConsoleState, type GateRule } from '../sync/console-state';
 import { sleep } from '../twilio/deadline';
@@ -10,20 +10,20 @@ import { verifyFlexToken } from '../twilio/flex';
 /**
  * Who may use the console's Functions, and who they are for the evidence log. A supervisor or admin
  * signs in with their Flex token (Twilio validates it; the evidence names them); accounts without Flex
- * sign in with ADMIN_PASSWORD (the evidence says `console:admin`). Either way the console gets a token
- * signed here, with an id, that /console/logout ends on every instance. Neither a password nor a token
- * is ever logged or echoed.
+ * sign in with ADMIN_PASSWORD and a name (the evidence says `console:admin (name)`: the password is
+ * shared, so the name is what the person says, not what anyone checked). Either way the console gets a
+ * token signed here, with an id, that /console/logout ends on every instance. Neither a password nor a
+ * token is ever logged or echoed.
  */
 
 /** A console sign-in lasts a working shift (a Flex one no longer than the Flex token). */
 export const CONSOLE_TOKEN_TTL_MS = 8 * 60 * 60 * 1000;
 /** Every wrong password waits this long before its answer. */
 export const WRONG_PASSWORD_DELAY_MS = 1000;
-/** Password guesses from one source (only locally, behind a tunnel, is there one): waits doubling up to 15 min. */
-export const SOURCE_GATE: GateRule = { free: 0, capMs: 15 * 60 * 1000 };
 /**
- * Password guesses from everywhere at once: a handful, then waits doubling up to a minute. This gate is
- * the guarantee: deployed, Twilio withholds X-Forwarded-* and X-Real-IP from Functions, so no source is known.
+ * Password guesses from everywhere at once: a handful, then waits doubling up to a minute. There is no
+ * gate per client: deployed, Twilio withholds X-Forwarded-* and X-Real-IP from Functions, so no client
+ * address is known, and what a client writes about itself proves nothing.
  */
 export const OVERALL_GATE: GateRule = { free: 5, capMs: 60 * 1000 };
 
@@ -36,6 +36,8 @@ interface Claims {
   m: Method;
   acc: string;
   exp: number;
+  /** A password sign-in's: the name the person gave. */
+  n?: string;
 }
 
 /** Password sign-in exists only where ADMIN_PASSWORD is set, and long enough. */
@@ -76,10 +78,22 @@ const sameText = (a: string, b: string) =>
 export function issueConsoleToken(
   context: FunctionContext,
   now = Date.now(),
-  who: { sub: string; role: Role; m: Method; until?: number } = { sub: 'admin', role: 'admin', m: 'password' },
+  who: { sub: string; role: Role; m: Method; until?: number; n?: string } = {
+    sub: 'admin',
+    role: 'admin',
+    m: 'password',
+  },
 ): { token: string; expiresAt: string } {
   const exp = Math.min(now + CONSOLE_TOKEN_TTL_MS, who.until ?? Infinity);
-  const claims: Claims = { id: randomUUID(), sub: who.sub, role: who.role, m: who.m, acc: context.ACCOUNT_SID!, exp };
+  const claims: Claims = {
+    id: randomUUID(),
+    sub: who.sub,
+    role: who.role,
+    m: who.m,
+    acc: context.ACCOUNT_SID!,
+    exp,
+    ...(who.n ? { n: who.n } : {}),
+  };
   const payload = Buffer.from(JSON.stringify(claims)).toString('base64url');
   return {
     token: `${payload}.${sign(consoleKey(context, who.m), payload)}`,
@@ -88,59 +102,29 @@ export function issueConsoleToken(
 }
 
 /**
- * The client address a tunnel in front of a local run appended last to X-Forwarded-For; none deployed
- * (Twilio's runtime withholds X-Forwarded-*). A client can write the header itself: a source only slows
- * one guesser sooner, the overall gate still holds every guess.
+ * Exchanges the password for a token, one check at a time across all instances, throttled overall with
+ * a Sync-held gate: a throttled attempt is refused before any comparison.
  */
-function sourceOf(event: Record<string, unknown>): string | undefined {
-  const headers = (event.request as { headers?: Record<string, unknown> } | undefined)?.headers ?? {};
-  const forwarded = headers['x-forwarded-for'];
-  const last = (Array.isArray(forwarded) ? forwarded.at(-1) : forwarded) as string | undefined;
-  const address = last?.split(',').at(-1)?.trim();
-  return address ? createHash('sha256').update(address).digest('hex').slice(0, 32) : undefined;
-}
-
-/**
- * Exchanges the password for a token, one check at a time across all instances, throttled per source
- * (when known) and overall with Sync-held gates: a throttled attempt is refused before any comparison.
- */
-async function passwordLogin(
-  context: FunctionContext,
-  state: ConsoleState,
-  password: string,
-  event: Record<string, unknown>,
-) {
+async function passwordLogin(context: FunctionContext, state: ConsoleState, password: string, name: string) {
   const expected = requireConsole(context);
-  const source = sourceOf(event);
-  const gates: Array<{ key: string; rule: GateRule }> = [
-    ...(source ? [{ key: `source-${source}`, rule: SOURCE_GATE }] : []),
-    { key: 'all', rule: OVERALL_GATE },
-  ];
-  const taken: Array<{ key: string; rule: GateRule; was: Awaited<ReturnType<ConsoleState['take']>> }> = [];
-  try {
-    for (const gate of gates) taken.push({ ...gate, was: await state.take(gate.key) });
-  } catch (err) {
-    await Promise.all(taken.map((t) => state.release(t.key, 'unchecked', t.was, t.rule)));
-    throw err;
-  }
+  const was = await state.take('all');
   const right = sameText(password, expected);
-  await Promise.all(taken.map((t) => state.release(t.key, right ? 'right' : 'wrong', t.was, t.rule)));
+  await state.release('all', right ? 'right' : 'wrong', was, OVERALL_GATE);
   if (!right) {
     await sleep(WRONG_PASSWORD_DELAY_MS);
     throw unauthorized('Wrong password');
   }
-  return issueConsoleToken(context);
+  return issueConsoleToken(context, Date.now(), { sub: 'admin', role: 'admin', m: 'password', n: name });
 }
 
 /**
  * Signs in: with `Token`, a Flex token of a supervisor or admin (named in the evidence); else with
- * `Password`, ADMIN_PASSWORD.
+ * `Password`, ADMIN_PASSWORD, and `Name`, the person's name for the evidence.
  */
 export async function consoleLogin(
   context: FunctionContext,
   client: twilio.Twilio,
-  credentials: { Password?: string; Token?: string },
-  event: Record<string, unknown>,
+  credentials: { Password?: string; Token?: string; Name?: string },
 ) {
   if (credentials.Token) {
     const person = await verifyFlexToken(client, credentials.Token, ['supervisor', 'admin']);
@@ -154,7 +138,10 @@ export async function consoleLogin(
   requireConsole(context);
   if (!credentials.Password)
     throw unauthorized('Password is required, or Token: the Flex token of a supervisor or admin');
-  return passwordLogin(context, new ConsoleState(client, syncOptions(context)), credentials.Password, event);
+  // The password is shared: the name is how the evidence tells one person's changes from another's.
+  if (!credentials.Name) throw missingParameter('Name');
+  const state = new ConsoleState(client, syncOptions(context));
+  return passwordLogin(context, state, credentials.Password, credentials.Name);
 }
 
 /** The claims of a token this deployment signed for this account, unexpired; no Sync request. */
@@ -187,7 +174,7 @@ export async function verifyConsoleToken(
   if (await new ConsoleState(client, syncOptions(context)).isRevoked(claims.id))
     throw unauthorized('Token was signed out: sign in again');
   return claims.m === 'password'
-    ? { ...personOf('admin', claims.sub), caller: `console:${claims.sub}` }
+    ? { ...personOf('admin', claims.sub), caller: `console:${claims.sub}${claims.n ? ` (${claims.n})` : ''}` }
     : personOf(claims.role, claims.sub);
 }
 

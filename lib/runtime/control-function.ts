@@ -3,6 +3,7 @@ import type { Deps } from '../controls/deps';
 import type { Env, FunctionContext } from '../env';
 import { CALLER, NEXT, parseParams, type Parsed, type Spec } from '../params';
 import { asControlError, errorResponse, jsonResponse, redirect } from './responses';
+import { splitEvent } from './runtime-event';
 import { controlDeps } from './wiring';
 
 type Event = Record<string, unknown> & { request?: unknown };
@@ -15,8 +16,9 @@ function callerOf(params: Record<string, unknown>, next: string | undefined): st
 }
 
 /**
- * The shape every control Function shares: read and check its parameters before any Twilio request,
- * run, and answer JSON (Studio, HTTP) or, when the request carries `Next`, TwiML that moves the call on.
+ * The shape every control Function shares: read and check its parameters (a client's own `request`
+ * refused, runtime-event) before any Twilio request, run, and answer JSON (Studio, HTTP) or, when the
+ * request carries `Next`, TwiML that moves the call on.
  */
 export function controlFunction<S extends Spec>(
   spec: S,
@@ -32,6 +34,7 @@ export function controlFunction<S extends Spec>(
       return callback(null, errorResponse(err));
     }
     try {
+      splitEvent(event);
       const parsed = parseParams(spec, params);
       const caller = callerOf(params, next);
       const result = await run(controlDeps(context, arrival, caller), parsed, context);

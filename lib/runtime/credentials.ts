@@ -8,7 +8,7 @@ import { credentialsInUrl } from '../errors';
  * body has, some came from the URL, and a credential beside them may have.
  */
 
-type Headers = Record<string, string | string[] | undefined>;
+import type { Headers } from './runtime-event';
 
 const header = (headers: Headers, name: string) => {
   const value = headers[name];
@@ -36,12 +36,15 @@ function leastBodyBytes(type: 'json' | 'form', params: Record<string, unknown>):
  * parameters too. A body padded to that length with the credential in the URL passes: the check keeps
  * honest clients off URLs, it cannot stop a client that wants its own secret logged.
  */
-export function refuseCredentialsInUrl(event: Record<string, unknown>, names: string[]): void {
-  const present = names.filter((name) => event[name] !== undefined && event[name] !== null && event[name] !== '');
+export function refuseCredentialsInUrl(
+  headers: Headers | undefined,
+  params: Record<string, unknown>,
+  names: string[],
+): void {
+  const present = names.filter((name) => params[name] !== undefined && params[name] !== null && params[name] !== '');
   if (present.length === 0) return;
-  const headers = (event.request as { headers?: Headers } | undefined)?.headers;
   // A runtime that gives no headers at all (before @twilio/runtime-handler 1.2) leaves nothing to tell by.
-  if (!headers || typeof headers !== 'object') return;
+  if (!headers) return;
   const contentType = (header(headers, 'content-type') ?? '').toLowerCase();
   const type = /application\/json/.test(contentType)
     ? 'json'
@@ -50,6 +53,5 @@ export function refuseCredentialsInUrl(event: Record<string, unknown>, names: st
       : undefined;
   const lengthHeader = header(headers, 'content-length');
   const length = lengthHeader === undefined || !/^\d+$/.test(lengthHeader.trim()) ? undefined : Number(lengthHeader);
-  const { request: _request, ...params } = event;
   if (!type || length === undefined || leastBodyBytes(type, params) > length) throw credentialsInUrl(present[0]);
 }

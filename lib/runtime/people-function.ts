@@ -8,6 +8,7 @@ import { Deadline } from '../twilio/deadline';
 import { verifyFlexToken } from '../twilio/flex';
 import { verifyConsoleToken } from './console-auth';
 import { refuseCredentialsInUrl } from './credentials';
+import { splitEvent } from './runtime-event';
 import { errorResponse, jsonResponse } from './responses';
 import { controlDeps } from './wiring';
 
@@ -33,21 +34,21 @@ type Run = (
   context: FunctionContext,
   params: Record<string, unknown>,
   client: twilio.Twilio,
-  event: Record<string, unknown>,
   arrival: number,
 ) => Promise<object>;
 
 /**
- * What every Function for people does first and last: refuse credentials sent in the URL (twilio-run
- * logs URLs, so tokens and passwords travel in the body only), then answer JSON, or the error's answer.
+ * What every Function for people does first and last: refuse a client's own `request` (runtime-event)
+ * and credentials sent in the URL (twilio-run logs URLs, so tokens and passwords travel in the body
+ * only), then answer JSON, or the error's answer.
  */
 function forPeople(audience: Audience, run: Run) {
   return async (context: FunctionContext, event: Record<string, unknown>, callback: ServerlessCallback) => {
     const arrival = Date.now();
-    const { request: _request, ...params } = event;
     try {
-      refuseCredentialsInUrl(event, ['Token', 'Password']);
-      const result = await run(context, params, twilioClient(context, Deadline.fromArrival(arrival)), event, arrival);
+      const { headers, params } = splitEvent(event);
+      refuseCredentialsInUrl(headers, params, ['Token', 'Password']);
+      const result = await run(context, params, twilioClient(context, Deadline.fromArrival(arrival)), arrival);
       callback(
         null,
         withCors(audience, result instanceof Twilio.Response ? (result as Answer) : jsonResponse(200, result)),
@@ -68,7 +69,7 @@ export function peopleFunction<S extends Spec>(
   spec: S,
   run: (deps: Deps, params: Parsed<S>, context: FunctionContext) => Promise<object>,
 ) {
-  return forPeople(audience, async (context, params, client, _event, arrival) => {
+  return forPeople(audience, async (context, params, client, arrival) => {
     const { Token } = parseParams(TOKEN, params);
     const person =
       audience === 'console' ? await verifyConsoleToken(context, client, Token) : await verifyFlexToken(client, Token);
@@ -79,14 +80,7 @@ export function peopleFunction<S extends Spec>(
 /** The console's sign-in and sign-out, which take a credential instead of a console token. */
 export function credentialFunction<S extends Spec>(
   spec: S,
-  run: (
-    context: FunctionContext,
-    client: twilio.Twilio,
-    params: Parsed<S>,
-    event: Record<string, unknown>,
-  ) => Promise<object>,
+  run: (context: FunctionContext, client: twilio.Twilio, params: Parsed<S>) => Promise<object>,
 ) {
-  return forPeople('console', (context, params, client, event) =>
-    run(context, client, parseParams(spec, params), event),
-  );
+  return forPeople('console', (context, params, client) => run(context, client, parseParams(spec, params)));
 }

@@ -1,5 +1,6 @@
 import twilio from 'twilio';
-import { ownUrl, type FunctionContext } from '../env';
+import { isLocal, ownUrl, type FunctionContext } from '../env';
+import type { Headers } from './runtime-event';
 
 /**
  * Whether Twilio signed this request. twilio-run checks no signatures; deployed, Twilio checks them
@@ -7,25 +8,26 @@ import { ownUrl, type FunctionContext } from '../env';
  * parameters; twilio-run hands the Function both merged, query first, so each split of them in that
  * order is tried. The URL is the one Twilio called: PUBLIC_BASE_URL's when a tunnel forwards to twilio-run.
  */
-export function signedByTwilio(
-  context: FunctionContext,
-  headers: Record<string, string>,
-  params: Record<string, unknown>,
-): boolean {
-  const signature = headers['x-twilio-signature'];
+export function signedByTwilio(context: FunctionContext, headers: Headers, params: Record<string, unknown>): boolean {
+  const [signature] = [headers['x-twilio-signature']].flat();
   if (!signature || !context.AUTH_TOKEN) return false;
   // A repeated key arrives as an array; Twilio's library signs each of its values, not their join.
   const entries = Object.entries(params).map(
     ([k, v]) => [k, Array.isArray(v) ? v.map(String) : String(v)] as [string, string | string[]],
   );
-  for (let queryLength = 0; queryLength <= entries.length; queryLength++) {
-    const pairs = entries
-      .slice(0, queryLength)
-      .flatMap(([k, v]) => (Array.isArray(v) ? v : [v]).map((x): [string, string] => [k, x]));
-    const query = new URLSearchParams(pairs).toString();
-    const url = `${ownUrl(context, context.PATH)}${query ? `?${query}` : ''}`;
-    if (twilio.validateRequest(context.AUTH_TOKEN, signature, url, Object.fromEntries(entries.slice(queryLength))))
-      return true;
-  }
+  // Locally, a relative callback URL in TwiML resolves against the address Twilio fetched it from, which
+  // the Host header names (127.0.0.1 or localhost): both are this twilio-run.
+  const [host] = [headers.host].flat();
+  const bases = [ownUrl(context, context.PATH), ...(isLocal(context) && host ? [`http://${host}${context.PATH}`] : [])];
+  for (const base of new Set(bases))
+    for (let queryLength = 0; queryLength <= entries.length; queryLength++) {
+      const pairs = entries
+        .slice(0, queryLength)
+        .flatMap(([k, v]) => (Array.isArray(v) ? v : [v]).map((x): [string, string] => [k, x]));
+      const query = new URLSearchParams(pairs).toString();
+      const url = `${base}${query ? `?${query}` : ''}`;
+      if (twilio.validateRequest(context.AUTH_TOKEN, signature, url, Object.fromEntries(entries.slice(queryLength))))
+        return true;
+    }
   return false;
 }

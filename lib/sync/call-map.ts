@@ -71,3 +71,34 @@ export class CallMap {
     }
   }
 }
+
+/** A call's or conference's Map as Sync lists it. */
+export interface ListedMap {
+  sid: string;
+  /** The Map's own SID (MP…), for reading its items. */
+  mapSid: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** Sync's largest page of Maps. */
+const MAPS_PAGE_SIZE = 100;
+
+/** Every call's and conference's Map that Sync still holds (within its TTL), in the order Sync lists them. */
+export async function listCallMaps(client: twilio.Twilio, options: SyncOptions): Promise<ListedMap[]> {
+  const prefix = mapName('');
+  let maps;
+  try {
+    maps = await client.sync.v1.services(options.serviceSid).syncMaps.list({ pageSize: MAPS_PAGE_SIZE });
+  } catch (err) {
+    throw fromTwilioError(err, 'the Sync Maps');
+  }
+  return maps
+    .filter((m) => m.uniqueName?.startsWith(prefix) && /^(CA|CF)[0-9a-f]{32}$/.test(m.uniqueName.slice(prefix.length)))
+    .map((m) => ({
+      sid: m.uniqueName.slice(prefix.length),
+      mapSid: m.sid,
+      createdAt: m.dateCreated,
+      updatedAt: m.dateUpdated,
+    }));
+}

@@ -108,13 +108,10 @@ export class ConsoleState {
     }
   }
 
-  /**
-   * Gives the gate back: open after a right password, closed for the rule's wait after a wrong one, as
-   * it was when nothing was checked.
-   */
+  /** Gives the gate back: open after a right password, closed for the rule's wait after a wrong one. */
   async release(
     key: string,
-    outcome: 'right' | 'wrong' | 'unchecked',
+    outcome: 'right' | 'wrong',
     taken: GateState,
     rule: GateRule,
     now = Date.now(),
@@ -122,9 +119,7 @@ export class ConsoleState {
     const data: GateState =
       outcome === 'right'
         ? { failures: 0, nextAt: 0 }
-        : outcome === 'unchecked'
-          ? taken
-          : { failures: taken.failures + 1, nextAt: now + waitAfter(taken.failures + 1, rule) };
+        : { failures: taken.failures + 1, nextAt: now + waitAfter(taken.failures + 1, rule) };
     try {
       await this.documents()(gateName(key)).update({ data, ttl: 86400 });
     } catch (err) {

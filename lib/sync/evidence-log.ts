@@ -22,7 +22,7 @@ const observed = ({ window: [sent, answered], recordingSid, status }: TwilioAnsw
 export function evidenceOf(
   answer: TwilioAnswer,
   by: string,
-  asked: { action: string; pauseBehavior?: PauseBehavior; control?: string },
+  asked: { action: string; pauseBehavior?: PauseBehavior; control?: string; reason?: string },
 ): NewEvidence {
   return { ...observed(answer), ...asked, by, source: 'control' };
 }

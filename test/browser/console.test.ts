@@ -68,6 +68,7 @@ async function until<T>(what: string, read: () => Promise<T>, ok: (value: T) => 
 async function signIn(password: string) {
   await page.goto(`${stack.fx.url}/console/index.html`);
   await page.locator('#password').fill(password);
+  await page.locator('#admin-name').fill('Jo Supervisor');
   await page.locator('#sign-in button[type=submit]').click();
 }
 
@@ -154,10 +155,10 @@ test('sign in, see a live call, pause it, watch the timeline, resume, and export
     /^Pause \(skip\): done, RE[0-9a-f]{32} is paused$/,
   );
   // Who acted, in words: the password sign-in, and the plain API request that started it.
-  await row(callSid).locator('.changes', { hasText: 'paused (skip) by console admin (password)' }).waitFor();
+  await row(callSid).locator('.changes', { hasText: 'paused (skip) by Jo Supervisor (console password)' }).waitFor();
   expect(await row(callSid).locator('.changes').textContent()).toContain('recorded by API request');
   expect(await row(callSid).locator('.last-change').textContent()).toMatch(
-    /^paused \(skip\) by console admin \(password\), \d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/,
+    /^paused \(skip\) by Jo Supervisor \(console password\), \d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/,
   );
   await sleep(1000);
 
@@ -177,8 +178,8 @@ test('sign in, see a live call, pause it, watch the timeline, resume, and export
   expect(evidence.callSid).toBe(callSid);
   expect(evidence.segments.map((s) => [s.state, s.pauseBehavior, s.by])).toEqual([
     ['recorded', undefined, 'http'],
-    ['paused', 'skip', 'console:admin'],
-    ['recorded', undefined, 'console:admin'],
+    ['paused', 'skip', 'console:admin (Jo Supervisor)'],
+    ['recorded', undefined, 'console:admin (Jo Supervisor)'],
   ]);
   // Exports keep UTC.
   expect(evidence.segments.every((s) => s.from.endsWith('Z'))).toBe(true);
@@ -324,7 +325,18 @@ test('a pause longer than PAUSE_ALERT_SECONDS stands out in the list and in /rec
   await row(callSid).locator('.alert').getByRole('button', { name: 'Resume recording' }).click();
   const dialog = page.getByRole('dialog', { name: 'Resume a flow’s pause?' });
   await dialog.waitFor();
-  await dialog.getByLabel('Reason (kept in the evidence with your name)').fill('caller finished paying');
+  // A reason of fewer than 10 letters or digits is refused, and asked for again with the Function's words.
+  await dialog.getByLabel(/^Reason, at least 10 letters or digits/).fill('ok !!');
+  await dialog.getByRole('button', { name: 'Resume with this reason' }).click();
+  const reasonField = dialog.getByLabel(/^Reason, at least 10 letters or digits/);
+  await until(
+    'the reason asked for again',
+    () => reasonField.inputValue(),
+    (value) => value === '',
+  );
+  await dialog.waitFor();
+  expect(await recordingStatus(callSid)).toBe('paused');
+  await dialog.getByLabel(/^Reason, at least 10 letters or digits/).fill('caller finished paying');
   await dialog.getByRole('button', { name: 'Resume with this reason' }).click();
   await row(callSid).locator('.state', { hasText: 'Recording' }).waitFor();
   expect(await recordingStatus(callSid)).toBe('in-progress');
@@ -340,7 +352,7 @@ test('a pause longer than PAUSE_ALERT_SECONDS stands out in the list and in /rec
   await page.locator('#counts [data-state=""]').click();
   await row(callSid).locator('.open-details').click();
   await row(callSid)
-    .locator('.changes', { hasText: 'recorded by console admin (password) (reason: caller finished paying)' })
+    .locator('.changes', { hasText: 'recorded by Jo Supervisor (console password) (reason: caller finished paying)' })
     .waitFor();
   expect(await row(callSid).locator('.changes').textContent()).toMatch(
     new RegExp(`paused \\(silence\\) by Studio flow ${FLOW}`),
@@ -767,7 +779,7 @@ test('Resume all forgotten follows the pause rules: one reason for the flows’ 
   const dialog = page.getByRole('dialog', { name: /^Resume (a flow’s pause|\d+ flows’ pauses)\?$/ });
   await dialog.waitFor();
   expect(await dialog.textContent()).toContain('One reason for all, kept in each call');
-  await dialog.getByLabel('Reason (kept in the evidence with your name)').fill('floor check: card capture long over');
+  await dialog.getByLabel(/^Reason, at least 10 letters or digits/).fill('floor check: card capture long over');
   await dialog.getByRole('button', { name: 'Resume all with this reason' }).click();
   await row(byFlow).locator('.state', { hasText: 'Recording' }).waitFor();
   await row(byApi).locator('.state', { hasText: 'Recording' }).waitFor();

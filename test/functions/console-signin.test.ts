@@ -75,12 +75,12 @@ describe('password guessing is throttled across instances', () => {
   // The gate's count is the guarantee, so a check must count before its outcome is known: its release
   // may never land (the instance killed, Sync refusing the write until the deadline).
   test('a password check in flight already counts as a wrong guess: a release that never lands gives no guess back', async () => {
-    expect((await login(0, { Password: PASSWORD })).status).toBe(200);
+    expect((await login(0, { Password: PASSWORD, Name: 'Test Admin' })).status).toBe(200);
     const gate = cluster.em.client.sync.v1.services('default').documents(gateName('all'));
     const before = ((await gate.fetch()).data as { failures: number }).failures;
     // Hold the check's two writes to the gate: its lease, then its release.
     await cluster.em.control('POST', '/faults', { kind: 'hold', count: 2, match: gateName('all'), method: 'POST' });
-    const guess = login(1, { Password: 'a wrong guess' });
+    const guess = login(1, { Password: 'a wrong guess', Name: 'Test Admin' });
     await heldRequests(cluster.em, 1);
     await cluster.em.control('POST', '/held/release');
     await heldRequests(cluster.em, 1); // the release, not applied yet
@@ -93,7 +93,7 @@ describe('password guessing is throttled across instances', () => {
   test('hundreds of guesses in parallel on two instances: only a handful are checked; then even the right password is refused unchecked', async () => {
     const started = Date.now();
     const answers = await Promise.all(
-      Array.from({ length: 200 }, (_, i) => login(i, { Password: `guess-number-${i}` })),
+      Array.from({ length: 200 }, (_, i) => login(i, { Password: `guess-number-${i}`, Name: 'Test Admin' })),
     );
     const statuses = answers.map((a) => a.status);
     const checked = statuses.filter((s) => s === 401).length;
@@ -104,7 +104,7 @@ describe('password guessing is throttled across instances', () => {
     // Keep guessing for a few seconds, one after another on alternate instances.
     let more = 0;
     for (let i = 0; Date.now() - started < 6000; i++) {
-      const res = await login(i, { Password: `again-${i}` });
+      const res = await login(i, { Password: `again-${i}`, Name: 'Test Admin' });
       if (res.status === 401) more++;
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -112,12 +112,12 @@ describe('password guessing is throttled across instances', () => {
     // Past the free guesses, each wrong one checked closes the gate for a second at least: guess until one
     // is checked (on a loaded machine the loop above may have had no time), then at once the right one.
     for (let i = 0, failures = checked + more; i < 100; i++) {
-      const res = await login(i, { Password: `last-${i}` });
+      const res = await login(i, { Password: `last-${i}`, Name: 'Test Admin' });
       if (res.status === 401 && ++failures > OVERALL_GATE.free) break;
       await new Promise((r) => setTimeout(r, 100));
     }
     // Throttled: the right password is refused before it is compared, so the answer says nothing of it.
-    const right = await login(1, { Password: PASSWORD });
+    const right = await login(1, { Password: PASSWORD, Name: 'Test Admin' });
     expect(right).toMatchObject({ status: 429, body: { error: { code: 'LOGIN_THROTTLED' } } });
     // Flex sign-in is not throttled by password guessing.
     const sam = await flexUser(cluster.em, 'sam', { roles: ['supervisor'] });

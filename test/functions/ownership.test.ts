@@ -138,7 +138,12 @@ describe("a flow's pause holds", () => {
   test("the agent who holds the call cannot resume a flow's pause: 403 PAUSE_HELD, logged as evidence", async () => {
     const { callSid } = await agentRefused('resume', 'in-progress');
     // The refused attempts do not change the segments: the pause is unbroken.
-    const login = await invoke<{ token: string }>(fx(0), '/console/login', { Password: PASSWORD }, 'json');
+    const login = await invoke<{ token: string }>(
+      fx(0),
+      '/console/login',
+      { Password: PASSWORD, Name: 'Test Admin' },
+      'json',
+    );
     const segs = await invoke<{ segments: Array<{ state: string }> }>(
       fx(0),
       '/console/evidence',
@@ -170,11 +175,11 @@ describe("a flow's pause holds", () => {
     });
   });
 
-  test("stopping ends a pause too: the agent's stop of a flow's pause is refused alike, and a start after it finds the paused recording", async () => {
+  test("stopping ends a pause too: the agent's stop of a flow's pause is refused alike, and so is a start after it", async () => {
     const { alice, callSid, recordingSid } = await agentRefused('stop', 'stopped');
-    // No way round it: a start finds the paused recording and makes no new one that would hear the card.
+    // No way round it: the lock is on the call, so a start makes no new recording that would hear the card.
     const start = await invoke(fx(1), '/agent/start', { Token: alice.token, CallSid: callSid }, 'json');
-    expect(start).toMatchObject({ status: 200, body: { recordingSid } });
+    expect(start).toMatchObject({ status: 403, body: { error: { code: 'PAUSE_HELD' } } });
     expect(await cluster.em.client.calls(callSid).recordings.list()).toHaveLength(1);
     expect(await status(callSid, recordingSid)).toBe('paused');
   });
@@ -188,14 +193,19 @@ describe("a flow's pause holds", () => {
 
   test('the console signed in with the password is an admin: a Reason is needed there too', async () => {
     const { callSid } = await flowPaused();
-    const login = await invoke<{ token: string }>(fx(0), '/console/login', { Password: PASSWORD }, 'json');
+    const login = await invoke<{ token: string }>(
+      fx(0),
+      '/console/login',
+      { Password: PASSWORD, Name: 'Test Admin' },
+      'json',
+    );
     const Token = login.body.token;
     const res = await invoke(fx(1), '/console/control', { Token, CallSid: callSid, Action: 'resume' }, 'json');
     expect(res.body).toMatchObject({ error: { code: 'REASON_REQUIRED' } });
     const ok = await invoke(
       fx(1),
       '/console/control',
-      { Token, CallSid: callSid, Action: 'resume', Reason: 'test call' },
+      { Token, CallSid: callSid, Action: 'resume', Reason: 'test call placed by QA' },
       'json',
     );
     expect(ok.status).toBe(200);

@@ -34,7 +34,7 @@ test('guesses from ever-new addresses, in parallel on two instances for a minute
       return fetch(`${cluster.fxs[i % 2].url}/console/login`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-forwarded-for': address },
-        body: JSON.stringify({ Password: `guess-${i}` }),
+        body: JSON.stringify({ Password: `guess-${i}`, Name: 'Test Admin' }),
       }).then(async (res) => {
         await res.text();
         return res.status;
@@ -51,6 +51,6 @@ test('guesses from ever-new addresses, in parallel on two instances for a minute
   expect(checked).toBeGreaterThanOrEqual(OVERALL_GATE.free);
   expect(checked).toBeLessThanOrEqual(mostChecked(elapsed));
   // Still closed: the right password, from yet another address, is refused before it is compared.
-  const right = await invoke(cluster.fxs[1], '/console/login', { Password: PASSWORD }, 'json');
+  const right = await invoke(cluster.fxs[1], '/console/login', { Password: PASSWORD, Name: 'Test Admin' }, 'json');
   expect(right).toMatchObject({ status: 429, body: { error: { code: 'LOGIN_THROTTLED' } } });
 }, 90_000);

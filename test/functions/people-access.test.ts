@@ -75,8 +75,8 @@ describe('credentials travel in the POST body only', () => {
       expect(await res.json()).toMatchObject({ error: { code: 'CREDENTIALS_IN_URL' } });
     }
     // The same credentials in the body are taken, as JSON and as a form.
-    expect((await invoke(fx, '/console/login', { Password: PASSWORD }, 'json')).status).toBe(200);
-    expect((await invoke(fx, '/console/login', { Password: PASSWORD }, 'form')).status).toBe(200);
+    expect((await invoke(fx, '/console/login', { Password: PASSWORD, Name: 'Test Admin' }, 'json')).status).toBe(200);
+    expect((await invoke(fx, '/console/login', { Password: PASSWORD, Name: 'Test Admin' }, 'form')).status).toBe(200);
   });
 
   test('a body long enough for the credential does not hide one in the URL; nor does a body of undeclared length', async () => {
@@ -94,14 +94,14 @@ describe('credentials travel in the POST body only', () => {
       fetch(`${fx.url}/console/login`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: new Blob([JSON.stringify({ Password: PASSWORD })]).stream(),
+        body: new Blob([JSON.stringify({ Password: PASSWORD, Name: 'Test Admin' })]).stream(),
         duplex: 'half',
       } as RequestInit),
       // The credential in the body, but the URL carries parameters too: the request cannot show where it came from.
       fetch(`${fx.url}/console/login?Other=1`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ Password: PASSWORD }),
+        body: JSON.stringify({ Password: PASSWORD, Name: 'Test Admin' }),
       }),
     ];
     for (const res of await Promise.all(refused)) {
@@ -174,7 +174,7 @@ describe('a credential in the query string is refused by every Function for peop
 
 describe('ADMIN_PASSWORD shorter than 12 characters', () => {
   test('turns the console off with a message that says why, and is never checked', async () => {
-    const res = await invoke(short.fx, '/console/login', { Password: 'eleven-char' }, 'json');
+    const res = await invoke(short.fx, '/console/login', { Password: 'eleven-char', Name: 'Test Admin' }, 'json');
     expect(res).toMatchObject({ status: 403, body: { error: { code: 'CONSOLE_OFF' } } });
     expect((res.body as { error: { message: string } }).error.message).toMatch(/fewer than 12/);
   });
@@ -226,7 +226,12 @@ describe('Flex validation is cached briefly, keyed by a hash of the token', () =
 
 describe('the console list', () => {
   test('a malformed entry of the console index is left out and logged; the others are listed', async () => {
-    const login = await invoke<{ token: string }>(cluster.fxs[0], '/console/login', { Password: PASSWORD }, 'json');
+    const login = await invoke<{ token: string }>(
+      cluster.fxs[0],
+      '/console/login',
+      { Password: PASSWORD, Name: 'Test Admin' },
+      'json',
+    );
     const Token = login.body.token;
     const callSid = (await newCall(cluster.em.client)).sid;
     await invoke(cluster.fxs[0], '/console/control', { Token, CallSid: callSid, Action: 'start' }, 'json');

@@ -19,7 +19,7 @@ async function login(password = PASSWORD) {
   return invoke<{ token: string; expiresAt: string; error?: { code: string } }>(
     stack.fx,
     '/console/login',
-    { Password: password },
+    { Password: password, Name: 'Test Admin' },
     'json',
   );
 }
@@ -58,7 +58,7 @@ describe('console sign-in', () => {
   });
 
   test('with ADMIN_PASSWORD empty password sign-in is off (403); the console Functions still take only a valid token', async () => {
-    const res = await invoke(off.fx, '/console/login', { Password: PASSWORD }, 'json');
+    const res = await invoke(off.fx, '/console/login', { Password: PASSWORD, Name: 'Test Admin' }, 'json');
     expect(res).toMatchObject({ status: 403, body: { error: { code: 'CONSOLE_OFF' } } });
     for (const path of CONSOLE) expect((await invoke(off.fx, path, { Token: 'x' }, 'json')).status).toBe(401);
   });
@@ -189,10 +189,13 @@ describe('agents from Flex', () => {
       { Token: body.token, CallSid: callSid },
       'json',
     );
+    // Between the pause's request and Twilio's answer, Twilio may or may not have applied it: uncertain.
     expect(evidence.body.segments).toEqual([
       expect.objectContaining({ state: 'recorded', by: 'agent:alice@example.com', source: 'control' }),
+      expect.objectContaining({ state: 'uncertain', by: 'agent:alice@example.com' }),
       expect.objectContaining({ state: 'paused', pauseBehavior: 'skip', by: 'agent:alice@example.com', to: null }),
     ]);
+    expect(evidence.body.segments.filter((s) => s.unproven)).toEqual([]);
   });
 
   test('bad parameters get clear errors once the token is valid', async () => {
@@ -310,12 +313,17 @@ describe('the console', () => {
       { Token, CallSid: callSid, From: pausedAt.toISOString(), To: windowEnd.toISOString() },
       'json',
     );
+    // Each change is uncertain between its request and Twilio's answer; the pause between is proven.
     expect(evidence.body.segments.map((s) => [s.state, s.by])).toEqual([
-      ['recorded', 'console:admin'],
-      ['paused', 'console:admin'],
-      ['recorded', 'console:admin'],
-      ['stopped', 'console:admin'],
+      ['recorded', 'console:admin (Test Admin)'],
+      ['uncertain', 'console:admin (Test Admin)'],
+      ['paused', 'console:admin (Test Admin)'],
+      ['uncertain', 'console:admin (Test Admin)'],
+      ['recorded', 'console:admin (Test Admin)'],
+      ['uncertain', 'console:admin (Test Admin)'],
+      ['stopped', 'console:admin (Test Admin)'],
     ]);
+    expect(evidence.body.segments.filter((s) => s.unproven)).toEqual([]);
     expect(evidence.body.window.insidePause).toBe(true);
     const outside = await invoke<{ window: { insidePause: boolean } }>(
       stack.fx,
@@ -327,8 +335,8 @@ describe('the console', () => {
 
     const csv = await invoke<string>(stack.fx, '/console/evidence', { Token, CallSid: callSid, Format: 'csv' }, 'json');
     expect(csv.contentType).toContain('text/csv');
-    expect(csv.body.trim().split('\r\n')).toHaveLength(5);
-    expect(csv.body).toMatch(/^recording_sid,state,from,to,pause_behavior,by,source,unproven\r\n/);
+    expect(csv.body.trim().split('\r\n')).toHaveLength(8);
+    expect(csv.body).toMatch(/^recording_sid,state,from,to,pause_behavior,by,source,unproven,reason,why\r\n/);
 
     const bad = await invoke(
       stack.fx,

@@ -35,6 +35,8 @@ const greetingAndPause = [
 ];
 const resumeAndTell = (result: string) => [
   `Pay:${result} [in-progress; paused]`,
+  // <Pay>'s action is /callbacks/payment, which logs the result and sends the call on with it.
+  'Redirect:/examples/pay-by-phone [in-progress; paused]',
   'Redirect:/recording/set-status [in-progress; paused]',
   'Redirect:/examples/pay-by-phone [in-progress; in-progress]',
   'Say [in-progress; in-progress]',

@@ -11,7 +11,7 @@ const stack = useStack();
 const RUNS = 400; // per Function: 2000 in all
 const SEED = Number(process.env.BAD_INPUT_SEED ?? Date.now() % 2 ** 31);
 /** What a Function may answer a request whose parameters are wrong: these codes, with 400. */
-const REFUSED_PARAMETER = ['MISSING_PARAMETER', 'INVALID_PARAMETER'];
+const REFUSED_PARAMETER = ['MISSING_PARAMETER', 'INVALID_PARAMETER', 'RESERVED_PARAMETER'];
 const hex = (n: number) => fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: n, maxLength: n });
 
 /** A value that is not a valid SID with `prefix`. */

@@ -2,7 +2,10 @@
 // they accept, takes card data only through Capture Payments after a pause it checked), then the flow
 // run for real on ringing incoming calls along each branch, with the recording's state at every widget.
 import { deadEnds, expectFunctionsKnown, expectWellFormed, loadFlow, reachable, runFlow } from '../../harness/flows';
+import { invoke } from '../../harness/functions';
 import { useStack } from '../../harness/stack';
+import type { JudgedCapture } from '../../lib/model/captures';
+import type { Segment } from '../../lib/model/evidence';
 
 const { flow, byName } = loadFlow('pci-payment-flow.json');
 
@@ -67,7 +70,8 @@ describe('the flow as written', () => {
 });
 
 describe('the flow run on incoming calls', () => {
-  const stack = useStack();
+  const PASSWORD = 'studio flow test password';
+  const stack = useStack({ ADMIN_PASSWORD: PASSWORD });
   afterEach(() => stack.em.control('DELETE', '/faults'));
 
   const run = (inputs: unknown[]) => runFlow(stack.em, stack.fx, flow, inputs);
@@ -179,5 +183,49 @@ describe('the flow run on incoming calls', () => {
       status_code: 409,
       parsed: { error: { code: 'NO_ACTIVE_RECORDING' } },
     });
+  });
+
+  /** The call's segments and captures as /console/evidence gives them to an assessor. */
+  async function evidenceOf(callSid: string) {
+    const login = await invoke<{ token: string }>(
+      stack.fx,
+      '/console/login',
+      { Password: PASSWORD, Name: 'QSA Review' },
+      'json',
+    );
+    const res = await invoke<{ segments: Segment[]; captures: JudgedCapture[]; studioRead: boolean }>(
+      stack.fx,
+      '/console/evidence',
+      { Token: login.body.token, CallSid: callSid },
+      'json',
+    );
+    return res.body;
+  }
+
+  test("the card accepted: the pause reads proven, and Studio's capture step lies inside it", async () => {
+    const result = await run([{ pay: 'success' }]);
+    const { segments, captures, studioRead } = await evidenceOf(result.sid);
+    expect(studioRead).toBe(true);
+    expect(segments.filter((s) => s.unproven)).toEqual([]);
+    expect(segments.filter((s) => s.state === 'paused')).toHaveLength(1);
+    expect(captures).toHaveLength(1);
+    expect(captures[0]).toMatchObject({
+      by: expect.stringMatching(/^studio:FW[0-9a-f]{32}\/FN[0-9a-f]{32}$/),
+      result: 'success',
+      stages: [expect.objectContaining({ for: 'capture_payment' })],
+      verdict: 'inside-proven-pause',
+    });
+  });
+
+  test('a flow that forgets to pause: its capture is an exception naming the recording that ran', async () => {
+    const forgetful = structuredClone(flow);
+    const start = forgetful.states.find((s) => s.name === 'start_recording')!;
+    for (const t of start.transitions) if (t.event === 'success') t.next = 'capture_payment';
+    const result = await runFlow(stack.em, stack.fx, forgetful, [{ pay: 'success' }]);
+    expect(result.path).toContain('capture_payment:success [in-progress; in-progress]');
+    const { captures } = await evidenceOf(result.sid);
+    expect(captures).toHaveLength(1);
+    expect(captures[0].verdict).toBe('exception');
+    expect(captures[0].why).toMatch(/recording RE[0-9a-f]{32} may have been recording/);
   });
 });

@@ -241,7 +241,7 @@ export class TwimlInterpreter {
 
   /**
    * <Pay> (twilio.com/docs/voice/twiml/pay): its attributes with Twilio's defaults; a statusCallback POST
-   * per stage (`For`, `Attempt`, `ErrorType`); `action` (default: this document) gets the Result, also
+   * per stage (`For`, `Attempt`, `ErrorType`), in order, each before the next; `action` (default: this document) gets the Result, also
    * when the caller hangs up, though nothing can run on the ended call then.
    */
   private async pay(call: Call, verb: Verb, documentUrl: string | undefined): Promise<Next | undefined> {
@@ -260,9 +260,10 @@ export class TwimlInterpreter {
     });
     this.calls.note(call, 'Pay', { result: capture.result, attempts: capture.attempts });
     if (attrs.statusCallback) {
+      // Each stage is reported as it happens, before the next one and before the action.
       const url = absolute(attrs.statusCallback, documentUrl);
       for (const stage of capture.progress)
-        void this.webhooks.deliver(url, 'POST', { AccountSid: this.ctx.accountSid, CallSid: call.sid, ...stage });
+        await this.webhooks.deliver(url, 'POST', { AccountSid: this.ctx.accountSid, CallSid: call.sid, ...stage });
     }
     const action = attrs.action ?? documentUrl;
     if (capture.result === 'caller-hung-up') {

@@ -56,7 +56,7 @@ test('the window check: inside a pause only when no moment of it was recorded an
   expect(windowInsidePause(call.slice(0, 3), new Date(t(100)), new Date(t(200))).insidePause).toBe(true);
 });
 
-test("a change took effect between its control's sentAt and at: the pause is proved only from its answer to its resume's request", () => {
+test("a change took effect between its control's sentAt and at: uncertain there, the pause proven from its answer to its resume's request", () => {
   const timed = [
     entry(0, 'in-progress'),
     entry(12, 'paused', { sentAt: t(10), pauseBehavior: 'skip' }),
@@ -64,17 +64,21 @@ test("a change took effect between its control's sentAt and at: the pause is pro
   ];
   const segments = toSegments(timed);
   expect(segments.map((s) => [s.state, s.from, s.to])).toEqual([
-    ['recorded', t(0), t(12)],
+    ['recorded', t(0), t(10)],
+    ['uncertain', t(10), t(12)],
     ['paused', t(12), t(20)],
-    ['recorded', t(20), null],
+    ['uncertain', t(20), t(22)],
+    ['recorded', t(22), null],
   ]);
+  // A clean pause: proven throughout, nothing flagged.
+  expect(segments.filter((s) => s.unproven)).toEqual([]);
   const inside = (from: number, to: number) => windowInsidePause(timed, new Date(t(from)), new Date(t(to))).insidePause;
   expect(inside(12, 20)).toBe(true);
   expect(inside(11, 15)).toBe(false); // the pause may not have begun yet
   expect(inside(15, 21)).toBe(false); // the resume may already have taken effect
 });
 
-test('a pause whose control overlapped a resume proves nothing: Twilio may have applied the resume last', () => {
+test('a pause whose control overlapped a resume proves nothing: uncertain until Twilio is read back', () => {
   const racing = [
     entry(0, 'in-progress'),
     entry(12, 'paused', { sentAt: t(10) }),
@@ -82,7 +86,12 @@ test('a pause whose control overlapped a resume proves nothing: Twilio may have 
     entry(20, 'paused', { sentAt: t(19), action: 'checked', by: 'twilio' }),
   ];
   const segments = toSegments(racing);
-  expect(segments.find((s) => s.from === t(12))).toMatchObject({ state: 'paused', unproven: true });
+  expect(segments.map((s) => [s.state, s.from, s.to])).toEqual([
+    ['recorded', t(0), t(10)],
+    ['uncertain', t(10), t(20)],
+    ['paused', t(20), null],
+  ]);
+  expect(segments[1].why).toMatch(/either order/);
   expect(windowInsidePause(racing, new Date(t(12)), new Date(t(12.5))).insidePause).toBe(false);
   // Once Twilio was read back as paused, the pause from that answer on is proved.
   expect(windowInsidePause(racing, new Date(t(21)), new Date(t(30))).insidePause).toBe(true);
@@ -93,7 +102,10 @@ test('CSV: a header, one row per segment, quoting, and no formula a spreadsheet 
     toSegments([entry(0, 'in-progress', { by: '=HYPERLINK("http://x","y"), and more' }), entry(5, 'paused')]),
   );
   const lines = csv.trimEnd().split('\r\n');
-  expect(lines[0]).toBe('recording_sid,state,from,to,pause_behavior,by,source,unproven');
-  expect(lines[1]).toBe(`${RE},recorded,${t(0)},${t(5)},,"'=HYPERLINK(""http://x"",""y""), and more",control,`);
-  expect(lines[2]).toBe(`${RE},paused,${t(5)},,silence,console:admin,control,`);
+  expect(lines[0]).toBe('recording_sid,state,from,to,pause_behavior,by,source,unproven,reason,why');
+  expect(lines[1]).toBe(`${RE},recorded,${t(0)},${t(5)},,"'=HYPERLINK(""http://x"",""y""), and more",control,,,`);
+  expect(lines[2]).toBe(`${RE},paused,${t(5)},,silence,console:admin,control,,,`);
+  // A supervisor's reason is a cell of its own, quoted, never run as a formula.
+  const lifted = toCsv(toSegments([entry(0, 'paused'), entry(5, 'in-progress', { reason: '=1+1, "card" step over' })]));
+  expect(lifted.trimEnd().split('\r\n')[2]).toMatch(/,"'=1\+1, ""card"" step over",$/);
 });

@@ -1,0 +1,98 @@
+import { ControlError, evidenceUnavailable, fromTwilioError } from '../errors';
+import type { NewEvidence } from '../model/evidence';
+import { mayLift, pauseHolders, type Person } from '../model/people';
+import { appendEvidence } from '../sync/evidence-log';
+import { listOnTwilio, type Owner } from '../twilio/voice';
+import type { Deps } from './deps';
+
+/**
+ * One lock, on the call or conference: while a pause that a person may not lift holds any of its
+ * recordings, that person's resume, stop or start is refused, whatever recording it names (a SID,
+ * Twilio.CURRENT, All, one Sync never saw): the paused recordings are Twilio's list's and Sync's, their
+ * pausers the evidence's (model/people). The check and the control are not one step: a flow that pauses
+ * between them is not seen by this control (Twilio has no conditional update); the evidence shows both.
+ */
+
+/** A person's attempt that may end a pause or record during one: what they asked, and how they named it. */
+export interface Attempt {
+  action: 'start' | 'in-progress' | 'stopped';
+  /** The parameters as the person gave them, for the evidence: e.g. `RecordingSid=Twilio.CURRENT All=true`. */
+  how: string;
+  reason?: string;
+}
+
+/** The recordings paused now: Twilio's list says so, or Sync does (a pause Twilio's list may not show yet). */
+async function pausedRecordings(deps: Deps, owner: Owner): Promise<string[]> {
+  const [listed, { doc }] = await Promise.all([listOnTwilio(owner), deps.store.read(owner.sid)]);
+  const fromSync = Object.entries(doc.recordings ?? {}).filter(([, r]) => r.status === 'paused');
+  return [
+    ...new Set([
+      ...listed.all.filter((a) => a.status === 'paused').map((a) => a.recordingSid),
+      ...fromSync.map(([s]) => s),
+    ]),
+  ];
+}
+
+async function evidenceOfOwner(deps: Deps, ownerSid: string) {
+  try {
+    return deps.evidence ? await deps.evidence.readAll(ownerSid) : [];
+  } catch (err) {
+    const cause = fromTwilioError(err, `the evidence log of ${ownerSid}`);
+    throw evidenceUnavailable(`${cause.message}: who paused is unknown, so nothing was sent`);
+  }
+}
+
+/**
+ * Refuses (403 PAUSE_HELD, 400 REASON_REQUIRED) a person's attempt while a pause they may not lift holds
+ * any recording of `owner`, logging the refusal with who and how; logs a supervisor's override with its
+ * reason. Twilio's list, Sync and the evidence are read at once: one round trip in sequence.
+ */
+export async function checkLock(deps: Deps, person: Person, owner: Owner, attempt: Attempt): Promise<void> {
+  const [paused, entries] = await Promise.all([pausedRecordings(deps, owner), evidenceOfOwner(deps, owner.sid)]);
+  const at = new Date().toISOString();
+  const logged = (recordingSid: string, status: 'refused' | 'override', pausedBy: string | undefined): NewEvidence => ({
+    at,
+    by: person.caller,
+    action: attempt.action,
+    source: 'control',
+    recordingSid,
+    status,
+    pausedBy: pausedBy ?? 'unknown',
+    how: attempt.how,
+    ...(attempt.reason ? { reason: attempt.reason } : {}),
+  });
+  const refusals: Array<{ entry: NewEvidence; error: ControlError }> = [];
+  const overrides: NewEvidence[] = [];
+  for (const sid of paused) {
+    // The latest holder is the one named; every holder must be liftable.
+    const holders = pauseHolders(entries, sid).reverse();
+    const decisions = holders.map((by) => ({ by, decision: mayLift(person, by, attempt.reason) }));
+    const refused = decisions.find((d) => !d.decision.allowed);
+    if (refused && !refused.decision.allowed) {
+      const { code, message } = refused.decision;
+      refusals.push({
+        entry: logged(sid, 'refused', refused.by),
+        error: new ControlError(code === 'PAUSE_HELD' ? 403 : 400, code, message),
+      });
+    } else if (decisions.some((d) => d.decision.allowed && d.decision.override)) {
+      overrides.push(logged(sid, 'override', holders[0]));
+    }
+  }
+  if (refusals.length > 0) {
+    await appendEvidence(
+      deps.evidence,
+      owner.sid,
+      refusals.map((r) => r.entry),
+    );
+    throw refusals[0].error;
+  }
+  if (overrides.length > 0 && deps.evidence) {
+    // An override is in the evidence before it is sent, or it is not sent.
+    try {
+      await deps.evidence.append(owner.sid, overrides);
+    } catch (err) {
+      const cause = fromTwilioError(err, `the evidence log of ${owner.sid}`);
+      throw evidenceUnavailable(`${cause.message}: the override was not logged, so it was not sent`);
+    }
+  }
+}
