@@ -136,9 +136,6 @@ function title(call) {
   return `Call ${call.sid}`;
 }
 
-/** The seconds since the poll's answer, added to what it said. */
-const since = (row) => Math.floor((Date.now() - row.receivedAt) / 1000);
-
 // ---- Signing in and out ----
 
 function showSignIn(message = '') {
