@@ -44,12 +44,18 @@ export function wrongFigures(results: Record<string, unknown>): string[] {
   const page = (results.console as { pageLoadMs?: unknown } | undefined)?.pageLoadMs;
   if (typeof page === 'string') wrong.push(`console: the page in Chromium was ${page}`);
   const scale = results.consoleAtScale as
-    { goalP95Ms: number; rows: Array<{ liveCalls: number; p95Ms: number; syncRefusals: number }> } | undefined;
+    | {
+        goalP95Ms: number;
+        rows: Array<{ liveCalls: number; p95Ms: number; syncRefusals: number; failedAnswers: number }>;
+      }
+    | undefined;
   for (const row of scale?.rows ?? []) {
     if (!(row.p95Ms <= scale!.goalP95Ms))
       wrong.push(
         `console at ${row.liveCalls} live calls: /console/calls took ${row.p95Ms} ms at p95, over ${scale!.goalP95Ms} ms`,
       );
+    if (row.failedAnswers > 0)
+      wrong.push(`console at ${row.liveCalls} live calls: ${row.failedAnswers} answers of /console/calls failed`);
     if (row.syncRefusals > 0)
       wrong.push(`console at ${row.liveCalls} live calls: Sync refused ${row.syncRefusals} requests (54009)`);
   }

@@ -6,7 +6,7 @@ const good = {
   callbackThroughput: { 'one call, 50 in flight': { lostUpdates: 0 } },
   documentGrowth: [{ tracked: 100, documentBytes: 12_000 }],
   console: { pageLoadMs: { p50: 525 } },
-  consoleAtScale: { goalP95Ms: 2000, rows: [{ liveCalls: 5000, p95Ms: 1400, syncRefusals: 0 }] },
+  consoleAtScale: { goalP95Ms: 2000, rows: [{ liveCalls: 5000, p95Ms: 1400, syncRefusals: 0, failedAnswers: 0 }] },
   roundTrips: { rows: [{ control: '/recording/start', requestsInSequence: 4 }] },
 };
 
@@ -23,12 +23,14 @@ test.each([
   ['a browser failure', { console: { pageLoadMs: 'not measured: no Chromium' } }, 'Chromium'],
   [
     'a console list over its goal',
-    { consoleAtScale: { goalP95Ms: 2000, rows: [{ liveCalls: 5000, p95Ms: 2100, syncRefusals: 0 }] } },
+    {
+      consoleAtScale: { goalP95Ms: 2000, rows: [{ liveCalls: 5000, p95Ms: 2100, syncRefusals: 0, failedAnswers: 0 }] },
+    },
     'over 2000 ms',
   ],
   [
     'a console list Sync refused',
-    { consoleAtScale: { goalP95Ms: 2000, rows: [{ liveCalls: 1000, p95Ms: 900, syncRefusals: 3 }] } },
+    { consoleAtScale: { goalP95Ms: 2000, rows: [{ liveCalls: 1000, p95Ms: 900, syncRefusals: 3, failedAnswers: 0 }] } },
     '54009',
   ],
   [
