@@ -221,7 +221,7 @@ export async function consolePage(quick: boolean) {
             await timed(async () => {
               await page.reload();
               await page.locator('#count-all', { hasText: '200' }).waitFor();
-              await page.locator('#calls tr.call').first().waitFor();
+              await page.locator('#calls-table tbody.call').first().waitFor();
             }),
           );
         }
