@@ -331,12 +331,14 @@ function render() {
       row = createRow(call.sid);
       rows.set(call.sid, row);
     }
-    if (row.call?.revision !== call.revision) row.fetchTimelineUntil = now + EVIDENCE_SETTLE_MS;
+    const revised = row.call?.revision !== call.revision;
+    if (revised) row.fetchTimelineUntil = now + EVIDENCE_SETTLE_MS;
     const changed = row.call !== call;
     row.call = call;
     if (changed) updateRow(row);
     updateClock(row);
-    if (row.open && changed) refreshTimeline(row);
+    // The timeline is drawn again only while its evidence may still be landing: a redraw drops a drag.
+    if (row.open && changed && now < row.fetchTimelineUntil) refreshTimeline(row);
     if (table.tBodies[i] !== row.el) table.insertBefore(row.el, table.tBodies[i] ?? null);
   });
   $('calls-empty').hidden = calls.size > 0;
