@@ -2,7 +2,9 @@ import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'coverage/'] },
+  {
+    ignores: ['dist/', 'node_modules/', 'coverage/', 'plugin-recording-controls/build/', '.stryker-tmp*/', 'reports/'],
+  },
   eslint.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -12,8 +14,14 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.js', '**/*.mjs'],
+    files: ['**/*.js', '**/*.cjs', '**/*.mjs'],
     languageOptions: { globals: { require: 'readonly', module: 'writable', process: 'readonly', console: 'readonly' } },
+  },
+  {
+    // CommonJS, as the Twilio CLI's twilio-run loads them.
+    files: ['.twilioserverlessrc.js', 'scripts/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { __dirname: 'readonly' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
     // The console runs in browsers.

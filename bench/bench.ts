@@ -21,7 +21,7 @@ import {
   type RunningFunctions,
 } from '../harness/stack';
 import { burst } from './burst';
-import { wrongFigures } from './checks';
+import { expectedSections, wrongFigures } from './checks';
 import { CONSOLES, FULL_EVERY, consoleAtScale, consolePage } from './console';
 import {
   ANSWER_DEADLINE_MS,
@@ -148,7 +148,10 @@ function report(results: Record<string, unknown>) {
   const previous = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
   writeFileSync(file, JSON.stringify({ ...previous, ...results }, null, 2) + '\n');
   print(results);
-  const wrong = wrongFigures(results);
+  const wrong = wrongFigures(
+    results,
+    expectedSections({ sustained: sustainedRun, latency: Boolean(latency), console: consoleRun }),
+  );
   if (wrong.length > 0) {
     console.error(`\nWrong figures:\n${wrong.map((w) => `- ${w}`).join('\n')}`);
     process.exitCode = 1;

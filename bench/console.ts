@@ -4,7 +4,7 @@ import { startBrowser } from '../harness/browser';
 import { newCall } from '../harness/calls';
 import { counters, servedRequests, setLatency } from '../harness/functions';
 import { startEmulator, startFunctions, type RunningEmulator, type RunningFunctions } from '../harness/stack';
-import { emptyDocument, type RecordingDocument } from '../lib/model/recording-document';
+import { emptyDocument, type RecordingDocument } from '../lib/model/recording-state';
 import { indexCall } from '../lib/sync/console-index';
 import { ANSWER_DEADLINE_MS, percentiles, post, round, timed } from './measure';
 

@@ -47,7 +47,7 @@ export function callback(fx: RunningFunctions, params: Params) {
   });
 }
 
-/** A made-up recording SID; `i` in its first 12 hex digits, which a state's tombstone keeps (model/recording-document). */
+/** A made-up recording SID; `i` in its first 12 hex digits, which a state's tombstone keeps (model/recording-state). */
 export const recordingSid = (i: number) => 'RE' + i.toString(16).padStart(12, '0') + '0'.repeat(20);
 
 export interface Latency {

@@ -28,10 +28,18 @@ export class Alerts {
   }
 
   warn(code: number, text: string, resourceSid: string): void {
+    this.add('warning', code, text, resourceSid);
+  }
+
+  error(code: number, text: string, resourceSid: string): void {
+    this.add('error', code, text, resourceSid);
+  }
+
+  private add(level: Alert['log_level'], code: number, text: string, resourceSid: string): void {
     this.log.push({
       sid: newSid('NO'),
       error_code: String(code),
-      log_level: 'warning',
+      log_level: level,
       alert_text: text,
       resource_sid: resourceSid,
       date_created: new Date(this.ctx.now()).toISOString(),

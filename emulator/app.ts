@@ -9,9 +9,11 @@ import {
   latencyRoutes,
   NO_DELAY,
   NO_JITTER,
+  seededRandom,
   split,
   type ApplyAt,
   type Jitter,
+  type Random,
 } from './latency';
 import { DEFAULT_SETTINGS, settingsRoutes, type Settings } from './settings';
 
@@ -108,6 +110,9 @@ export function createEmulator(options: EmulatorOptions, modules: ModuleFactory[
     return released.length;
   };
   const jitter: Jitter = { ...NO_JITTER };
+  /** Jitter's and random latency faults' numbers: replayed from POST /latency's seed when it gives one. */
+  let random: Random = Math.random;
+  const reseed = (seed?: number) => (random = seed === undefined ? Math.random : seededRandom(seed));
   const resetHooks: Array<() => void> = [];
   const control = express.Router();
   const context: EmulatorContext = {
@@ -123,7 +128,9 @@ export function createEmulator(options: EmulatorOptions, modules: ModuleFactory[
     releaseHeld();
     counters.clear();
     served = [];
+    delete jitter.seed;
     Object.assign(jitter, NO_JITTER);
+    reseed(undefined);
     Object.assign(context.settings, DEFAULT_SETTINGS);
     resetHooks.forEach((fn) => fn());
   };
@@ -179,7 +186,7 @@ export function createEmulator(options: EmulatorOptions, modules: ModuleFactory[
   control.post('/held/release', (_req, res) => {
     res.json({ released: releaseHeld() });
   });
-  latencyRoutes(control, jitter);
+  latencyRoutes(control, jitter, reseed);
   control.post('/clock', (req, res) => {
     clockOffsetMs += Number((req.body as { advanceMs?: unknown } | undefined)?.advanceMs ?? 0);
     res.json({ now: new Date(context.now()).toISOString() });
@@ -236,8 +243,8 @@ export function createEmulator(options: EmulatorOptions, modules: ModuleFactory[
     }
     // Jitter, then a latency fault's delay on top: waited before the request is applied, or held after.
     const delay = add(
-      jitterFor(jitter, req),
-      fault?.kind === 'latency' ? split(fault.ms ?? 0, fault.apply ?? 'end') : NO_DELAY,
+      jitterFor(jitter, req, random),
+      fault?.kind === 'latency' ? split(fault.ms ?? 0, fault.apply ?? 'end', random) : NO_DELAY,
     );
     const apply = () => {
       if (delay.afterMs > 0) holdAnswer(res, preciseNow() + delay.afterMs, preciseNow);

@@ -62,6 +62,22 @@ export const errors = {
   recordingFinished: (sid: string, status: string) =>
     new TwilioApiError(400, 21220, `Recording ${sid} is ${status}: it cannot be paused, resumed or stopped`),
   methodNotAllowed: () => new TwilioApiError(405, 20004, 'Method not allowed'),
+  /** twilio.com/docs/api/errors/54011. */
+  invalidTtl: () =>
+    new TwilioApiError(
+      400,
+      54011,
+      'Invalid TTL: the TTL value in seconds must either be empty or an integer between 0 and 31 536 000 (1 year)',
+    ),
+  /** twilio.com/docs/api/errors/54003: an If-Match that is no revision Sync could have given. */
+  invalidIfMatch: () =>
+    new TwilioApiError(400, 54003, 'Invalid If-Match header: it cannot be used for concurrency control'),
+  /** twilio.com/docs/api/errors/54454. */
+  invalidSyncPageSize: (max: number) =>
+    new TwilioApiError(400, 54454, `Invalid 'PageSize' query parameter: an integer from 1 to ${max}`),
+  /** twilio.com/docs/api/errors/20007. */
+  pageSizeTooLarge: (max: number) =>
+    new TwilioApiError(400, 20007, `Page size too large: the maximum page size is ${max}`),
   revisionMismatch: () =>
     new TwilioApiError(412, 54103, 'The revision of the Document does not match the expected revision'),
   uniqueNameExists: (name: string) => new TwilioApiError(409, 54301, `Unique name already exists: ${name}`),

@@ -61,8 +61,10 @@ export function flexModule(ctx: EmulatorContext): Router {
   const router = Router();
   router.post('/v1/Accounts/:AccountSid/Tokens/validate', (req, res) => {
     if (req.params.AccountSid !== ctx.accountSid) throw errors.authenticate();
-    const token = (req.body as { token?: unknown } | undefined)?.token;
-    if (typeof token !== 'string' || !token) throw errors.invalidParameter('token', 'is required');
+    // twilio-flex-token-validator, the validator Twilio publishes, posts JSON `{"token"}`; a form is not read.
+    const token = req.is('application/json') ? (req.body as { token?: unknown } | undefined)?.token : undefined;
+    if (typeof token !== 'string' || !token)
+      throw errors.invalidParameter('token', 'is required, in a JSON body {"token"}');
     const found = tokens.get(token);
     const refusal = !found
       ? 'Invalid token'

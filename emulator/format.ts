@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Request } from 'express';
-import { errors } from './errors';
+import { errors, type TwilioApiError } from './errors';
 
 /** A Twilio SID: two-letter prefix and 32 lowercase hex digits. */
 export const newSid = (prefix: string): string => prefix + randomBytes(16).toString('hex');
@@ -35,7 +35,7 @@ export function many(req: Request, name: string): string[] | undefined {
  * `uri` is the list's path; PageSize and Page come from the query.
  */
 export function listPage<T>(req: Request, key: string, uri: string, items: T[]): Record<string, unknown> {
-  const pageSize = Math.min(Math.max(Number(req.query.PageSize ?? 50) || 50, 1), 1000);
+  const pageSize = parsePageSize(req, { maxPageSize: 1000 });
   const page = Math.max(Number(req.query.Page ?? 0) || 0, 0);
   const start = page * pageSize;
   const slice = items.slice(start, start + pageSize);
@@ -57,6 +57,23 @@ export function listPage<T>(req: Request, key: string, uri: string, items: T[]):
 export interface V1Paging {
   host: string;
   maxPageSize: number;
+  /** The API's own answer to a PageSize out of range (Sync: 54454), when it has one. */
+  outOfRange?: (max: number) => TwilioApiError;
+}
+
+/**
+ * `PageSize`, 50 when not asked. Out of range it is refused, never clamped: over the largest page with
+ * 20007 ("Page size too large", twilio.com/docs/api/errors/20007), below 1 or not a whole number with
+ * 20001 (no page of Twilio's names that case), or with the API's own code when it has one.
+ */
+function parsePageSize(req: Request, { maxPageSize, outOfRange }: Omit<V1Paging, 'host'>): number {
+  const raw = single(req, 'PageSize');
+  if (raw === undefined) return 50;
+  const size = Number(raw);
+  if (Number.isInteger(size) && size >= 1 && size <= maxPageSize) return size;
+  if (outOfRange) throw outOfRange(maxPageSize);
+  if (Number.isInteger(size) && size > maxPageSize) throw errors.pageSizeTooLarge(maxPageSize);
+  throw errors.invalidParameter('PageSize', `must be a whole number from 1 to ${maxPageSize}`);
 }
 
 /**
@@ -64,15 +81,9 @@ export interface V1Paging {
  * `PageToken` (an offset this emulator hands out) with the meta block whose `next_page_url` the
  * libraries follow; the list's own filters (`keep`, e.g. Order, From, Bounds) ride along in every page URL.
  */
-export function v1Page<T>(
-  req: Request,
-  { host, maxPageSize }: V1Paging,
-  key: string,
-  path: string,
-  all: T[],
-  keep: string[] = [],
-) {
-  const pageSize = Math.min(Math.max(Number(single(req, 'PageSize') ?? 50) || 50, 1), maxPageSize);
+export function v1Page<T>(req: Request, paging: V1Paging, key: string, path: string, all: T[], keep: string[] = []) {
+  const { host } = paging;
+  const pageSize = parsePageSize(req, paging);
   const pageNumber = Math.max(Number(single(req, 'Page') ?? 0) || 0, 0);
   const token = single(req, 'PageToken');
   const offset = token === undefined ? 0 : Number(token.replace(/^PT/, ''));

@@ -18,9 +18,24 @@ export interface Delay {
 
 export const NO_DELAY: Delay = { beforeMs: 0, afterMs: 0 };
 
+/** Numbers in [0, 1): Math.random, or a generator replayed from a seed. */
+export type Random = () => number;
+
+/** mulberry32: a small generator whose whole sequence follows from its 32-bit seed. */
+export function seededRandom(seed: number): Random {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+  };
+}
+
 /** Splits `ms` around the moment of applying, as `apply` says. */
-export function split(ms: number, apply: ApplyAt): Delay {
-  const beforeMs = apply === 'end' ? ms : apply === 'start' ? 0 : Math.random() * ms;
+export function split(ms: number, apply: ApplyAt, random: Random = Math.random): Delay {
+  const beforeMs = apply === 'end' ? ms : apply === 'start' ? 0 : random() * ms;
   return { beforeMs, afterMs: ms - beforeMs };
 }
 
@@ -57,6 +72,8 @@ export interface Jitter {
   /** Paths under /v1/Services. */
   sync: LatencyRange | null;
   apply: ApplyAt;
+  /** Draws the latencies and the moments of applying from this seed (and random `latency` faults too), so a test's seed replays them. */
+  seed?: number;
 }
 
 export const NO_JITTER: Jitter = { voice: null, sync: null, apply: 'end' };
@@ -69,11 +86,11 @@ function productOf(path: string): 'voice' | 'sync' | undefined {
 }
 
 /** The jitter this request gets, split around the moment it is applied. */
-export function jitterFor(jitter: Jitter, req: Request): Delay {
+export function jitterFor(jitter: Jitter, req: Request, random: Random = Math.random): Delay {
   const product = productOf(req.path);
   const range = product && jitter[product];
   if (!range) return NO_DELAY;
-  return split(range.minMs + Math.random() * (range.maxMs - range.minMs), jitter.apply);
+  return split(range.minMs + random() * (range.maxMs - range.minMs), jitter.apply, random);
 }
 
 function parseRange(key: string, value: unknown): LatencyRange | null | string {
@@ -87,33 +104,44 @@ function parseRange(key: string, value: unknown): LatencyRange | null | string {
 
 /** Reads a POST /latency body, or says what is wrong with it. */
 export function parseJitter(body: unknown): Jitter | string {
-  const { voice, sync, apply, ...rest } = (body ?? {}) as Record<string, unknown>;
+  const { voice, sync, apply, seed, ...rest } = (body ?? {}) as Record<string, unknown>;
   const unknown = Object.keys(rest);
-  if (unknown.length > 0) return `${unknown.join(', ')}: not one of voice, sync, apply`;
+  if (unknown.length > 0) return `${unknown.join(', ')}: not one of voice, sync, apply, seed`;
   if (apply !== undefined && !APPLY_AT.includes(apply as ApplyAt)) return "apply must be 'start', 'end' or 'random'";
+  if (seed !== undefined && !(Number.isInteger(seed) && (seed as number) >= 0 && (seed as number) < 2 ** 32))
+    return 'seed must be a whole number from 0 to 2^32 - 1';
   const v = parseRange('voice', voice ?? null);
   if (typeof v === 'string') return v;
   const s = parseRange('sync', sync ?? null);
   if (typeof s === 'string') return s;
-  return { voice: v, sync: s, apply: (apply as ApplyAt | undefined) ?? 'end' };
+  return {
+    voice: v,
+    sync: s,
+    apply: (apply as ApplyAt | undefined) ?? 'end',
+    ...(seed === undefined ? {} : { seed: seed as number }),
+  };
 }
 
 /** POST, GET and DELETE /latency: jitter, a setting that stays until cleared (or reset), not a counted fault. */
-export function latencyRoutes(control: Router, jitter: Jitter): void {
+export function latencyRoutes(control: Router, jitter: Jitter, reseed: (seed?: number) => void): void {
   control.post('/latency', (req, res) => {
     const parsed = parseJitter(req.body);
     if (typeof parsed === 'string') {
       res.status(400).json({ error: { code: 'INVALID_LATENCY', message: parsed } });
       return;
     }
+    delete jitter.seed;
     Object.assign(jitter, parsed);
+    reseed(parsed.seed);
     res.json(jitter);
   });
   control.get('/latency', (_req, res) => {
     res.json(jitter);
   });
   control.delete('/latency', (_req, res) => {
+    delete jitter.seed;
     Object.assign(jitter, NO_JITTER);
+    reseed(undefined);
     res.status(204).end();
   });
 }

@@ -28,6 +28,8 @@ export interface Settings {
   minRecordingMs: number;
   /** How long a stopped recording stays `processing` before it is `completed` (or `absent`). */
   recordingProcessingMs: number;
+  /** How long an expired Sync object is still there: Sync's TTLs are approximate, its expiry late. */
+  syncTtlLingerMs: number;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -41,6 +43,7 @@ export const DEFAULT_SETTINGS: Settings = {
   syncBurstWindowSeconds: 10,
   minRecordingMs: 0,
   recordingProcessingMs: 200,
+  syncTtlLingerMs: 60_000,
 };
 
 /** Sync's limits, on by default: each turned off by its name with 0. */
@@ -66,6 +69,7 @@ const CHECKS: Record<keyof Settings, Check> = {
   syncBurstWindowSeconds: count,
   minRecordingMs: count,
   recordingProcessingMs: count,
+  syncTtlLingerMs: count,
 };
 
 /**
@@ -89,5 +93,5 @@ export function settingsRoutes(control: Router, settings: Settings): void {
       res.json(Object.fromEntries(keys.map((k) => [k, settings[k]])));
     });
   route('/limits', ['concurrentRequests', 'currentWithNoActiveRecording', ...SYNC_LIMITS, 'minRecordingMs']);
-  route('/settings', ['answerDelayMs', 'recordingProcessingMs']);
+  route('/settings', ['answerDelayMs', 'recordingProcessingMs', 'syncTtlLingerMs']);
 }

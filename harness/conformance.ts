@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { answerSchemaChecker } from './answer-schema';
 import { startAnswerRecorder, twilioErrorShapeProblems, type ErrorAnswer } from './error-shape';
 import { SERVERLESS_SPEC_EXCEPTIONS, SPEC_EXCEPTIONS } from './spec-exceptions';
 import { clientFor, freePort, ROOT, stopProcess } from './stack';
@@ -67,6 +68,7 @@ export function serverlessSpec(): object {
 export interface PrismMark {
   output: number;
   errors: number;
+  answers: number;
 }
 
 export interface RunningPrism {
@@ -76,8 +78,8 @@ export interface RunningPrism {
   mark(): PrismMark;
   /**
    * Everything since `from` that breaks Twilio's contract, in either direction, once Prism's log has caught
-   * up: a request refused or an answer failed by Prism, and an error body not of Twilio's shape (our own
-   * check, see error-shape.ts).
+   * up: a request refused or an answer failed by Prism, an error body not of Twilio's shape, and a 2xx
+   * answer not of its schema (our own checks, see error-shape.ts and answer-schema.ts).
    */
   problems(from: PrismMark): Promise<string[]>;
   /** The error answers the upstream gave since `from`. */
@@ -106,6 +108,7 @@ function brokenContract(log: string): string[] {
  */
 export async function startPrism(upstream: string, spec: object = toolkitSpec()): Promise<RunningPrism> {
   const recorder = await startAnswerRecorder(upstream);
+  const schemaProblems = answerSchemaChecker(spec);
   const dir = mkdtempSync(join(tmpdir(), 'rc-prism-'));
   const specFile = join(dir, 'twilio.json');
   writeFileSync(specFile, JSON.stringify(spec));
@@ -154,10 +157,18 @@ export async function startPrism(upstream: string, spec: object = toolkitSpec())
     url,
     client,
     output: () => output,
-    mark: () => ({ output: output.length, errors: recorder.errorAnswers().length }),
+    mark: () => ({
+      output: output.length,
+      errors: recorder.errorAnswers().length,
+      answers: recorder.jsonAnswers().length,
+    }),
     async problems(from) {
       await settle();
-      return [...brokenContract(output.slice(from.output)), ...errorAnswers(from).flatMap(twilioErrorShapeProblems)];
+      return [
+        ...brokenContract(output.slice(from.output)),
+        ...errorAnswers(from).flatMap(twilioErrorShapeProblems),
+        ...recorder.jsonAnswers().slice(from.answers).flatMap(schemaProblems),
+      ];
     },
     errorAnswers,
     async stop() {

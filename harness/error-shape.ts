@@ -36,13 +36,16 @@ export interface AnswerRecorder {
   url: string;
   /** Every answer of 400 or more passed on so far, oldest first. */
   errorAnswers(): ErrorAnswer[];
+  /** Every answer of 2xx with a JSON body passed on so far, oldest first (for harness/answer-schema). */
+  jsonAnswers(): ErrorAnswer[];
   stop(): Promise<void>;
 }
 
-/** A pass-through to `upstream` that keeps a copy of its error answers, for the check above. */
+/** A pass-through to `upstream` that keeps a copy of its error answers and its JSON answers, for the checks. */
 export async function startAnswerRecorder(upstream: string): Promise<AnswerRecorder> {
   const target = new URL(upstream);
   const answers: ErrorAnswer[] = [];
+  const json: ErrorAnswer[] = [];
   const server: Server = createServer((req, res) => {
     const out = request(
       { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
@@ -52,8 +55,10 @@ export async function startAnswerRecorder(upstream: string): Promise<AnswerRecor
         up.on('end', () => {
           const body = Buffer.concat(chunks);
           const status = up.statusCode ?? 0;
-          if (status >= 400)
-            answers.push({ method: req.method ?? '', path: req.url ?? '', status, body: body.toString() });
+          const answer = { method: req.method ?? '', path: req.url ?? '', status, body: body.toString() };
+          if (status >= 400) answers.push(answer);
+          else if (status >= 200 && status < 300 && String(up.headers['content-type']).includes('json'))
+            json.push(answer);
           res.writeHead(status, up.headers);
           res.end(body);
         });
@@ -66,6 +71,7 @@ export async function startAnswerRecorder(upstream: string): Promise<AnswerRecor
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     errorAnswers: () => [...answers],
+    jsonAnswers: () => [...json],
     stop: () =>
       new Promise<void>((ok) => {
         server.closeAllConnections();

@@ -4,7 +4,7 @@ import { parameters as setConferenceStatus } from '../functions/conference/recor
 import { parameters as setStatus } from '../functions/recording/set-status.protected';
 import { parameters as start } from '../functions/recording/start.protected';
 import { parameters as status } from '../functions/recording/status.protected';
-import type { Spec } from '../lib/params';
+import type { Spec } from '../lib/model/params';
 import { callIn, finishedCall } from './calls';
 import { ROOT, type RunningEmulator, type RunningFunctions } from './stack';
 
@@ -119,8 +119,18 @@ export async function callFlow(
   inputs: unknown[],
   rewrites: Record<string, string> = {},
 ): Promise<string> {
+  return dialFlow(em, flow, inputs, { [DEPLOYED]: fx.url, ...rewrites });
+}
+
+/** Saves a flow through Studio's API and dials in to its webhook_url, with `rewrites` for the URLs it names. */
+export async function dialFlow(
+  em: RunningEmulator,
+  flow: object,
+  inputs: unknown[],
+  rewrites: Record<string, string> = {},
+): Promise<string> {
   const saved = await em.client.studio.v2.flows.create({ friendlyName: 'test', status: 'published', definition: flow });
-  return callIn(em, { Url: saved.webhookUrl, inputs, rewriteUrls: { [DEPLOYED]: fx.url, ...rewrites } });
+  return callIn(em, { Url: saved.webhookUrl, inputs, rewriteUrls: rewrites });
 }
 
 /** Once the call has ended: `path` is each widget as `name:event [call status; recording statuses]` at the moment it ran. */

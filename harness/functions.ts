@@ -1,7 +1,7 @@
 import type { ServedRequest } from '../emulator/app';
 import twilio from 'twilio';
 import type { EvidenceEntry } from '../lib/model/evidence';
-import type { RecordingDocument } from '../lib/model/recording-document';
+import type { RecordingDocument } from '../lib/model/recording-state';
 import type { StateDocument } from '../lib/model/call-summary';
 import { indexCall, indexName, SHARDS } from '../lib/sync/console-index';
 import { mapName, STATE_KEY } from '../lib/sync/call-map';

@@ -17,13 +17,24 @@ import { ROOT } from './stack';
 
 /**
  * A project folder of its own, so that a developer's .env (maybe with real credentials) is not used:
- * the project's settings files, its node_modules and dist linked, and `env` as .env when given.
+ * the project's settings files, its sources, node_modules and dist linked, and `env` as .env when given.
  */
 export function projectFolder(env?: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'rc-project-'));
-  for (const file of ['.env.example', '.twilioserverlessrc', 'package.json'])
+  for (const file of ['.env.example', '.twilioserverlessrc.js', 'package.json'])
     copyFileSync(join(ROOT, file), join(dir, file));
-  for (const link of ['node_modules', 'dist']) symlinkSync(join(ROOT, link), join(dir, link));
+  // The sources too: a deploy checks that dist/ was built from them (scripts/build-record.cjs).
+  for (const link of [
+    'node_modules',
+    'dist',
+    'functions',
+    'lib',
+    'assets',
+    'scripts',
+    'tsconfig.json',
+    'package-lock.json',
+  ])
+    symlinkSync(join(ROOT, link), join(dir, link));
   if (env)
     writeFileSync(
       join(dir, '.env'),
@@ -50,7 +61,25 @@ export function runScript(
   vars: Record<string, string> = {},
   args: string[] = [],
 ): ScriptRun {
-  const child = spawn(process.execPath, [join(ROOT, 'dist/scripts', `${script}.js`), ...args], {
+  return runCommand(process.execPath, [join(ROOT, 'dist/scripts', `${script}.js`), ...args], dir, vars);
+}
+
+/**
+ * `npm start` as a user or a process manager runs it: npm, its shell, then node. Its build is already
+ * done (the linked dist/), so the project folder's copy of package.json builds nothing; its start
+ * script is the project's own.
+ */
+export function runNpmStart(dir: string, vars: Record<string, string> = {}): ScriptRun {
+  const packageFile = join(dir, 'package.json');
+  const pkg = JSON.parse(readFileSync(packageFile, 'utf8')) as { scripts: Record<string, string> };
+  pkg.scripts.build = 'node -e ""';
+  writeFileSync(packageFile, JSON.stringify(pkg));
+  return runCommand('npm', ['start'], dir, vars);
+}
+
+/** Runs `command` in `dir` with `vars` added to the environment, in a process group of its own. */
+export function runCommand(command: string, args: string[], dir: string, vars: Record<string, string>): ScriptRun {
+  const child = spawn(command, args, {
     cwd: dir,
     env: { ...process.env, ...vars },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -67,6 +96,14 @@ export function runScript(
     stop: async () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       await exited;
+      // Whatever it left in its group (an orphan holds the test's pipes open) goes too.
+      if (processGroup(child.pid!).length > 0) {
+        try {
+          process.kill(-child.pid!, 'SIGKILL');
+        } catch {
+          // gone meanwhile
+        }
+      }
     },
   };
 }

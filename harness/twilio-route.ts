@@ -1,10 +1,10 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as httpServer, request, type RequestListener, type Server } from 'node:http';
 import { createServer as httpsServer } from 'node:https';
 import { connect, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { generate } from 'selfsigned';
 
 /**
  * Routes a process's HTTPS requests for some of Twilio's hosts to a local server, without touching
@@ -28,33 +28,21 @@ const listening = (server: Server): Promise<number> =>
   new Promise((ok) => server.listen(0, '127.0.0.1', () => ok((server.address() as AddressInfo).port)));
 
 export async function routeTwilioHosts(hosts: string[], app: RequestListener): Promise<TwilioRoute> {
-  const dir = mkdtempSync(join(tmpdir(), 'rc-tls-'));
-  const [key, cert] = [join(dir, 'key.pem'), join(dir, 'cert.pem')];
-  // Debian's openssl: a short-lived self-signed certificate naming exactly the routed hosts.
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-keyout',
-      key,
-      '-out',
-      cert,
-      '-days',
-      '1',
-      '-subj',
-      `/CN=${hosts[0]}`,
-      '-addext',
-      `subjectAltName=${hosts.map((h) => `DNS:${h}`).join(',')}`,
+  // A short-lived self-signed certificate naming exactly the routed hosts (selfsigned: no openssl to install).
+  const pems = await generate([{ name: 'commonName', value: hosts[0] }], {
+    keyType: 'ec',
+    algorithm: 'sha256',
+    notAfterDate: new Date(Date.now() + 86_400_000),
+    extensions: [
+      { name: 'basicConstraints', cA: true },
+      { name: 'subjectAltName', altNames: hosts.map((value) => ({ type: 2 as const, value })) },
     ],
-    { stdio: 'ignore' },
-  );
-  const tls = httpsServer({ key: readFileSync(key), cert: readFileSync(cert) }, app);
+  });
+  // The routed process reads the certificate from a file; it goes with the route's close.
+  const dir = mkdtempSync(join(tmpdir(), 'rc-tls-'));
+  const cert = join(dir, 'cert.pem');
+  writeFileSync(cert, pems.cert);
+  const tls = httpsServer({ key: pems.private, cert: pems.cert }, app);
   const tlsPort = await listening(tls);
 
   const refused: string[] = [];
@@ -94,6 +82,7 @@ export async function routeTwilioHosts(hosts: string[], app: RequestListener): P
         server.closeAllConnections();
         await new Promise((ok) => server.close(ok));
       }
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }

@@ -3,8 +3,9 @@
 // (every Function) is what `npm start` serves; dist/deploy/functions is what a deploy uploads: the same
 // without the examples, unless DEPLOY_EXAMPLES=true.
 import { build } from 'esbuild';
-import { cpSync, existsSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import buildRecord from './build-record.cjs';
 
 const walk = (dir) =>
   readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
@@ -13,7 +14,7 @@ const walk = (dir) =>
 
 rmSync('dist', { recursive: true, force: true });
 // node20.19: the oldest Node that runs the bundles (package.json engines, for local runs); deployed they
-// run on the newer node22 (.twilioserverlessrc runtime).
+// run on the newer node22 (.twilioserverlessrc.js runtime).
 const common = {
   bundle: true,
   platform: 'node',
@@ -51,3 +52,5 @@ cpSync('dist/functions', 'dist/deploy/functions', {
   recursive: true,
   filter: (source) => withExamples || !source.startsWith(join('dist', 'functions', 'examples')),
 });
+// What the deploy configuration (.twilioserverlessrc.js) checks the deployed build against.
+writeFileSync(buildRecord.RECORD, buildRecord.sourcesHash('.'));

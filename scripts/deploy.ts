@@ -6,21 +6,18 @@
 // Arguments go on to twilio-run deploy, e.g. `npm run deploy -- --environment=dev`.
 import { TwilioServerlessApiClient } from '@twilio-labs/serverless-api';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { parseEnv } from 'node:util';
+import { existsSync } from 'node:fs';
 import { filterEnvVariablesForDeploy } from 'twilio-run/dist/config/utils/env';
 import { getDeployInfoCache } from 'twilio-run/dist/utils/deployInfoCache';
 import { adminPasswordProblem } from '../lib/env';
 import { hasPlaceholderCredentials, isThisMachineUrl } from '../lib/local-run';
 import { pruneVariables } from './deploy-variables';
+import { CREDENTIALS, readEnvFile } from './env-file';
 
 const fail = (message: string): never => {
   console.error(message);
   process.exit(1);
 };
-
-const CREDENTIALS =
-  'put your Account SID and Auth Token (Twilio Console, Account Info) in .env as ACCOUNT_SID and AUTH_TOKEN';
 
 /** The env file twilio-run deploy will read: `--env <file>` or `--env=<file>`, else .env. */
 function envFileOf(args: string[]): string {
@@ -41,7 +38,7 @@ if (!existsSync(envFile))
       : `There is no ${envFile} (given with --env)`,
   );
 // twilio-run deploy reads the same file: its credentials, and every other variable to upload.
-const env = parseEnv(readFileSync(envFile, 'utf8'));
+const env = readEnvFile(envFile, fail);
 if (!env.ACCOUNT_SID || !env.AUTH_TOKEN) fail(`${envFile} has no account credentials: ${CREDENTIALS}`);
 if (hasPlaceholderCredentials(env)) {
   fail(

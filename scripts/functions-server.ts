@@ -18,7 +18,7 @@ export function functionsConfig(envFile: string, port: number, $0: string): Prom
       $0,
       _: [],
       cwd: process.cwd(),
-      config: '.twilioserverlessrc',
+      config: '.twilioserverlessrc.js',
       env: envFile,
       port,
       logLevel: 'info',

@@ -2,15 +2,14 @@
 // holds the emulator's placeholder credentials, against Twilio once it holds real ones. Both ports are
 // checked before anything starts; a taken one ends the run in one line, never in a prompt. The servers
 // listen on loopback unless HOST says otherwise (twilio-run's own `start` listens on every interface).
-import { copyFileSync, existsSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync } from 'node:fs';
 import { createServer as httpServer } from 'node:http';
 import { createServer, type Server } from 'node:net';
-import { parseEnv } from 'node:util';
 import { printRouteInfo } from 'twilio-run/dist/printers/start';
 import { createTwilioEmulator } from '../emulator';
 import { EMULATOR_WORKSPACE_SID } from '../emulator/taskrouter';
 import { adminPasswordProblem } from '../lib/env';
-import { absoluteUrl } from '../lib/params';
+import { absoluteUrl } from '../lib/model/params';
 import {
   PLACEHOLDER_ACCOUNT_SID,
   PLACEHOLDER_AUTH_TOKEN,
@@ -18,6 +17,7 @@ import {
   isLoopbackHost,
   isThisMachineUrl,
 } from '../lib/local-run';
+import { CREDENTIALS, readEnvFile } from './env-file';
 import { functionsApp, functionsConfig } from './functions-server';
 
 /** A server to start: where, and the variable that moves it. */
@@ -68,13 +68,16 @@ async function main() {
     copyFileSync('.env.example', '.env');
     console.log('Created .env from .env.example');
   }
-  const env = parseEnv(readFileSync('.env', 'utf8'));
+  const env = readEnvFile('.env', fail);
   const useEmulator = env.ACCOUNT_SID === PLACEHOLDER_ACCOUNT_SID && env.AUTH_TOKEN === PLACEHOLDER_AUTH_TOKEN;
   if (!useEmulator && hasPlaceholderCredentials(env)) {
     fail(
       "One of ACCOUNT_SID and AUTH_TOKEN in .env is still the emulator's placeholder: put both of your account's (Twilio Console, Account Info), or both placeholders of .env.example to use the emulator",
     );
   }
+
+  if (!env.ACCOUNT_SID || !env.AUTH_TOKEN)
+    fail(`.env has no account credentials: ${CREDENTIALS}, or the placeholders of .env.example to use the emulator`);
 
   const passwordProblem = adminPasswordProblem(env.ADMIN_PASSWORD);
   if (passwordProblem) fail(`.env: ${passwordProblem}`);

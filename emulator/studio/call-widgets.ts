@@ -1,3 +1,4 @@
+import type { Alerts } from '../alerts';
 import type { CallbackDelivery } from '../callbacks';
 import { errors } from '../errors';
 import { newSid } from '../format';
@@ -70,6 +71,21 @@ const QUEUE_EVENTS: Partial<Record<QueueResult, string>> = {
 /** Connect Call To's nouns the emulator dials: the callee answers and hangs up, unless the caller hangs up first. */
 const DIALLED = ['number', 'number-multi', 'client', 'client-multi', 'sip', 'sim'];
 
+/**
+ * Why Voice would not dial a number: 13223 when it is not E.164 (twilio.com/docs/api/errors/13223), 13224
+ * for a US number in the 555 exchange, which does not exist (twilio.com/docs/api/errors/13224).
+ */
+function undialable(number: string): { code: number; text: string } | undefined {
+  if (!/^\+[1-9]\d{1,14}$/.test(number))
+    return { code: 13223, text: `Dial: Invalid phone number format: ${number} is not E.164` };
+  if (/^\+1\d{3}555\d{4}$/.test(number))
+    return {
+      code: 13224,
+      text: `Dial: Twilio does not support calling this number or the number is invalid: ${number}`,
+    };
+  return undefined;
+}
+
 /** TwiML Redirect's default time to wait for the TwiML to return, in seconds (4 hours). */
 const REDIRECT_TIMEOUT_S = 14_400;
 /** How long Voice waits for the redirected TwiML's document (its webhook timeout). */
@@ -99,6 +115,7 @@ function twimlOf(status: number | undefined, body: string | undefined, error: st
  * inputs standing in for the person on the line.
  */
 export class CallWidgets {
+  private readonly alerts: Alerts;
   private readonly calls: Calls;
   private readonly recordings: Recordings;
   private readonly webhooks: CallbackDelivery;
@@ -109,7 +126,13 @@ export class CallWidgets {
     private readonly queue: StudioQueue,
     private readonly flows: Flows,
   ) {
-    ({ calls: this.calls, recordings: this.recordings, callbacks: this.webhooks, twiml: this.twiml } = voice);
+    ({
+      calls: this.calls,
+      recordings: this.recordings,
+      callbacks: this.webhooks,
+      twiml: this.twiml,
+      alerts: this.alerts,
+    } = voice);
   }
 
   async run(run: WidgetRun): Promise<Step> {
@@ -281,6 +304,21 @@ export class CallWidgets {
     this.calls.answer(call);
     const to = await run.render(p.to);
     const shown = { noun, to, callerId: p.caller_id === undefined ? call.to : await run.render(p.caller_id) };
+    // The <Dial> fails at once, its action told `failed`, and the flow goes on (the debugger has the code).
+    const refused = noun.startsWith('number')
+      ? to
+          .split(',')
+          .map((n) => undialable(n.trim()))
+          .find(Boolean)
+      : undefined;
+    if (refused) {
+      this.alerts.warn(refused.code, refused.text, call.sid);
+      return {
+        event: 'callCompleted',
+        outputs: { DialCallStatus: 'failed' },
+        shown: { ...shown, error: refused.code },
+      };
+    }
     if ('hangup' in (call.inputs[0] ?? {})) {
       call.inputs.shift();
       this.calls.end(call, 'completed');

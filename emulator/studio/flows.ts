@@ -24,7 +24,8 @@ export interface Flow {
 /** Studio's answer to a definition it refuses (81022): Twilio's error body with the failures in `details`. */
 export class InvalidDefinition extends TwilioApiError {
   constructor(readonly failures: DefinitionError[]) {
-    super(400, 81022, 'Invalid Flow Definition');
+    // The title of twilio.com/docs/api/errors/81022; the failures are in `details`.
+    super(400, 81022, 'Flow definition validation failed');
   }
 
   toBody() {

@@ -1,4 +1,5 @@
 import { Liquid } from 'liquidjs';
+import type { Alerts } from '../alerts';
 import type { EmulatorContext } from '../app';
 import type { CallbackDelivery } from '../callbacks';
 import type { Call, Calls } from '../voice/calls';
@@ -14,6 +15,11 @@ import type { State } from './validate';
 
 /** Studio stops an execution after 1,000 steps. */
 const MAX_STEPS = 1000;
+/**
+ * "If the same widget runs 10 times in a row during an Execution, that Execution will stop" (Studio FAQ),
+ * with warning 81001, "Widget has exceeded max steps in a loop" (twilio.com/docs/api/errors/81001).
+ */
+const MAX_RUNS_IN_A_ROW = 10;
 
 interface Scope {
   trigger: { call: Record<string, string> };
@@ -40,6 +46,7 @@ export class StudioRunner {
   private readonly calls: Calls;
   private readonly webhooks: CallbackDelivery;
   private readonly twiml: TwimlInterpreter;
+  private readonly alerts: Alerts;
 
   constructor(
     private readonly ctx: EmulatorContext,
@@ -51,6 +58,7 @@ export class StudioRunner {
     this.calls = voice.calls;
     this.webhooks = voice.callbacks;
     this.twiml = voice.twiml;
+    this.alerts = voice.alerts;
     this.liquid.registerFilter('to_json', (v: unknown) => JSON.stringify(v));
     this.callWidgets = new CallWidgets(voice, queue, flows);
   }
@@ -70,7 +78,15 @@ export class StudioRunner {
     this.calls.note(call, 'execution', { flowSid, executionSid: execution.sid });
     try {
       let state = states.get(flow.definition.initial_state);
-      for (let steps = 0; state && steps < MAX_STEPS && this.calls.isLive(call, generation); steps++) {
+      let inARow = 0;
+      for (let steps = 0, last = ''; state && steps < MAX_STEPS && this.calls.isLive(call, generation); steps++) {
+        inARow = state.name === last ? inARow + 1 : 1;
+        last = state.name;
+        if (inARow > MAX_RUNS_IN_A_ROW) {
+          this.alerts.warn(81001, `Widget ${state.name} has exceeded max steps in a loop`, execution.sid);
+          this.calls.note(call, 'execution stopped', { widget: state.name, code: 81001 });
+          break;
+        }
         const run: WidgetRun = {
           call,
           generation,
@@ -134,6 +150,15 @@ export class StudioRunner {
       }
       case 'split-based-on':
         return this.split(run, state);
+      case 'run-subflow': {
+        // A subflow the account does not have: error 81024, "Subflow could not be executed" (Subflow
+        // definition does not exist, twilio.com/docs/api/errors/81024), and the widget's `failed`.
+        const subflow = await run.render(p.flow_sid);
+        if (this.flows.find(subflow))
+          throw new Error(`the emulator's Studio runner does not run subflows (${state.name})`);
+        this.alerts.error(81024, `Subflow could not be executed: flow ${subflow} does not exist`, run.executionSid);
+        return { event: 'failed', outputs: {}, shown: { flowSid: subflow, error: 81024 } };
+      }
       case 'set-variables': {
         const set = await this.keyValues(run, p.variables);
         Object.assign(scope.flow.variables, set);

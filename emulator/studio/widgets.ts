@@ -17,6 +17,11 @@ export interface WidgetSpec {
 }
 
 const keyValues = 'array' as const;
+/**
+ * Seconds and priorities, which flows Studio saved write either way: a JSON number in some (Connect Call
+ * To's `"timeout": 30` in test/studio/flows/), text in others (Send to Flex's `"timeout": "3600"`).
+ */
+const numberOrText = ['integer', 'string'] as const;
 
 /** Split Based On's condition types (`conditions[].type`). */
 export const CONDITION_TYPES = [
@@ -70,7 +75,8 @@ export const WIDGETS: Readonly<Record<string, WidgetSpec>> = {
       profanity_filter: 'string',
     },
   },
-  'split-based-on': { events: ['noMatch', 'match'], required: ['input'], types: { input: 'string' } },
+  // No `input` is required: Studio saved and exported a split without one (test/studio/flows/, CA regulatory).
+  'split-based-on': { events: ['noMatch', 'match'], types: { input: 'string' } },
   'set-variables': { events: ['next'], types: { variables: keyValues } },
   'run-function': {
     events: ['success', 'fail'],
@@ -102,8 +108,8 @@ export const WIDGETS: Readonly<Record<string, WidgetSpec>> = {
       workflow: 'string',
       channel: 'string',
       attributes: 'string',
-      priority: 'string',
-      timeout: 'string',
+      priority: numberOrText,
+      timeout: numberOrText,
       waitUrl: 'string',
       waitUrlMethod: 'string',
     },
@@ -115,8 +121,8 @@ export const WIDGETS: Readonly<Record<string, WidgetSpec>> = {
       queue_name: 'string',
       workflow_sid: 'string',
       task_attributes: 'string',
-      priority: ['string', 'integer'],
-      timeout: ['string', 'integer'],
+      priority: numberOrText,
+      timeout: numberOrText,
       wait_url: 'string',
       wait_url_method: 'string',
     },
@@ -129,8 +135,8 @@ export const WIDGETS: Readonly<Record<string, WidgetSpec>> = {
       to: 'string',
       caller_id: 'string',
       record: 'boolean',
-      timeout: 'integer',
-      time_limit: 'string',
+      timeout: numberOrText,
+      time_limit: numberOrText,
     },
   },
   'record-voicemail': {
@@ -149,7 +155,7 @@ export const WIDGETS: Readonly<Record<string, WidgetSpec>> = {
   'add-twiml-redirect': {
     events: ['return', 'timeout', 'fail'],
     required: ['url'],
-    types: { url: 'string', method: 'string', timeout: 'string' },
+    types: { url: 'string', method: 'string', timeout: numberOrText },
   },
   'send-message': {
     events: ['sent', 'failed'],
@@ -159,7 +165,14 @@ export const WIDGETS: Readonly<Record<string, WidgetSpec>> = {
   'send-and-wait-for-reply': {
     events: ['incomingMessage', 'timeout', 'deliveryFailure'],
     required: ['body'],
-    types: { body: 'string', to: 'string', from: 'string', service: 'string', channel: 'string', timeout: 'string' },
+    types: {
+      body: 'string',
+      to: 'string',
+      from: 'string',
+      service: 'string',
+      channel: 'string',
+      timeout: numberOrText,
+    },
   },
   'capture-payments': {
     events: ['success', 'maxFailedAttempts', 'providerError', 'payInterrupted', 'hangup', 'validationError'],

@@ -3,7 +3,7 @@ import type { EmulatorContext } from '../app';
 import { errors } from '../errors';
 import { iso8601, newSid } from '../format';
 import type { SyncLimits } from './limits';
-import { parseTtl, parseUniqueName, syncPage } from './params';
+import { parseTtl, parseUniqueName, syncPage, ttls } from './params';
 import type { FindService } from './services';
 
 /** What a Sync List and a Sync Map share: a service's object, named or not, with a revision and a TTL. */
@@ -33,9 +33,7 @@ export function collections<T extends Collection>(
   const { findService, limits } = deps;
   const all = new Map<string, T>();
   ctx.onReset(() => all.clear());
-  const live = (x: { expires: number | null }) => x.expires === null || x.expires > ctx.now();
-  const expiry = (ttl: number | undefined, current: number | null) =>
-    ttl === undefined ? current : ttl === 0 ? null : ctx.now() + ttl * 1000;
+  const { live, expiry } = ttls(ctx);
   const url = (c: T) => `https://sync.twilio.com/v1/Services/${c.serviceSid}/${kind.path}/${c.sid}`;
   /** Ttl is an alias of CollectionTtl that wins when both are given. */
   const collectionTtl = (req: Request) => parseTtl(req) ?? parseTtl(req, 'CollectionTtl');

@@ -3,7 +3,7 @@ import type { EmulatorContext } from '../app';
 import { errors } from '../errors';
 import { iso8601, newSid } from '../format';
 import type { SyncLimits } from './limits';
-import { dataBytes, parseData, parseTtl, parseUniqueName, syncPage } from './params';
+import { checkIfMatch, dataBytes, parseData, parseTtl, parseUniqueName, syncPage, ttls } from './params';
 import type { FindService, Service } from './services';
 
 interface Document {
@@ -43,7 +43,7 @@ export function syncDocuments(
     created_by: 'system',
   });
 
-  const isLive = (d: Document) => d.expires === null || d.expires > ctx.now();
+  const { live: isLive, expiry } = ttls(ctx);
   const findDocument = (service: Service, key: string) => {
     const d = [...documents.values()].find(
       (x) => x.serviceSid === service.sid && (x.sid === key || x.uniqueName === key) && isLive(x),
@@ -51,8 +51,6 @@ export function syncDocuments(
     if (!d) throw errors.notFound(`/v1/Services/${service.sid}/Documents/${key}`);
     return d;
   };
-  const expiry = (ttl: number | undefined, current: number | null) =>
-    ttl === undefined ? current : ttl === 0 ? null : ctx.now() + ttl * 1000;
   router.post('/v1/Services/:ServiceSid/Documents', (req, res) => {
     const service = findService(req.params.ServiceSid as string);
     const uniqueName = parseUniqueName(req);
@@ -93,8 +91,7 @@ export function syncDocuments(
     const d = findDocument(findService(req.params.ServiceSid as string), req.params.Sid as string);
     const data = parseData(req);
     const ttl = parseTtl(req);
-    const ifMatch = req.headers['if-match'];
-    if (ifMatch !== undefined && ifMatch !== String(d.revision)) throw errors.revisionMismatch();
+    checkIfMatch(req, d.revision, errors.revisionMismatch);
     limits.write(d.sid, dataBytes(data ?? d.data));
     if (data !== undefined) d.data = data;
     d.expires = expiry(ttl, d.expires);

@@ -4,7 +4,7 @@ import { errors, TwilioApiError } from '../errors';
 import { iso8601, single } from '../format';
 import { collections, type Collection } from './collections';
 import type { SyncLimits } from './limits';
-import { dataBytes, itemsPage, parseData, parseTtl } from './params';
+import { checkIfMatch, dataBytes, itemsPage, parseData, parseTtl } from './params';
 import type { FindService } from './services';
 
 interface SyncMap extends Collection {
@@ -69,10 +69,7 @@ export function syncMapsRouter(ctx: EmulatorContext, findService: FindService, l
     if (!item) throw errors.notFound(`/v1/Services/${m.serviceSid}/Maps/${m.sid}/Items/${key}`);
     return item;
   };
-  const checkRevision = (req: Request, item: MapItem) => {
-    const ifMatch = req.headers['if-match'];
-    if (ifMatch !== undefined && ifMatch !== String(item.revision)) throw itemRevisionMismatch();
-  };
+  const checkRevision = (req: Request, item: MapItem) => checkIfMatch(req, item.revision, itemRevisionMismatch);
   const touch = (m: SyncMap, req: Request) => {
     m.expires = expiry(parseTtl(req, 'CollectionTtl'), m.expires);
     m.revision += 1;

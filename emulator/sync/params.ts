@@ -1,5 +1,6 @@
 import type { Request } from 'express';
-import { errors } from '../errors';
+import type { EmulatorContext } from '../app';
+import { errors, type TwilioApiError } from '../errors';
 import { single, v1Page } from '../format';
 
 /** Twilio's limit on a Document's Data, counted on its JSON text. */
@@ -35,14 +36,20 @@ export function parseTtl(req: Request, name = 'Ttl'): number | undefined {
   const raw = single(req, name);
   if (raw === undefined) return undefined;
   const ttl = Number(raw);
-  if (!Number.isInteger(ttl) || ttl < 0 || ttl > 31_536_000)
-    throw errors.invalidParameter(name, 'must be 0 to 31536000 seconds');
+  if (raw.trim() === '' || !Number.isInteger(ttl) || ttl < 0 || ttl > 31_536_000) throw errors.invalidTtl();
   return ttl;
 }
 
 /** One page of a Sync list, as Sync pages it (PageSize, PageToken). */
 export const syncPage = <T>(req: Request, key: string, path: string, all: T[], keep: string[] = []) =>
-  v1Page(req, { host: 'https://sync.twilio.com', maxPageSize: 100 }, key, path, all, keep);
+  v1Page(
+    req,
+    { host: 'https://sync.twilio.com', maxPageSize: 100, outOfRange: errors.invalidSyncPageSize },
+    key,
+    path,
+    all,
+    keep,
+  );
 
 /**
  * One page of a List's or Map's items (`ascending`, by index or key), in `Order` (asc by default) from
@@ -74,3 +81,28 @@ export function itemsPage<T, P extends number | string>(
 
 /** The size of a Data payload as Sync counts it, for its write rate. */
 export const dataBytes = (data: unknown) => Buffer.byteLength(JSON.stringify(data ?? {}));
+
+/**
+ * An If-Match header against an object's revision: none passes; one that is no revision Sync hands
+ * out (these are whole numbers) is 54003; another revision is the object's own mismatch (412).
+ */
+export function checkIfMatch(req: Request, revision: number, mismatch: () => TwilioApiError): void {
+  const ifMatch = req.headers['if-match'];
+  if (ifMatch === undefined) return;
+  if (!/^\d+$/.test(ifMatch)) throw errors.invalidIfMatch();
+  if (ifMatch !== String(revision)) throw mismatch();
+}
+
+/**
+ * TTLs as Sync keeps them (twilio.com/docs/sync/objects-ttl): "the approximate time before the object
+ * is automatically garbage-collected"; Sync "sacrifices accurate firing times", so an expired object
+ * may still be read, listed and hold its unique name for a while. Here it lingers `syncTtlLingerMs`
+ * past its expiry (Twilio publishes no bound), then is gone.
+ */
+export function ttls(ctx: EmulatorContext) {
+  return {
+    live: (x: { expires: number | null }) => x.expires === null || x.expires + ctx.settings.syncTtlLingerMs > ctx.now(),
+    expiry: (ttl: number | undefined, current: number | null) =>
+      ttl === undefined ? current : ttl === 0 ? null : ctx.now() + ttl * 1000,
+  };
+}

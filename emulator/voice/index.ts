@@ -20,6 +20,8 @@ export interface Voice {
   recordings: Recordings;
   callbacks: CallbackDelivery;
   twiml: TwimlInterpreter;
+  /** Twilio's debugger (warnings such as 13256, and Studio's 81001). */
+  alerts: Alerts;
   /** Hands every call whose script is a flow to `run`. */
   runFlowsWith(run: FlowRunner): void;
 }
@@ -31,7 +33,8 @@ export interface Voice {
  */
 export function createVoice(ctx: EmulatorContext): Voice {
   const callbacks = new CallbackDelivery(ctx);
-  const recordings = new Recordings(ctx, callbacks, new Alerts(ctx));
+  const alerts = new Alerts(ctx);
+  const recordings = new Recordings(ctx, callbacks, alerts);
   const conferences = new Conferences(ctx, recordings);
   const calls = new Calls(ctx, recordings, conferences);
   const silent = (callSid: string) => {
@@ -68,5 +71,5 @@ export function createVoice(ctx: EmulatorContext): Voice {
     (sid) => conferences.find(sid),
   );
   conferences.routes(account, A);
-  return { router: account, calls, recordings, callbacks, twiml, runFlowsWith: (run) => (runFlow = run) };
+  return { router: account, calls, recordings, callbacks, twiml, alerts, runFlowsWith: (run) => (runFlow = run) };
 }

@@ -174,8 +174,6 @@ export class Recordings {
       RecordingStartTime: rfc2822(r.created),
       RecordingDuration: event === 'in-progress' ? '0' : String(Math.round(this.durationMs(r) / 1000)),
       ErrorCode: String(r.errorCode ?? 0),
-      CallbackSource: 'call-progress-events',
-      Timestamp: rfc2822(this.ctx.now()),
     };
     if (r.callSid) params.CallSid = r.callSid;
     if (r.conferenceSid) params.ConferenceSid = r.conferenceSid;

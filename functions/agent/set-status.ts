@@ -1,5 +1,5 @@
 // POST /agent/set-status: a Flex agent pauses, resumes or stops the recording of their call or conference.
-import { RECORDING_CHOICE, RECORDING_STATUSES, STATUS_ALIASES, choice, required } from '../../lib/params';
+import { RECORDING_CHOICE, RECORDING_STATUSES, STATUS_ALIASES, choice, required } from '../../lib/model/params';
 import { REASON, TARGET, personControl } from '../../lib/controls/people';
 import { peopleFunction } from '../../lib/runtime/people-function';
 

@@ -1,5 +1,5 @@
 // POST /agent/start: a Flex agent starts recording their call, or gets the recording it already has.
-import { required, sid } from '../../lib/params';
+import { required, sid } from '../../lib/model/params';
 import { personControl } from '../../lib/controls/people';
 import { peopleFunction } from '../../lib/runtime/people-function';
 

@@ -5,7 +5,7 @@ import type { ServerlessCallback } from '@twilio-labs/serverless-runtime-types/t
 import { recordPayment } from '../../lib/controls/captures';
 import { isLocal, type FunctionContext } from '../../lib/env';
 import { ControlError } from '../../lib/errors';
-import { count, NEXT, optional, parseParams, required, shortText, sid } from '../../lib/params';
+import { count, NEXT, optional, parseParams, required, shortText, sid } from '../../lib/model/params';
 import { asControlError, errorResponse, jsonResponse, redirect, withQuery } from '../../lib/runtime/responses';
 import { splitEvent } from '../../lib/runtime/runtime-event';
 import { signedByTwilio } from '../../lib/runtime/signature';

@@ -3,8 +3,18 @@ import type { ServerlessCallback } from '@twilio-labs/serverless-runtime-types/t
 import { recordStatusCallback } from '../../lib/controls/status-callback';
 import { isLocal, type FunctionContext } from '../../lib/env';
 import { ControlError } from '../../lib/errors';
-import { fromTwilioStatus } from '../../lib/model/recording-document';
-import { absoluteUrl, choice, count, date, optional, parseParams, required, shortText, sid } from '../../lib/params';
+import { fromTwilioStatus } from '../../lib/model/recording-state';
+import {
+  absoluteUrl,
+  choice,
+  count,
+  date,
+  optional,
+  parseParams,
+  required,
+  shortText,
+  sid,
+} from '../../lib/model/params';
 import { errorResponse, jsonResponse } from '../../lib/runtime/responses';
 import { splitEvent } from '../../lib/runtime/runtime-event';
 import { signedByTwilio } from '../../lib/runtime/signature';

@@ -4,7 +4,7 @@
 import { listConsoleCalls } from '../../lib/controls/console-calls';
 import { pauseAlertSeconds, syncOptions } from '../../lib/env';
 import { invalidParameter } from '../../lib/errors';
-import { optional } from '../../lib/params';
+import { optional } from '../../lib/model/params';
 import { peopleFunction } from '../../lib/runtime/people-function';
 
 export const parameters = {

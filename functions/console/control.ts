@@ -1,5 +1,5 @@
 // POST /console/control: start, pause, resume or stop a recording from the console, as console:admin.
-import { RECORDING_CHOICE, required } from '../../lib/params';
+import { RECORDING_CHOICE, required } from '../../lib/model/params';
 import { ACTION, REASON, TARGET, personControl } from '../../lib/controls/people';
 import { peopleFunction } from '../../lib/runtime/people-function';
 

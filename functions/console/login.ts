@@ -1,6 +1,6 @@
 // POST /console/login: a supervisor's or admin's Flex token (Token), or ADMIN_PASSWORD (Password) with the
 // person's Name, for a console token that expires and that /console/logout ends (lib/runtime/console-auth).
-import { optional, personName } from '../../lib/params';
+import { optional, personName } from '../../lib/model/params';
 import { consoleLogin } from '../../lib/runtime/console-auth';
 import { credentialFunction } from '../../lib/runtime/people-function';
 

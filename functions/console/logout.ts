@@ -1,5 +1,5 @@
 // POST /console/logout: ends a console token on every instance (kept in Sync until it would have expired).
-import { optional } from '../../lib/params';
+import { optional } from '../../lib/model/params';
 import { consoleLogout } from '../../lib/runtime/console-auth';
 import { credentialFunction } from '../../lib/runtime/people-function';
 

@@ -6,7 +6,7 @@ import { captureReport } from '../../lib/controls/capture-report';
 import { isoDate } from '../../lib/controls/people';
 import { syncOptions } from '../../lib/env';
 import { invalidRequest } from '../../lib/errors';
-import { choice, optional, required } from '../../lib/params';
+import { choice, optional, required } from '../../lib/model/params';
 import { peopleFunction } from '../../lib/runtime/people-function';
 import { textResponse } from '../../lib/runtime/responses';
 

@@ -8,7 +8,7 @@ import {
   required,
   setStatusOptions,
   sid,
-} from '../../lib/params';
+} from '../../lib/model/params';
 import { callOwner } from '../../lib/twilio/voice';
 import { setRecordingStatus } from '../../lib/controls/set-status';
 

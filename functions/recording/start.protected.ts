@@ -1,6 +1,6 @@
 // POST /recording/start: start recording an in-progress call, or return the recording it already has.
 import { controlFunction } from '../../lib/runtime/control-function';
-import { CALLER, NEXT, absoluteUrl, choice, optional, required, sid } from '../../lib/params';
+import { CALLER, NEXT, absoluteUrl, choice, optional, required, sid } from '../../lib/model/params';
 import { startCallRecording } from '../../lib/controls/start';
 import { ownUrl } from '../../lib/env';
 

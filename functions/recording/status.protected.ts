@@ -3,7 +3,7 @@
 import { describeRecordings } from '../../lib/controls/describe';
 import { pauseAlertSeconds } from '../../lib/env';
 import { invalidRequest } from '../../lib/errors';
-import { CALLER, NEXT, optional, sid } from '../../lib/params';
+import { CALLER, NEXT, optional, sid } from '../../lib/model/params';
 import { controlFunction } from '../../lib/runtime/control-function';
 import { callOwner, conferenceOwner } from '../../lib/twilio/voice';
 

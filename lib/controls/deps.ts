@@ -1,8 +1,8 @@
 import type twilio from 'twilio';
 import { ControlError, fromTwilioError } from '../errors';
-import { addHistory, type ControlAction, type RecordingDocument } from '../model/recording-document';
+import { addHistory, type ControlAction, type RecordingDocument } from '../model/recording-state';
 import type { Person } from '../model/people';
-import type { Change, RecordingStore, Snapshot } from '../sync/document-store';
+import type { Change, RecordingStore, Snapshot } from '../sync/state-store';
 import type { EvidenceLog } from '../sync/evidence-log';
 import type { Deadline } from '../twilio/deadline';
 import type { RetryFence } from '../twilio/http-client';

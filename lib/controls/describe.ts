@@ -1,5 +1,5 @@
 import { pauseAge } from '../model/pause-alert';
-import { applyAnswer, isActive, settleUnsettled, type RecordingDocument } from '../model/recording-document';
+import { applyAnswer, isActive, settleUnsettled, type RecordingDocument } from '../model/recording-state';
 import { listOnTwilio, type Owner } from '../twilio/voice';
 import { writeDocument, type Deps } from './deps';
 

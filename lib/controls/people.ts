@@ -3,7 +3,7 @@ import { invalidParameter, invalidRequest, notSupportedForConferences, type Cont
 import { judgedCaptures } from '../model/captures';
 import { toSegments, windowInsidePause } from '../model/segments';
 import type { PauseBehavior } from '../model/statuses';
-import { choice, optional, setStatusOptions, sid, type TargetStatus } from '../params';
+import { choice, optional, setStatusOptions, sid, type TargetStatus } from '../model/params';
 import { studioCaptureSteps } from '../twilio/studio';
 import { callOwner, conferenceOwner, listedForProof } from '../twilio/voice';
 import type { Deps } from './deps';

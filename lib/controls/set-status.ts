@@ -10,10 +10,10 @@ import {
   type RecordingDocument,
   type TwilioAnswer,
   type Window,
-} from '../model/recording-document';
+} from '../model/recording-state';
 import type { PauseBehavior } from '../model/statuses';
-import type { TargetStatus } from '../params';
-import type { Snapshot } from '../sync/document-store';
+import type { TargetStatus } from '../model/params';
+import type { Snapshot } from '../sync/state-store';
 import { appendEvidence, evidenceOf, failureOf, intentOf, readBackOf } from '../sync/evidence-log';
 import { readForStop } from '../sync/start-claim';
 import { SYNC_RESERVE_MS } from '../twilio/deadline';

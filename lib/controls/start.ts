@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ControlError, evidenceUnavailable, fromTwilioError, statusOf } from '../errors';
-import { applyAnswer, settleUnsettled, type RecordingDocument, type TwilioAnswer } from '../model/recording-document';
-import type { Snapshot } from '../sync/document-store';
+import { applyAnswer, settleUnsettled, type RecordingDocument, type TwilioAnswer } from '../model/recording-state';
+import type { Snapshot } from '../sync/state-store';
 import { appendEvidence, evidenceOf, failureOf, intentOf } from '../sync/evidence-log';
 import { StartClaim, type ClaimState } from '../sync/start-claim';
 import { sleep, SYNC_RESERVE_MS } from '../twilio/deadline';
@@ -27,7 +27,7 @@ const ambiguous = (err: unknown) => {
 /** Every recording Twilio listed goes into the document: a start also repairs what Sync missed. */
 const reconcile = (listed: TwilioAnswer[]) => (doc: RecordingDocument) => {
   const merged = listed.reduce((d, a) => applyAnswer(d, a).doc, doc);
-  // Twilio's whole list also settles an outcome the document did not know (model/recording-document).
+  // Twilio's whole list also settles an outcome the document did not know (model/recording-state).
   return listed.length > 0 ? settleUnsettled(merged, listed[0].window) : merged;
 };
 
@@ -51,7 +51,7 @@ export async function startCallRecording(deps: Deps, options: StartOptions) {
     const listSent = Date.now();
     const listing = listOnTwilio(owner);
     // The call's Map (sync/call-map: its claim, state and evidence) is created first (409 when it
-    // exists): its claim and the start's intent wait for that, beside the list of the recordings.
+    // exists); its claim and the start's intent go out just after, beside it and the list (call-map's create).
     if (first) map.ensure().catch(() => undefined); // the claim's creation reports a failure
     const claiming = claim.acquire();
     if (first) {

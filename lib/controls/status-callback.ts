@@ -1,7 +1,7 @@
 import { fromTwilioError, missingParameter, statusOf } from '../errors';
-import { ACTIVE, applyAnswer, applyCallback, mayBeForgotten, type RecordingDetails } from '../model/recording-document';
+import { ACTIVE, applyAnswer, applyCallback, mayBeForgotten, type RecordingDetails } from '../model/recording-state';
 import type { RecordingStatus } from '../model/statuses';
-import type { RecordingStore } from '../sync/document-store';
+import type { RecordingStore } from '../sync/state-store';
 import { appendEvidence, type EvidenceLog } from '../sync/evidence-log';
 import { answerOf, timed, type Owner } from '../twilio/voice';
 

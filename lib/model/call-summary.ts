@@ -1,6 +1,6 @@
 /**
- * What a summary reads of a call's state (model/recording-document), by shape: this file imports nothing,
- * so the state's store (sync/document-store) can index a summary without a longer chain of imports.
+ * What a summary reads of a call's state (model/recording-state), by shape: this file imports nothing,
+ * so the state's store (sync/state-store) can index a summary without a longer chain of imports.
  */
 export interface StateDocument {
   recordings: Record<string, { status: string; pauseBehavior?: string; at?: Partial<Record<string, string>> }>;

@@ -1,5 +1,5 @@
 import { pausedSince } from './call-summary';
-import type { RecordingDocument } from './recording-document';
+import type { RecordingDocument } from './recording-state';
 
 export { pausedSince };
 

@@ -1,7 +1,7 @@
 import type { ServerlessCallback, ServerlessFunctionSignature } from '@twilio-labs/serverless-runtime-types/types';
 import type { Deps } from '../controls/deps';
 import type { Env, FunctionContext } from '../env';
-import { CALLER, NEXT, parseParams, type Parsed, type Spec } from '../params';
+import { CALLER, NEXT, parseParams, type Parsed, type Spec } from '../model/params';
 import { asControlError, errorResponse, jsonResponse, redirect } from './responses';
 import { splitEvent } from './runtime-event';
 import { controlDeps } from './wiring';

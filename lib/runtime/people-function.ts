@@ -2,7 +2,7 @@ import type twilio from 'twilio';
 import type { ServerlessCallback } from '@twilio-labs/serverless-runtime-types/types';
 import type { Deps } from '../controls/deps';
 import type { FunctionContext } from '../env';
-import { optional, parseParams, type Parsed, type Spec } from '../params';
+import { optional, parseParams, type Parsed, type Spec } from '../model/params';
 import { twilioClient } from '../twilio/client';
 import { Deadline } from '../twilio/deadline';
 import { verifyFlexToken } from '../twilio/flex';

@@ -2,7 +2,7 @@ import type twilio from 'twilio';
 import { ControlFence, type Deps } from '../controls/deps';
 import type { Person } from '../model/people';
 import { syncOptions, type FunctionContext } from '../env';
-import { RecordingStore } from '../sync/document-store';
+import { RecordingStore } from '../sync/state-store';
 import { EvidenceLog } from '../sync/evidence-log';
 import { twilioClient } from '../twilio/client';
 import { Deadline, SYNC_RESERVE_MS } from '../twilio/deadline';

@@ -4,7 +4,7 @@ import { fromTwilioError, statusOf } from '../errors';
 
 /**
  * The one Sync object the toolkit creates per call or conference: a Map whose items are its state
- * (`state`, sync/document-store), its start claim (`claim`, sync/start-claim) and its evidence entries
+ * (`state`, sync/state-store), its start claim (`claim`, sync/start-claim) and its evidence entries
  * (`log-…`, sync/evidence-log). One object per call keeps Sync's creation rate (below 20/s per service)
  * for new calls alone; every item's write counts toward the Map's 20 writes/s, which one call never nears.
  */
@@ -52,9 +52,14 @@ export class CallMap {
     return creation;
   }
 
-  /** Creates an item, and the Map first when it does not exist yet (404), waiting for a creation under way. */
+  /**
+   * Creates an item, and the Map first when it does not exist yet (404). Sent at once, beside a creation
+   * of the Map under way in this process rather than after it: that creation went out first, so Sync
+   * usually has applied it, and a start's claim then costs one round trip instead of two in sequence.
+   * When it has not, the 404 waits for it and the item is sent again, no later than waiting would have.
+   */
   async create(key: string, data: object, itemTtl?: number) {
-    await creations.get(this.key)?.catch(() => undefined);
+    const creating = creations.get(this.key);
     const create = () =>
       this.items.create({
         key,
@@ -66,7 +71,7 @@ export class CallMap {
       return await create();
     } catch (err) {
       if (statusOf(err) !== 404) throw err;
-      await this.ensure();
+      await (creating ? creating.catch(() => this.ensure()) : this.ensure());
       return create();
     }
   }
@@ -84,7 +89,10 @@ export interface ListedMap {
 /** Sync's largest page of Maps. */
 const MAPS_PAGE_SIZE = 100;
 
-/** Every call's and conference's Map that Sync still holds (within its TTL), in the order Sync lists them. */
+/**
+ * Every call's and conference's Map that Sync holds within its TTL, in the order Sync lists them. Sync's
+ * TTLs are approximate: a Map past its expiry may still be listed for a while, and is left out.
+ */
 export async function listCallMaps(client: twilio.Twilio, options: SyncOptions): Promise<ListedMap[]> {
   const prefix = mapName('');
   let maps;
@@ -93,8 +101,14 @@ export async function listCallMaps(client: twilio.Twilio, options: SyncOptions):
   } catch (err) {
     throw fromTwilioError(err, 'the Sync Maps');
   }
+  const now = Date.now();
   return maps
-    .filter((m) => m.uniqueName?.startsWith(prefix) && /^(CA|CF)[0-9a-f]{32}$/.test(m.uniqueName.slice(prefix.length)))
+    .filter(
+      (m) =>
+        m.uniqueName?.startsWith(prefix) &&
+        /^(CA|CF)[0-9a-f]{32}$/.test(m.uniqueName.slice(prefix.length)) &&
+        !(m.dateExpires && m.dateExpires.getTime() <= now),
+    )
     .map((m) => ({
       sid: m.uniqueName.slice(prefix.length),
       mapSid: m.sid,

@@ -4,7 +4,7 @@ import type { SyncOptions } from '../env';
 import { fromTwilioError, statusOf } from '../errors';
 import { CLOCK } from '../twilio/deadline';
 import type { EvidenceEntry, NewEvidence } from '../model/evidence';
-import { CLOCK_SKEW_MARGIN_MS, type TwilioAnswer } from '../model/recording-document';
+import { CLOCK_SKEW_MARGIN_MS, type TwilioAnswer } from '../model/recording-state';
 import type { PauseBehavior } from '../model/statuses';
 import { CallMap } from './call-map';
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { fromTwilioError, statusOf } from '../errors';
-import { CLOCK_SKEW_MARGIN_MS } from '../model/recording-document';
+import { CLOCK_SKEW_MARGIN_MS } from '../model/recording-state';
 import { CLAIM_KEY, type CallMap } from './call-map';
 
 /**

@@ -2,9 +2,9 @@ import type twilio from 'twilio';
 import { CLOCK } from './deadline';
 import { fromTwilioError, noActiveRecording, notInProgress, type ControlError } from '../errors';
 import type { ListedRecording } from '../model/proof';
-import { fromTwilioStatus, isActive, type TwilioAnswer, type Window } from '../model/recording-document';
+import { fromTwilioStatus, isActive, type TwilioAnswer, type Window } from '../model/recording-state';
 import type { PauseBehavior } from '../model/statuses';
-import type { TargetStatus } from '../params';
+import type { TargetStatus } from '../model/params';
 
 /** The fields of a recording resource that the toolkit keeps, as the twilio library returns them. */
 export interface TwilioRecording {

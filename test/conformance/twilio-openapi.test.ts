@@ -282,13 +282,18 @@ test('the Functions, pointed at Prism, send only conformant requests through a w
 });
 
 describe('the checks can fail', () => {
-  // A stand-in for Twilio that answers three requests wrongly and passes the rest to the emulator.
+  // A stand-in for Twilio that answers four requests wrongly and passes the rest to the emulator.
   const callSid = 'CA' + '1'.repeat(32);
   const calls = `/2010-04-01/Accounts/${ACCOUNT_SID}/Calls`;
   const wrong: Record<string, { status: number; body: unknown }> = {
     [`${calls}/${callSid}.json`]: { status: 200, body: { sid: 12, status: 'ringing' } },
     [`${calls}/${callSid}/Recordings.json`]: { status: 404, body: { code: '20404', message: 'not found' } },
     [`${calls}/${callSid}/Recordings/RE${'3'.repeat(32)}.json`]: { status: 202, body: {} },
+    // A recording whose channels is text, and whose status is none of the enum's.
+    [`${calls}/${callSid}/Recordings/RE${'4'.repeat(32)}.json`]: {
+      status: 200,
+      body: { sid: `RE${'4'.repeat(32)}`, call_sid: callSid, channels: '1', status: 'recording' },
+    },
   };
   let standIn: Server;
   let bad: RunningPrism;
@@ -328,13 +333,27 @@ describe('the checks can fail', () => {
     const res = await sent('get', `${calls}/${callSid}.json`);
     expect(res.statusCode).toBe(500);
     expect(JSON.stringify(res.body)).toContain('sid must be string');
-    expect(await bad.problems(from)).toEqual([expect.stringContaining('VIOLATIONS')]);
+    // Our schema check finds it too.
+    expect(await bad.problems(from)).toEqual([
+      expect.stringContaining('VIOLATIONS'),
+      expect.stringContaining('SCHEMA /sid must be string'),
+    ]);
   });
 
   test('a success status the spec does not list is failed by Prism, and its log shows it', async () => {
     const from = bad.mark();
     expect((await sent('get', `${calls}/${callSid}/Recordings/RE${'3'.repeat(32)}.json`)).statusCode).toBe(500);
     expect(await bad.problems(from)).toEqual([expect.stringContaining('VIOLATIONS')]);
+  });
+
+  test("our own check: an answer's wrong JSON type or value outside its enum is caught by the schema (Ajv)", async () => {
+    const from = bad.mark();
+    expect((await sent('get', `${calls}/${callSid}/Recordings/RE${'4'.repeat(32)}.json`)).statusCode).toBeLessThan(600);
+    const problems = await bad.problems(from);
+    expect(problems).toContainEqual(expect.stringMatching(/SCHEMA \/channels must be integer/));
+    expect(problems).toContainEqual(
+      expect.stringMatching(/SCHEMA \/status must be equal to one of the allowed values/),
+    );
   });
 
   test("our own check: an error body not in Twilio's documented shape is caught", async () => {

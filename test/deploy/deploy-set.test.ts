@@ -3,11 +3,21 @@
 // `npm run deploy` refuses before any network step.
 import { getListOfFunctionsAndAssets } from '@twilio-labs/serverless-api/dist/utils/fs';
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  symlinkSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { readSpecializedConfig } from 'twilio-run/dist/config/global';
-import { projectFolder, runScript } from '../../harness/scripts';
+import { projectFolder, runCommand, runScript } from '../../harness/scripts';
 import { ROOT } from '../../harness/stack';
 import { tripwire } from '../../harness/tripwire';
 
@@ -18,9 +28,9 @@ const walk = (dir: string): string[] =>
       )
     : [];
 
-/** The deploy set of the project in `dir`, with the folders twilio-run's deploy command reads from .twilioserverlessrc. */
+/** The deploy set of the project in `dir`, with the folders twilio-run's deploy command reads from .twilioserverlessrc.js. */
 async function deploySet(dir = ROOT) {
-  const config = readSpecializedConfig(dir, join(dir, '.twilioserverlessrc'), 'deploy') as {
+  const config = readSpecializedConfig(dir, join(dir, '.twilioserverlessrc.js'), 'deploy') as {
     functionsFolder: string;
     assetsFolder: string;
   };
@@ -83,6 +93,27 @@ test('the examples are deployed only when the build is told DEPLOY_EXAMPLES=true
 
   build({ DEPLOY_EXAMPLES: 'true' });
   expect((await deploySet(dir)).functions.map((f) => f.path)).toEqual(expect.arrayContaining(examples));
+});
+
+test("the deployed dependencies are the tested ones: package.json's are exact, the lockfile's versions", () => {
+  // Twilio installs a deployed service's dependencies from package.json alone: a range there would be
+  // whatever version is newest at deploy time, not the one the tests ran.
+  const read = (file: string) => JSON.parse(readFileSync(join(ROOT, file), 'utf8'));
+  const { dependencies } = read('package.json') as { dependencies: Record<string, string> };
+  const { packages } = read('package-lock.json') as { packages: Record<string, { version: string }> };
+  expect(Object.keys(dependencies).length).toBeGreaterThan(0);
+  for (const [name, version] of Object.entries(dependencies))
+    expect({ name, version }).toEqual({ name, version: packages[`node_modules/${name}`].version });
+});
+
+test("a Twilio CLI user deploys without a .env: the CLI profile's credentials, the fresh build", () => {
+  // What the CLI plugin hands twilio-run's deploy: the profile's credentials, in a project with no .env.
+  const profile = { username: 'SK' + 'c'.repeat(32), password: 'secret', accountSid: 'AC' + 'd'.repeat(32) };
+  const script = `require('twilio-run/dist/config/deploy')
+    .getConfigFromFlags({ cwd: process.cwd() }, ${JSON.stringify({ ...profile, profile: 'default' })})
+    .then((c) => console.log(JSON.stringify({ username: c.username, env: c.env, functions: c.functionsFolderName })))`;
+  const config = JSON.parse(execFileSync(process.execPath, ['-e', script], { cwd: projectFolder(), encoding: 'utf8' }));
+  expect(config).toEqual({ username: profile.username, env: {}, functions: 'dist/deploy/functions' });
 });
 
 describe('npm run deploy refuses, before any network step', () => {
@@ -175,6 +206,32 @@ describe('npm run deploy refuses, before any network step', () => {
     expect(missing.output).toContain('There is no .env.nope (given with --env)');
   });
 
+  test('a plain twilio serverless:deploy (twilio-run deploy, which the CLI plugin runs) of no build or a stale one, saying to build', async () => {
+    const unbuilt = projectFolder(REAL);
+    unlinkSync(join(unbuilt, 'dist'));
+    // A Function's source changed since the build.
+    const stale = projectFolder(REAL);
+    unlinkSync(join(stale, 'functions'));
+    cpSync(join(ROOT, 'functions'), join(stale, 'functions'), { recursive: true });
+    appendFileSync(join(stale, 'functions/recording/start.protected.ts'), '// changed\n');
+    for (const [dir, message] of [
+      [unbuilt, 'Not deploying: there is no build (dist/deploy). Run npm run build, then deploy again'],
+      [
+        stale,
+        'Not deploying: dist/deploy was built from other sources than these. Run npm run build, then deploy again',
+      ],
+    ]) {
+      wire.reset();
+      const run = runCommand(process.execPath, [require.resolve('twilio-run/bin/twilio-run.js'), 'deploy'], dir, {
+        NODE_OPTIONS: wire.nodeOptions,
+      });
+      expect(await run.exited).not.toBe(0);
+      // twilio-run boxes and wraps its errors.
+      expect(run.output().replace(/[│·\s]+/g, ' ')).toContain(message);
+      expect(connections()).toBe('');
+    }
+  });
+
   test('no .env, or no credentials in it', async () => {
     const noEnv = runScript('deploy', projectFolder(), { NODE_OPTIONS: wire.nodeOptions });
     expect(await noEnv.exited).not.toBe(0);
@@ -182,5 +239,12 @@ describe('npm run deploy refuses, before any network step', () => {
     const { code, output } = await deploy({ SYNC_SERVICE_SID: 'default' });
     expect(code).not.toBe(0);
     expect(output).toContain('.env has no account credentials');
+    // Read with the same parse as npm start's: what is not settings is said, not taken for no credentials.
+    const garbled = projectFolder();
+    writeFileSync(join(garbled, '.env'), 'this is not an env file\n');
+    const notSettings = await deploy({}, [], garbled);
+    expect(notSettings.code).not.toBe(0);
+    expect(notSettings.output).toContain('.env cannot be read as settings: line 1 is not a setting');
+    expect(connections()).toBe('');
   });
 });

@@ -67,6 +67,9 @@ test('each event asked for is delivered, signed, with Twilio parameters', async 
       RecordingUrl: expect.stringContaining(rec.sid),
     });
     expect(r.params.RecordingStartTime).toMatch(/\+0000$/);
+    // Call status callbacks carry these; Twilio's recording status callback parameters do not.
+    expect(r.params).not.toHaveProperty('CallbackSource');
+    expect(r.params).not.toHaveProperty('Timestamp');
   }
   expect(Number(received[1].params.RecordingDuration)).toBeGreaterThanOrEqual(0);
   // A tampered parameter no longer matches the signature.

@@ -21,7 +21,7 @@ test('429 faults answer Twilio 20429 with Retry-After, for the next N matching r
   expect(res.statusCode).toBe(429);
   expect(res.body).toMatchObject({ code: 20429, status: 429 });
   expect(res.headers['retry-after']).toBe('3');
-  await expect(em.client.calls(call.sid).fetch()).resolves.toBeDefined(); // does not match
+  await expect(em.client.calls(call.sid).fetch()).resolves.toMatchObject({ sid: call.sid }); // does not match
   await expect(em.client.calls(call.sid).recordings.list()).rejects.toMatchObject({ status: 429 });
   await expect(em.client.calls(call.sid).recordings.list()).resolves.toEqual([]);
 });

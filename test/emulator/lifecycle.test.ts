@@ -86,12 +86,19 @@ test('settings and limits refuse unknown keys and bad values, and reset restores
   expect(await em.refusal('POST', '/settings', { concurrentRequests: 3 })).toMatchObject({
     error: { message: expect.stringContaining('answerDelayMs') },
   });
-  expect(await em.control('POST', '/settings', { answerDelayMs: 0, recordingProcessingMs: 50 })).toEqual({
+  expect(
+    await em.control('POST', '/settings', { answerDelayMs: 0, recordingProcessingMs: 50, syncTtlLingerMs: 0 }),
+  ).toEqual({
     answerDelayMs: 0,
     recordingProcessingMs: 50,
+    syncTtlLingerMs: 0,
   });
   await em.control('POST', '/reset');
-  expect(await em.control('POST', '/settings', {})).toEqual({ answerDelayMs: 200, recordingProcessingMs: 200 });
+  expect(await em.control('POST', '/settings', {})).toEqual({
+    answerDelayMs: 200,
+    recordingProcessingMs: 200,
+    syncTtlLingerMs: 60_000,
+  });
 });
 
 // twilio.com/docs/voice/twiml/reject: any first TwiML other than <Reject> answers the call.

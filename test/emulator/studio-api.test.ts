@@ -29,7 +29,7 @@ async function refusal(definition: unknown) {
     .flowValidate.update({ friendlyName: 'x', status: 'published', definition })
     .then(() => undefined)
     .catch((e: { status: number; code: number; details?: { errors: Array<{ property_path: string }> } }) => e);
-  expect(err).toMatchObject({ status: 400, code: 81022 });
+  expect(err).toMatchObject({ status: 400, code: 81022, message: 'Flow definition validation failed' });
   return err!.details!.errors;
 }
 
@@ -90,12 +90,12 @@ describe('a definition Studio would not save is refused, with where', () => {
       '#/states/1/properties/timeout',
     ],
     [
-      "a property of the wrong type (Send to Flex's priority as a number)",
+      "a property of the wrong type (Send to Flex's workflow as a number)",
       flowOf(
         widget('Trigger', 'trigger', [{ event: 'incomingCall', next: 'flex' }]),
-        widget('flex', 'send-to-flex', [{ event: 'callComplete' }], { workflow: 'WW1', channel: 'TC1', priority: 0 }),
+        widget('flex', 'send-to-flex', [{ event: 'callComplete' }], { workflow: 1, channel: 'TC1' }),
       ),
-      '#/states/1/properties/priority',
+      '#/states/1/properties/workflow',
     ],
     [
       'a required property missing (Run Function url)',
@@ -126,6 +126,30 @@ describe('a definition Studio would not save is refused, with where', () => {
     ['an initial state that is not a trigger', { ...good, initial_state: 'bye' }, '#/initial_state'],
   ])('%s', async (_what, definition, path) => {
     expect((await refusal(definition)).map((e) => e.property_path)).toContain(path);
+  });
+
+  // Flows Studio saved write seconds and priorities as JSON numbers or as text (test/studio/flows/):
+  // both pass, on every widget that has them.
+  test('seconds and priorities written as numbers or as text both pass', async () => {
+    const numbers = flowOf(
+      widget('Trigger', 'trigger', [{ event: 'incomingCall', next: 'flex' }]),
+      widget('flex', 'send-to-flex', [{ event: 'callComplete', next: 'dial' }], {
+        workflow: 'WW1',
+        channel: 'TC1',
+        priority: 0,
+        timeout: 3600,
+      }),
+      widget('dial', 'connect-call-to', [{ event: 'callCompleted', next: 'back' }], {
+        noun: 'number',
+        to: '+14158675309',
+        timeout: 30,
+        time_limit: 14400,
+      }),
+      widget('back', 'add-twiml-redirect', [{ event: 'return' }], { url: 'https://x.example/t', timeout: 60 }),
+    );
+    await expect(
+      studio().flowValidate.update({ friendlyName: 'x', status: 'published', definition: numbers }),
+    ).resolves.toMatchObject({ valid: true });
   });
 
   test('on create and update too, and a definition that is not JSON or a parameter missing is a 400', async () => {

@@ -41,6 +41,9 @@ test('TTL: an item with CollectionTtl keeps its list alive; an expired list is g
   await em.control('POST', '/clock', { advanceMs: 8000 });
   expect((await lists()('log-3').syncListItems.list()).length).toBe(1);
   await em.control('POST', '/clock', { advanceMs: 3000 });
+  // Expired, it lingers (Sync's TTLs are approximate), then is gone.
+  await expect(lists()('log-3').fetch()).resolves.toBeDefined();
+  await em.control('POST', '/clock', { advanceMs: 60_000 });
   await expect(lists()('log-3').fetch()).rejects.toMatchObject({ status: 404 });
 });
 

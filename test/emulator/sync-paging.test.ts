@@ -24,13 +24,16 @@ test('documents: PageSize is honoured, and the library follows next_page_url thr
   const all = await service().documents.list({ pageSize: 10 });
   expect(all.map((d) => d.uniqueName)).toEqual(Array.from({ length: 23 }, (_, i) => `doc-${i}`));
   expect((await pages()).routes['GET /v1/Services/:ServiceSid/Documents']).toBe(3);
-  // Left unasked, Sync's pages hold 50; at most 100 whatever is asked.
+  // Left unasked, Sync's pages hold 50; 1 to 100 may be asked, anything else is refused with 54454
+  // (twilio.com/docs/api/errors/54454), never clamped.
   expect((await service().documents.page({})).instances).toHaveLength(23);
-  const big = await em.client.request({
-    method: 'get',
-    uri: 'https://sync.twilio.com/v1/Services/default/Documents?PageSize=500',
-  });
-  expect((big.body as { meta: { page_size: number } }).meta.page_size).toBe(100);
+  for (const size of ['500', '101', '0', 'ten']) {
+    const refused = await em.client.request({
+      method: 'get',
+      uri: `https://sync.twilio.com/v1/Services/default/Documents?PageSize=${size}`,
+    });
+    expect(refused).toMatchObject({ statusCode: 400, body: expect.objectContaining({ code: 54454 }) });
+  }
 });
 
 // OpenAPI ListSyncList and ListSyncListItem.

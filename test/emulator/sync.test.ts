@@ -57,11 +57,46 @@ test('duplicate unique names, bad unique names, bad and oversized Data are refus
   });
 });
 
-test('a document expires after its Ttl', async () => {
+// Source: twilio.com/docs/sync/objects-ttl: the TTL is "the approximate time before the object is
+// automatically garbage-collected"; Sync "sacrifices accurate firing times".
+test('a document expires after its Ttl, approximately: it lingers a while past it, then is gone', async () => {
   await docs().create({ uniqueName: 'rc-4', ttl: 10 });
   await em.control('POST', '/clock', { advanceMs: 9_000 });
-  await expect(docs()('rc-4').fetch()).resolves.toBeDefined();
+  await expect(docs()('rc-4').fetch()).resolves.toMatchObject({ uniqueName: 'rc-4' });
   await em.control('POST', '/clock', { advanceMs: 2_000 });
+  const lingering = await docs()('rc-4').fetch();
+  expect(lingering.dateExpires!.getTime()).toBeLessThan(em.emulator.context.now());
+  expect((await docs().list()).map((d) => d.uniqueName)).toContain('rc-4');
+  await expect(docs().create({ uniqueName: 'rc-4' })).rejects.toMatchObject({ status: 409 });
+  await em.control('POST', '/clock', { advanceMs: 60_000 });
   await expect(docs()('rc-4').fetch()).rejects.toMatchObject({ status: 404 });
-  await expect(docs().create({ uniqueName: 'rc-4' })).resolves.toBeDefined(); // the name is free again
+  await expect(docs().create({ uniqueName: 'rc-4' })).resolves.toMatchObject({ uniqueName: 'rc-4' }); // the name is free again
+});
+
+// Sources: twilio.com/docs/api/errors/54011 (a TTL must be empty or a whole number of seconds from 0 to
+// 31 536 000) and /54003 (an If-Match that is not a revision Sync gave cannot be used).
+test('a bad TTL is 54011; an If-Match that is no revision is 54003, a stale one 412', async () => {
+  for (const ttl of ['-1', '31536001', '1.5', 'soon'])
+    await expect(
+      em.client.request({
+        method: 'post',
+        uri: 'https://sync.twilio.com/v1/Services/default/Documents',
+        data: { UniqueName: `ttl-${ttl}`, Ttl: ttl },
+      }),
+    ).resolves.toMatchObject({ statusCode: 400, body: expect.objectContaining({ code: 54011 }) });
+  await docs().create({ uniqueName: 'rc-9', data: { a: 1 } });
+  await expect(docs()('rc-9').update({ data: { a: 2 }, ifMatch: 'W/"abc"' })).rejects.toMatchObject({
+    status: 400,
+    code: 54003,
+  });
+  await expect(docs()('rc-9').update({ data: { a: 2 }, ifMatch: '7' })).rejects.toMatchObject({
+    status: 412,
+    code: 54103,
+  });
+  const map = await em.client.sync.v1.services('default').syncMaps.create({ uniqueName: 'm-9' });
+  const items = em.client.sync.v1.services('default').syncMaps(map.sid).syncMapItems;
+  await items.create({ key: 'k', data: {} });
+  await expect(items('k').update({ data: { b: 1 }, ifMatch: '' })).rejects.toMatchObject({ code: 54003 });
+  await expect(items('k').remove({ ifMatch: 'latest' })).rejects.toMatchObject({ code: 54003 });
+  await expect(items('k').fetch()).resolves.toMatchObject({ data: {} });
 });

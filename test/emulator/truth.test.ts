@@ -4,6 +4,7 @@
 import { conferenceCalls, newCall } from '../../harness/calls';
 import { ACCOUNT_SID, AUTH_TOKEN, startEmulator, type RunningEmulator } from '../../harness/stack';
 import type { ServedRequest } from '../../emulator/app';
+import { seededRandom } from '../../emulator/latency';
 import type { RecordingTruth } from '../../emulator/voice/recordings';
 
 let em: RunningEmulator;
@@ -103,6 +104,23 @@ describe('jitter', () => {
     await em.control('POST', '/latency', JITTER);
     await em.control('POST', '/reset');
     expect(await em.control('GET', '/latency')).toEqual({ voice: null, sync: null, apply: 'end' });
+  });
+
+  test('with a seed, the latencies are drawn from it: a randomized test replays them from its seed', async () => {
+    const call = await newCall(em.client);
+    const seeded = { voice: { minMs: 0, maxMs: 300 }, sync: null, apply: 'end', seed: 7 };
+    expect(await em.control('POST', '/latency', seeded)).toEqual(seeded);
+    const since = now();
+    for (let i = 0; i < 10; i++) await em.client.calls(call.sid).fetch();
+    await em.control('DELETE', '/latency');
+    const measured = (await served()).filter((r) => r.startedAt >= since).map((r) => r.endedAt - r.startedAt);
+    // One draw per request (apply end), in order: a busy machine only adds to each; timers may fire 2 ms early.
+    const draw = seededRandom(7);
+    const drawn = measured.map(() => 300 * draw());
+    expect(measured.map((ms, i) => ms >= drawn[i] - 2)).toEqual(Array(10).fill(true));
+    expect(await em.refusal('POST', '/latency', { ...seeded, seed: -1 })).toEqual({
+      error: { code: 'INVALID_LATENCY', message: 'seed must be a whole number from 0 to 2^32 - 1' },
+    });
   });
 
   test("every request waits a latency in its product's range, not always the same; Flex none", async () => {

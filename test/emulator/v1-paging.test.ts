@@ -30,8 +30,22 @@ test('flows: PageSize is honoured, the library follows next_page_url, at most 10
   const before = (await routes())['GET /v2/Flows'] ?? 0;
   expect((await studio().list({ pageSize: 2 })).map((f) => f.friendlyName)).toHaveLength(5);
   expect((await routes())['GET /v2/Flows'] - before).toBe(3);
+  // Over 1000 is 20007, "Page size too large" (twilio.com/docs/api/errors/20007), not a clamped page;
+  // the same on TaskRouter's lists and Voice's.
   const big = await em.client.request({ method: 'get', uri: 'https://studio.twilio.com/v2/Flows?PageSize=5000' });
-  expect((big.body as { meta: { page_size: number } }).meta.page_size).toBe(1000);
+  expect(big).toMatchObject({ statusCode: 400, body: expect.objectContaining({ code: 20007 }) });
+  const tasks = await em.client.request({
+    method: 'get',
+    uri: 'https://taskrouter.twilio.com/v1/Workspaces?PageSize=1001',
+  });
+  expect(tasks).toMatchObject({ statusCode: 400, body: expect.objectContaining({ code: 20007 }) });
+  const calls = await em.client.request({
+    method: 'get',
+    uri: `https://api.twilio.com/2010-04-01/Accounts/${em.emulator.context.accountSid}/Calls.json?PageSize=1001`,
+  });
+  expect(calls).toMatchObject({ statusCode: 400, body: expect.objectContaining({ code: 20007 }) });
+  const none = await em.client.request({ method: 'get', uri: 'https://studio.twilio.com/v2/Flows?PageSize=0' });
+  expect(none).toMatchObject({ statusCode: 400, body: expect.objectContaining({ code: 20001 }) });
 });
 
 // OpenAPI ListExecution (DateCreatedFrom/To kept in the page URLs) and ListExecutionStep.

@@ -1,5 +1,5 @@
 import { conferenceCalls } from '../../harness/calls';
-import { callbacksIdle, invoke, syncDocument } from '../../harness/functions';
+import { callbacksIdle, counters, invoke, syncDocument } from '../../harness/functions';
 import { useStack } from '../../harness/stack';
 
 const stack = useStack();
@@ -94,21 +94,30 @@ test('without Sync knowing anything, All=true asks Twilio for the active recordi
     Status: 'paused',
     All: 'true',
   });
-  expect(res).toMatchObject({ status: 200, body: { status: 'paused' } });
-  expect(await syncDocument(stack.em, conference.sid)).toMatchObject({ sid: conference.sid });
+  const recordings = await stack.em.client.conferences(conference.sid).recordings.list();
+  expect(recordings.map((r) => r.status)).toEqual(['paused']);
+  const [{ sid }] = recordings;
+  expect(res).toMatchObject({
+    status: 200,
+    body: { conferenceSid: conference.sid, status: 'paused', recordings: [{ recordingSid: sid, status: 'paused' }] },
+  });
+  expect((await syncDocument(stack.em, conference.sid))?.recordings[sid]?.status).toBe('paused');
   await hangUp(calls);
 });
 
-test('an unknown conference is 404; stop and start are refused before any Twilio request', async () => {
+test('an unknown conference is 404; a stop is refused before any Twilio request', async () => {
   const unknown = await invoke(stack.fx, '/conference/recording/set-status', {
     ConferenceSid: 'CF' + '1'.repeat(32),
     Status: 'paused',
     RecordingSid: 'RE' + '2'.repeat(32),
   });
   expect(unknown).toMatchObject({ status: 404, body: { error: { code: 'NOT_FOUND', twilioCode: 20404 } } });
+  const before = await counters(stack.em);
   const stop = await invoke(stack.fx, '/conference/recording/set-status', {
     ConferenceSid: 'CF' + '1'.repeat(32),
     Status: 'stop',
   });
   expect(stop).toMatchObject({ status: 400, body: { error: { code: 'NOT_SUPPORTED_FOR_CONFERENCES' } } });
+  // The emulator saw no request for it.
+  expect((await counters(stack.em)).total).toBe(before.total);
 });

@@ -55,6 +55,18 @@ const NOT_RUN: Record<string, Record<string, string[]>> = {
       'npm install -g twilio-cli && twilio plugins:install @twilio-labs/plugin-serverless\nnpm run build && twilio serverless:deploy',
     ],
   },
+  'docs/flex-plugin.md': {
+    'Deploy it to a Flex account': [
+      [
+        'twilio plugins:install @twilio-labs/plugin-flex',
+        'cd plugin-recording-controls',
+        'npm ci',
+        'echo "FLEX_APP_RECORDING_FUNCTIONS_URL=https://recording-controls-1234-dev.twil.io" > .env',
+        'twilio flex:plugins:deploy --changelog "Recording controls"',
+        'twilio flex:plugins:release --plugin plugin-recording-controls@0.1.0 --name "Recording controls" --description "Pause button and Recordings view"',
+      ].join('\n'),
+    ],
+  },
 };
 const runnable = blocks.filter((b) => !NOT_RUN[b.file]?.[b.section]);
 /** The runnable blocks of one section, as written. */

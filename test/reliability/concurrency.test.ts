@@ -1,6 +1,6 @@
 // Many callbacks and controls on one call at once must end with the Sync document exactly right.
 import { newCall } from '../../harness/calls';
-import { callbacksIdle, invoke, servedRequests, syncDocument } from '../../harness/functions';
+import { callbacksIdle, heldRequests, invoke, servedRequests, syncDocument, waitFor } from '../../harness/functions';
 import { startFunctions, useStack } from '../../harness/stack';
 
 const stack = useStack();
@@ -63,7 +63,15 @@ test('two Function processes writing one document at once: If-Match conflicts re
     const call = await newCall(stack.em.client);
     const sids: string[] = [];
     for (let i = 0; i < 10; i++) sids.push((await stack.em.client.calls(call.sid).recordings.create()).sid);
-    const statuses = await Promise.all(
+    await invoke(stack.fx, '/recording/set-status', { CallSid: call.sid, Status: 'paused', RecordingSid: sids[0] });
+    // The first write of the document is held unapplied until another has landed: a conflict for sure,
+    // whatever the machine's pace (identical writes retried blindly would hide a lost update).
+    const statePath = `recording-controls-${call.sid}/Items/state`;
+    await stack.em.control('POST', '/faults', { kind: 'hold', count: 1, match: statePath, method: 'POST' });
+    const mark = (await servedRequests(stack.em)).length;
+    const writes = () =>
+      servedRequests(stack.em).then((all) => all.slice(mark).filter((r) => r.path.endsWith(statePath)));
+    const all = Promise.all(
       sids.flatMap((sid, i) =>
         [stack.fx, second].flatMap((fx) =>
           Array.from({ length: 5 }, () =>
@@ -76,7 +84,12 @@ test('two Function processes writing one document at once: If-Match conflicts re
         ),
       ),
     );
+    await heldRequests(stack.em, 1);
+    await waitFor('another write of the document landing', async () => (await writes()).find((r) => r.status === 200));
+    await stack.em.control('POST', '/held/release');
+    const statuses = await all;
     expect(statuses.filter((s) => s !== 200)).toEqual([]);
+    expect((await writes()).filter((r) => r.status === 412).length).toBeGreaterThanOrEqual(1);
     const doc = await syncDocument(stack.em, call.sid);
     sids.forEach((sid, i) => expect(doc!.recordings[sid].status).toBe(i % 2 ? 'paused' : 'in-progress'));
   } finally {

@@ -2,7 +2,9 @@
 // each change at a random moment of a jittered round trip, with answers lost after the work (500-after),
 // 429s, and instances killed mid-flight and restarted. For every stretch the proof calls paused, the
 // emulator's truth log must show no recording of the call recording at any moment of it; and one status
-// read later, no call says paused while Twilio records. Seeded: a failure prints its seed to replay.
+// read later, no call says paused while Twilio records. Seeded: every random choice (the steps, their
+// faults, when a kill lands, each request's jitter and moment of applying) follows from the printed seed;
+// only the machine's own scheduling is not replayed.
 import fc from 'fast-check';
 import { provenPauses, type Interval, type ListedRecording } from '../../lib/model/proof';
 import { EvidenceLog } from '../../lib/sync/evidence-log';
@@ -15,6 +17,11 @@ const CALLS = 6;
 const CONTROLS_PER_RUN = 130;
 const RUNS = Number(process.env.EVIDENCE_RUNS ?? 3);
 const SEED = Number(process.env.EVIDENCE_SEED ?? Date.now() % 2 ** 31);
+/**
+ * The most of the truly paused time the proof may leave unproven: measured 18.6–33.9 % (docs/evidence.md),
+ * mostly the 15 s after a lost answer; past half, the proof gives up on pauses it should prove.
+ */
+const MAX_UNPROVEN_SHARE = 0.5;
 
 interface Truth {
   recordings: Array<{ recordingSid: string; callSid?: string; changes: Array<{ status: string; at: number }> }>;
@@ -27,6 +34,8 @@ interface Step {
   process: number;
   fault: Fault;
   bySid: boolean;
+  /** For a `kill`: how long after the control is sent its process is killed. */
+  killAfterMs: number;
 }
 
 const step: fc.Arbitrary<Step> = fc.record({
@@ -46,6 +55,7 @@ const step: fc.Arbitrary<Step> = fc.record({
     { weight: 1, arbitrary: fc.constant('kill' as const) },
   ),
   bySid: fc.boolean(),
+  killAfterMs: fc.integer({ min: 300, max: 1200 }),
 });
 
 const NOT_RECORDING = new Set(['paused', 'stopped', 'completed', 'absent', 'failed', 'deleted']);
@@ -161,7 +171,7 @@ async function control(calls: string[], s: Step, recordingSids: Map<string, stri
   const params = { CallSid: callSid, Status: s.action, ...(s.bySid && sid ? { RecordingSid: sid } : {}) };
   const sent = send(s.process, '/recording/set-status', params);
   if (s.fault === 'kill') {
-    await new Promise((r) => setTimeout(r, 300 + Math.random() * 900));
+    await new Promise((r) => setTimeout(r, s.killAfterMs));
     await killAndReplace(s.process);
   }
   await sent;
@@ -180,63 +190,70 @@ test(`evidence never proves a pause Twilio did not hold: ${PROCESSES} processes,
     statusWrong: 0,
   };
   await fc.assert(
-    fc.asyncProperty(fc.array(step, { minLength: CONTROLS_PER_RUN, maxLength: CONTROLS_PER_RUN }), async (steps) => {
-      await em.control('POST', '/reset');
-      await em.control('POST', '/latency', {
-        voice: { minMs: 40, maxMs: 450 },
-        sync: { minMs: 20, maxMs: 220 },
-        apply: 'random',
-      });
-      const calls = await Promise.all(Array.from({ length: CALLS }, async () => (await newCall(em.client)).sid));
-      const recordingSids = new Map<string, string>();
-      for (const callSid of calls) {
-        const started = await invoke<{ recordingSid: string }>(fxs[0], '/recording/start', { CallSid: callSid });
-        expect(started.status).toBe(200);
-        recordingSids.set(callSid, started.body.recordingSid);
-      }
-      // Three controls at once, on any calls: the same call's controls race across processes.
-      for (let i = 0; i < steps.length; i += 3) {
-        await Promise.all(steps.slice(i, i + 3).map((s) => control(calls, s, recordingSids)));
-      }
-      figures.controls += steps.filter((s) => s.action === 'paused' || s.action === 'in-progress').length;
-      await em.control('DELETE', '/latency');
-      await em.control('DELETE', '/faults');
-      await fetch(`${em.url}/__emulator/callbacks/idle`);
-      const checkedAt = Date.now();
-      const truth = await em.control<Truth>('GET', '/truth');
-      for (const callSid of calls) {
-        const entries = await new EvidenceLog(em.client, { serviceSid: 'default', ttlSeconds: 86400 }).readAll(callSid);
-        const listed: ListedRecording[] = (await em.client.calls(callSid).recordings.list()).map((r) => ({
-          recordingSid: r.sid,
-          status: r.status,
-          ...(r.startTime ? { startTime: r.startTime.toISOString() } : {}),
-          ...(Number(r.duration) >= 0 ? { duration: Number(r.duration) } : {}),
-        }));
-        const start = Math.min(
-          ...truth.recordings.filter((r) => r.callSid === callSid).flatMap((r) => r.changes.map((c) => c.at)),
-        );
-        const proven = provenPauses(entries, listed).map(([a, b]) => [a, Math.min(b, checkedAt)] as Interval);
-        for (const window of proven) {
-          figures.windows += 1;
-          const recorded = recordedWithin(truth, callSid, window);
-          if (recorded > 0) {
-            figures.wrong += 1;
-            console.error(
-              `wrongly proven on ${callSid}: ${new Date(window[0]).toISOString()} for ${window[1] - window[0]} ms, ${recorded} ms recorded`,
-            );
-          }
+    fc.asyncProperty(
+      fc.array(step, { minLength: CONTROLS_PER_RUN, maxLength: CONTROLS_PER_RUN }),
+      fc.nat(),
+      async (steps, jitterSeed) => {
+        await em.control('POST', '/reset');
+        await em.control('POST', '/latency', {
+          voice: { minMs: 40, maxMs: 450 },
+          sync: { minMs: 20, maxMs: 220 },
+          apply: 'random',
+          seed: jitterSeed,
+        });
+        const calls = await Promise.all(Array.from({ length: CALLS }, async () => (await newCall(em.client)).sid));
+        const recordingSids = new Map<string, string>();
+        for (const callSid of calls) {
+          const started = await invoke<{ recordingSid: string }>(fxs[0], '/recording/start', { CallSid: callSid });
+          expect(started.status).toBe(200);
+          recordingSids.set(callSid, started.body.recordingSid);
         }
-        const truly = trulyPaused(truth, callSid, start, checkedAt);
-        figures.provenMs += total(proven);
-        figures.trulyPausedMs += total(truly);
-        // One status read later, no call says paused while Twilio records.
-        const status = await invoke<{ status: string }>(fxs[0], '/recording/status', { CallSid: callSid });
-        const active = (await em.client.calls(callSid).recordings.list()).filter((r) => r.status === 'in-progress');
-        if (status.body.status === 'paused' && active.length > 0) figures.statusWrong += 1;
-      }
-      figures.runs += 1;
-      return figures.wrong === 0 && figures.statusWrong === 0;
-    }),
+        // Three controls at once, on any calls: the same call's controls race across processes.
+        for (let i = 0; i < steps.length; i += 3) {
+          await Promise.all(steps.slice(i, i + 3).map((s) => control(calls, s, recordingSids)));
+        }
+        figures.controls += steps.filter((s) => s.action === 'paused' || s.action === 'in-progress').length;
+        await em.control('DELETE', '/latency');
+        await em.control('DELETE', '/faults');
+        await fetch(`${em.url}/__emulator/callbacks/idle`);
+        const checkedAt = Date.now();
+        const truth = await em.control<Truth>('GET', '/truth');
+        for (const callSid of calls) {
+          const entries = await new EvidenceLog(em.client, { serviceSid: 'default', ttlSeconds: 86400 }).readAll(
+            callSid,
+          );
+          const listed: ListedRecording[] = (await em.client.calls(callSid).recordings.list()).map((r) => ({
+            recordingSid: r.sid,
+            status: r.status,
+            ...(r.startTime ? { startTime: r.startTime.toISOString() } : {}),
+            ...(Number(r.duration) >= 0 ? { duration: Number(r.duration) } : {}),
+          }));
+          const start = Math.min(
+            ...truth.recordings.filter((r) => r.callSid === callSid).flatMap((r) => r.changes.map((c) => c.at)),
+          );
+          const proven = provenPauses(entries, listed).map(([a, b]) => [a, Math.min(b, checkedAt)] as Interval);
+          for (const window of proven) {
+            figures.windows += 1;
+            const recorded = recordedWithin(truth, callSid, window);
+            if (recorded > 0) {
+              figures.wrong += 1;
+              console.error(
+                `wrongly proven on ${callSid}: ${new Date(window[0]).toISOString()} for ${window[1] - window[0]} ms, ${recorded} ms recorded`,
+              );
+            }
+          }
+          const truly = trulyPaused(truth, callSid, start, checkedAt);
+          figures.provenMs += total(proven);
+          figures.trulyPausedMs += total(truly);
+          // One status read later, no call says paused while Twilio records.
+          const status = await invoke<{ status: string }>(fxs[0], '/recording/status', { CallSid: callSid });
+          const active = (await em.client.calls(callSid).recordings.list()).filter((r) => r.status === 'in-progress');
+          if (status.body.status === 'paused' && active.length > 0) figures.statusWrong += 1;
+        }
+        figures.runs += 1;
+        return figures.wrong === 0 && figures.statusWrong === 0;
+      },
+    ),
     { seed: SEED, numRuns: RUNS, endOnFailure: true },
   );
   figures.unprovenMs = figures.trulyPausedMs - figures.provenMs;
@@ -245,8 +262,12 @@ test(`evidence never proves a pause Twilio did not hold: ${PROCESSES} processes,
       `proven ${(figures.provenMs / 1000).toFixed(1)} s of ${(figures.trulyPausedMs / 1000).toFixed(1)} s truly paused ` +
       `(${((100 * figures.unprovenMs) / Math.max(1, figures.trulyPausedMs)).toFixed(1)}% left unproven); statuses saying paused while Twilio records: ${figures.statusWrong}`,
   );
-  expect(figures.controls).toBeGreaterThanOrEqual(RUNS >= 3 ? 300 : 0);
+  expect(figures.runs).toBe(RUNS);
+  // 16 of every 19 steps are a pause or a resume: about 110 of a run's 130.
+  expect(figures.controls).toBeGreaterThanOrEqual(RUNS * 95);
   expect(figures.wrong).toBe(0);
   expect(figures.statusWrong).toBe(0);
   expect(figures.windows).toBeGreaterThan(0);
+  expect(figures.trulyPausedMs).toBeGreaterThan(0);
+  expect(figures.unprovenMs / figures.trulyPausedMs).toBeLessThanOrEqual(MAX_UNPROVEN_SHARE);
 }, 900_000);

@@ -10,6 +10,7 @@ import {
   listeningAddresses,
   processGroup,
   projectFolder,
+  runNpmStart,
   runScript,
   waitUntilServing,
   type ScriptRun,
@@ -95,7 +96,11 @@ test('real credentials: no emulator, and a warning that Twilio cannot reach the 
   expect(listeningAddresses(run.process.pid!)).toEqual([`127.0.0.1:${port}`]);
 
   const otherPort = await freePort();
-  const withUrl = start({ PORT: String(otherPort) }, { ...REAL, PUBLIC_BASE_URL: 'https://rc-test.example.com/' });
+  // A quoted value over several lines is a setting too (dotenv's syntax, which twilio-run reads).
+  const withUrl = start(
+    { PORT: String(otherPort) },
+    { ...REAL, PUBLIC_BASE_URL: 'https://rc-test.example.com/', NOTE: '"two\nlines" # a comment' },
+  );
   await waitUntilServing(withUrl, [`http://127.0.0.1:${otherPort}/`]);
   expect(withUrl.output()).toContain(
     'Recording status callbacks go to https://rc-test.example.com/callbacks/recording-status',
@@ -121,7 +126,7 @@ test('settings that cannot work stop it at once, saying what to change', async (
       { ...REAL, PUBLIC_BASE_URL: 'http://0.0.0.0:3000' },
       'PUBLIC_BASE_URL=http://0.0.0.0:3000 is an address of this machine: Twilio must reach it',
     ],
-    [{}, { ADMIN_PASSWORD: 'elevenchars' }, 'ADMIN_PASSWORD has 11 characters, fewer than 12'],
+    [{}, { ...REAL, ADMIN_PASSWORD: 'elevenchars' }, 'ADMIN_PASSWORD has 11 characters, fewer than 12'],
     [
       { PORT: String(await freePort()) },
       { ...REAL, PUBLIC_BASE_URL: 'ngrok.app' },
@@ -132,6 +137,51 @@ test('settings that cannot work stop it at once, saying what to change', async (
     const run = start(vars, env);
     expect(await exitCode(run, 10_000)).not.toBe(0);
     expect(run.output()).toContain(message);
+  }
+});
+
+test('an .env that is not settings, or has no credentials, stops it at once in one line naming the file', async () => {
+  const cases: [string | Buffer, string][] = [
+    [
+      Buffer.from([0x41, 0x3d, 0xff, 0xfe, 0x00, 0x81, 0x0a]),
+      '.env cannot be read as settings: it is not text (UTF-8)',
+    ],
+    ['this is not an env file\n', '.env cannot be read as settings: line 1 is not a setting (NAME=value'],
+    [
+      `ACCOUNT_SID=${REAL.ACCOUNT_SID}\n# a comment\n\nAUTH_TOKEN=${REAL.AUTH_TOKEN}\nSYNC_SERVICE_SID default\n`,
+      '.env cannot be read as settings: line 5 is not a setting',
+    ],
+    ['SYNC_SERVICE_SID=default\n', '.env has no account credentials: put your Account SID and Auth Token'],
+  ];
+  for (const [content, message] of cases) {
+    const dir = projectFolder();
+    writeFileSync(join(dir, '.env'), content);
+    const run = runScript('start', dir, { PORT: String(await freePort()) });
+    running.push(run);
+    expect(await exitCode(run, 10_000)).not.toBe(0);
+    expect(printed(run)).toContain(message);
+    expect(printed(run).split('\n')).toHaveLength(1);
+    expect(processGroup(run.process.pid!)).toEqual([]);
+  }
+});
+
+test('npm start ends everything it started on SIGTERM or SIGINT, sent to npm alone or to its process group', async () => {
+  for (const [signal, to] of [
+    ['SIGTERM', 'npm'],
+    ['SIGTERM', 'group'],
+    ['SIGINT', 'npm'],
+    ['SIGINT', 'group'],
+  ] as const) {
+    const [port, emulatorPort] = [await freePort(), await freePort()];
+    const run = runNpmStart(projectFolder(), { PORT: String(port), EMULATOR_PORT: String(emulatorPort) });
+    running.push(run);
+    await waitUntilServing(run, [`http://127.0.0.1:${port}/`, `http://127.0.0.1:${emulatorPort}/__emulator/counters`]);
+    const npm = run.process.pid!;
+    process.kill(to === 'group' ? -npm : npm, signal);
+    // An orphan keeps its process group: an empty group is nothing left running, on no port.
+    const deadline = Date.now() + 5_000;
+    while (processGroup(npm).length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect({ signal, to, left: processGroup(npm) }).toEqual({ signal, to, left: [] });
   }
 });
 

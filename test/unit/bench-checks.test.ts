@@ -1,5 +1,5 @@
 // The quick bench in CI fails on a wrong figure: each promise of its printed figures, broken on purpose.
-import { wrongFigures } from '../../bench/checks';
+import { expectedSections, wrongFigures } from '../../bench/checks';
 
 const good = {
   burst: { controls: 100, succeeded: 100, failures: {}, pausedOnTwilio: 100, worst: 6457 },
@@ -7,11 +7,47 @@ const good = {
   documentGrowth: [{ tracked: 100, documentBytes: 12_000 }],
   console: { pageLoadMs: { p50: 525 } },
   consoleAtScale: { goalP95Ms: 2000, rows: [{ liveCalls: 5000, p95Ms: 1400, syncRefusals: 0, failedAnswers: 0 }] },
-  roundTrips: { rows: [{ control: '/recording/start', requestsInSequence: 4 }] },
+  roundTrips: {
+    rows: [
+      { control: '/recording/set-status (no RecordingSid), pause', requestsInSequence: 2 },
+      { control: '/recording/set-status (no RecordingSid), resume', requestsInSequence: 3 },
+      { control: '/recording/start', requestsInSequence: 3, raw: 'create', ratio: 2.5 },
+      { control: '/recording/status', requestsInSequence: 1 },
+      { control: '/callbacks/recording-status', requestsInSequence: 2 },
+    ],
+  },
+  twilioRequestsPerControl: {},
 };
+const rows = good.roundTrips.rows;
+const withTrips = (control: string, requestsInSequence: number) => ({
+  roundTrips: { rows: rows.map((r) => (r.control === control ? { control, requestsInSequence } : r)) },
+});
 
 test('right figures: nothing wrong', () => {
   expect(wrongFigures(good)).toEqual([]);
+  expect(wrongFigures(good, expectedSections({ sustained: false, latency: false }))).toEqual([]);
+  expect(wrongFigures(good, expectedSections({ sustained: false, latency: true }))).toEqual([]);
+});
+
+test('a section the run should have printed and did not is wrong, each one named', () => {
+  const { burst: _burst, ...noBurst } = good;
+  expect(wrongFigures(noBurst, expectedSections({ sustained: false, latency: true }))).toEqual([
+    'burst: no figures in this run',
+  ]);
+  expect(wrongFigures({}, expectedSections({ sustained: true, latency: false }))).toEqual([
+    'sustained: no figures in this run',
+  ]);
+  expect(wrongFigures({ quick: true }, expectedSections({ sustained: false, latency: false }))).toEqual([
+    'twilioRequestsPerControl: no figures in this run',
+    'callbackThroughput: no figures in this run',
+    'documentGrowth: no figures in this run',
+    'burst: no figures in this run',
+    'console: no figures in this run',
+    'consoleAtScale: no figures in this run',
+  ]);
+  expect(wrongFigures({}, expectedSections({ sustained: false, latency: false, console: true }))).toEqual([
+    'consoleAtScale: no figures in this run',
+  ]);
 });
 
 test.each([
@@ -33,12 +69,31 @@ test.each([
     { consoleAtScale: { goalP95Ms: 2000, rows: [{ liveCalls: 1000, p95Ms: 900, syncRefusals: 3, failedAnswers: 0 }] } },
     '54009',
   ],
+  ['a round trip added', withTrips('/recording/start', 4), '/recording/start made 4 requests in sequence, not 3'],
   [
-    'a round trip added',
-    { roundTrips: { rows: [{ control: '/recording/start', requestsInSequence: 5 }] } },
-    'requests in sequence',
+    'a round trip missing (a resume sent before its intent is logged)',
+    withTrips('/recording/set-status (no RecordingSid), resume', 2),
+    'resume made 2 requests in sequence, not 3',
   ],
-  ['a control not documented', { roundTrips: { rows: [{ control: '/new', requestsInSequence: 1 }] } }, 'documented'],
+  [
+    'a documented control not measured',
+    { roundTrips: { rows: rows.filter((r) => r.control !== '/recording/status') } },
+    'round trips: /recording/status was not measured',
+  ],
+  [
+    'a control not documented',
+    { roundTrips: { rows: [...rows, { control: '/new', requestsInSequence: 1 }] } },
+    '/new has no documented count',
+  ],
+  [
+    'a start over 2.6 creates',
+    {
+      roundTrips: {
+        rows: rows.map((r) => (r.control === '/recording/start' ? { ...r, ratio: 2.61 } : r)),
+      },
+    },
+    'over its goal of 2.6x',
+  ],
 ])('%s is a wrong figure', (_name, change, says) => {
   expect(wrongFigures({ ...good, ...change })).toEqual([expect.stringContaining(says)]);
 });

@@ -1,7 +1,7 @@
 // POST /conference/recording/set-status: pause or resume the recording of a conference.
 import { notSupportedForConferences } from '../../../lib/errors';
 import { controlFunction } from '../../../lib/runtime/control-function';
-import { RECORDING_SELECTION, choice, required, setStatusOptions, sid } from '../../../lib/params';
+import { RECORDING_SELECTION, choice, required, setStatusOptions, sid } from '../../../lib/model/params';
 import { conferenceOwner } from '../../../lib/twilio/voice';
 import { setRecordingStatus } from '../../../lib/controls/set-status';
 

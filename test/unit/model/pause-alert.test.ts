@@ -1,6 +1,6 @@
 // A forgotten pause: its age, and the alert past PAUSE_ALERT_SECONDS.
 import { pauseAge } from '../../../lib/model/pause-alert';
-import type { RecordingDocument } from '../../../lib/model/recording-document';
+import type { RecordingDocument } from '../../../lib/model/recording-state';
 
 const T0 = Date.parse('2026-11-29T06:00:00Z');
 const doc = (recordings: RecordingDocument['recordings'], history: RecordingDocument['history'] = []) =>

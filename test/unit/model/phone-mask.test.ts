@@ -9,7 +9,8 @@ test.each([
   ['', ''],
 ])('%s is shown as %s', (number, shown) => {
   expect(maskNumber(number)).toBe(shown);
-  if (/^\+?\d{10,}$/.test(number)) expect(shown).not.toContain(number.slice(5, -4));
+  // The middle digits of a phone number never reach the page.
+  if (/^\+?\d{10,}$/.test(number)) expect(maskNumber(number)).not.toContain(number.slice(5, -4));
 });
 
 test('the filter matches digits whatever the formatting, and nothing when no digit is asked', () => {

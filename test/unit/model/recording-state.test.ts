@@ -14,7 +14,7 @@ import {
   type RecordingDocument,
   type TwilioAnswer,
   type Window,
-} from '../../../lib/model/recording-document';
+} from '../../../lib/model/recording-state';
 
 const RE = 'RE' + 'a'.repeat(32);
 const sidOf = (i: number) => 'RE' + createHash('md5').update(String(i)).digest('hex');
@@ -198,4 +198,56 @@ test(`never over 16 KiB: ${MAX_ACTIVE_RECORDINGS} active recordings with every d
   expect(
     applyCallback(doc, { recordingSid: sidOf(0), status: 'completed', at: 20_000 }).recordings[sidOf(0)].status,
   ).toBe('completed');
+});
+
+describe('the margin at its edges', () => {
+  const first = (doc = emptyDocument('CA1')) => applyAnswer(doc, answer('paused', [100, 200]), 50).doc;
+  test('exactly the margin apart is still too close to order, either way', () => {
+    expect(applyAnswer(first(), answer('in-progress', [250, 300]), 50).outcome).toBe('concurrent');
+    expect(applyAnswer(first(), answer('in-progress', [0, 50]), 50).outcome).toBe('concurrent');
+  });
+  test('on one clock, a window that starts where the other ended is not after it', () => {
+    const mine = applyAnswer(emptyDocument('CA1'), answer('paused', [100, 200, 'i1']), 50).doc;
+    expect(applyAnswer(mine, answer('in-progress', [200, 300, 'i1']), 50).outcome).toBe('concurrent');
+  });
+  test('the default margin is the documented 50 ms between instances (docs/guarantees.md)', () => {
+    const doc = applyAnswer(emptyDocument('CA1'), answer('paused', [100, 200])).doc;
+    expect(applyAnswer(doc, answer('in-progress', [249, 300])).outcome).toBe('concurrent');
+    expect(applyAnswer(doc, answer('in-progress', [251, 300])).outcome).toBe('taken');
+  });
+});
+
+test('the pause behaviour: set by a pause that names it, kept by one that does not and by a resume', () => {
+  const doc = (...steps: TwilioAnswer[]) =>
+    steps.reduce((d, s) => applyAnswer(d, s, 0).doc, emptyDocument('CA1')).recordings[RE];
+  expect(doc(answer('paused', [1, 2], { pauseBehavior: 'skip' })).pauseBehavior).toBe('skip');
+  expect(doc(answer('paused', [1, 2], { pauseBehavior: 'skip' }), answer('paused', [3, 4])).pauseBehavior).toBe('skip');
+  expect(
+    doc(
+      answer('paused', [1, 2], { pauseBehavior: 'skip' }),
+      answer('in-progress', [3, 4], { pauseBehavior: 'silence' }),
+    ).pauseBehavior,
+  ).toBe('skip');
+  expect(
+    doc(answer('paused', [1, 2], { pauseBehavior: 'skip' }), answer('paused', [3, 4], { pauseBehavior: 'silence' }))
+      .pauseBehavior,
+  ).toBe('silence');
+  expect(doc(answer('in-progress', [1, 2], { pauseBehavior: 'skip' }))).not.toHaveProperty('pauseBehavior');
+});
+
+test('the cap counts active recordings being added: an update, an ended one, or room left by an ended one pass', () => {
+  const full = Array.from({ length: MAX_ACTIVE_RECORDINGS }, (_, i) => i).reduce(
+    (d, i) => applyAnswer(d, answer('in-progress', [i, i + 1], { recordingSid: sidOf(i) }), 0).doc,
+    emptyDocument('CA1'),
+  );
+  // A tracked one changes; a new one that has ended is not active.
+  expect(applyAnswer(full, answer('paused', [100, 101], { recordingSid: sidOf(0) }), 0).outcome).toBe('taken');
+  expect(applyAnswer(full, answer('stopped', [100, 101], { recordingSid: sidOf(1000) }), 0).outcome).toBe('taken');
+  expect(() => applyAnswer(full, answer('in-progress', [100, 101], { recordingSid: sidOf(1000) }), 0)).toThrow(
+    expect.objectContaining({ status: 409, code: 'TOO_MANY_RECORDINGS' }),
+  );
+  const oneEnded = applyAnswer(full, answer('stopped', [100, 101], { recordingSid: sidOf(0) }), 0).doc;
+  expect(applyAnswer(oneEnded, answer('in-progress', [102, 103], { recordingSid: sidOf(1000) }), 0).outcome).toBe(
+    'taken',
+  );
 });

@@ -1,7 +1,7 @@
 import type twilio from 'twilio';
 import type { SyncOptions } from '../env';
 import { ControlError, fromTwilioError, statusOf } from '../errors';
-import { compact, emptyDocument, type RecordingDocument } from '../model/recording-document';
+import { compact, emptyDocument, type RecordingDocument } from '../model/recording-state';
 import { sleep, type Deadline } from '../twilio/deadline';
 import { CallMap, STATE_KEY } from './call-map';
 import { indexCall } from './console-index';

@@ -1,6 +1,6 @@
-import { invalidParameter, invalidRequest, missingParameter } from './errors';
-import { meaningfulCharacters } from './model/people';
-import { PAUSE_BEHAVIORS, type PauseBehavior } from './model/statuses';
+import { invalidParameter, invalidRequest, missingParameter } from '../errors';
+import { meaningfulCharacters } from './people';
+import { PAUSE_BEHAVIORS, type PauseBehavior } from './statuses';
 
 /**
  * How one request parameter is read. Values come from Studio (form or JSON), TwiML action URLs and

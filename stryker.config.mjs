@@ -1,0 +1,49 @@
+// Mutation testing on the fast layer: `npm run mutate` (scripts/mutate.mjs) runs it once per scope and
+// prints both scores. Not in CI (minutes, not seconds); docs/mutation.md quotes the scores with the date and
+// explains each survivor. One scope alone: `STRYKER_SCOPE=model npx stryker run`.
+//
+// Each scope runs the tests of its own folder first of all: lib/model's pure rules by their own tests
+// (milliseconds each, so a surviving mutant costs little), lib/controls by the in-process tests of the
+// controls, the runtime and sync (the emulator in the jest process, real HTTP).
+const SCOPES = {
+  model: { mutate: ['lib/model/**/*.ts'], tests: ['<rootDir>/test/unit/model'], related: true },
+  controls: {
+    mutate: ['lib/controls/**/*.ts'],
+    tests: ['<rootDir>/test/unit/controls', '<rootDir>/test/unit/runtime', '<rootDir>/test/unit/sync'],
+    // Each instance loads lib/ with import() in jest.isolateModulesAsync (harness/in-process), which
+    // jest's --findRelatedTests does not follow: the tests are picked by their coverage alone.
+    related: false,
+  },
+};
+const scope = process.env.STRYKER_SCOPE ?? 'model';
+if (!SCOPES[scope]) throw new Error(`STRYKER_SCOPE must be one of ${Object.keys(SCOPES).join(', ')}`);
+
+export default {
+  testRunner: 'jest',
+  jest: {
+    projectType: 'custom',
+    configFile: 'jest.config.js',
+    config: { roots: SCOPES[scope].tests, maxWorkers: 1 },
+    enableFindRelatedTests: SCOPES[scope].related,
+  },
+  mutate: SCOPES[scope].mutate,
+  // Not copied into the sandbox: another scope's sandbox, reports and builds.
+  ignorePatterns: ['.stryker-tmp*', 'reports', 'dist', 'coverage'],
+  // Each mutant runs only the tests that reached it, stopping at the first that fails.
+  coverageAnalysis: 'perTest',
+  // The machine is shared: one test process per scope (STRYKER_CONCURRENCY to change it).
+  concurrency: Number(process.env.STRYKER_CONCURRENCY ?? 1),
+  // Mutants whose code and tests did not change keep their last result.
+  incremental: true,
+  incrementalFile: `reports/stryker-incremental-${scope}.json`,
+  // Mutants of constants read once at load time would each need a fresh process: left out, counted in none.
+  ignoreStatic: true,
+  timeoutMS: 10000,
+  reporters: ['clear-text', 'progress-append-only', 'json', 'html'],
+  jsonReporter: { fileName: `reports/mutation/${scope}.json` },
+  htmlReporter: { fileName: `reports/mutation/${scope}.html` },
+  clearTextReporter: { reportMutants: true, reportScoreTable: true, allowEmojis: false },
+  thresholds: { high: 85, low: 85, break: null },
+  // One sandbox folder per scope: two scopes may run at once.
+  tempDirName: `.stryker-tmp-${scope}`,
+};
