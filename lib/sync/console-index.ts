@@ -112,6 +112,7 @@ interface ItemJson {
   revision: string;
   date_created: string;
   date_updated: string;
+  date_expires: string | null;
 }
 
 /** Every indexed call: all shards listed side by side, each in pages of 100, read as JSON (twilio/pages). A shard never written yet holds none. */
@@ -128,11 +129,16 @@ export async function listIndex(client: twilio.Twilio, options: SyncOptions): Pr
       }
     }),
   );
-  return shards.flat().map((item) => ({
-    sid: item.key,
-    data: item.data,
-    revision: item.revision,
-    createdAt: new Date(item.date_created).toISOString(),
-    updatedAt: new Date(item.date_updated).toISOString(),
-  }));
+  // Sync's TTLs are approximate: an entry past its expiry may still be listed a while, and is left out.
+  const now = Date.now();
+  return shards
+    .flat()
+    .filter((item) => !item.date_expires || Date.parse(item.date_expires) > now)
+    .map((item) => ({
+      sid: item.key,
+      data: item.data,
+      revision: item.revision,
+      createdAt: new Date(item.date_created).toISOString(),
+      updatedAt: new Date(item.date_updated).toISOString(),
+    }));
 }
