@@ -1,5 +1,7 @@
-// `npm run bench [-- --quick | --sustained]`: what each control costs, against the same emulator, beside
-// the raw API; with --sustained, only the highest rate of new calls held under Sync's limits (sustained.ts).
+// `npm run bench [-- --quick | --sustained | --console]`: what each control costs, against the same emulator,
+// beside the raw API; with --sustained, only the highest rate of new calls held under Sync's limits
+// (sustained.ts); with --console, only the console's list at 200, 1,000 and 5,000 live calls (console.ts;
+// --quick stops at 1,000).
 // Starts the emulator and the built Functions through twilio-run, as users run them; prints a table and
 // writes bench/results.json.
 import { spawn } from 'node:child_process';
@@ -21,7 +23,7 @@ import {
 } from '../harness/stack';
 import { burst } from './burst';
 import { expectedSections, wrongFigures } from './checks';
-import { consoleBench } from './console';
+import { CONSOLES, FULL_EVERY, consoleAtScale, consolePage } from './console';
 import {
   ANSWER_DEADLINE_MS,
   callback,
@@ -38,6 +40,7 @@ import { sustained } from './sustained';
 
 const quick = process.argv.includes('--quick');
 const sustainedRun = process.argv.includes('--sustained');
+const consoleRun = process.argv.includes('--console');
 const latency = latencyOption(process.argv);
 const CALLS = quick ? 50 : 500;
 const THROUGHPUT_CALLBACKS = quick ? 100 : 1000;
@@ -106,14 +109,15 @@ async function cost(em: RunningEmulator, control: () => Promise<unknown>) {
 }
 
 async function main() {
-  const em = await startEmulator();
-  const fx = await startFunctions(em.url);
-  const second = await startFunctions(em.url);
   const results: Record<string, unknown> = {
     quick,
     node: process.version,
     machine: `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB`,
   };
+  if (consoleRun) return report({ ...results, consoleAtScale: await consoleAtScale(quick) });
+  const em = await startEmulator();
+  const fx = await startFunctions(em.url);
+  const second = await startFunctions(em.url);
   try {
     if (sustainedRun) {
       results.sustained = await sustained(em, [fx, second], process.argv);
@@ -133,15 +137,22 @@ async function main() {
   }
   if (!latency && !sustainedRun) {
     results.coldStartMs = await coldStarts();
-    results.console = await consoleBench(quick);
+    results.console = await consolePage(quick);
+    results.consoleAtScale = await consoleAtScale(quick);
   }
+  report(results);
+}
 
+function report(results: Record<string, unknown>) {
   // A run with --latency and one without each add their own figures: the file keeps both.
   const file = join(ROOT, 'bench/results.json');
   const previous = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
   writeFileSync(file, JSON.stringify({ ...previous, ...results }, null, 2) + '\n');
   print(results);
-  const wrong = wrongFigures(results, expectedSections({ sustained: sustainedRun, latency: Boolean(latency) }));
+  const wrong = wrongFigures(
+    results,
+    expectedSections({ sustained: sustainedRun, latency: Boolean(latency), console: consoleRun }),
+  );
   if (wrong.length > 0) {
     console.error(`\nWrong figures:\n${wrong.map((w) => `- ${w}`).join('\n')}`);
     process.exitCode = 1;
@@ -431,8 +442,21 @@ async function coldStarts() {
   return rows;
 }
 
+function printConsoleAtScale(results: Record<string, unknown>) {
+  const scale = results.consoleAtScale as Awaited<ReturnType<typeof consoleAtScale>>;
+  console.log(
+    `\n/console/calls with ${CONSOLES} consoles refreshing every 2 s (the full list every ${FULL_EVERY}th, else what changed), Voice ${scale.latencyMs.voice} ms and Sync ${scale.latencyMs.sync} ms a request; goal p95 <= ${scale.goalP95Ms} ms`,
+  );
+  console.table(scale.rows);
+}
+
 function print(results: Record<string, unknown>) {
   console.log(`\nMachine: ${results.machine}, Node ${results.node}`);
+  if (consoleRun) {
+    printConsoleAtScale(results);
+    console.log('Written to bench/results.json');
+    return;
+  }
   if (sustainedRun) {
     const { ceiling, runs, longCall } = results.sustained as Awaited<ReturnType<typeof sustained>>;
     console.log(
@@ -500,9 +524,10 @@ function print(results: Record<string, unknown>) {
     console.table(results.coldStartMs);
     console.log(`\nPeak memory of the Functions' process: ${results.peakMemoryMiB} MiB`);
     console.log(
-      '\nThe console with 200 tracked calls: /console/calls and the page in Chromium until 200 rows are drawn (ms)',
+      '\nThe console page in Chromium with 200 tracked calls, until the counts and the first rows are drawn (ms)',
     );
     console.log(JSON.stringify(results.console, null, 2));
+    printConsoleAtScale(results);
   }
   console.log('\nA burst at account scale: one pause on each of many calls at once, over two Function processes');
   console.table([results.burst]);

@@ -35,10 +35,11 @@ interface Burst {
 }
 
 /** The sections a run prints and checks: a run that lost one must not pass for lack of figures. */
-export function expectedSections(run: { sustained: boolean; latency: boolean }): string[] {
+export function expectedSections(run: { sustained: boolean; latency: boolean; console?: boolean }): string[] {
+  if (run.console) return ['consoleAtScale'];
   if (run.sustained) return ['sustained'];
   if (run.latency) return ['roundTrips', 'burst'];
-  return ['twilioRequestsPerControl', 'callbackThroughput', 'documentGrowth', 'burst', 'console'];
+  return ['twilioRequestsPerControl', 'callbackThroughput', 'documentGrowth', 'burst', 'console', 'consoleAtScale'];
 }
 
 /** Each figure of this run that breaks what the benchmark promises, as a line to print. */
@@ -63,8 +64,24 @@ export function wrongFigures(results: Record<string, unknown>, expected: string[
   for (const row of (results.documentGrowth as Array<{ tracked: number; documentBytes: number }> | undefined) ?? [])
     if (row.documentBytes > SYNC_DOCUMENT_LIMIT)
       wrong.push(`document growth, ${row.tracked} tracked: ${row.documentBytes} bytes, over Sync's 16 KiB`);
-  const page = (results.console as { pageLoadTo200RowsMs?: unknown } | undefined)?.pageLoadTo200RowsMs;
+  const page = (results.console as { pageLoadMs?: unknown } | undefined)?.pageLoadMs;
   if (typeof page === 'string') wrong.push(`console: the page in Chromium was ${page}`);
+  const scale = results.consoleAtScale as
+    | {
+        goalP95Ms: number;
+        rows: Array<{ liveCalls: number; p95Ms: number; syncRefusals: number; failedAnswers: number }>;
+      }
+    | undefined;
+  for (const row of scale?.rows ?? []) {
+    if (!(row.p95Ms <= scale!.goalP95Ms))
+      wrong.push(
+        `console at ${row.liveCalls} live calls: /console/calls took ${row.p95Ms} ms at p95, over ${scale!.goalP95Ms} ms`,
+      );
+    if (row.failedAnswers > 0)
+      wrong.push(`console at ${row.liveCalls} live calls: ${row.failedAnswers} answers of /console/calls failed`);
+    if (row.syncRefusals > 0)
+      wrong.push(`console at ${row.liveCalls} live calls: Sync refused ${row.syncRefusals} requests (54009)`);
+  }
   const trips = (
     results.roundTrips as
       { rows: Array<{ control: string; requestsInSequence: number; raw?: string; ratio?: number }> } | undefined

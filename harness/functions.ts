@@ -2,6 +2,8 @@ import type { ServedRequest } from '../emulator/app';
 import twilio from 'twilio';
 import type { EvidenceEntry } from '../lib/model/evidence';
 import type { RecordingDocument } from '../lib/model/recording-state';
+import type { StateDocument } from '../lib/model/call-summary';
+import { indexCall, indexName, SHARDS } from '../lib/sync/console-index';
 import { mapName, STATE_KEY } from '../lib/sync/call-map';
 import { EvidenceLog } from '../lib/sync/evidence-log';
 import { AUTH_TOKEN, type RunningEmulator, type RunningFunctions } from './stack';
@@ -53,11 +55,27 @@ export async function signedCallback(fx: RunningFunctions, params: Record<string
 export const stateItem = (em: RunningEmulator, sid: string) =>
   em.client.sync.v1.services('default').syncMaps(mapName(sid)).syncMapItems(STATE_KEY);
 
-/** Writes a call's state by hand (a test's own shape, malformed or old), creating its Map when missing. */
+/**
+ * The console's index (lib/sync/console-index), made as a service's first calls make it: a control's
+ * first write to a shard that does not exist yet also creates the shard, which tests counting a control's
+ * requests leave out by making them first.
+ */
+export async function createConsoleIndex(em: RunningEmulator): Promise<void> {
+  const maps = em.client.sync.v1.services('default').syncMaps;
+  await Promise.all(
+    Array.from({ length: SHARDS }, (_, shard) => maps.create({ uniqueName: indexName(shard) }).catch(() => undefined)),
+  );
+}
+
+/**
+ * Writes a call's state by hand (a test's own shape, malformed or old), creating its Map when missing,
+ * and indexes it for the console as the Functions would (a shape it cannot summarize is left out).
+ */
 export async function writeState(em: RunningEmulator, sid: string, data: object): Promise<void> {
   const sync = em.client.sync.v1.services('default');
   await sync.syncMaps.create({ uniqueName: mapName(sid), ttl: 600 }).catch(() => undefined);
   await sync.syncMaps(mapName(sid)).syncMapItems.create({ key: STATE_KEY, data });
+  await indexCall(em.client, { serviceSid: 'default', ttlSeconds: 600 }, sid, data as StateDocument, true);
 }
 
 /** The evidence entries of a call or conference, as the Functions read them. */

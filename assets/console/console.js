@@ -1,6 +1,8 @@
-// The recording console: signs in, lists what Sync tracks every 2 s as supervisors know each call, and
+// The recording console: signs in, lists what Sync tracks every 2 s as supervisors know each call (one
+// line each, sorted, counted per state, a page at a time; after the first answer only what changed), and
 // drives the console Functions. Every text from the server goes into the page as text (textContent),
-// never as HTML. Times show in the browser's time zone, UTC on hover; exports stay in UTC.
+// never as HTML. Times show as date and 24-hour time in the browser's time zone, UTC on hover; exports
+// stay in UTC.
 'use strict';
 
 const POLL_MS = 2000;
@@ -9,11 +11,27 @@ const EVIDENCE_SETTLE_MS = 4000;
 const SVG = 'http://www.w3.org/2000/svg';
 const $ = (id) => document.getElementById(id);
 
+/** Lines a page shows. */
+const PAGE_SIZE = 50;
+/** Every this many polls, the whole list instead of what changed (agents, ended calls, expired ones). */
+const FULL_EVERY = 15;
+
 let token = sessionStorage.getItem('console-token');
 let pollTimer;
-/** sid → { el, sid, call, receivedAt, evidence, fetchTimelineUntil, busy, selection } */
+/** sid → the call as the server last described it. */
+const calls = new Map();
+/** sid → { el, sid, call, receivedAt, evidence, fetchTimelineUntil, busy, selection, zoom, pinned } for calls drawn or acted on. */
 const rows = new Map();
 let alertSeconds = 0;
+/** The last answer's cursor, and the filter it was given for: a refresh asks only for what changed since. */
+let cursor = null;
+let cursorNumber = '';
+let pollsSinceFull = 0;
+/** Newest call first by default, when Sync first heard of it: a line being read never moves when it changes. */
+let sortKey = 'created';
+let sortDescending = true;
+let pageIndex = 0;
+let stateFilter = '';
 
 class ApiError extends Error {
   constructor(status, code, message) {
@@ -47,8 +65,12 @@ async function api(path, params = {}, as = 'json') {
 
 const pad = (n, width = 2) => String(n).padStart(width, '0');
 const utcText = (iso) => `${new Date(iso).toISOString().replace('T', ' ').slice(0, 19)} UTC`;
-const localTime = (ms, withMs = false) =>
-  new Date(ms).toLocaleTimeString(undefined, withMs ? { fractionalSecondDigits: 3 } : {});
+/** One way to write a moment everywhere, fields included: local date and 24-hour time, ms where they matter. */
+function localTime(ms, withMs = false) {
+  const d = new Date(ms);
+  const text = `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+  return withMs ? `${text}.${pad(d.getMilliseconds(), 3)}` : text;
+}
 
 /** A time in the browser's zone, its UTC on hover (and for screen readers, in datetime). */
 function timeEl(iso, withMs = false) {
@@ -59,10 +81,15 @@ function timeEl(iso, withMs = false) {
   });
 }
 
-/** What a datetime-local input holds for a moment: the browser's local time, to the millisecond. */
-function localInput(ms) {
-  const d = new Date(ms);
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
+/** What a window field holds for a moment: as localTime writes it, to the millisecond. */
+const localInput = (ms) => localTime(ms, true);
+
+/** A typed local time (YYYY-MM-DD HH:MM[:SS[.mmm]], or with a T), or an invalid Date. */
+function parseLocal(text) {
+  const m = /^(\d{4})-(\d\d)-(\d\d)[ T](\d\d):(\d\d)(?::(\d\d)(?:\.(\d{1,3}))?)?$/.exec(text.trim());
+  if (!m) return new Date(NaN);
+  const [, y, mo, d, h, mi, sec = '0', ms = '0'] = m;
+  return new Date(+y, +mo - 1, +d, +h, +mi, +sec, +ms.padEnd(3, '0'));
 }
 
 function span(seconds) {
@@ -109,9 +136,6 @@ function title(call) {
   return `Call ${call.sid}`;
 }
 
-/** The seconds since the poll's answer, added to what it said. */
-const since = (row) => Math.floor((Date.now() - row.receivedAt) / 1000);
-
 // ---- Signing in and out ----
 
 function showSignIn(message = '') {
@@ -126,8 +150,10 @@ function signOut(message) {
   token = null;
   sessionStorage.removeItem('console-token');
   clearTimeout(pollTimer);
+  for (const row of rows.values()) row.el.remove();
   rows.clear();
-  $('calls').replaceChildren();
+  calls.clear();
+  cursor = null;
   showSignIn(message);
 }
 
@@ -173,11 +199,13 @@ function start() {
   $('sign-in').hidden = true;
   $('calls-section').hidden = false;
   $('session').hidden = false;
-  $('zone').textContent = `Times in ${Intl.DateTimeFormat().resolvedOptions().timeZone}; hover one for UTC.`;
+  $('zone').textContent = `Times in ${Intl.DateTimeFormat().resolvedOptions().timeZone}, 24-hour; hover one for UTC.`;
   poll();
 }
 
 // ---- The list ----
+
+const digitsTyped = () => $('filter-number').value.replace(/\D/g, '');
 
 let polling = false;
 async function poll() {
@@ -186,11 +214,25 @@ async function poll() {
   polling = true;
   clearTimeout(pollTimer);
   try {
-    const digits = $('filter-number').value.replace(/\D/g, '');
-    const answer = await api('/console/calls', digits.length >= 3 ? { Number: digits } : {});
+    const digits = digitsTyped();
+    const number = digits.length >= 3 ? digits : '';
+    // What changed since the last answer, but the whole list now and then, and whenever the filter changed.
+    const since = cursor && number === cursorNumber && pollsSinceFull < FULL_EVERY ? cursor : null;
+    const answer = await api('/console/calls', {
+      ...(number ? { Number: number } : {}),
+      ...(since ? { Since: since } : {}),
+    });
     alertSeconds = answer.alertSeconds;
-    render(answer.calls);
-    $('refreshed').textContent = `Updated ${new Date().toLocaleTimeString()}.`;
+    if (!since) calls.clear();
+    const now = Date.now();
+    for (const call of answer.calls) calls.set(call.sid, { ...call, receivedAt: now });
+    cursor = answer.cursor;
+    cursorNumber = number;
+    pollsSinceFull = since ? pollsSinceFull + 1 : 0;
+    // A count that differs means calls left the list (expired): the next poll reads it whole.
+    if (calls.size !== answer.total) pollsSinceFull = FULL_EVERY;
+    render();
+    $('refreshed').textContent = `Updated ${localTime(Date.now())}.`;
   } catch (err) {
     if (err.status === 401 || err.status === 403) {
       if (err.status === 403) $('refreshed').textContent = err.message;
@@ -203,44 +245,128 @@ async function poll() {
   if (token) pollTimer = setTimeout(poll, POLL_MS);
 }
 
+/** Ended: Twilio says the call (or conference) is over; a call Twilio said nothing about is not called ended. */
+const isEnded = (call) =>
+  call.durationSeconds !== undefined ||
+  Boolean(call.endTime) ||
+  (call.callStatus !== undefined && !['in-progress', 'init'].includes(call.callStatus));
+
+/** A pause's age goes on between polls: from when it began, by this browser's clock. */
+const pausedFor = (call) =>
+  call.pausedSince ? Math.max(0, Math.floor((Date.now() - Date.parse(call.pausedSince)) / 1000)) : 0;
+const isAlerting = (call) => Boolean(call.pausedSince) && alertSeconds > 0 && pausedFor(call) >= alertSeconds;
+
+function durationOf(call) {
+  if (call.durationSeconds !== undefined) return call.durationSeconds;
+  if (!call.startTime) return undefined;
+  return ((call.endTime ? Date.parse(call.endTime) : Date.now()) - Date.parse(call.startTime)) / 1000;
+}
+
+const flowText = (call) =>
+  [...new Set(call.actors.filter((by) => by.startsWith('studio:')).map((by) => who(by, call.flows)))].join(', ');
+
+const SORTS = {
+  state: (c) => `${isEnded(c) ? 1 : 0}${c.state}`,
+  from: (c) => c.from ?? '',
+  to: (c) => c.to ?? '',
+  direction: (c) => DIRECTIONS[c.direction] ?? c.direction ?? '',
+  duration: (c) => durationOf(c) ?? -1,
+  agent: (c) => c.agents.join(', '),
+  flow: (c) => flowText(c),
+  change: (c) => c.lastChange?.at ?? c.createdAt,
+  created: (c) => c.createdAt,
+};
+
+function searchText(call) {
+  return [
+    title(call),
+    STATE_TEXT[call.state],
+    isEnded(call) ? 'ended' : '',
+    DIRECTIONS[call.direction] ?? '',
+    ...call.agents,
+    flowText(call),
+    call.sid,
+    ...call.recordings.map((r) => r.recordingSid),
+  ]
+    .join('\n')
+    .toLowerCase();
+}
+
+function matches(call, state = stateFilter) {
+  if (state === 'alert' ? !isAlerting(call) : state === 'ended' ? !isEnded(call) : state && call.state !== state)
+    return false;
+  const agent = $('filter-agent').value;
+  if (agent && !call.agents.includes(agent)) return false;
+  const words = $('filter-search').value.trim().toLowerCase();
+  return !words || searchText(call).includes(words);
+}
+
 /**
- * Updates the rows in the server's order (newest call first, by when Sync first heard of it), which a
- * change never alters: a row being read stays where it is.
+ * Draws the page: the calls that match (and those acted on, until their result is dismissed), sorted,
+ * PAGE_SIZE at a time. Only the lines on the page exist in the document.
  */
-function render(calls) {
-  const list = $('calls');
-  const seen = new Set();
+function render() {
+  const table = $('calls-table');
+  const key = SORTS[sortKey];
+  const shown = [...calls.values()]
+    .filter((call) => matches(call) || rows.get(call.sid)?.pinned)
+    .sort((a, b) => {
+      const [x, y] = [key(a), key(b)];
+      const order = x < y ? -1 : x > y ? 1 : a.createdAt < b.createdAt ? 1 : -1;
+      return sortDescending ? -order : order;
+    });
+  const pages = Math.max(1, Math.ceil(shown.length / PAGE_SIZE));
+  pageIndex = Math.min(pageIndex, pages - 1);
+  const page = shown.slice(pageIndex * PAGE_SIZE, (pageIndex + 1) * PAGE_SIZE);
+  const onPage = new Set(page.map((c) => c.sid));
   const now = Date.now();
-  calls.forEach((call) => {
-    seen.add(call.sid);
+  for (const [sid, row] of rows) {
+    if (onPage.has(sid)) continue;
+    row.el.remove();
+    if (!row.pinned && !row.busy) rows.delete(sid);
+  }
+  page.forEach((call, i) => {
     let row = rows.get(call.sid);
     if (!row) {
       row = createRow(call.sid);
       rows.set(call.sid, row);
     }
-    if (row.call?.revision !== call.revision) row.fetchTimelineUntil = now + EVIDENCE_SETTLE_MS;
+    const revised = row.call?.revision !== call.revision;
+    if (revised) row.fetchTimelineUntil = now + EVIDENCE_SETTLE_MS;
+    const changed = row.call !== call;
     row.call = call;
-    row.receivedAt = now;
-    updateRow(row);
-    if (row.details.open) refreshTimeline(row);
+    if (changed) updateRow(row);
+    updateClock(row);
+    // The timeline is drawn again only while its evidence may still be landing: a redraw drops a drag.
+    if (row.open && changed && now < row.fetchTimelineUntil) refreshTimeline(row);
+    if (table.tBodies[i] !== row.el) table.insertBefore(row.el, table.tBodies[i] ?? null);
   });
-  for (const [sid, row] of rows) {
-    if (!seen.has(sid)) {
-      row.el.remove();
-      rows.delete(sid);
-    }
-  }
-  const ordered = calls.map((c) => rows.get(c.sid).el);
-  if (ordered.some((el, i) => list.children[i] !== el)) list.append(...ordered);
-  $('calls-empty').hidden = calls.length > 0;
-  updateAgents(calls);
-  applyFilters();
+  $('calls-empty').hidden = calls.size > 0;
+  $('shown').textContent = calls.size ? `Showing ${shown.length} of ${calls.size}.` : '';
+  $('pager').hidden = pages <= 1;
+  $('page-text').textContent = shown.length
+    ? `Lines ${pageIndex * PAGE_SIZE + 1}–${pageIndex * PAGE_SIZE + page.length} of ${shown.length}, page ${pageIndex + 1} of ${pages}`
+    : '';
+  $('page-previous').disabled = pageIndex === 0;
+  $('page-next').disabled = pageIndex >= pages - 1;
+  updateCounts();
+  updateAgents();
   updateAlerts();
 }
 
-function updateAgents(calls) {
+function updateCounts() {
+  const all = [...calls.values()].filter((c) => matches(c, ''));
+  const count = (state) => all.filter((c) => matches(c, state)).length;
+  $('count-all').textContent = String(all.length);
+  for (const state of ['recording', 'paused', 'alert', 'not-recording', 'ended'])
+    $(`count-${state}`).textContent = String(count(state));
+  for (const button of $('counts').querySelectorAll('button'))
+    button.setAttribute('aria-pressed', String(button.dataset.state === stateFilter));
+}
+
+function updateAgents() {
   const select = $('filter-agent');
-  const agents = [...new Set(calls.flatMap((c) => c.agents))].sort();
+  const agents = [...new Set([...calls.values()].flatMap((c) => c.agents))].sort();
   const current = [...select.options].slice(1).map((o) => o.value);
   if (agents.join('\n') === current.join('\n')) return;
   const chosen = select.value;
@@ -252,60 +378,109 @@ function updateAgents(calls) {
   select.value = chosen;
 }
 
-function matches(row) {
-  const { call } = row;
-  const state = $('filter-state').value;
-  if (state === 'alert' ? !call.pauseAlert : state && call.state !== state) return false;
-  const agent = $('filter-agent').value;
-  if (agent && !call.agents.includes(agent)) return false;
-  const words = $('filter-search').value.trim().toLowerCase();
-  return !words || row.searchText.includes(words);
-}
-
-function applyFilters() {
-  let shown = 0;
-  for (const row of rows.values()) {
-    row.el.hidden = !matches(row);
-    if (!row.el.hidden) shown++;
-  }
-  $('shown').textContent = rows.size ? `Showing ${shown} of ${rows.size}.` : '';
-}
+const forgotten = () => [...calls.values()].filter(isAlerting);
 
 function updateAlerts() {
-  const count = [...rows.values()].filter((r) => r.call.pauseAlert).length;
+  const count = forgotten().length;
   const text = count
     ? `${count === 1 ? '1 call has' : `${count} calls have`} been paused longer than ${spanInWords(alertSeconds)}: forgotten?`
     : '';
   if ($('alerts-text').textContent !== text) $('alerts-text').textContent = text;
   $('alerts').classList.toggle('active', count > 0);
-  $('alerts-show').hidden = count === 0 || $('filter-state').value === 'alert';
+  $('alerts-show').hidden = count === 0 || stateFilter === 'alert';
+  $('alerts-resume-all').hidden = count === 0;
+  $('alerts-resume-all').textContent = count > 1 ? `Resume all ${count} forgotten` : 'Resume the forgotten one';
+}
+
+function setStateFilter(state) {
+  stateFilter = state;
+  pageIndex = 0;
+  render();
 }
 
 $('filters').addEventListener('submit', (event) => event.preventDefault());
-['filter-state', 'filter-agent', 'filter-search'].forEach((id) => $(id).addEventListener('input', applyFilters));
-['filter-state'].forEach((id) => $(id).addEventListener('change', updateAlerts));
+['filter-agent', 'filter-search'].forEach((id) =>
+  $(id).addEventListener('input', () => {
+    pageIndex = 0;
+    render();
+  }),
+);
+$('counts').addEventListener('click', (event) => {
+  const button = event.target.closest('button');
+  if (button) setStateFilter(button.dataset.state);
+});
+$('calls-table')
+  .querySelectorAll('th button[data-sort]')
+  .forEach((button) =>
+    button.addEventListener('click', () => {
+      sortDescending = sortKey === button.dataset.sort ? !sortDescending : button.dataset.sort === 'change';
+      sortKey = button.dataset.sort;
+      for (const th of $('calls-table').querySelectorAll('th[aria-sort]'))
+        th.setAttribute(
+          'aria-sort',
+          th.querySelector('button').dataset.sort === sortKey ? (sortDescending ? 'descending' : 'ascending') : 'none',
+        );
+      render();
+    }),
+  );
+$('page-previous').addEventListener('click', () => {
+  pageIndex = Math.max(0, pageIndex - 1);
+  render();
+});
+$('page-next').addEventListener('click', () => {
+  pageIndex += 1;
+  render();
+});
 let numberTimer;
 $('filter-number').addEventListener('input', () => {
   // The number is matched on the server, against the numbers the page only sees masked.
+  const digits = digitsTyped();
+  $('filter-number-hint').textContent =
+    digits.length > 0 && digits.length < 3
+      ? `Type at least 3 digits to filter by number (${digits.length} so far): all calls are shown meanwhile.`
+      : '3 or more digits of the caller or called number';
+  $('filter-number-hint').classList.toggle('warning', digits.length > 0 && digits.length < 3);
   clearTimeout(numberTimer);
-  numberTimer = setTimeout(poll, 300);
+  numberTimer = setTimeout(() => {
+    pageIndex = 0;
+    poll();
+  }, 300);
 });
 $('alerts-show').addEventListener('click', () => {
-  $('filter-state').value = 'alert';
-  applyFilters();
-  updateAlerts();
-  $('filter-state').focus();
+  setStateFilter('alert');
+  $('counts').querySelector('[data-state="alert"]').focus();
 });
+$('alerts-resume-all').addEventListener('click', resumeAllForgotten);
 
 function createRow(sid) {
   const el = $('call-template').content.firstElementChild.cloneNode(true);
   el.dataset.sid = sid;
   const titleId = `title-${sid}`;
   el.querySelector('.title').id = titleId;
-  const row = { el, sid, details: el.querySelector('details.evidence'), evidence: null, fetchTimelineUntil: 0 };
+  const detailsId = `details-${sid}`;
+  const detailsRow = el.querySelector('.details-row');
+  detailsRow.id = detailsId;
+  const row = { el, sid, detailsRow, evidence: null, fetchTimelineUntil: 0, open: false };
   el.querySelectorAll('[data-action]').forEach((button) => {
     button.setAttribute('aria-describedby', titleId);
     button.addEventListener('click', () => control(row, button));
+  });
+  const toggle = el.querySelector('.open-details');
+  toggle.setAttribute('aria-controls', detailsId);
+  toggle.setAttribute('aria-describedby', titleId);
+  toggle.addEventListener('click', () => {
+    row.open = !row.open;
+    toggle.setAttribute('aria-expanded', String(row.open));
+    detailsRow.hidden = !row.open;
+    if (row.open) {
+      row.fetchTimelineUntil = Date.now() + EVIDENCE_SETTLE_MS;
+      refreshTimeline(row);
+    }
+  });
+  el.querySelector('.dismiss').addEventListener('click', () => {
+    row.pinned = false;
+    el.querySelector('.result-box').hidden = true;
+    render();
   });
   el.querySelectorAll('[data-export]').forEach((button) =>
     button.addEventListener('click', () => exportEvidence(row, button.dataset.export)),
@@ -314,11 +489,13 @@ function createRow(sid) {
     event.preventDefault();
     checkWindow(row);
   });
-  row.details.addEventListener('toggle', () => {
-    if (row.details.open) {
-      row.fetchTimelineUntil = Date.now() + EVIDENCE_SETTLE_MS;
-      refreshTimeline(row);
-    }
+  el.querySelector('.zoom-in').addEventListener('click', () => {
+    row.zoom = [...row.selection].sort((a, b) => a - b);
+    drawTimeline(row);
+  });
+  el.querySelector('.zoom-out').addEventListener('click', () => {
+    row.zoom = null;
+    drawTimeline(row);
   });
   return row;
 }
@@ -326,7 +503,6 @@ function createRow(sid) {
 const text = (el, selector, value) => {
   const node = el.querySelector(selector);
   if (node.textContent !== value) node.textContent = value;
-  node.hidden = !value;
 };
 
 function updateRow(row) {
@@ -335,21 +511,24 @@ function updateRow(row) {
   state.dataset.state = call.state;
   state.textContent = STATE_TEXT[call.state] ?? call.state;
   el.dataset.state = call.state;
-  el.classList.toggle('alerting', Boolean(call.pauseAlert));
+  const ended = isEnded(call);
+  el.classList.toggle('ended', ended);
+  el.querySelector('.ended-label').hidden = !ended;
   text(el, '.title', title(call));
-  text(el, '.direction', DIRECTIONS[call.direction] ?? call.direction ?? '');
-  updateClock(row);
-  text(el, '.agent', call.agents.length ? `Agent ${call.agents.join(', ')}` : '');
-  const flows = call.actors.filter((by) => by.startsWith('studio:')).map((by) => who(by, call.flows));
-  text(el, '.flow', [...new Set(flows)].join(', '));
+  text(el, '.details-title', title(call));
+  text(el, '.from', call.kind === 'conference' ? `Conference ${call.friendlyName ?? ''}`.trim() : (call.from ?? '–'));
+  text(el, '.to', call.kind === 'conference' ? '–' : (call.to ?? '–'));
+  text(el, '.direction', DIRECTIONS[call.direction] ?? call.direction ?? '–');
+  text(el, '.agent', call.agents.join(', ') || '–');
+  text(el, '.flow', flowText(call) || '–');
   const last = el.querySelector('.last-change');
   const change = call.lastChange;
   if (change) {
     last.replaceChildren(
-      `Last: ${ACTIONS[change.action] ?? change.action} by ${who(change.by, call.flows)} at `,
+      `${ACTIONS[change.action] ?? change.action} by ${who(change.by, call.flows)}, `,
       timeEl(change.at),
     );
-  } else last.replaceChildren();
+  } else last.replaceChildren('–');
   const ids = [
     [call.kind === 'conference' ? 'Conference' : 'Call', call.sid],
     ...call.recordings.map((r) => [
@@ -357,16 +536,6 @@ function updateRow(row) {
       r.recordingSid,
     ]),
   ];
-  row.searchText = [
-    title(call),
-    STATE_TEXT[call.state],
-    DIRECTIONS[call.direction] ?? '',
-    ...call.agents,
-    ...flows,
-    ...ids.map(([, sid]) => sid),
-  ]
-    .join('\n')
-    .toLowerCase();
   const sids = el.querySelector('.sids');
   if (sids.dataset.text !== JSON.stringify(ids)) {
     sids.dataset.text = JSON.stringify(ids);
@@ -384,10 +553,12 @@ function updateRow(row) {
       pause: call.state === 'recording',
       resume: call.state === 'paused',
       stop: isCall && call.live,
-      start: isCall && !call.live,
+      // Twilio starts a recording only on a call in progress (21220): never on one that ended.
+      start: isCall && !call.live && call.callStatus === 'in-progress',
     };
-    el.querySelectorAll('[data-action]').forEach((button) => {
+    el.querySelectorAll('.actions [data-action]').forEach((button) => {
       button.disabled = !enabled[button.dataset.action];
+      button.hidden = button.dataset.action === 'start' && ended;
     });
   }
 }
@@ -395,21 +566,26 @@ function updateRow(row) {
 /** The duration and the pause's age go on between polls. */
 function updateClock(row) {
   const { el, call } = row;
-  const ended = call.durationSeconds !== undefined || (call.endTime && call.kind === 'conference');
-  let seconds;
-  if (call.durationSeconds !== undefined) seconds = call.durationSeconds;
-  else if (call.startTime)
-    seconds = ((ended ? Date.parse(call.endTime) : Date.now()) - Date.parse(call.startTime)) / 1000;
-  text(el, '.duration', seconds === undefined ? '' : `${ended ? 'Lasted' : 'Duration'} ${span(seconds)}`);
+  const seconds = durationOf(call);
+  text(el, '.duration', seconds === undefined ? '–' : `${span(seconds)}${isEnded(call) ? ' (ended)' : ''}`);
+  const alerting = isAlerting(call);
+  el.classList.toggle('alerting', alerting);
   const alert = el.querySelector('.alert');
-  alert.hidden = !call.pauseAlert;
-  if (call.pauseAlert) {
-    const paused = call.pausedForSeconds + since(row);
-    const words = `Paused for ${spanInWords(paused)}, past the ${spanInWords(alertSeconds)} alert: was it forgotten? The call goes on unrecorded.`;
-    text(el, '.alert-text', words);
-  }
+  alert.hidden = !alerting;
+  if (alerting)
+    text(
+      el,
+      '.alert-text',
+      `Paused for ${spanInWords(pausedFor(call))}, past the ${spanInWords(alertSeconds)} alert: was it forgotten? The call goes on unrecorded.`,
+    );
 }
-setInterval(() => rows.forEach((row) => row.call && updateClock(row)), 1000);
+setInterval(() => {
+  rows.forEach((row) => row.call && row.el.isConnected && updateClock(row));
+  if (calls.size) {
+    updateAlerts();
+    updateCounts();
+  }
+}, 1000);
 
 // ---- Asking before acting ----
 
@@ -436,8 +612,47 @@ function ask({ heading, message, confirm, reason = false }) {
 
 const target = (row) => (row.sid.startsWith('CF') ? { ConferenceSid: row.sid } : { CallSid: row.sid });
 
-async function control(row, button) {
+/** Shows a line's result, and keeps the line on the page (whatever the filter) until it is dismissed. */
+function showResult(row, message, failed = false) {
   const result = row.el.querySelector('.result');
+  result.classList.toggle('failed', failed);
+  result.textContent = message;
+  row.el.querySelector('.result-box').hidden = false;
+  row.pinned = true;
+}
+
+/** Sends one control; a flow's pause asks for a reason (`reason` given, or asked for once here). */
+async function send(row, action, behavior, reason) {
+  const params = { ...target(row), Action: action, ...(behavior ? { PauseBehavior: behavior } : {}) };
+  try {
+    return await api('/console/control', reason ? { ...params, Reason: reason } : params);
+  } catch (err) {
+    // A flow's pause (e.g. while a card number is read) is lifted or stopped only with a reason, kept in the
+    // evidence; the Function judges it (10 letters or digits), and a refused one is asked for again.
+    if (reason) throw err;
+    let refused = err;
+    while (refused?.code === 'REASON_REQUIRED') {
+      const typed = await ask({
+        heading: action === 'stop' ? 'Stop during a flow’s pause?' : 'Resume a flow’s pause?',
+        message: `${title(row.call)}: ${refused.message}`,
+        confirm: action === 'stop' ? 'Stop with this reason' : 'Resume with this reason',
+        reason: true,
+      });
+      if (!typed) throw refused;
+      try {
+        return await api('/console/control', { ...params, Reason: typed });
+      } catch (again) {
+        refused = again;
+      }
+    }
+    throw refused;
+  }
+}
+
+const done = (name, answer) =>
+  `${name}: done, ${answer.recordingSid} is ${answer.status}${answer.evidenceLogged === false ? ' (warning: not written to the evidence log)' : ''}`;
+
+async function control(row, button) {
   const action = button.dataset.action;
   const name = button.textContent;
   if (
@@ -449,48 +664,75 @@ async function control(row, button) {
     })) === null
   )
     return;
-  result.classList.remove('failed');
-  result.textContent = `${name}…`;
+  showResult(row, `${name}…`);
   row.busy = true;
   row.el.querySelectorAll('[data-action]').forEach((b) => (b.disabled = true));
   try {
-    const params = {
-      ...target(row),
-      Action: action,
-      ...(button.dataset.behavior ? { PauseBehavior: button.dataset.behavior } : {}),
-    };
-    let answer;
-    try {
-      answer = await api('/console/control', params);
-    } catch (err) {
-      // A flow's pause (e.g. while a card number is read) is lifted or stopped only with a reason, kept in the
-      // evidence; the Function judges it (10 letters or digits), and a refused one is asked for again.
-      let refused = err;
-      while (refused?.code === 'REASON_REQUIRED') {
-        const reason = await ask({
-          heading: action === 'stop' ? 'Stop during a flow’s pause?' : 'Resume a flow’s pause?',
-          message: `${title(row.call)}: ${refused.message}`,
-          confirm: action === 'stop' ? 'Stop with this reason' : 'Resume with this reason',
-          reason: true,
-        });
-        if (!reason) throw refused;
-        try {
-          answer = await api('/console/control', { ...params, Reason: reason });
-          refused = undefined;
-        } catch (again) {
-          refused = again;
-        }
-      }
-      if (refused) throw refused;
-    }
-    result.textContent = `${name}: done, ${answer.recordingSid} is ${answer.status}${answer.evidenceLogged === false ? ' (warning: not written to the evidence log)' : ''}`;
+    showResult(row, done(name, await send(row, action, button.dataset.behavior)));
     row.fetchTimelineUntil = Date.now() + EVIDENCE_SETTLE_MS;
   } catch (err) {
-    result.classList.add('failed');
-    result.textContent = `${name} failed: ${err.code}: ${err.message}`;
+    showResult(row, `${name} failed: ${err.code}: ${err.message}`, true);
   }
   row.busy = false;
   if (row.call) updateRow(row);
+  poll();
+}
+
+/**
+ * Resumes every forgotten pause, as the pause rules allow one by one: the toolkit's own and a person's
+ * resume at once; a flow's pause needs a reason, asked once for all of them and kept with each call.
+ */
+async function resumeAllForgotten() {
+  const button = $('alerts-resume-all');
+  const targets = forgotten().map((call) => {
+    let row = rows.get(call.sid);
+    if (!row) {
+      row = createRow(call.sid);
+      row.call = call;
+      rows.set(call.sid, row);
+      updateRow(row);
+    }
+    return row;
+  });
+  if (targets.length === 0) return;
+  button.disabled = true;
+  const needReason = [];
+  let resumed = 0;
+  await Promise.all(
+    targets.map(async (row) => {
+      try {
+        showResult(row, done('Resume', await api('/console/control', { ...target(row), Action: 'resume' })));
+        resumed++;
+      } catch (err) {
+        if (err.code === 'REASON_REQUIRED') needReason.push(row);
+        else showResult(row, `Resume failed: ${err.code}: ${err.message}`, true);
+      }
+    }),
+  );
+  if (needReason.length > 0) {
+    const reason = await ask({
+      heading: `Resume ${needReason.length === 1 ? 'a flow’s pause' : `${needReason.length} flows’ pauses`}?`,
+      message: `${needReason.length === 1 ? 'This call was' : 'These calls were'} paused by a Studio flow (e.g. while a card number was read): ${needReason.map((r) => title(r.call)).join('; ')}. One reason for all, kept in each call's evidence with your name.`,
+      confirm: 'Resume all with this reason',
+      reason: true,
+    });
+    await Promise.all(
+      needReason.map(async (row) => {
+        if (!reason) {
+          showResult(row, 'Resume not sent: a flow’s pause needs a reason', true);
+          return;
+        }
+        try {
+          showResult(row, done('Resume', await send(row, 'resume', undefined, reason)));
+          resumed++;
+        } catch (err) {
+          showResult(row, `Resume failed: ${err.code}: ${err.message}`, true);
+        }
+      }),
+    );
+  }
+  $('refreshed').textContent = `Resumed ${resumed} of ${targets.length} forgotten pauses.`;
+  button.disabled = false;
   poll();
 }
 
@@ -555,8 +797,13 @@ function drawTimeline(row) {
     return;
   }
   const now = Date.now();
-  const start = Math.min(...segments.map((s) => Date.parse(s.from)));
-  const end = Math.max(now, ...segments.map((s) => Date.parse(s.to ?? s.from)));
+  // Zoomed to a selection, the picture spans it alone, so a pause of a second fills the width.
+  const [start, end] = row.zoom ?? [
+    Math.min(...segments.map((s) => Date.parse(s.from))),
+    Math.max(now, ...segments.map((s) => Date.parse(s.to ?? s.from))),
+  ];
+  row.el.querySelector('.zoom-out').disabled = !row.zoom;
+  row.el.querySelector('.zoom-in').disabled = !row.selection;
   const lanes = [...new Set(segments.map((s) => s.recordingSid))];
   const width = Math.max(box.clientWidth, 240);
   const height = lanes.length * LANE + 22;
@@ -599,10 +846,13 @@ function drawTimeline(row) {
       node.remove();
     }
   };
+  const clip = (px) => Math.min(Math.max(px, PAD), width - PAD);
   for (const s of segments) {
     const i = lanes.indexOf(s.recordingSid);
-    const from = x(Date.parse(s.from));
-    const to = s.state === 'stopped' ? x(end) : x(s.to ? Date.parse(s.to) : now);
+    const [sFrom, sTo] = [Date.parse(s.from), s.state === 'stopped' ? end : s.to ? Date.parse(s.to) : now];
+    if (sTo < start || sFrom > end) continue; // outside the zoomed stretch
+    const from = clip(x(sFrom));
+    const to = clip(x(sTo));
     const rect = svg('rect', {
       x: from,
       y: i * LANE + 52,
@@ -619,7 +869,7 @@ function drawTimeline(row) {
     const label = svg(
       'text',
       { x: anchor === 'end' ? width - PAD : PAD, y: height - 6, 'text-anchor': anchor },
-      localTime(ms),
+      localTime(ms, Boolean(row.zoom)),
     );
     label.append(svg('title', {}, utcText(new Date(ms).toISOString())));
     picture.append(label);
@@ -650,7 +900,7 @@ const VERDICT_TEXT = {
   unknown: 'unknown',
 };
 
-/** Each card capture Twilio reported on the call, with its verdict by the rule of proof. */
+/** Each card capture Twilio reported on the call, with its verdict by the rule of proof: in the call's details. */
 function drawCaptures(row) {
   const captures = row.evidence.captures ?? [];
   row.el.querySelector('.captures-heading').hidden = captures.length === 0;
@@ -708,6 +958,7 @@ function enableSelection(row, picture, rect) {
     if (b - a < 3) return;
     row.selection = [Math.round(msAt(row, a)), Math.round(msAt(row, b))];
     showSelection(row, rect);
+    row.el.querySelector('.zoom-in').disabled = false;
     const form = row.el.querySelector('.window-check');
     form.elements.from.value = localInput(row.selection[0]);
     form.elements.to.value = localInput(row.selection[1]);
@@ -718,7 +969,7 @@ function enableSelection(row, picture, rect) {
 let resizeTimer;
 window.addEventListener('resize', () => {
   clearTimeout(resizeTimer);
-  resizeTimer = setTimeout(() => rows.forEach((row) => row.details.open && row.evidence && drawTimeline(row)), 150);
+  resizeTimer = setTimeout(() => rows.forEach((row) => row.open && row.evidence && drawTimeline(row)), 150);
 });
 
 // ---- Evidence ----
@@ -743,9 +994,10 @@ async function exportEvidence(row, format) {
 async function checkWindow(row) {
   const form = row.el.querySelector('.window-check');
   const output = form.querySelector('.window-result');
-  const [from, to] = [form.elements.from.value, form.elements.to.value].map((v) => new Date(v));
+  const [from, to] = [form.elements.from.value, form.elements.to.value].map(parseLocal);
   if ([from, to].some((d) => Number.isNaN(d.getTime()))) {
-    output.textContent = 'Give both times, or drag across the timeline.';
+    output.textContent =
+      'Give both times as YYYY-MM-DD HH:MM:SS.mmm (24-hour, your time zone), or drag across the timeline.';
     return;
   }
   output.textContent = 'Checking…';
@@ -755,7 +1007,7 @@ async function checkWindow(row) {
       From: from.toISOString(),
       To: to.toISOString(),
     });
-    const stretch = `${localTime(from.getTime(), true)} to ${localTime(to.getTime(), true)}`;
+    const stretch = `${localTime(from.getTime(), true)} to ${localTime(to.getTime(), true)}`; // date, time and ms
     output.title = `${from.toISOString()} to ${to.toISOString()}`;
     output.textContent =
       answer.window.insidePause === 'unknown'

@@ -1,76 +1,55 @@
 import type twilio from 'twilio';
 import type { SyncOptions } from '../env';
-import { fromTwilioError, statusOf } from '../errors';
-import { isActive, type RecordingDocument } from '../model/recording-state';
-import { pausedSince } from '../model/pause-alert';
-import { listCallMaps, mapName, STATE_KEY } from '../sync/call-map';
+import { isSummary, type CallSummary } from '../model/call-summary';
+import { listIndex } from '../sync/console-index';
+import { sharedRead } from '../twilio/pages';
 
 /** One call or conference as the console lists it: the state at a glance and its recordings. */
-export interface TrackedCall {
+export type TrackedCall = CallSummary & {
   sid: string;
   kind: 'call' | 'conference';
-  /** A recording is in progress or paused. */
-  live: boolean;
-  state: 'recording' | 'paused' | 'not-recording';
-  recordings: Array<{ recordingSid: string; status: string; pauseBehavior?: string }>;
-  /** The last change the document keeps, with who asked for it. */
-  lastChange?: { at: string; action: string; recordingSid: string; by: string };
-  /** Who acted in the changes the state keeps (its last few), in order, each once. */
-  actors: string[];
-  /** While paused (nothing recorded): since when (model/pause-alert). */
-  pausedSince?: string;
   /** Changes whenever the state does: the page redraws a row, and fetches its timeline, only then. */
   revision: string;
   updatedAt: string;
-  /** When Sync first heard of it (its Map's creation): the list's order, which a change never moves. */
+  /** When Sync first heard of it (its first state write): the list's order, which a change never moves. */
   createdAt: string;
+};
+
+const SID = /^(CA|CF)[0-9a-f]{32}$/;
+
+/**
+ * The calls and conferences the console's index holds (within their TTL), newest first by when Sync
+ * first heard of them: a row being read never moves when it changes. The index's shards listed side by
+ * side, never the calls' states one by one (docs/costs.md: the console at scale).
+ */
+export function listTrackedCalls(client: twilio.Twilio, options: SyncOptions): Promise<TrackedCall[]> {
+  return sharedRead(`index:${options.serviceSid}`, SHARED_MS, async () => readIndex(client, options));
 }
 
-/** State items read at once: hundreds of calls in a few round trips, without a storm of requests. */
-const READS_AT_ONCE = 16;
+/** Consoles polling side by side from one process share one reading of the index a second (twilio/pages). */
+const SHARED_MS = 1000;
 
-function summarize(doc: RecordingDocument, revision: string, updatedAt: string, createdAt: string): TrackedCall {
-  const recordings = Object.entries(doc.recordings ?? {}).map(([recordingSid, r]) => ({
-    recordingSid,
-    status: r.status,
-    ...(r.status === 'paused' && r.pauseBehavior ? { pauseBehavior: r.pauseBehavior } : {}),
-  }));
-  const active = Object.values(doc.recordings ?? {}).filter(isActive);
-  const state = active.some((r) => r.status === 'in-progress')
-    ? 'recording'
-    : active.length > 0
-      ? 'paused'
-      : 'not-recording';
-  const lastChange = doc.history?.at(-1);
-  return {
-    sid: doc.sid,
-    kind: doc.sid.startsWith('CF') ? 'conference' : 'call',
-    live: active.length > 0,
-    state,
-    recordings,
-    ...(lastChange ? { lastChange } : {}),
-    actors: [...new Set((doc.history ?? []).map((h) => h.by))],
-    ...(state === 'paused' ? { pausedSince: pausedSince(doc) } : {}),
-    revision,
-    updatedAt,
-    createdAt,
-  };
-}
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
-/** The fields summarize reads, of the types it reads them as. */
-function wellFormed(data: unknown): boolean {
-  if (!isObject(data) || !isObject(data.recordings)) return false;
-  if (!Object.values(data.recordings).every((r) => isObject(r) && typeof r.status === 'string')) return false;
-  if (data.history === undefined) return true;
-  return (
-    Array.isArray(data.history) &&
-    data.history.every(
-      (h) => isObject(h) && ['at', 'action', 'recordingSid', 'by'].every((k) => typeof h[k] === 'string'),
-    )
-  );
+async function readIndex(client: twilio.Twilio, options: SyncOptions): Promise<TrackedCall[]> {
+  const indexed = await listIndex(client, options);
+  return indexed
+    .flatMap((item) => {
+      // One entry that is not the toolkit's shape (written by hand, by another tool) is left out, not a 500 for all.
+      if (!SID.test(item.sid) || !isSummary(item.data)) {
+        console.warn(`recording-controls: skipped the malformed console index entry ${item.sid}`);
+        return [];
+      }
+      return [
+        {
+          ...item.data,
+          sid: item.sid,
+          kind: item.sid.startsWith('CF') ? ('conference' as const) : ('call' as const),
+          revision: item.revision,
+          updatedAt: item.updatedAt,
+          createdAt: item.createdAt,
+        },
+      ];
+    })
+    .sort((a, b) => (a.createdAt !== b.createdAt ? (a.createdAt < b.createdAt ? 1 : -1) : a.sid < b.sid ? -1 : 1));
 }
 
 /** Runs `work` on every item, `width` at a time, answering in the items' order. */
@@ -86,46 +65,4 @@ export async function inBatches<T, R>(items: T[], width: number, work: (item: T)
     }),
   );
   return results;
-}
-
-/**
- * The calls and conferences whose Maps Sync still holds (within their TTL), newest first by when Sync
- * first heard of them: a row being read never moves when it changes. One list of the service's Maps (a page per 100), then one read of each call's
- * state item: each call's Map is read once per list, far below Sync's 20 reads/s per object however
- * many calls there are (docs/costs.md: consoles and the read limit).
- */
-export async function listTrackedCalls(client: twilio.Twilio, options: SyncOptions): Promise<TrackedCall[]> {
-  const service = client.sync.v1.services(options.serviceSid);
-  const tracked = await listCallMaps(client, options);
-  const states = await inBatches(tracked, READS_AT_ONCE, async (m) => {
-    try {
-      return await service.syncMaps(m.mapSid).syncMapItems(STATE_KEY).fetch();
-    } catch (err) {
-      if (statusOf(err) === 404) return undefined; // a call whose start has not written its state yet
-      throw fromTwilioError(err, `the Sync Map of ${m.sid}`);
-    }
-  });
-  return tracked
-    .flatMap((m, i) => {
-      const d = states[i];
-      if (!d) return [];
-      // One state that is not the toolkit's shape (written by hand, by another tool) is left out, not a 500 for all.
-      try {
-        if (!wellFormed(d.data)) throw new Error('not a recording document');
-        return [
-          summarize(
-            { ...(d.data as RecordingDocument), sid: m.sid },
-            d.revision,
-            d.dateUpdated.toISOString(),
-            m.createdAt.toISOString(),
-          ),
-        ];
-      } catch (err) {
-        console.warn(
-          `recording-controls: skipped the malformed Sync state of ${mapName(m.sid)} in the console's list: ${(err as Error)?.message ?? err}`,
-        );
-        return [];
-      }
-    })
-    .sort((a, b) => b.createdAt.localeCompare(a.createdAt) || a.sid.localeCompare(b.sid));
 }

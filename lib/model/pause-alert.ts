@@ -1,4 +1,7 @@
+import { pausedSince } from './call-summary';
 import type { RecordingDocument } from './recording-state';
+
+export { pausedSince };
 
 /**
  * A pause nobody lifted (an agent who forgot, a flow that failed after its pause) looks like any other
@@ -11,27 +14,6 @@ export interface PauseAge {
   pausedSince: string;
   pausedForSeconds: number;
   pauseAlert: boolean;
-}
-
-/** The latest pause of each paused recording: from its `at`, else the history (`at` is shed first when the document grows). */
-function pausedAt(doc: RecordingDocument, recordingSid: string): number | undefined {
-  const at = doc.recordings[recordingSid]?.at?.paused;
-  if (at) return Date.parse(at);
-  const last = [...(doc.history ?? [])]
-    .reverse()
-    .find((h) => h.recordingSid === recordingSid && h.action.startsWith('paused'));
-  return last ? Date.parse(last.at) : undefined;
-}
-
-/** When nothing is recorded and at least one recording is paused: since when (the latest pause), if known. */
-export function pausedSince(doc: RecordingDocument): string | undefined {
-  const recordings = Object.entries(doc.recordings ?? {});
-  if (recordings.some(([, r]) => r.status === 'in-progress')) return undefined;
-  const times = recordings
-    .filter(([, r]) => r.status === 'paused')
-    .map(([sid]) => pausedAt(doc, sid))
-    .filter((t): t is number => t !== undefined && !Number.isNaN(t));
-  return times.length > 0 ? new Date(Math.max(...times)).toISOString() : undefined;
 }
 
 /** How long ago `since` was, and whether past `alertSeconds` (0: never). */

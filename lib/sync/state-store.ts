@@ -4,6 +4,7 @@ import { ControlError, fromTwilioError, statusOf } from '../errors';
 import { compact, emptyDocument, type RecordingDocument } from '../model/recording-state';
 import { sleep, type Deadline } from '../twilio/deadline';
 import { CallMap, STATE_KEY } from './call-map';
+import { indexCall } from './console-index';
 
 export type Change = (doc: RecordingDocument) => RecordingDocument;
 export type Snapshot = { doc: RecordingDocument; revision?: string };
@@ -121,6 +122,9 @@ export class RecordingStore {
       if (failures.filter(Boolean).length === changes.length) return { doc: state.doc, failures };
       const data = compact(doc);
       try {
+        // The console's index beside the write, not after it: no round trip added. A write refused here
+        // (412) is followed by another, whose index entry replaces this one.
+        const indexed = indexCall(this.client, this.options, sid, data, state.revision === undefined);
         if (state.revision === undefined) {
           await this.map(sid).create(STATE_KEY, data);
         } else {
@@ -128,6 +132,7 @@ export class RecordingStore {
             .items(STATE_KEY)
             .update({ data, ifMatch: state.revision, collectionTtl: this.options.ttlSeconds });
         }
+        await indexed;
         return { doc: data, failures };
       } catch (err) {
         // 412: someone wrote since we read; 409 (54208): someone created it first; 404 on an update: it

@@ -1,4 +1,5 @@
 import type twilio from 'twilio';
+import { listAll, sharedRead } from './pages';
 
 /**
  * Calls and conferences as people know them, from Twilio's Calls and Conferences resources: numbers,
@@ -38,6 +39,20 @@ type CallLike = {
 };
 type ConferenceLike = { sid: string; status: string; friendlyName: string; dateCreated: Date; dateUpdated: Date };
 
+/** A call as Twilio's JSON has it (the fields read here). */
+interface CallJson {
+  sid: string;
+  status: string;
+  from: string;
+  to: string;
+  direction: string;
+  start_time: string | null;
+  end_time: string | null;
+  duration: string | null;
+}
+/** Consoles polling side by side share one list of the live calls a second (twilio/pages). */
+const SHARED_MS = 1000;
+
 const iso = (date: Date | null | undefined) => (date && !Number.isNaN(date.getTime()) ? date.toISOString() : undefined);
 
 const ofCall = (c: CallLike): CallDetails => ({
@@ -49,6 +64,13 @@ const ofCall = (c: CallLike): CallDetails => ({
   endTime: iso(c.endTime),
   ...(FINAL.includes(c.status) && c.duration !== null ? { durationSeconds: Number(c.duration) } : {}),
 });
+
+const ofCallJson = (c: CallJson): CallDetails =>
+  ofCall({
+    ...c,
+    startTime: c.start_time ? new Date(c.start_time) : null,
+    endTime: c.end_time ? new Date(c.end_time) : null,
+  });
 
 const ofConference = (c: ConferenceLike): CallDetails => ({
   status: c.status,
@@ -64,25 +86,38 @@ function keep(sid: string, details: CallDetails) {
 }
 
 /**
- * The details of each of `sids` (CA… or CF…) that Twilio answers for: the live calls in one list
- * request, the others fetched one by one, and ended ones from this process's memory.
+ * Every call in progress on the account, by SID: Twilio's largest pages, so 5,000 live calls are 5
+ * requests, read as JSON (twilio/pages). Best effort: a failure leaves the calls to be fetched one by one (callDetails).
  */
-export async function callDetails(client: twilio.Twilio, sids: string[]): Promise<Map<string, CallDetails>> {
+export async function liveCalls(client: twilio.Twilio): Promise<Map<string, CallDetails>> {
+  const url = `https://api.twilio.com/2010-04-01/Accounts/${client.accountSid}/Calls.json?Status=in-progress&PageSize=1000`;
+  try {
+    return await sharedRead(url, SHARED_MS, async () => {
+      const live = await listAll<CallJson>(client, url, 'calls');
+      return new Map(live.map((call) => [call.sid, ofCallJson(call)]));
+    });
+  } catch (err) {
+    console.warn(`recording-controls: the live calls could not be listed: ${(err as Error)?.message ?? err}`);
+    return new Map();
+  }
+}
+
+/**
+ * The details of each of `sids` (CA… or CF…) that Twilio answers for: from `live` (liveCalls), ended
+ * ones from this process's memory, the others fetched one by one.
+ */
+export async function callDetails(
+  client: twilio.Twilio,
+  sids: string[],
+  live: Map<string, CallDetails>,
+): Promise<Map<string, CallDetails>> {
   const found = new Map<string, CallDetails>();
   const wanted = sids.filter((sid) => {
-    const known = ended.get(sid);
+    const known = live.get(sid) ?? ended.get(sid);
     if (known) found.set(sid, known);
     return !known;
   });
-  if (wanted.some((sid) => sid.startsWith('CA'))) {
-    try {
-      const live = await client.calls.list({ status: 'in-progress', pageSize: 1000, limit: 1000 });
-      for (const call of live) if (wanted.includes(call.sid)) found.set(call.sid, ofCall(call));
-    } catch (err) {
-      console.warn(`recording-controls: the live calls could not be listed: ${(err as Error)?.message ?? err}`);
-    }
-  }
-  const fetches = wanted.filter((sid) => !found.has(sid)).slice(0, MAX_FETCHES);
+  const fetches = wanted.slice(0, MAX_FETCHES);
   await Promise.all(
     fetches.map(async (sid) => {
       try {

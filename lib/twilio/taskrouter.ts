@@ -47,6 +47,10 @@ export async function workerHolds(
   }
 }
 
+const workersOfTask = new Map<string, string[]>();
+const MAX_TASKS = 20_000;
+const MAX_LOOKUPS = 100;
+
 /**
  * Who is on each of `sids` (CA…, CF…): the workers' names on the accepted reservations of the assigned
  * tasks that name it. One request for the assigned tasks, then one per task naming one of `sids`.
@@ -58,17 +62,30 @@ export async function agentsOn(
 ): Promise<Map<string, string[]>> {
   const workspace = client.taskrouter.v1.workspaces(workspaceSid);
   const agents = new Map<string, string[]>();
+  const wanted = new Set(sids);
   try {
-    const tasks = await workspace.tasks.list({ assignmentStatus: ['assigned'], pageSize: 1000, limit: 1000 });
+    const tasks = await workspace.tasks.list({ assignmentStatus: ['assigned'], pageSize: 1000 });
+    const named = tasks.flatMap((task) => {
+      const { call, conference } = namedIn(task.attributes);
+      const sid = [call, conference].find((s): s is string => typeof s === 'string' && wanted.has(s));
+      return sid ? [{ task, sid, key: `${task.sid}@${task.dateUpdated?.toISOString()}` }] : [];
+    });
+    // A task's workers change only with the task: each process keeps them, and looks up at most
+    // MAX_LOOKUPS new tasks a request (the rest on the next polls), so a floor of thousands costs a few requests.
+    const lookups = named.filter((n) => !workersOfTask.has(n.key)).slice(0, MAX_LOOKUPS);
     await Promise.all(
-      tasks.map(async (task) => {
-        const { call, conference } = namedIn(task.attributes);
-        const sid = [call, conference].find((s): s is string => typeof s === 'string' && sids.includes(s));
-        if (!sid) return;
+      lookups.map(async ({ task, key }) => {
         const reservations = await workspace.tasks(task.sid).reservations.list({ reservationStatus: 'accepted' });
-        for (const r of reservations) agents.set(sid, [...new Set([...(agents.get(sid) ?? []), r.workerName])]);
+        if (workersOfTask.size >= MAX_TASKS) workersOfTask.delete(workersOfTask.keys().next().value!);
+        workersOfTask.set(
+          key,
+          reservations.map((r) => r.workerName),
+        );
       }),
     );
+    for (const { sid, key } of named)
+      for (const name of workersOfTask.get(key) ?? [])
+        agents.set(sid, [...new Set([...(agents.get(sid) ?? []), name])]);
   } catch (err) {
     throw fromTwilioError(err, `the TaskRouter tasks of workspace ${workspaceSid}`);
   }

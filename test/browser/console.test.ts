@@ -9,7 +9,7 @@ import { CONSOLE_TOKEN_TTL_MS, issueConsoleToken } from '../../lib/runtime/conso
 import type { FunctionContext } from '../../lib/env';
 import { startBrowser, type RunningBrowser } from '../../harness/browser';
 import { newCall } from '../../harness/calls';
-import { callbacksIdle, counters, invoke, writeState } from '../../harness/functions';
+import { callbacksIdle, counters, evidenceEntries, invoke, writeState } from '../../harness/functions';
 import { ACCOUNT_SID, AUTH_TOKEN, ROOT, useStack } from '../../harness/stack';
 import { EMULATOR_WORKSPACE_SID, giveTask } from '../../harness/taskrouter';
 
@@ -47,10 +47,10 @@ afterAll(async () => {
   await browser?.close();
 });
 
-const row = (sid: string) => page.locator(`li.call[data-sid="${sid}"]`);
+const row = (sid: string) => page.locator(`tbody.call[data-sid="${sid}"]`);
 const button = (sid: string, name: string) => row(sid).locator('.actions').getByRole('button', { name, exact: true });
 const recordingStatus = async (callSid: string) => (await stack.em.client.calls(callSid).recordings.list())[0].status;
-const order = () => page.locator('li.call:visible').evaluateAll((els) => els.map((el) => el.getAttribute('data-sid')));
+const order = () => page.locator('tbody.call').evaluateAll((els) => els.map((el) => el.getAttribute('data-sid')));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** The README's pictures: renewed with UPDATE_SCREENSHOT=1, so that a test run leaves the work tree as it was. */
 const picture = (name: string) => join(ROOT, process.env.UPDATE_SCREENSHOT === '1' ? 'docs' : 'dist', name);
@@ -78,10 +78,12 @@ async function signedIn() {
     await signIn(PASSWORD);
     await page.locator('#calls-section').waitFor();
   }
-  await page.locator('#filter-state').selectOption('');
+  await page.locator('#counts [data-state=""]').click();
   await page.locator('#filter-agent').selectOption('');
   await page.locator('#filter-number').fill('');
   await page.locator('#filter-search').fill('');
+  // Results of earlier tests' controls keep their lines under any filter until dismissed.
+  for (const dismiss of await page.locator('.result-box:visible .dismiss').all()) await dismiss.click();
 }
 
 /** A live call with a recording started by a Studio flow (as Run Function sends FlowSid and ExecutionSid). */
@@ -141,7 +143,7 @@ test('sign in, see a live call, pause it, watch the timeline, resume, and export
   expect(await row(callSid).locator('.state').textContent()).toBe('Recording');
   expect(await row(idleCall).locator('.state').textContent()).toBe('Not recording');
 
-  await row(callSid).locator('details.evidence summary').click();
+  await row(callSid).locator('.open-details').click();
   await row(callSid).locator('svg rect[data-state="recorded"]').waitFor();
   expect(await row(callSid).locator('svg rect[data-state="paused"]').count()).toBe(0);
 
@@ -156,7 +158,7 @@ test('sign in, see a live call, pause it, watch the timeline, resume, and export
   await row(callSid).locator('.changes', { hasText: 'paused (skip) by Jo Supervisor (console password)' }).waitFor();
   expect(await row(callSid).locator('.changes').textContent()).toContain('recorded by API request');
   expect(await row(callSid).locator('.last-change').textContent()).toMatch(
-    /^Last: paused \(skip\) by Jo Supervisor \(console password\) at /,
+    /^paused \(skip\) by Jo Supervisor \(console password\), \d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/,
   );
   await sleep(1000);
 
@@ -201,14 +203,14 @@ test('each call as people know it: masked numbers, direction, duration, the agen
     .workers.create({ friendlyName: 'Alice Agent' });
   await giveTask(stack.em, worker.sid, { callSid });
   await signedIn();
-  await row(callSid).locator('.agent', { hasText: 'Agent Alice Agent' }).waitFor();
+  await row(callSid).locator('.agent', { hasText: 'Alice Agent' }).waitFor();
   const r = row(callSid);
   // harness/calls dials +15005550006 from +15005550001: the middle digits never reach the page.
   expect(await r.locator('.title').textContent()).toBe('Call from +1500•••0001 to +1500•••0006');
   expect(await page.locator('body').innerHTML()).not.toContain('5005550006');
   expect(await r.locator('.direction').textContent()).toBe('Outbound (API)');
   const duration = await r.locator('.duration').textContent();
-  expect(duration).toMatch(/^Duration \d+:\d\d$/);
+  expect(duration).toMatch(/^\d+:\d\d$/);
   await until(
     'the duration',
     () => r.locator('.duration').textContent(),
@@ -216,24 +218,31 @@ test('each call as people know it: masked numbers, direction, duration, the agen
   );
   // The emulator's Studio has no Flows resource to name it: the flow is shown by its SID.
   expect(await r.locator('.flow').textContent()).toBe(`Studio flow ${FLOW}`);
-  expect(await r.locator('.last-change').textContent()).toContain(`started by Studio flow ${FLOW} at`);
+  expect(await r.locator('.last-change').textContent()).toContain(`started by Studio flow ${FLOW}, `);
+  // The caller and the called number, each in its own column, masked.
+  expect([await r.locator('.from').textContent(), await r.locator('.to').textContent()]).toEqual([
+    '+1500•••0001',
+    '+1500•••0006',
+  ]);
   // The SIDs, one click away.
   expect(await r.locator('.sids').isVisible()).toBe(false);
-  await r.locator('details.ids summary').click();
+  await r.locator('.open-details').click();
   const recordingSid = (await stack.em.client.calls(callSid).recordings.list())[0].sid;
   expect(await r.locator('.sids').textContent()).toBe(`Call: ${callSid}Recording, in-progress: ${recordingSid}`);
 
-  // One time zone, the browser's, and UTC on hover.
-  expect(await page.locator('#zone').textContent()).toBe(`Times in ${ZONE}; hover one for UTC.`);
+  // One time zone, the browser's, with the date and a 24-hour time, and UTC on hover.
+  expect(await page.locator('#zone').textContent()).toBe(`Times in ${ZONE}, 24-hour; hover one for UTC.`);
   const time = r.locator('.last-change time');
   const [shown, utc, iso] = await Promise.all([
     time.textContent(),
     time.getAttribute('title'),
     time.getAttribute('datetime'),
   ]);
-  expect(shown).toBe(new Date(iso!).toLocaleTimeString('en-US', { timeZone: ZONE }));
+  const inZone = (zone: string) =>
+    new Date(iso!).toLocaleString('sv-SE', { timeZone: zone, hourCycle: 'h23' }).replace(',', '');
+  expect(shown).toBe(inZone(ZONE)); // sv-SE writes YYYY-MM-DD HH:MM:SS
   expect(utc).toBe(`${iso!.replace('T', ' ').slice(0, 19)} UTC`);
-  expect(shown).not.toBe(new Date(iso!).toLocaleTimeString('en-US', { timeZone: 'UTC' }));
+  expect(shown).not.toBe(inZone('UTC'));
 
   await page.screenshot({ path: picture('console-list.png') });
 });
@@ -248,7 +257,7 @@ test('a stable order, and filters by state, number and agent, and a search', asy
     .workspaces(EMULATOR_WORKSPACE_SID)
     .workers.create({ friendlyName: 'Bob Agent' });
   await giveTask(stack.em, bob.sid, { callSid: second });
-  await row(second).locator('.agent', { hasText: 'Agent Bob Agent' }).waitFor();
+  await row(second).locator('.agent', { hasText: 'Bob Agent' }).waitFor();
   const before = await order();
   // Newest first, by when Sync first heard of them.
   expect(before.indexOf(second)).toBeLessThan(before.indexOf(first));
@@ -258,10 +267,12 @@ test('a stable order, and filters by state, number and agent, and a search', asy
   await sleep(2500);
   expect(await order()).toEqual(before);
 
-  await page.locator('#filter-state').selectOption('paused');
+  await page.locator('#counts [data-state="paused"]').click();
   await until('the paused filter', order, (o) => o.includes(first) && !o.includes(second));
   expect(await page.locator('#shown').textContent()).toMatch(/^Showing \d+ of \d+\.$/);
-  await page.locator('#filter-state').selectOption('');
+  await page.locator('#counts [data-state=""]').click();
+  // The paused line keeps its result (and its place under any filter) until dismissed.
+  await row(first).getByRole('button', { name: 'Dismiss' }).click();
 
   await page.locator('#filter-agent').selectOption('Bob Agent');
   await until('the agent filter', order, (o) => o.length === 1 && o[0] === second);
@@ -309,11 +320,10 @@ test('a pause longer than PAUSE_ALERT_SECONDS stands out in the list and in /rec
   expect(await page.locator('#alerts-text').textContent()).toMatch(/been paused longer than 3 s: forgotten\?$/);
   await page.locator('#alerts-show').click();
   expect(await order()).toContain(callSid);
-  expect(await page.locator('li.call:visible.alerting').count()).toBe(await page.locator('li.call:visible').count());
+  expect(await page.locator('tbody.call.alerting').count()).toBe(await page.locator('tbody.call').count());
 
   await page.screenshot({ path: picture('console-pause-alert.png') });
 
-  await page.locator('#filter-state').selectOption('');
   // The flow's pause holds: resuming from the alert asks for a reason, which the evidence keeps.
   await row(callSid).locator('.alert').getByRole('button', { name: 'Resume recording' }).click();
   const dialog = page.getByRole('dialog', { name: 'Resume a flow’s pause?' });
@@ -334,14 +344,23 @@ test('a pause longer than PAUSE_ALERT_SECONDS stands out in the list and in /rec
   await row(callSid).locator('.state', { hasText: 'Recording' }).waitFor();
   expect(await recordingStatus(callSid)).toBe('in-progress');
   await row(callSid).locator('.alert').waitFor({ state: 'hidden' });
-  await row(callSid).locator('details.evidence summary').click();
+  // Still under "Show only these": the resumed line stays, with its result, until dismissed.
+  await sleep(2500);
+  expect(await order()).toContain(callSid);
+  expect(await row(callSid).locator('.result').textContent()).toMatch(
+    /^Resume recording: done, RE[0-9a-f]{32} is in-progress$/,
+  );
+  await row(callSid).getByRole('button', { name: 'Dismiss' }).click();
+  await until('the dismissed line', order, (o) => !o.includes(callSid));
+  await page.locator('#counts [data-state=""]').click();
+  await row(callSid).locator('.open-details').click();
   await row(callSid)
     .locator('.changes', { hasText: 'recorded by Jo Supervisor (console password) (reason: caller finished paying)' })
     .waitFor();
   expect(await row(callSid).locator('.changes').textContent()).toMatch(
     new RegExp(`paused \\(silence\\) by Studio flow ${FLOW}`),
   );
-  await row(callSid).locator('details.evidence summary').click();
+  await row(callSid).locator('.open-details').click();
 });
 
 test('Stop asks to confirm, naming the call; cancelled, nothing stops', async () => {
@@ -378,7 +397,7 @@ test('the timeline: labels never overlap on short segments, and a stretch select
   await sleep(2000);
   await invoke(stack.fx, '/recording/set-status', { CallSid: callSid, Status: 'in-progress', FlowSid: FLOW });
   await sleep(1500);
-  await row(callSid).locator('details.evidence summary').click();
+  await row(callSid).locator('.open-details').click();
   await until(
     'the timeline',
     () => row(callSid).locator('svg rect[data-state]:not([data-state="uncertain"])').count(),
@@ -412,7 +431,12 @@ test('the timeline: labels never overlap on short segments, and a stretch select
   expect(pause.recordingSid).toBe(recordingSid);
   const rect = row(callSid).locator('svg rect[data-state="paused"]').last();
   const drag = async (fromPart: number, toPart: number) => {
-    const box = (await rect.boundingBox())!;
+    // The timeline is drawn again at each poll: wait for the pause's box in the picture on screen.
+    const box = (await until(
+      'the pause on the timeline',
+      () => rect.boundingBox(),
+      (b) => b !== null,
+    ))!;
     const output = row(callSid).locator('output');
     await output.evaluate((el) => (el.textContent = ''));
     await page.mouse.move(box.x + box.width * fromPart, box.y + box.height / 2);
@@ -425,7 +449,34 @@ test('the timeline: labels never overlap on short segments, and a stretch select
       .waitFor();
     return output.textContent();
   };
-  expect(await drag(0.2, 0.8)).toMatch(/^Yes: .* lies wholly inside a pause\.$/);
+  // The answer names the stretch as the page writes every time: its date, 24-hour time and milliseconds.
+  const moment = '\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3}';
+  expect(await drag(0.2, 0.8)).toMatch(new RegExp(`^Yes: ${moment} to ${moment} lies wholly inside a pause\\.$`));
+  // Zoomed to a selection around the pause's end, a second of the timeline fills the width.
+  const before = (await rect.boundingBox())!.width;
+  await drag(0.85, 1.05);
+  await row(callSid).getByRole('button', { name: 'Zoom to the selection' }).click();
+  // The selection's last quarter is past the pause: the pause now fills about three quarters of the picture.
+  const pictureWidth = await row(callSid)
+    .locator('.timeline svg')
+    .evaluate((el) => el.getBoundingClientRect().width);
+  const zoomed = await until(
+    'the zoomed timeline',
+    async () => (await rect.boundingBox())?.width ?? 0,
+    (w) => w > before && w > pictureWidth * 0.6,
+  );
+  expect(
+    await row(callSid)
+      .locator('svg > text')
+      .last()
+      .evaluate((el) => el.firstChild?.textContent),
+  ).toMatch(new RegExp(`^${moment}$`));
+  await row(callSid).getByRole('button', { name: 'Show the whole call' }).click();
+  await until(
+    'the whole timeline',
+    async () => (await rect.boundingBox())?.width ?? 0,
+    (w) => w > 0 && w < zoomed / 1.5,
+  );
   const form = row(callSid).locator('form.window-check');
   // The selection filled the typed fields, in the browser's time.
   const typedFrom = await page.evaluate((v) => new Date(v).getTime(), await form.getByLabel('From').inputValue());
@@ -448,7 +499,7 @@ test('the timeline: labels never overlap on short segments, and a stretch select
   };
   expect(await typed(Date.parse(pause.from) + 100, Date.parse(pause.to!) - 100)).toMatch(/^Yes/);
   expect(await typed(Date.parse(pause.from) + 100, Date.parse(pause.to!) + 100)).toMatch(/^No/);
-  await row(callSid).locator('details.evidence summary').click();
+  await row(callSid).locator('.open-details').click();
 });
 
 test('at 360 px wide: nothing scrolls sideways, the timeline keeps its text size, and the labels still never overlap', async () => {
@@ -460,8 +511,7 @@ test('at 360 px wide: nothing scrolls sideways, the timeline keeps its text size
     await sleep(300);
     await invoke(stack.fx, '/recording/set-status', { CallSid: callSid, Status: 'in-progress' });
     await row(callSid).waitFor();
-    await row(callSid).locator('details.evidence summary').click();
-    await row(callSid).locator('details.ids summary').click();
+    await row(callSid).locator('.open-details').click();
     await until(
       'the timeline',
       () => row(callSid).locator('svg rect[data-state]:not([data-state="uncertain"])').count(),
@@ -488,8 +538,7 @@ test('at 360 px wide: nothing scrolls sideways, the timeline keeps its text size
       expect(box.height).toBeGreaterThanOrEqual(24);
     }
     await page.screenshot({ path: picture('console-360.png'), fullPage: false });
-    await row(callSid).locator('details.evidence summary').click();
-    await row(callSid).locator('details.ids summary').click();
+    await row(callSid).locator('.open-details').click();
   } finally {
     await page.setViewportSize({ width: 1200, height: 820 });
   }
@@ -502,7 +551,7 @@ test('by keyboard alone: filter, pause, and a Stop that Escape cancels and Enter
   const focused = () =>
     page.evaluate(() => {
       const el = (globalThis as unknown as Browser).document.activeElement;
-      return `${el?.closest('li.call')?.getAttribute('data-sid') ?? ''} ${el?.textContent?.trim() ?? ''} ${el?.id ?? ''}`;
+      return `${el?.closest('tbody.call')?.getAttribute('data-sid') ?? ''} ${el?.textContent?.trim() ?? ''} ${el?.id ?? ''}`;
     });
   const tabTo = async (want: string) => {
     for (let i = 0; i < 200; i++) {
@@ -552,7 +601,7 @@ test('by keyboard alone: filter, pause, and a Stop that Escape cancels and Enter
   expect(await answered.textContent()).toMatch(/^Stop: done, RE[0-9a-f]{32} is stopped$/);
   await row(callSid).locator('.state', { hasText: 'Not recording' }).waitFor();
   // The timeline opens from the keyboard too.
-  await tabTo(`${callSid} Timeline and evidence `);
+  await tabTo(`${callSid} Details `);
   await page.keyboard.press('Enter');
   await row(callSid).locator('svg rect[data-state]').first().waitFor();
   await page.locator('#filter-search').fill('');
@@ -576,8 +625,7 @@ test('an accessibility scan (axe-core) finds nothing serious or critical: sign-i
   const callSid = await recordedCall();
   await invoke(stack.fx, '/recording/set-status', { CallSid: callSid, Status: 'paused', FlowSid: FLOW });
   await row(callSid).locator('.alert').waitFor({ timeout: 10_000 });
-  await row(callSid).locator('details.evidence summary').click();
-  await row(callSid).locator('details.ids summary').click();
+  await row(callSid).locator('.open-details').click();
   await row(callSid).locator('svg rect[data-state]').first().waitFor();
   expect(await axeFindings()).toEqual([]);
   await button(callSid, 'Stop').click();
@@ -600,7 +648,7 @@ test('a caller field holding HTML shows as text, and no script runs', async () =
   ]);
   await page.goto(`${stack.fx.url}/console/index.html`);
   await row(sid).waitFor();
-  await row(sid).locator('details.evidence summary').click();
+  await row(sid).locator('.open-details').click();
   await row(sid).locator('.changes li').waitFor();
   expect(await row(sid).locator('.last-change').textContent()).toContain(HOSTILE);
   expect(await row(sid).locator('.changes').textContent()).toContain(HOSTILE);
@@ -624,5 +672,141 @@ test('an expired token sends the page back to sign-in', async () => {
   await page.reload();
   await page.getByText('Your session has ended: sign in again.').waitFor();
   expect(await page.locator('#sign-in').isVisible()).toBe(true);
-  expect(await page.locator('li.call').count()).toBe(0);
+  expect(await page.locator('tbody.call').count()).toBe(0);
+});
+
+test('Start only on a live call; an ended call says so and offers none', async () => {
+  await signedIn();
+  const live = await recordedCall({});
+  await invoke(stack.fx, '/recording/set-status', { CallSid: live, Status: 'stop' });
+  const ended = await recordedCall({});
+  await invoke(stack.fx, '/recording/set-status', { CallSid: ended, Status: 'stop' });
+  await stack.em.client.calls(ended).update({ status: 'completed' });
+  await row(live).locator('.state', { hasText: 'Not recording' }).waitFor();
+  expect(await button(live, 'Start').isEnabled()).toBe(true);
+  expect(await row(live).locator('.ended-label').isVisible()).toBe(false);
+  // The ended call's end shows at the next full list at the latest (every 15th poll, 30 s).
+  await row(ended).locator('.ended-label', { hasText: 'ended' }).waitFor({ timeout: 40_000 });
+  expect(await button(ended, 'Start').isVisible()).toBe(false);
+  expect(await row(ended).locator('.duration').textContent()).toMatch(/\(ended\)$/);
+  await page.locator('#counts [data-state="ended"]').click();
+  await until('the ended filter', order, (o) => o.includes(ended) && !o.includes(live));
+  expect(Number(await page.locator('#count-ended').textContent())).toBeGreaterThanOrEqual(1);
+  await page.locator('#counts [data-state=""]').click();
+}, 60_000);
+
+test('the Number filter says what it needs; the columns sort; the counts filter', async () => {
+  await signedIn();
+  const callSid = await recordedCall({});
+  await row(callSid).waitFor();
+  await page.locator('#filter-number').fill('55');
+  await page.locator('#filter-number-hint', { hasText: 'Type at least 3 digits' }).waitFor();
+  expect(await page.locator('#filter-number-hint').textContent()).toContain('all calls are shown meanwhile');
+  await page.locator('#filter-number').fill('');
+  await page.locator('#filter-number-hint', { hasText: '3 or more digits' }).waitFor();
+
+  const header = page.locator('th', { has: page.getByRole('button', { name: 'Duration' }) });
+  await header.getByRole('button').click();
+  expect(await header.getAttribute('aria-sort')).toBe('ascending');
+  const durations = () =>
+    page.locator('tbody.call .duration').evaluateAll((els) =>
+      els.map((el) => {
+        const [m, s] = (el.textContent ?? '').split(' ')[0].split(':').map(Number);
+        return m * 60 + s;
+      }),
+    );
+  const ascending = await durations();
+  expect(ascending).toEqual([...ascending].sort((a, b) => a - b));
+  await header.getByRole('button').click();
+  expect(await header.getAttribute('aria-sort')).toBe('descending');
+  const descending = await durations();
+  expect(descending).toEqual([...descending].sort((a, b) => b - a));
+
+  // Each count is the number of lines its filter shows.
+  const recording = Number(await page.locator('#count-recording').textContent());
+  await page.locator('#counts [data-state="recording"]').click();
+  expect(await page.locator('#counts [data-state="recording"]').getAttribute('aria-pressed')).toBe('true');
+  expect(await page.locator('tbody.call').count()).toBe(Math.min(recording, 50));
+  await page.locator('#counts [data-state=""]').click();
+});
+
+test('a floor of calls: pages of 50 lines, and after the first answer only what changed comes', async () => {
+  await signedIn();
+  const at = new Date().toISOString();
+  const sids = Array.from({ length: 60 }, (_, i) => 'CA' + i.toString(16).padStart(32, 'f'));
+  await Promise.all(
+    sids.map((sid, i) =>
+      writeState(stack.em, sid, {
+        sid,
+        recordings: { ['RE' + i.toString(16).padStart(32, '0')]: { status: 'in-progress' } },
+        history: [{ at, action: 'start', recordingSid: 'RE' + i.toString(16).padStart(32, '0'), by: 'http' }],
+      }),
+    ),
+  );
+  await page.locator('#pager').waitFor();
+  expect(await page.locator('tbody.call').count()).toBe(50);
+  expect(await page.locator('#page-text').textContent()).toMatch(/^Lines 1–50 of \d+, page 1 of \d+$/);
+  await page.getByRole('button', { name: 'Next page' }).click();
+  expect(await page.locator('#page-text').textContent()).toMatch(/^Lines 51–/);
+  await page.getByRole('button', { name: 'Previous page' }).click();
+  // The refreshes send a cursor and get only the calls changed since, with the count of all.
+  const answers: Array<{ since: boolean; calls: number; total: number }> = [];
+  const watch = async (res: import('playwright-core').Response) => {
+    if (!res.url().endsWith('/console/calls')) return;
+    const body = JSON.parse(res.request().postData() ?? '{}') as { Since?: string };
+    const answer = (await res.json()) as { calls: unknown[]; total: number };
+    answers.push({ since: Boolean(body.Since), calls: answer.calls.length, total: answer.total });
+  };
+  page.on('response', watch);
+  await until(
+    'three refreshes',
+    async () => answers.length,
+    (n) => n >= 3,
+    15_000,
+  );
+  page.off('response', watch);
+  const refreshes = answers.filter((a) => a.since);
+  expect(refreshes.length).toBeGreaterThan(0);
+  expect(refreshes.every((a) => a.calls < a.total)).toBe(true);
+});
+
+test('Resume all forgotten follows the pause rules: one reason for the flows’ pauses, kept with each call', async () => {
+  await signedIn();
+  const byFlow = await recordedCall();
+  const byApi = await recordedCall({});
+  await invoke(stack.fx, '/recording/set-status', {
+    CallSid: byFlow,
+    Status: 'paused',
+    FlowSid: FLOW,
+    ExecutionSid: EXECUTION,
+  });
+  await invoke(stack.fx, '/recording/set-status', { CallSid: byApi, Status: 'paused' });
+  await row(byFlow).locator('.alert').waitFor({ timeout: 10_000 });
+  await row(byApi).locator('.alert').waitFor({ timeout: 10_000 });
+  await page.getByRole('button', { name: /^Resume all \d+ forgotten$/ }).click();
+  // Asked once for every pause the rules protect (a flow's; issue 26's lock may protect more).
+  const dialog = page.getByRole('dialog', { name: /^Resume (a flow’s pause|\d+ flows’ pauses)\?$/ });
+  await dialog.waitFor();
+  expect(await dialog.textContent()).toContain('One reason for all, kept in each call');
+  await dialog.getByLabel(/^Reason, at least 10 letters or digits/).fill('floor check: card capture long over');
+  await dialog.getByRole('button', { name: 'Resume all with this reason' }).click();
+  await row(byFlow).locator('.state', { hasText: 'Recording' }).waitFor();
+  await row(byApi).locator('.state', { hasText: 'Recording' }).waitFor();
+  expect([await recordingStatus(byFlow), await recordingStatus(byApi)]).toEqual(['in-progress', 'in-progress']);
+  const overrides = (await evidenceEntries(stack.em, byFlow)).filter((e) => e.status === 'override');
+  expect(overrides.map((e) => e.reason)).toEqual(['floor check: card capture long over']);
+  for (const sid of [byFlow, byApi])
+    expect(await row(sid).locator('.result').textContent()).toMatch(/^Resume: done, RE[0-9a-f]{32} is in-progress$/);
+});
+
+test('offline: nothing the page asks for leaves the Functions host, not even an icon', async () => {
+  const asked: string[] = [];
+  const note = (req: import('playwright-core').Request) => asked.push(req.url());
+  page.on('request', note);
+  await page.goto(`${stack.fx.url}/console/index.html`);
+  await signedIn();
+  await sleep(2500);
+  page.off('request', note);
+  expect(asked.filter((url) => !url.startsWith(stack.fx.url) && !url.startsWith('data:'))).toEqual([]);
+  expect(asked.some((url) => url.endsWith('/favicon.ico'))).toBe(false);
 });

@@ -1,10 +1,12 @@
 // The evidence log under load: first appends racing to create the call's Map, two Function processes at
 // once, and every change kept exactly once.
 import { newCall } from '../../harness/calls';
-import { counters, evidenceItems, invoke } from '../../harness/functions';
+import { counters, createConsoleIndex, evidenceItems, invoke } from '../../harness/functions';
 import { startFunctions, useStack } from '../../harness/stack';
 
 const stack = useStack();
+// The console's index exists, as after a service's first calls: the Maps counted here are the calls' own.
+beforeAll(() => createConsoleIndex(stack.em));
 
 test('controls from two processes at once on a call without a log yet: one Map, every change once, in order per recording', async () => {
   const second = await startFunctions(stack.em.url);
@@ -35,7 +37,8 @@ test('controls from two processes at once on a call without a log yet: one Map, 
     // At most one creation attempt per process; the loser's is a 409.
     expect(created).toBeGreaterThanOrEqual(1);
     expect(created).toBeLessThanOrEqual(2);
-    expect((await stack.em.client.sync.v1.services('default').syncMaps.list()).length).toBe(1);
+    const maps = await stack.em.client.sync.v1.services('default').syncMaps.list();
+    expect(maps.filter((m) => m.uniqueName.startsWith('recording-controls-CA'))).toHaveLength(1);
 
     // Every item as Sync holds it: six answered pauses per recording, none stored twice.
     const entries = await evidenceItems(stack.em, call.sid);
@@ -72,11 +75,12 @@ test("a call's first start creates its one Map: its claim, intent, state and out
       .filter(([key]) => !/Documents|Lists/.test(key) || (before.routes[key] ?? 0) === after.routes[key])
       .reduce((n, [key, count]) => n + count - (before.routes[key] ?? 0), 0),
   );
-  // The claim, the intent, the state and the outcome; none sent twice (a 404 and again).
+  // The claim, the intent, the state and the outcome, and the call's entry in the console's index (one of
+  // its shards, sync/console-index); none sent twice (a 404 and again).
   expect(
     route(after, 'POST /v1/Services/:ServiceSid/Maps/:MapSid/Items') -
       route(before, 'POST /v1/Services/:ServiceSid/Maps/:MapSid/Items'),
-  ).toBe(4);
+  ).toBe(5);
   const [intent, entry, ...more] = await evidenceItems(stack.em, call.sid);
   expect(more).toEqual([]);
   expect(intent).toMatchObject({ action: 'start', recordingSid: '*', by: 'http', source: 'intent' });

@@ -2,10 +2,20 @@
 // shows which of a control's requests ran side by side and which one after another.
 import { newCall } from '../../harness/calls';
 import type { ServedRequest } from '../../emulator/app';
-import { callbacksIdle, inSequence, invoke, servedRequests, setLatency, signedCallback } from '../../harness/functions';
+import {
+  callbacksIdle,
+  createConsoleIndex,
+  inSequence,
+  invoke,
+  servedRequests,
+  setLatency,
+  signedCallback,
+} from '../../harness/functions';
 import { useStack } from '../../harness/stack';
 
 const stack = useStack();
+// The console's index exists, as after a service's first calls: its shards' creation is no control's round trip.
+beforeAll(() => createConsoleIndex(stack.em));
 afterEach(() => setLatency(stack.em, { voice: 0, sync: 0 }));
 
 const now = () => performance.timeOrigin + performance.now();

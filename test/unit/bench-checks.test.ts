@@ -5,7 +5,8 @@ const good = {
   burst: { controls: 100, succeeded: 100, failures: {}, pausedOnTwilio: 100, worst: 6457 },
   callbackThroughput: { 'one call, 50 in flight': { lostUpdates: 0 } },
   documentGrowth: [{ tracked: 100, documentBytes: 12_000 }],
-  console: { pageLoadTo200RowsMs: { p50: 525 } },
+  console: { pageLoadMs: { p50: 525 } },
+  consoleAtScale: { goalP95Ms: 2000, rows: [{ liveCalls: 5000, p95Ms: 1400, syncRefusals: 0, failedAnswers: 0 }] },
   roundTrips: {
     rows: [
       { control: '/recording/set-status (no RecordingSid), pause', requestsInSequence: 2 },
@@ -42,6 +43,10 @@ test('a section the run should have printed and did not is wrong, each one named
     'documentGrowth: no figures in this run',
     'burst: no figures in this run',
     'console: no figures in this run',
+    'consoleAtScale: no figures in this run',
+  ]);
+  expect(wrongFigures({}, expectedSections({ sustained: false, latency: false, console: true }))).toEqual([
+    'consoleAtScale: no figures in this run',
   ]);
 });
 
@@ -51,7 +56,19 @@ test.each([
   ['an answer past 10 s', { burst: { ...good.burst, worst: 10_400 } }, 'not under 10 s'],
   ['a lost update', { callbackThroughput: { x: { lostUpdates: 1 } } }, 'lost updates'],
   ['a document over 16 KiB', { documentGrowth: [{ tracked: 100, documentBytes: 16_385 }] }, "Sync's 16 KiB"],
-  ['a browser failure', { console: { pageLoadTo200RowsMs: 'not measured: no Chromium' } }, 'Chromium'],
+  ['a browser failure', { console: { pageLoadMs: 'not measured: no Chromium' } }, 'Chromium'],
+  [
+    'a console list over its goal',
+    {
+      consoleAtScale: { goalP95Ms: 2000, rows: [{ liveCalls: 5000, p95Ms: 2100, syncRefusals: 0, failedAnswers: 0 }] },
+    },
+    'over 2000 ms',
+  ],
+  [
+    'a console list Sync refused',
+    { consoleAtScale: { goalP95Ms: 2000, rows: [{ liveCalls: 1000, p95Ms: 900, syncRefusals: 3, failedAnswers: 0 }] } },
+    '54009',
+  ],
   ['a round trip added', withTrips('/recording/start', 4), '/recording/start made 4 requests in sequence, not 3'],
   [
     'a round trip missing (a resume sent before its intent is logged)',
