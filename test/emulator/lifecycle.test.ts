@@ -87,17 +87,24 @@ test('settings and limits refuse unknown keys and bad values, and reset restores
     error: { message: expect.stringContaining('answerDelayMs') },
   });
   expect(
-    await em.control('POST', '/settings', { answerDelayMs: 0, recordingProcessingMs: 50, syncTtlLingerMs: 0 }),
+    await em.control('POST', '/settings', {
+      answerDelayMs: 0,
+      recordingProcessingMs: 50,
+      syncTtlLingerMs: 0,
+      payStageMs: 0,
+    }),
   ).toEqual({
     answerDelayMs: 0,
     recordingProcessingMs: 50,
     syncTtlLingerMs: 0,
+    payStageMs: 0,
   });
   await em.control('POST', '/reset');
   expect(await em.control('POST', '/settings', {})).toEqual({
     answerDelayMs: 200,
     recordingProcessingMs: 200,
     syncTtlLingerMs: 60_000,
+    payStageMs: 150,
   });
 });
 
