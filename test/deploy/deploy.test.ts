@@ -7,7 +7,7 @@ import { createService } from '@twilio-labs/serverless-api/dist/api/services';
 import { setEnvironmentVariables } from '@twilio-labs/serverless-api/dist/api/variables';
 import type { Got } from 'got';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { projectFolder, runScript } from '../../harness/scripts';
 import { SERVERLESS_HOSTS, startServerlessStandIn, type StandIn } from '../../harness/serverless-standin';
@@ -52,8 +52,6 @@ beforeAll(async () => {
     OLD_SETTING: 'x',
     TASKROUTER_WORKSPACE_SID: WORKSPACE,
   });
-  // twilio-run checks that it runs in a Serverless project: one with functions/ (the sources here).
-  symlinkSync(join(ROOT, 'functions'), join(dir, 'functions'));
 });
 afterAll(async () => {
   await route?.close();
