@@ -55,6 +55,15 @@ const NOT_RUN: Record<string, Record<string, string[]>> = {
       'npm install -g twilio-cli && twilio plugins:install @twilio-labs/plugin-serverless\nnpm run build && twilio serverless:deploy',
     ],
   },
+  // Half an hour of mutation testing: not a block to run in a test.
+  'docs/mutation.md': {
+    'Mutation testing': [
+      [
+        "npm run mutate             # lib/model, then lib/controls; prints each scope's survivors and both scores",
+        'npm run mutate -- model    # one scope',
+      ].join('\n'),
+    ],
+  },
   'docs/flex-plugin.md': {
     'Deploy it to a Flex account': [
       [
@@ -99,7 +108,7 @@ const run = (script: string) =>
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 
-test('the blocks not run here are the install, start, test and deploy commands, as written', () => {
+test('the blocks not run here are the install, start, test, deploy and mutation commands, as written', () => {
   for (const [file, sections] of Object.entries(NOT_RUN)) {
     for (const [title, expected] of Object.entries(sections)) {
       expect(blocks.filter((b) => b.file === file && b.section === title).map((b) => b.script.trim())).toEqual(
