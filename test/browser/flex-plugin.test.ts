@@ -211,7 +211,10 @@ test("the supervisors' Recordings view: signed in with the Flex token, a flow's 
   });
   const row = (sid: string) => page.getByTestId(`call-${sid}`);
   await row(calls.flow).waitFor({ timeout: 10_000 });
-  await expect(row(calls.flow).textContent()).resolves.toMatch(/Paused too long/);
+  // The forgotten pause is past ALERT_SECONDS; the flow's call was paused only a moment ago.
+  await expect(row(calls.forgotten).textContent()).resolves.toMatch(/Paused too long/);
+  await expect(row(calls.flow).textContent()).resolves.toMatch(/Paused/);
+  await expect(row(calls.flow).textContent()).resolves.not.toMatch(/Paused too long/);
   await expect(row(calls.recording).textContent()).resolves.toMatch(/Recording/);
   await expect(page.locator(`[data-worker="${agentName}"]`).textContent()).resolves.toMatch(/Paused/);
   await expect(page.locator('[data-worker="Bob Idle"]').textContent()).resolves.toMatch(/No call/);
