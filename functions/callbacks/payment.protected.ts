@@ -3,12 +3,10 @@
 // action), TwiML that sends the call on with Result, on failure too. Card data is never read or kept.
 import type { ServerlessCallback } from '@twilio-labs/serverless-runtime-types/types';
 import { recordPayment } from '../../lib/controls/captures';
-import { isLocal, type FunctionContext } from '../../lib/env';
-import { ControlError } from '../../lib/errors';
+import type { FunctionContext } from '../../lib/env';
 import { count, NEXT, optional, parseParams, required, shortText, sid } from '../../lib/model/params';
 import { asControlError, errorResponse, jsonResponse, redirect, withQuery } from '../../lib/runtime/responses';
-import { splitEvent } from '../../lib/runtime/runtime-event';
-import { signedByTwilio } from '../../lib/runtime/signature';
+import { callbackParams } from '../../lib/runtime/signature';
 import { evidenceLog } from '../../lib/runtime/wiring';
 import { twilioClient } from '../../lib/twilio/client';
 import { Deadline } from '../../lib/twilio/deadline';
@@ -37,11 +35,7 @@ export const handler = async (
     return callback(null, errorResponse(err));
   }
   try {
-    const { headers, params } = splitEvent(event);
-    // Deployed, Twilio checks the signature before a protected Function runs; twilio-run does not.
-    if (isLocal(context) && !signedByTwilio(context, headers ?? {}, params)) {
-      throw new ControlError(403, 'INVALID_SIGNATURE', 'X-Twilio-Signature is missing or does not match this request');
-    }
+    const params = callbackParams(context, event);
     const p = parseParams(parameters, params);
     result = p.Result;
     await recordPayment(evidenceLog(context, twilioClient(context, deadline)), {

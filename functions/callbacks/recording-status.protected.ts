@@ -1,8 +1,7 @@
 // POST /callbacks/recording-status: Twilio's RecordingStatusCallback, which keeps the Sync document true.
 import type { ServerlessCallback } from '@twilio-labs/serverless-runtime-types/types';
 import { recordStatusCallback } from '../../lib/controls/status-callback';
-import { isLocal, type FunctionContext } from '../../lib/env';
-import { ControlError } from '../../lib/errors';
+import type { FunctionContext } from '../../lib/env';
 import { fromTwilioStatus } from '../../lib/model/recording-state';
 import {
   absoluteUrl,
@@ -16,8 +15,7 @@ import {
   sid,
 } from '../../lib/model/params';
 import { errorResponse, jsonResponse } from '../../lib/runtime/responses';
-import { splitEvent } from '../../lib/runtime/runtime-event';
-import { signedByTwilio } from '../../lib/runtime/signature';
+import { callbackParams } from '../../lib/runtime/signature';
 import { evidenceLog, recordingStore } from '../../lib/runtime/wiring';
 import { twilioClient } from '../../lib/twilio/client';
 import { Deadline } from '../../lib/twilio/deadline';
@@ -46,11 +44,7 @@ export const handler = async (
 ) => {
   const deadline = Deadline.fromArrival(Date.now());
   try {
-    const { headers, params } = splitEvent(event);
-    // Deployed, Twilio checks the signature before a protected Function runs; twilio-run does not.
-    if (isLocal(context) && !signedByTwilio(context, headers ?? {}, params)) {
-      throw new ControlError(403, 'INVALID_SIGNATURE', 'X-Twilio-Signature is missing or does not match this request');
-    }
+    const params = callbackParams(context, event);
     const p = parseParams(parameters, params);
     const client = twilioClient(context, deadline);
     const owner = p.ConferenceSid

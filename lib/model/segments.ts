@@ -92,22 +92,18 @@ function drawn(sid: string, changes: Change[]): Segment[] {
     segments.push(segment);
     current = segment;
   };
+  /** From a change's send on, Twilio may or may not have applied it. */
+  const openUncertain = (c: Change, why: string) => {
+    close(c.sent);
+    open({ recordingSid: sid, state: 'uncertain', from: c.sent, to: null, by: c.e.by, source: c.e.source, why });
+  };
   // The answer time of the last confirmed change: a change sent before it overlapped it, in unknown order.
   let lastAt = '';
   for (const c of changes) {
     if (current?.state === 'stopped') break;
     if (c.kind === 'open') {
       if (current?.state === 'uncertain') continue;
-      close(c.sent);
-      open({
-        recordingSid: sid,
-        state: 'uncertain',
-        from: c.sent,
-        to: null,
-        by: c.e.by,
-        source: c.e.source,
-        why: c.why,
-      });
+      openUncertain(c, c.why);
       continue;
     }
     // A callback's in-progress only opens a recording: Twilio sends none for a resume.
@@ -138,16 +134,10 @@ function drawn(sid: string, changes: Change[]): Segment[] {
     // The first change of a recording: it recorded from its request on, and was paused from its answer.
     const from = !current ? (c.state === 'recorded' ? c.sent : c.at) : c.at;
     if (current && !wasUncertain && c.sent < c.at) {
-      close(c.sent);
-      open({
-        recordingSid: sid,
-        state: 'uncertain',
-        from: c.sent,
-        to: null,
-        by: c.e.by,
-        source: c.e.source,
-        why: `between the request at ${c.sent} and Twilio's answer at ${c.at}, the change may or may not have been applied`,
-      });
+      openUncertain(
+        c,
+        `between the request at ${c.sent} and Twilio's answer at ${c.at}, the change may or may not have been applied`,
+      );
     }
     close(from);
     const segment: Segment = {

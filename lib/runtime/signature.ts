@@ -1,6 +1,7 @@
 import twilio from 'twilio';
 import { isLocal, ownUrl, type FunctionContext } from '../env';
-import type { Headers } from './runtime-event';
+import { ControlError } from '../errors';
+import { splitEvent, type Headers } from './runtime-event';
 
 /**
  * Whether Twilio signed this request. twilio-run checks no signatures; deployed, Twilio checks them
@@ -30,4 +31,15 @@ export function signedByTwilio(context: FunctionContext, headers: Headers, param
         return true;
     }
   return false;
+}
+
+/**
+ * A Twilio callback's parameters: a client's own `request` refused (runtime-event), and, locally, Twilio's
+ * signature checked (403 INVALID_SIGNATURE); deployed, Twilio checks it before a protected Function runs.
+ */
+export function callbackParams(context: FunctionContext, event: Record<string, unknown>): Record<string, unknown> {
+  const { headers, params } = splitEvent(event);
+  if (isLocal(context) && !signedByTwilio(context, headers ?? {}, params))
+    throw new ControlError(403, 'INVALID_SIGNATURE', 'X-Twilio-Signature is missing or does not match this request');
+  return params;
 }
