@@ -396,7 +396,8 @@ test('the timeline: labels never overlap on short segments, and a stretch select
   await invoke(stack.fx, '/recording/set-status', { CallSid: callSid, Status: 'paused', FlowSid: FLOW });
   await sleep(2000);
   await invoke(stack.fx, '/recording/set-status', { CallSid: callSid, Status: 'in-progress', FlowSid: FLOW });
-  await sleep(1500);
+  // Past the page's evidence-settling time (4 s after a change), so that no redraw lands in a drag below.
+  await sleep(4500);
   await row(callSid).locator('.open-details').click();
   await until(
     'the timeline',
@@ -451,7 +452,10 @@ test('the timeline: labels never overlap on short segments, and a stretch select
   };
   // The answer names the stretch as the page writes every time: its date, 24-hour time and milliseconds.
   const moment = '\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3}';
-  expect(await drag(0.2, 0.8)).toMatch(new RegExp(`^Yes: ${moment} to ${moment} lies wholly inside a pause\\.$`));
+  const inside = await drag(0.2, 0.8);
+  if (!inside?.startsWith('Yes'))
+    console.error(`the window check said ${inside}; the segments were ${JSON.stringify(evidence.segments)}`);
+  expect(inside).toMatch(new RegExp(`^Yes: ${moment} to ${moment} lies wholly inside a pause\\.$`));
   // Zoomed to a selection around the pause's end, a second of the timeline fills the width.
   const before = (await rect.boundingBox())!.width;
   await drag(0.85, 1.05);
