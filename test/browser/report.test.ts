@@ -45,8 +45,8 @@ test('a period with a clean capture and a forgetful one: the summary, the except
   await page.locator('#calls-section').waitFor();
 
   // The console's row shows the call's capture with its verdict.
-  const row = page.locator(`li.call[data-sid="${clean}"]`);
-  await row.locator('details.evidence summary').click();
+  const row = page.locator(`tbody.call[data-sid="${clean}"]`);
+  await row.locator('.open-details').click();
   await row.locator('.captures li', { hasText: 'inside a proven pause' }).waitFor();
 
   await page.getByRole('link', { name: 'Capture report' }).click();
