@@ -3,7 +3,7 @@
 import type twilio from 'twilio';
 import { mapName, STATE_KEY } from '../lib/sync/call-map';
 import { newCall } from '../harness/calls';
-import { inSequence, servedRequests, setLatency } from '../harness/functions';
+import { createConsoleIndex, inSequence, servedRequests, setLatency } from '../harness/functions';
 import type { RunningEmulator, RunningFunctions } from '../harness/stack';
 import { callback, percentiles, post, round, type Latency } from './measure';
 
@@ -46,6 +46,8 @@ export async function roundTrips(em: RunningEmulator, fx: RunningFunctions, late
     client.sync.v1.services('default').syncMaps(mapName(call.sid)).syncMapItems(STATE_KEY);
   const status = (i: number) => (i % 2 ? 'in-progress' : 'paused');
 
+  // The console's index shards exist once a service has indexed a call in each (16): measured in that steady state.
+  await createConsoleIndex(em);
   await setLatency(em, latency);
   const rows = [];
   try {
