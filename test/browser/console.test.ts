@@ -386,12 +386,13 @@ test('the timeline: labels never overlap on short segments, and a stretch select
   await signedIn();
   const callSid = await recordedCall({});
   const recordingSid = (await stack.em.client.calls(callSid).recordings.list())[0].sid;
-  // Short segments, one after the other, by several callers.
+  // Short segments, one after the other, by several callers: each change sent more than twice the clock
+  // margin (2 × 50 ms) after the answer before it, so that the proof can order them (model/proof).
   for (let i = 0; i < 3; i++) {
     await invoke(stack.fx, '/recording/set-status', { CallSid: callSid, Status: 'paused', PauseBehavior: 'skip' });
-    await sleep(80);
+    await sleep(150);
     await invoke(stack.fx, '/recording/set-status', { CallSid: callSid, Status: 'in-progress' });
-    await sleep(80);
+    await sleep(150);
   }
   await invoke(stack.fx, '/recording/set-status', { CallSid: callSid, Status: 'paused', FlowSid: FLOW });
   await sleep(2000);
