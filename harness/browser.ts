@@ -4,6 +4,7 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readFileSync,
   renameSync,
   rmSync,
   writeFileSync,
@@ -12,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createBrotliDecompress } from 'node:zlib';
-import { chromium, type BrowserContext } from 'playwright-core';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { extract } from 'tar-fs';
 import { ROOT } from './stack';
 
@@ -108,4 +109,21 @@ export async function startBrowser(options: { timezoneId?: string } = {}): Promi
     rmSync(profile, { recursive: true, force: true });
     throw error;
   }
+}
+
+/** What axe-core finds serious or critical on the page as it stands: each rule's id, impact and targets. */
+export async function seriousAxeFindings(page: Page) {
+  await page.addScriptTag({ content: readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8') });
+  return page.evaluate(async () => {
+    type Violation = Record<string, unknown>;
+    const axe = (globalThis as unknown as { axe: { run(): Promise<{ violations: Violation[] }> } }).axe;
+    const { violations } = await axe.run();
+    return violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => ({
+        id: v.id,
+        impact: v.impact,
+        nodes: (v.nodes as Array<{ target: unknown }>).map((n) => n.target),
+      }));
+  });
 }

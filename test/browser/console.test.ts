@@ -7,7 +7,7 @@ import type { EvidenceEntry, Segment } from '../../lib/model/evidence';
 import { EvidenceLog } from '../../lib/sync/evidence-log';
 import { CONSOLE_TOKEN_TTL_MS, issueConsoleToken } from '../../lib/runtime/console-auth';
 import type { FunctionContext } from '../../lib/env';
-import { startBrowser, type RunningBrowser } from '../../harness/browser';
+import { seriousAxeFindings, startBrowser, type RunningBrowser } from '../../harness/browser';
 import { newCall } from '../../harness/calls';
 import { callbacksIdle, counters, evidenceEntries, invoke, writeState } from '../../harness/functions';
 import { ACCOUNT_SID, AUTH_TOKEN, ROOT, useStack } from '../../harness/stack';
@@ -113,21 +113,7 @@ const overlaps = (boxes: Awaited<ReturnType<typeof labelBoxes>>) =>
       .map((b) => [a.text, b.text]),
   );
 
-async function axeFindings() {
-  await page.addScriptTag({ content: readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8') });
-  return page.evaluate(async () => {
-    type Violation = Record<string, unknown>;
-    const axe = (globalThis as unknown as { axe: { run(): Promise<{ violations: Violation[] }> } }).axe;
-    const { violations } = await axe.run();
-    return violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => ({
-        id: v.id,
-        impact: v.impact,
-        nodes: (v.nodes as Array<{ target: unknown }>).map((n) => n.target),
-      }));
-  });
-}
+const axeFindings = () => seriousAxeFindings(page);
 
 test('sign in, see a live call, pause it, watch the timeline, resume, and export evidence that matches the emulator', async () => {
   const callSid = await recordedCall({});

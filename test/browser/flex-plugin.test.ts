@@ -4,11 +4,10 @@
 // Recordings view and Teams column. Pictures for docs/flex-plugin.md; axe-core on both pages.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import type { Page } from 'playwright-core';
-import { startBrowser, type RunningBrowser } from '../../harness/browser';
+import { seriousAxeFindings, startBrowser, type RunningBrowser } from '../../harness/browser';
 import { newCall } from '../../harness/calls';
 import { invoke } from '../../harness/functions';
 import { ROOT, useStack } from '../../harness/stack';
@@ -93,17 +92,7 @@ async function open(config: object) {
   await page.goto(origin + '/');
 }
 
-async function axeFindings() {
-  await page.addScriptTag({ content: readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8') });
-  return page.evaluate(async () => {
-    type Violation = Record<string, unknown>;
-    const axe = (globalThis as unknown as { axe: { run(): Promise<{ violations: Violation[] }> } }).axe;
-    const { violations } = await axe.run();
-    return violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => ({ id: v.id, nodes: (v.nodes as Array<{ target: unknown }>).map((n) => n.target) }));
-  });
-}
+const axeFindings = () => seriousAxeFindings(page);
 
 async function worker(name: string) {
   const created = await stack.em.client.taskrouter.v1.workspaces(EMULATOR_WORKSPACE_SID).workers.create({

@@ -1,10 +1,9 @@
 // The capture report page in a real Chromium, as an assessor would use it: a clean pay-by-phone call
 // counted inside a proven pause, a forgetful app's capture listed as an exception with its reason, the
 // console's row showing its captures, the page printable and axe-clean.
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { startBrowser, type RunningBrowser } from '../../harness/browser';
+import { seriousAxeFindings, startBrowser, type RunningBrowser } from '../../harness/browser';
 import { callIn, finishedCall } from '../../harness/calls';
 import { ROOT, useStack } from '../../harness/stack';
 import { startWebhooks, type Webhooks } from '../../harness/webhooks';
@@ -69,14 +68,5 @@ test('a period with a clean capture and a forgetful one: the summary, the except
   await page.screenshot({ path: picture('console-report.png'), fullPage: true });
   await page.emulateMedia({ media: 'screen' });
 
-  await page.addScriptTag({ content: readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8') });
-  const serious = await page.evaluate(async () => {
-    const axe = (
-      globalThis as unknown as { axe: { run(): Promise<{ violations: Array<{ impact: string; id: string }> }> } }
-    ).axe;
-    return (await axe.run()).violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => v.id);
-  });
-  expect(serious).toEqual([]);
+  expect(await seriousAxeFindings(page)).toEqual([]);
 });
