@@ -6,7 +6,12 @@ import {
   applyCallback,
   compact,
   emptyDocument,
+  FINISHED_KEPT,
+  fromTwilioStatus,
   HISTORY_LIMIT,
+  markUnsettled,
+  mayBeForgotten,
+  settleUnsettled,
   MAX_ACTIVE_RECORDINGS,
   SIZE_BUDGET_BYTES,
   TOMBSTONE_LIMIT,
@@ -15,6 +20,7 @@ import {
   type TwilioAnswer,
   type Window,
 } from '../../../lib/model/recording-state';
+import { LATEST_EFFECT_MS } from '../../../lib/model/statuses';
 
 const RE = 'RE' + 'a'.repeat(32);
 const sidOf = (i: number) => 'RE' + createHash('md5').update(String(i)).digest('hex');
@@ -250,4 +256,260 @@ test('the cap counts active recordings being added: an update, an ended one, or 
   expect(applyAnswer(oneEnded, answer('in-progress', [102, 103], { recordingSid: sidOf(1000) }), 0).outcome).toBe(
     'taken',
   );
+});
+
+test("Twilio's statuses as the document keeps them: processing is stopped, deleted is completed", () => {
+  expect(
+    ['processing', 'deleted', 'in-progress', 'paused', 'stopped', 'completed', 'absent'].map(fromTwilioStatus),
+  ).toEqual(['stopped', 'completed', 'in-progress', 'paused', 'stopped', 'completed', 'absent']);
+});
+
+describe('what an answer brings', () => {
+  const iso = (ms: number) => new Date(ms).toISOString();
+
+  test('the first answer: its status, window, details (blank ones left out), and when the status was entered', () => {
+    const { doc, outcome } = applyAnswer(
+      emptyDocument('CA1'),
+      answer('paused', [1000, 2000, 'i1'], {
+        pauseBehavior: 'skip',
+        details: { channels: 2, source: '', track: undefined, url: 'https://x' },
+      }),
+    );
+    expect(outcome).toBe('taken');
+    expect(doc.recordings[RE]).toEqual({
+      status: 'paused',
+      ev: [1000, 2000, 'i1'],
+      pauseBehavior: 'skip',
+      at: { paused: iso(2000) },
+      channels: 2,
+      url: 'https://x',
+    });
+  });
+
+  test('a status entered again keeps the time it was first entered; a new one adds its time', () => {
+    const paused = applyAnswer(emptyDocument('CA1'), answer('paused', [1000, 2000]), 0).doc;
+    const again = applyAnswer(paused, answer('paused', [3000, 4000]), 0).doc;
+    expect(again.recordings[RE].at).toEqual({ paused: iso(2000) });
+    expect(again.recordings[RE].ev).toEqual([3000, 4000]);
+    const resumed = applyAnswer(again, answer('in-progress', [5000, 6000]), 0).doc;
+    expect(resumed.recordings[RE].at).toEqual({ paused: iso(2000), 'in-progress': iso(6000) });
+    const pausedAgain = applyAnswer(resumed, answer('paused', [7000, 8000]), 0).doc;
+    expect(pausedAgain.recordings[RE].at).toEqual({ paused: iso(8000), 'in-progress': iso(6000) });
+  });
+
+  test('an older answer changes no status but fills in details the document lacks, never overwriting one', () => {
+    const doc = applyAnswer(emptyDocument('CA1'), answer('paused', [5000, 6000], { details: { channels: 1 } }), 0).doc;
+    const { doc: after, outcome } = applyAnswer(
+      doc,
+      answer('in-progress', [1000, 2000], { details: { channels: 2, track: 'both' } }),
+      0,
+    );
+    expect(outcome).toBe('older');
+    expect(after.recordings[RE]).toMatchObject({ status: 'paused', ev: [5000, 6000], channels: 1, track: 'both' });
+  });
+
+  test('concurrent: the known window is given back, the status kept, details filled', () => {
+    const doc = applyAnswer(emptyDocument('CA1'), answer('paused', [1000, 2000]), 0).doc;
+    const merged = applyAnswer(doc, answer('in-progress', [1500, 2500], { details: { track: 'both' } }), 0);
+    expect(merged).toEqual({
+      outcome: 'concurrent',
+      known: [1000, 2000],
+      doc: { ...doc, recordings: { [RE]: { ...doc.recordings[RE], track: 'both' } } },
+    });
+  });
+
+  test('a read sent after the known answer was stored is later, whatever the clocks say', () => {
+    const doc = applyAnswer(emptyDocument('CA1'), answer('paused', [1000, 2000, 'i1']), 50).doc;
+    // Read on another instance whose clock is behind: its window is before the known one.
+    expect(applyAnswer(doc, answer('in-progress', [800, 900, 'i2'], { after: [1000, 2000] }), 50).outcome).toBe(
+      'taken',
+    );
+    expect(applyAnswer(doc, answer('in-progress', [800, 900, 'i2'], { after: [1000, 2001] }), 50).outcome).toBe(
+      'older',
+    );
+    expect(applyAnswer(doc, answer('in-progress', [800, 900, 'i2'], { after: [999, 2000] }), 50).outcome).toBe('older');
+  });
+
+  test('a status a callback told (no window) is replaced by any answer', () => {
+    const doc = applyCallback(emptyDocument('CA1'), report('in-progress', 5000));
+    expect(applyAnswer(doc, answer('paused', [1000, 2000]), 50).outcome).toBe('taken');
+  });
+
+  test('the same state from two instances: the window covers both, its clock only when both read it', () => {
+    const doc = applyAnswer(emptyDocument('CA1'), answer('paused', [1000, 2000, 'i1']), 50).doc;
+    const same = (w: Window) => applyAnswer(doc, answer('paused', w), 50).doc.recordings[RE].ev;
+    expect(same([1500, 2500, 'i1'])).toEqual([1000, 2500, 'i1']);
+    expect(same([900, 1900, 'i2'])).toEqual([900, 2000]);
+    // A pause of another behaviour is another state; one that names none is the same.
+    const skip = applyAnswer(emptyDocument('CA1'), answer('paused', [1000, 2000], { pauseBehavior: 'skip' }), 50).doc;
+    expect(applyAnswer(skip, answer('paused', [1500, 2500], { pauseBehavior: 'silence' }), 50).outcome).toBe(
+      'concurrent',
+    );
+    expect(applyAnswer(skip, answer('paused', [1500, 2500], { pauseBehavior: 'skip' }), 50).outcome).toBe('taken');
+    expect(applyAnswer(skip, answer('paused', [1500, 2500]), 50).outcome).toBe('taken');
+  });
+
+  test('a finished recording: final whatever comes, details filled, a late stop keeping its own time once', () => {
+    const done = applyCallback(emptyDocument('CA1'), report('completed', 5000, { duration: 3 }));
+    const late = applyAnswer(done, answer('stopped', [1000, 2000], { details: { channels: 2 } }), 0);
+    expect(late.outcome).toBe('final');
+    expect(late.doc.recordings[RE]).toEqual({
+      status: 'completed',
+      duration: 3,
+      channels: 2,
+      at: { completed: iso(5000), stopped: iso(2000) },
+    });
+    // A second stop's answer keeps the first one's time.
+    expect(applyAnswer(late.doc, answer('stopped', [3000, 4000]), 0).doc.recordings[RE].at?.stopped).toBe(iso(2000));
+    const resumed = applyAnswer(done, answer('in-progress', [6000, 7000], { details: { track: 'both' } }), 0);
+    expect(resumed.outcome).toBe('final');
+    expect(resumed.doc.recordings[RE]).toEqual({
+      status: 'completed',
+      duration: 3,
+      track: 'both',
+      at: { completed: iso(5000) },
+    });
+    // Stopped: only an end status changes it.
+    const stopped = applyAnswer(emptyDocument('CA1'), answer('stopped', [1000, 2000]), 0).doc;
+    expect(applyAnswer(stopped, answer('in-progress', [3000, 4000]), 0).outcome).toBe('final');
+    expect(applyAnswer(stopped, answer('stopped', [3000, 4000]), 0).outcome).toBe('final');
+    expect(applyAnswer(stopped, answer('completed', [3000, 4000]), 0).outcome).toBe('taken');
+  });
+
+  test('a tombstoned recording is ended: nothing of it is taken', () => {
+    const doc = { ...emptyDocument('CA1'), ended: `${'0'.repeat(12)} ${RE.slice(2, 14)}` };
+    expect(applyAnswer(doc, answer('in-progress', [1, 2]))).toEqual({ doc, outcome: 'ended' });
+    expect(applyCallback(doc, report('completed', 3))).toBe(doc);
+    // Tombstones are whole: the start of one is not another.
+    const partial = { ...emptyDocument('CA1'), ended: RE.slice(2, 13) };
+    expect(applyAnswer(partial, answer('in-progress', [1, 2])).outcome).toBe('taken');
+  });
+});
+
+describe('what a callback brings', () => {
+  test('a first callback is taken; in-progress after a pause fills details only', () => {
+    const first = applyCallback(emptyDocument('CA1'), report('in-progress', 1000, { channels: 2 }));
+    expect(first.recordings[RE]).toEqual({
+      status: 'in-progress',
+      channels: 2,
+      at: { 'in-progress': new Date(1000).toISOString() },
+    });
+    const paused = applyAnswer(first, answer('paused', [2000, 3000]), 0).doc;
+    const late = applyCallback(paused, report('in-progress', 4000, { channels: 1, track: 'both' }));
+    expect(late.recordings[RE]).toMatchObject({ status: 'paused', channels: 2, track: 'both' });
+  });
+
+  test('an end ends an active recording; a stopped one ends only with a final status', () => {
+    const active = applyCallback(emptyDocument('CA1'), report('in-progress', 1000));
+    expect(applyCallback(active, report('stopped', 2000)).recordings[RE].status).toBe('stopped');
+    const stopped = applyCallback(active, report('stopped', 2000));
+    expect(applyCallback(stopped, report('stopped', 3000)).recordings[RE].at?.stopped).toBe(
+      new Date(2000).toISOString(),
+    );
+    expect(applyCallback(stopped, report('completed', 3000)).recordings[RE].status).toBe('completed');
+    const done = applyCallback(stopped, report('completed', 3000));
+    expect(applyCallback(done, report('failed', 4000)).recordings[RE].status).toBe('completed');
+  });
+});
+
+describe('an unknown outcome', () => {
+  test('marked with the earliest control whose outcome is unknown', () => {
+    const one = markUnsettled(emptyDocument('CA1'), 'paused', '2026-01-01T00:00:10.000Z');
+    expect(markUnsettled(one, 'in-progress', '2026-01-01T00:00:20.000Z').unsettled).toEqual({
+      asked: 'paused',
+      since: '2026-01-01T00:00:10.000Z',
+    });
+    expect(markUnsettled(one, 'in-progress', '2026-01-01T00:00:05.000Z').unsettled).toEqual({
+      asked: 'in-progress',
+      since: '2026-01-01T00:00:05.000Z',
+    });
+    expect(markUnsettled(one, 'in-progress', '2026-01-01T00:00:10.000Z').unsettled?.asked).toBe('in-progress');
+  });
+
+  test(`settled only by a list read more than ${LATEST_EFFECT_MS} ms after it was sent`, () => {
+    const since = Date.UTC(2026, 0, 1);
+    const doc = markUnsettled(emptyDocument('CA1'), 'paused', new Date(since).toISOString());
+    expect(settleUnsettled(doc, [since + LATEST_EFFECT_MS, since + LATEST_EFFECT_MS + 1])).toBe(doc);
+    expect(settleUnsettled(doc, [since + LATEST_EFFECT_MS + 1, since + LATEST_EFFECT_MS + 2])).toEqual(
+      emptyDocument('CA1'),
+    );
+    expect(settleUnsettled(emptyDocument('CA1'), [0, 1])).toEqual(emptyDocument('CA1'));
+  });
+
+  test('a recording may be one the document forgot only when it forgot some, and does not know it', () => {
+    const doc = { ...emptyDocument('CA1'), ended: sidOf(1).slice(2, 14) };
+    expect(mayBeForgotten(doc, RE)).toBe(false);
+    const forgot = { ...doc, forgot: true as const };
+    expect(mayBeForgotten(forgot, RE)).toBe(true);
+    expect(mayBeForgotten(forgot, sidOf(1))).toBe(false);
+    expect(mayBeForgotten(applyAnswer(forgot, answer('paused', [1, 2])).doc, RE)).toBe(false);
+  });
+});
+
+describe('staying small', () => {
+  const finished = (doc: RecordingDocument, i: number, at: number) =>
+    applyCallback(doc, { recordingSid: sidOf(i), status: 'completed', at });
+
+  test(`finished recordings beyond ${FINISHED_KEPT} become tombstones, the oldest first; active ones stay`, () => {
+    let doc = applyAnswer(emptyDocument('CA1'), answer('paused', [0, 1])).doc;
+    // Ended in the order 3, 1, 2, 0.
+    for (const [i, at] of [
+      [3, 10],
+      [1, 20],
+      [2, 30],
+      [0, 40],
+    ])
+      doc = finished(doc, i, at);
+    const small = compact(doc);
+    expect(Object.keys(small.recordings).sort()).toEqual([RE, sidOf(2), sidOf(0)].sort());
+    expect(small.ended).toBe(`${sidOf(3).slice(2, 14)} ${sidOf(1).slice(2, 14)}`);
+    expect(compact({ ...small, ended: 'x' }).ended).toBe('x');
+  });
+
+  test('over the size budget: active recordings lose their details, oldest first, never their status, window or behaviour', () => {
+    let doc = emptyDocument('CA1');
+    const url = 'https://api.twilio.com/' + 'x'.repeat(400);
+    for (let i = 0; i < 30; i++)
+      doc = applyAnswer(doc, {
+        recordingSid: sidOf(i),
+        status: 'paused',
+        pauseBehavior: 'skip',
+        window: [i * 10, i * 10 + 1],
+        details: { url, channels: 2 },
+      }).doc;
+    const small = compact(doc);
+    expect(Buffer.byteLength(JSON.stringify(small))).toBeLessThanOrEqual(SIZE_BUDGET_BYTES);
+    expect(small.recordings[sidOf(0)]).toEqual({ status: 'paused', ev: [0, 1], pauseBehavior: 'skip' });
+    expect(small.recordings[sidOf(29)]).toMatchObject({ url, channels: 2 });
+    expect(Object.keys(small.recordings)).toHaveLength(30);
+    // Only as many as needed lost them.
+    const stripped = Object.values(small.recordings).filter((r) => !r.url).length;
+    const one = {
+      ...small,
+      recordings: { ...small.recordings, [sidOf(stripped - 1)]: doc.recordings[sidOf(stripped - 1)] },
+    };
+    expect(Buffer.byteLength(JSON.stringify(one))).toBeGreaterThan(SIZE_BUDGET_BYTES);
+  });
+
+  test(`beyond ${TOMBSTONE_LIMIT} tombstones the oldest are forgotten, and the document says it forgot`, () => {
+    const stones = Array.from({ length: TOMBSTONE_LIMIT + 1 }, (_, i) => String(i).padStart(12, '0'));
+    const doc = compact({ ...emptyDocument('CA1'), ended: stones.join(' ') });
+    expect(doc.ended).toBe(stones.slice(1).join(' '));
+    expect(doc.forgot).toBe(true);
+    expect(compact({ ...emptyDocument('CA1'), ended: stones.slice(1).join(' ') })).not.toHaveProperty('forgot');
+  });
+
+  test('last, the history shortens from its oldest end, only as far as needed', () => {
+    let doc = emptyDocument('CA1');
+    for (let i = 0; i < HISTORY_LIMIT; i++)
+      doc = addHistory(doc, { at: String(i), action: 'paused', recordingSid: RE, by: 'x'.repeat(1200) });
+    const small = compact(doc);
+    expect(Buffer.byteLength(JSON.stringify(small))).toBeLessThanOrEqual(SIZE_BUDGET_BYTES);
+    expect(small.history.at(-1)?.at).toBe(String(HISTORY_LIMIT - 1));
+    expect(small.history.length).toBeLessThan(HISTORY_LIMIT);
+    expect(
+      Buffer.byteLength(JSON.stringify({ ...small, history: doc.history.slice(-(small.history.length + 1)) })),
+    ).toBeGreaterThan(SIZE_BUDGET_BYTES);
+    expect(compact(emptyDocument('CA1'))).toEqual(emptyDocument('CA1'));
+  });
 });
