@@ -8,7 +8,8 @@ import { CLOCK_SKEW_MARGIN_MS, LATEST_EFFECT_MS } from './statuses';
  * Twilio's own list of the call's recordings:
  *
  * - A pause counts from its confirmed answer (or a read-back of Twilio that saw the recording paused),
- *   and only if nothing that may lift it (a resume or a start) was in flight while it was sent.
+ *   and only if nothing that may lift it (a resume or a start) was in flight while it was sent, and
+ *   Twilio was not read back recording after it before anything logged could have lifted it.
  * - Whatever may lift a pause is logged before it is sent (an intent, with its send time), so the pause
  *   ends, for the proof, at the earliest moment it may have been lifted, even when the instance that sent
  *   it died. A lift whose outcome is unknown may take effect until LATEST_EFFECT_MS after it was sent.
@@ -127,12 +128,16 @@ export function recordingProofs(entries: EvidenceEntry[], listed?: ListedRecordi
   return [...sids].map((sid) => {
     const own = entries.filter((e) => e.recordingSid === sid);
     const liftsOfThis = lifts.filter((l) => l.recordingSid === sid || l.recordingSid === '*');
+    const seenRecording = own.filter((e) => isReadBack(e) && e.status === 'in-progress');
     const paused: Interval[] = [];
     for (const o of own.filter((e) => e.status === 'paused' && (e.source === 'control' || isReadBack(e)))) {
       const [o0, o1] = [early(sentOf(o)), late(o.at)];
       // A lift in flight while the pause was sent may have been applied after it.
       if (liftsOfThis.some((l) => l.sent < o1 && l.end > o0)) continue;
       const next = Math.min(...liftsOfThis.filter((l) => l.sent >= o1).map((l) => l.sent));
+      // Twilio read back recording after the pause held and before anything logged could lift it: it was
+      // resumed unseen (through Twilio's API directly), at a moment since the pause that no one knows.
+      if (seenRecording.some((r) => early(sentOf(r)) >= o1 && late(r.at) <= next)) continue;
       paused.push([o1, next]);
     }
     const twilio = listed?.find((r) => r.recordingSid === sid);

@@ -1,6 +1,6 @@
 // The rule of proof (lib/model/proof), case by case, with expected answers written by hand.
 import type { EvidenceEntry } from '../../../lib/model/evidence';
-import { provenPauses, type ListedRecording } from '../../../lib/model/proof';
+import { intersect, proven, provenPauses, union, type ListedRecording } from '../../../lib/model/proof';
 import { toSegments } from '../../../lib/model/segments';
 import { CLOCK_SKEW_MARGIN_MS, LATEST_EFFECT_MS } from '../../../lib/model/statuses';
 
@@ -173,4 +173,232 @@ test('a stopped recording no longer records, but only a paused one makes a pause
   ];
   expect(inside(log, 11, 12.5)).toBe(false); // RE2 was still recording
   expect(inside(log, 13 + M, 20)).toBe(true);
+});
+
+describe('what may lift a pause', () => {
+  const paused = [...started, answer(10, 11, 'paused')];
+
+  test('a resume logged before intents existed (a control with no intent) lifts from its send to its answer', () => {
+    const log = [...paused, answer(20, 21, 'in-progress')];
+    expect(inside(log, 11 + M, 20 - M)).toBe(true);
+    expect(inside(log, 11 + M, 20)).toBe(false);
+    // Sent while the pause was in flight: the pause proves nothing.
+    const racing = [...started, answer(10, 12, 'paused'), answer(11, 13, 'in-progress')];
+    expect(provenPauses(racing)).toEqual([]);
+  });
+
+  test("a read-back or Twilio's check that saw it recording, sent while the pause was in flight, is no lift of its own", () => {
+    const log = [
+      ...started,
+      answer(10, 11, 'paused'),
+      answer(10.5, 11.5, 'in-progress', { by: 'twilio', action: 'checked' }),
+    ];
+    expect(inside(log, 11 + M, 30)).toBe(true);
+  });
+
+  test('Twilio read back recording after the pause, with nothing logged that could lift it: resumed unseen, the pause proves nothing', () => {
+    for (const seen of [
+      readBack(30, 31, 'in-progress'),
+      answer(30, 31, 'in-progress', { by: 'twilio', action: 'checked' }),
+    ]) {
+      expect(provenPauses([...paused, seen])).toEqual([]);
+      // A read-back that the pause, in flight, may still have followed says nothing of it.
+      expect(inside([...paused, { ...seen, sentAt: t(11) }], 12, 40)).toBe(true);
+      // A resume logged before it explains it: the pause holds until the resume's send.
+      const resumed = [...paused, intent(20, 'r'), answer(20, 21, 'in-progress', { control: 'r' }), seen];
+      expect(inside(resumed, 11 + M, 20 - M)).toBe(true);
+      // Explained only by a resume sent before Twilio answered it (on clocks apart: by the margin).
+      expect(inside([...paused, intent(31 + 2 * M, 'r'), seen], 12, 13)).toBe(false);
+      expect(inside([...paused, intent(31 + 2 * M - 0.001, 'r'), seen], 12, 13)).toBe(true);
+    }
+  });
+
+  test('a lift of another recording leaves this one paused; one of all recordings, or of the current one, lifts it', () => {
+    // RE2 started and stopped before: a resume sent to it cannot make it record again.
+    const other = [
+      intent(1, 's2', 'start', '*'),
+      answer(1, 2, 'in-progress', { recordingSid: RE2, control: 's2', action: 'start' }),
+      answer(4, 5, 'stopped', { recordingSid: RE2 }),
+    ];
+    expect(inside([...paused, ...other, intent(20, 'r', 'in-progress', RE2)], 12, 30)).toBe(true);
+    expect(inside([...paused, ...other, intent(20, 'r', 'in-progress', '*')], 12, 30)).toBe(false);
+    expect(inside([...paused, intent(20, 'r', 'in-progress', '*')], 12, 30)).toBe(false);
+    expect(inside([...paused, intent(20, 'r', 'in-progress', 'Twilio.CURRENT')], 12, 30)).toBe(false);
+  });
+
+  test('a start lifts no pause', () => {
+    expect(
+      inside([...paused, intent(20, 's2', 'start', RE)], 12, 30, [
+        { recordingSid: RE, status: 'paused', startTime: t(0), listedAt: t(40) },
+      ]),
+    ).toBe(true);
+  });
+
+  test('a lift answered `unknown` may act until LATEST_EFFECT_MS after its send; an answered one until its answer', () => {
+    const late = LATEST_EFFECT_MS / 1000;
+    const unknown = [...paused, intent(20, 'r'), answer(20, 22, 'unknown', { control: 'r' })];
+    const pausedAgain = (s: number) => answer(s, s + 0.5, 'paused');
+    // A pause sent while the lift may still act proves nothing; one sent after, from its answer.
+    expect(inside([...unknown, pausedAgain(20 + late - 1)], 20 + late + 1, 20 + late + 5)).toBe(false);
+    expect(inside([...unknown, pausedAgain(20 + late + 1)], 20 + late + 2, 20 + late + 5)).toBe(true);
+    const answered = [...paused, intent(20, 'r'), answer(20, 22, 'in-progress', { control: 'r' })];
+    expect(inside([...answered, pausedAgain(23)], 24, 30)).toBe(true);
+  });
+
+  test('at its edges: a lift answered exactly when the pause was sent, or sent exactly at its answer, is apart from it', () => {
+    // Answered at 10 - 2M, so it ended (late) at 10 - M, where the pause was sent (early).
+    const before = [...started, intent(5, 'r'), answer(5, 10 - 2 * M, 'in-progress', { control: 'r' })];
+    expect(inside([...before, answer(10, 11, 'paused')], 11 + M, 30)).toBe(true);
+    expect(
+      inside(
+        [
+          ...before.slice(0, -1),
+          answer(5, 10 - 2 * M + 0.001, 'in-progress', { control: 'r' }),
+          answer(10, 11, 'paused'),
+        ],
+        11 + M,
+        30,
+      ),
+    ).toBe(false);
+    // Sent at 11 + 2M: early, at 11 + M, where the pause's answer counts from (late).
+    const after = [...paused, intent(11 + 2 * M, 'r')];
+    expect(provenPauses(after)).toEqual([]);
+    expect(inside([...paused, intent(11 + 2 * M + 0.001, 'r')], 11 + M, 11 + M + 0.001)).toBe(true);
+  });
+});
+
+describe('when a recording did not record', () => {
+  test("before its start's intent was sent, or Twilio's start time, whichever is earlier, and never after its first word", () => {
+    // RE2 started by a control at 20 (its intent), RE paused from 11: quiet before 20 - M.
+    const log = [
+      ...started,
+      answer(10, 11, 'paused'),
+      intent(20, 's2', 'start', '*'),
+      answer(20, 21, 'in-progress', { recordingSid: RE2, control: 's2', action: 'start' }),
+    ];
+    expect(inside(log, 12, 20 - M)).toBe(true);
+    expect(inside(log, 12, 20 - M + 0.001)).toBe(false);
+    // A callback's start time, earlier than the intent's send, bounds it instead.
+    const withStart = [
+      ...log,
+      { ...answer(21, 22, 'in-progress', { recordingSid: RE2 }), source: 'callback' as const, startTime: t(15) },
+    ];
+    expect(inside(withStart, 12, 15)).toBe(true);
+    expect(inside(withStart, 12, 15.001)).toBe(false);
+  });
+
+  test('a recording whose first word is all the evidence has (no start, no start time) may have existed before it', () => {
+    const log = [...started, answer(10, 11, 'paused'), answer(30, 31, 'in-progress', { recordingSid: RE2 })];
+    expect(inside(log, 12, 20)).toBe(false);
+  });
+
+  test("after its earliest end: a stop's answer, a final callback, or Twilio's list saying it ended", () => {
+    const two = [
+      ...started,
+      answer(10, 11, 'paused'),
+      intent(1, 's2', 'start', '*'),
+      answer(1, 2, 'in-progress', { recordingSid: RE2, control: 's2', action: 'start' }),
+    ];
+    const ended = (e: EvidenceEntry) => inside([...two, e], 30 + M, 40);
+    expect(ended(answer(29, 30, 'stopped', { recordingSid: RE2 }))).toBe(true);
+    for (const status of ['completed', 'absent', 'failed'])
+      expect(ended({ ...answer(30, 30, status, { recordingSid: RE2 }), source: 'callback', by: 'twilio' })).toBe(true);
+    expect(ended(answer(29, 30, 'paused', { recordingSid: RE2 }))).toBe(true);
+    expect(ended(answer(29, 30, 'refused', { recordingSid: RE2 }))).toBe(false);
+    // The earliest of two ends counts.
+    expect(
+      inside(
+        [...two, answer(29, 30, 'stopped', { recordingSid: RE2 }), answer(49, 50, 'stopped', { recordingSid: RE2 })],
+        30 + M,
+        40,
+      ),
+    ).toBe(true);
+    const listed = (status: string): ListedRecording[] => [
+      { recordingSid: RE, status: 'paused', startTime: t(0), listedAt: t(60) },
+      { recordingSid: RE2, status, startTime: t(1), listedAt: t(30) },
+    ];
+    expect(inside(two, 30 + M, 40, listed('completed'))).toBe(true);
+    expect(inside(two, 30 + M, 40, listed('stopped'))).toBe(true);
+    expect(inside(two, 30 + M, 40, listed('in-progress'))).toBe(false);
+  });
+});
+
+describe("without Twilio's list", () => {
+  test('a start named by its answer ends nothing; one answered `unknown` is as unnamed', () => {
+    const named = [
+      ...started,
+      answer(10, 11, 'paused'),
+      intent(20, 's2', 'start', '*'),
+      answer(20, 21, 'paused', { recordingSid: RE2, control: 's2', action: 'start' }),
+    ];
+    expect(inside(named, 22, 30)).toBe(true);
+    const unknown = [
+      ...started,
+      answer(10, 11, 'paused'),
+      intent(20, 's2', 'start', '*'),
+      answer(20, 21, 'unknown', { recordingSid: '*', control: 's2', action: 'start' }),
+    ];
+    expect(inside(unknown, 12, 20 - M)).toBe(true);
+    expect(inside(unknown, 12, 20 - M + 0.001)).toBe(false);
+  });
+
+  test('no recording at all: nothing proven', () => {
+    expect(provenPauses([])).toEqual([]);
+    expect(provenPauses([], [])).toEqual([]);
+  });
+});
+
+test('intervals: touching ones join, empty ones vanish; a stretch is proven only inside one of them', () => {
+  expect(
+    union([
+      [5, 6],
+      [1, 3],
+      [3, 4],
+      [7, 7],
+      [8, 7],
+    ]),
+  ).toEqual([
+    [1, 4],
+    [5, 6],
+  ]);
+  expect(
+    union([
+      [1, 10],
+      [2, 3],
+    ]),
+  ).toEqual([[1, 10]]);
+  expect(
+    intersect(
+      [[0, 10]],
+      [
+        [2, 3],
+        [5, 20],
+      ],
+    ),
+  ).toEqual([
+    [2, 3],
+    [5, 10],
+  ]);
+  expect(
+    proven(
+      [
+        [1, 4],
+        [5, 6],
+      ],
+      1,
+      4,
+    ),
+  ).toBe(true);
+  expect(
+    proven(
+      [
+        [1, 4],
+        [5, 6],
+      ],
+      3,
+      5,
+    ),
+  ).toBe(false);
+  expect(proven([[1, 4]], 0.5, 2)).toBe(false);
+  expect(proven([[1, 4]], 2, 4.5)).toBe(false);
 });
