@@ -1,6 +1,8 @@
 // The pure rules of who may lift whose pause, and identities bounded where stored.
 import {
   boundedIdentity,
+  isProtectedCaller,
+  isStaff,
   MAX_IDENTITY_LENGTH,
   mayLift,
   meaningfulCharacters,
@@ -94,4 +96,94 @@ describe('who holds a pause: every pause since Twilio last showed the recording 
     expect(pauseHolders([], RE)).toEqual([undefined]);
     expect(mayLift(personOf('agent', 'alice'), undefined, undefined)).toMatchObject({ code: 'PAUSE_HELD' });
   });
+});
+
+test('each refusal says why, in words a person can act on', () => {
+  expect(mayLift(personOf('agent', 'alice'), flow, undefined)).toEqual({
+    allowed: false,
+    code: 'PAUSE_HELD',
+    message:
+      'The recording of this call was paused by a flow (for example while a card number is read): only the flow, or a supervisor giving a Reason, may resume, stop or restart recording',
+  });
+  expect(mayLift(personOf('agent', 'alice'), 'agent:bob', undefined)).toEqual({
+    allowed: false,
+    code: 'PAUSE_HELD',
+    message:
+      'The recording of this call was paused by someone else: only they or a supervisor may resume, stop or restart recording',
+  });
+  expect(mayLift(personOf('supervisor', 'sam'), flow, 'short')).toEqual({
+    allowed: false,
+    code: 'REASON_REQUIRED',
+    message:
+      'The recording of this call was paused by a flow (for example while a card number is read): give a Reason of at least 10 letters or digits to resume, stop or restart recording; the reason and your name are kept in the evidence',
+  });
+  // Allowed without an override: nothing more said.
+  expect(mayLift(personOf('agent', 'alice'), 'agent:alice', undefined)).toEqual({ allowed: true });
+  expect(mayLift(personOf('admin', 'root'), flow, 'Ticket 4711: test call')).toEqual({ allowed: true, override: true });
+});
+
+test('a caller Twilio signed for: a Studio flow, a TwiML app, a plain HTTP caller; no person', () => {
+  expect(
+    ['studio:FW1/FN1', 'twiml', 'http', 'agent:studio', 'console:admin', 'https', 'xstudio:'].map(isProtectedCaller),
+  ).toEqual([true, true, true, false, false, false, false]);
+});
+
+test('roles: agents are not staff; a token naming no known role has none', () => {
+  expect(['agent', 'supervisor', 'admin'].map((r) => isStaff(r as Role))).toEqual([false, true, true]);
+  expect(strongestRole(['guest', 'agent'])).toBe('agent');
+  expect(strongestRole(['admin', 'agent'])).toBe('admin');
+  expect(strongestRole(['guest'])).toBeUndefined();
+  expect(strongestRole('admin')).toBeUndefined();
+  expect(personOf('agent', 'alice', 'WK1')).toEqual({
+    role: 'agent',
+    identity: 'alice',
+    workerSid: 'WK1',
+    caller: 'agent:alice',
+  });
+  expect(personOf('admin', 'root')).toEqual({ role: 'admin', identity: 'root', caller: 'admin:root' });
+});
+
+test('identities: exactly the limit kept whole; one over, its start, a tilde and 16 hex digits of its hash', () => {
+  const exact = 'a'.repeat(MAX_IDENTITY_LENGTH);
+  expect(boundedIdentity(exact)).toBe(exact);
+  const over = boundedIdentity(exact + 'b');
+  expect(over).toMatch(new RegExp(`^a{${MAX_IDENTITY_LENGTH - 17}}~[0-9a-f]{16}$`));
+  expect(over).toHaveLength(MAX_IDENTITY_LENGTH);
+});
+
+test('who holds a pause: only a pause asked for counts (a stop or a refused lift does not), by anything that showed recording', () => {
+  const RE = 'RE1';
+  const e = (source: string, status: string, action: string | undefined, by: string) => ({
+    recordingSid: RE,
+    source,
+    status,
+    action,
+    by,
+  });
+  expect(
+    pauseHolders(
+      [
+        e('control', 'paused', 'paused (skip)', flow),
+        e('control', 'stopped', 'stopped', 'agent:a'),
+        e('control', 'paused', undefined, 'agent:b'),
+        e('callback', 'paused', 'paused', 'twilio'),
+      ],
+      RE,
+    ),
+  ).toEqual([flow]);
+  // A callback's in-progress (a recording's start) is not Twilio showing a resume; an intent neither.
+  expect(
+    pauseHolders(
+      [
+        e('control', 'paused', 'paused', flow),
+        e('callback', 'in-progress', undefined, 'twilio'),
+        e('intent', 'in-progress', 'in-progress', 'agent:a'),
+      ],
+      RE,
+    ),
+  ).toEqual([flow]);
+  // The same pauser twice is one holder.
+  expect(pauseHolders([e('control', 'paused', 'paused', flow), e('control', 'paused', 'paused', flow)], RE)).toEqual([
+    flow,
+  ]);
 });

@@ -5,6 +5,9 @@ test.each([
   ['+15005550006', '+1500•••0006'],
   ['+442071838750', '+4420•••8750'],
   ['12345', '1•••5'],
+  // From ten characters, five shown before and four after; below, a third and a quarter.
+  ['0123456789', '01234•••6789'],
+  ['012345678', '012•••78'],
   ['client:alice', 'client:alice'],
   ['', ''],
 ])('%s is shown as %s', (number, shown) => {
