@@ -8,6 +8,7 @@ import {
   nextUrl,
   optional,
   parseParams,
+  personName,
   recordingSid,
   required,
   setStatusOptions,
@@ -126,4 +127,29 @@ test('setStatusOptions: PauseBehavior only with a pause; All defaults to false',
     code: 'INVALID_PARAMETER',
     message: 'PauseBehavior applies only when Status is paused',
   });
+});
+
+test('a boolean may come padded; a URL must be http(s) from its first character to its last', () => {
+  expect(bool(' true ', 'All')).toBe(true);
+  expect(bool('\tNo\n', 'All')).toBe(false);
+  expect(absoluteUrl('http://example.com/cb', 'U')).toBe('http://example.com/cb');
+  for (const bad of [
+    'see https://example.com',
+    'https://example.com/a b',
+    'https://example.com/<x>',
+    'javascript:https://x',
+  ])
+    expect(refusal(() => absoluteUrl(bad, 'U')).message).toBe('U must be an absolute http(s) URL');
+});
+
+test("a person's name: 2 to 64 characters once trimmed, two letters or digits, no control or format character", () => {
+  expect(personName('  Ada Lovelace ', 'Name')).toBe('Ada Lovelace');
+  expect(personName('QA', 'Name')).toBe('QA');
+  expect(personName('x'.repeat(64), 'Name')).toBe('x'.repeat(64));
+  for (const bad of ['x'.repeat(65), 'A', '--', 'Ada\u0007', 'Ada\u200b', 'Ada\nLovelace'])
+    expect(refusal(() => personName(bad, 'Name'))).toEqual({
+      status: 400,
+      code: 'INVALID_PARAMETER',
+      message: 'Name must be a name: 2 to 64 letters, digits and spaces, no control characters',
+    });
 });
