@@ -42,7 +42,7 @@ test('TTL: an item with CollectionTtl keeps its list alive; an expired list is g
   expect((await lists()('log-3').syncListItems.list()).length).toBe(1);
   await em.control('POST', '/clock', { advanceMs: 3000 });
   // Expired, it lingers (Sync's TTLs are approximate), then is gone.
-  await expect(lists()('log-3').fetch()).resolves.toBeDefined();
+  await expect(lists()('log-3').fetch()).resolves.toMatchObject({ uniqueName: 'log-3' });
   await em.control('POST', '/clock', { advanceMs: 60_000 });
   await expect(lists()('log-3').fetch()).rejects.toMatchObject({ status: 404 });
 });
