@@ -3,7 +3,12 @@
 import { newCall } from '../../../harness/calls';
 import { evidenceEntries } from '../../../harness/functions';
 import { instanceOn, useInProcessEmulator } from '../../../harness/in-process';
+import { ACCOUNT_SID, clientFor } from '../../../harness/stack';
 import { personOf, type Person } from '../../../lib/model/people';
+import type { Attempt } from '../../../lib/controls/pause-lock';
+import { EvidenceLog } from '../../../lib/sync/evidence-log';
+
+const SYNC = { serviceSid: 'default', ttlSeconds: 600 };
 
 const stack = useInProcessEmulator();
 const FLOW = 'studio:FW00000000000000000000000000000001';
@@ -23,12 +28,14 @@ async function recorded() {
       all: false,
     });
   };
-  const lift = (person: Person) => {
+  const lift = (person: Person, attempt?: Attempt) => {
     const deps = fx.deps(person.caller, person);
-    return fx.lib.pauseLock.checkLock(deps, person, fx.lib.voice.callOwner(deps.client, call.sid), {
-      action: 'in-progress',
-      how: `RecordingSid=${recordingSid}`,
-    });
+    return fx.lib.pauseLock.checkLock(
+      deps,
+      person,
+      fx.lib.voice.callOwner(deps.client, call.sid),
+      attempt ?? { action: 'in-progress', how: `RecordingSid=${recordingSid}` },
+    );
   };
   return { callSid: call.sid, recordingSid, control, lift };
 }
@@ -60,4 +67,88 @@ test('another agent may not lift it; a recording that is not paused needs no che
   await expect(r.lift(personOf('agent', 'bob'))).rejects.toMatchObject({ status: 403, code: 'PAUSE_HELD' });
   await r.control(alice, 'in-progress');
   await expect(r.lift(personOf('agent', 'bob'))).resolves.toBeUndefined();
+});
+
+const sam = personOf('supervisor', 'sam');
+
+test("a supervisor lifts a flow's pause only with a reason (400 REASON_REQUIRED), the override logged with who had paused", async () => {
+  const r = await recorded();
+  await r.control(FLOW, 'paused');
+  await expect(r.lift(sam)).rejects.toMatchObject({ status: 400, code: 'REASON_REQUIRED' });
+  await expect(
+    r.lift(sam, { action: 'stopped', how: 'All=true', reason: 'caller asked for a supervisor' }),
+  ).resolves.toBeUndefined();
+  const logged = (await evidenceEntries(stack.em, r.callSid)).filter((e) => e.by === sam.caller);
+  expect(logged.map(({ id: _id, at: _at, ...e }) => e)).toEqual([
+    {
+      by: sam.caller,
+      action: 'in-progress',
+      source: 'control',
+      recordingSid: r.recordingSid,
+      status: 'refused',
+      pausedBy: FLOW,
+      how: `RecordingSid=${r.recordingSid}`,
+    },
+    {
+      by: sam.caller,
+      action: 'stopped',
+      source: 'control',
+      recordingSid: r.recordingSid,
+      status: 'override',
+      pausedBy: FLOW,
+      how: 'All=true',
+      reason: 'caller asked for a supervisor',
+    },
+  ]);
+});
+
+test("a supervisor lifting an agent's pause needs no reason and logs nothing; nor does anyone when nothing is paused", async () => {
+  const r = await recorded();
+  await r.control(alice, 'paused');
+  await expect(r.lift(sam)).resolves.toBeUndefined();
+  await r.control(alice, 'in-progress');
+  await expect(r.lift(personOf('agent', 'bob'))).resolves.toBeUndefined();
+  const logged = (await evidenceEntries(stack.em, r.callSid)).filter((e) => ['refused', 'override'].includes(e.status));
+  expect(logged).toEqual([]);
+});
+
+test('a pause made on Twilio directly has an unknown pauser, held as a flow\'s: refused, logged as paused by "unknown"', async () => {
+  const r = await recorded();
+  await stack.em.client.calls(r.callSid).recordings(r.recordingSid).update({ status: 'paused' });
+  await expect(r.lift(alice)).rejects.toMatchObject({ status: 403, code: 'PAUSE_HELD' });
+  const refused = (await evidenceEntries(stack.em, r.callSid)).filter((e) => e.status === 'refused');
+  expect(refused).toEqual([expect.objectContaining({ pausedBy: 'unknown', recordingSid: r.recordingSid })]);
+});
+
+test('a pause Sync knows that Twilio does not list as paused still holds (a pause the list may not show yet)', async () => {
+  const r = await recorded();
+  await r.control(FLOW, 'paused');
+  // Resumed on Twilio behind Sync's back: Sync still says paused.
+  await stack.em.client.calls(r.callSid).recordings(r.recordingSid).update({ status: 'in-progress' });
+  await expect(r.lift(alice)).rejects.toMatchObject({ status: 403, code: 'PAUSE_HELD' });
+});
+
+test('the evidence unreadable: 503 EVIDENCE_UNAVAILABLE, who paused is unknown, nothing sent; an override not logged is not sent', async () => {
+  const r = await recorded();
+  await r.control(FLOW, 'paused');
+  const fx = await instanceOn(stack.em);
+  const check = (person: Person, evidence: EvidenceLog | undefined, reason?: string) => {
+    const deps = { ...fx.deps(person.caller, person), ...(evidence ? { evidence } : {}) };
+    return fx.lib.pauseLock.checkLock(deps, person, fx.lib.voice.callOwner(deps.client, r.callSid), {
+      action: 'in-progress',
+      how: '(no recording named)',
+      ...(reason ? { reason } : {}),
+    });
+  };
+  // Sync refuses the evidence's reader (a wrong token): Twilio's list and the state are read as ever.
+  const refusedReader = new EvidenceLog(clientFor(stack.em.url, ACCOUNT_SID, 'x'.repeat(32)), SYNC);
+  const unreadable = check(alice, refusedReader);
+  await expect(unreadable).rejects.toMatchObject({ status: 503, code: 'EVIDENCE_UNAVAILABLE' });
+  await expect(unreadable).rejects.toThrow(/: who paused is unknown, so nothing was sent$/);
+  await stack.em.control('POST', '/faults', { kind: '500', count: 1000, match: `${r.callSid}/Items`, method: 'POST' });
+  const override = check(sam, undefined, 'caller asked for a supervisor');
+  await expect(override).rejects.toMatchObject({ status: 503, code: 'EVIDENCE_UNAVAILABLE' });
+  await expect(override).rejects.toThrow(/: the override was not logged, so it was not sent$/);
+  await stack.em.control('DELETE', '/faults');
+  expect((await evidenceEntries(stack.em, r.callSid)).filter((e) => e.status === 'override')).toEqual([]);
 });
