@@ -339,7 +339,7 @@ describe('what an answer brings', () => {
     const doc = applyAnswer(emptyDocument('CA1'), answer('paused', [1000, 2000, 'i1']), 50).doc;
     const same = (w: Window) => applyAnswer(doc, answer('paused', w), 50).doc.recordings[RE].ev;
     expect(same([1500, 2500, 'i1'])).toEqual([1000, 2500, 'i1']);
-    expect(same([900, 1900, 'i2'])).toEqual([900, 2000]);
+    expect(same([900, 1900, 'i2'])).toStrictEqual([900, 2000]);
     // A pause of another behaviour is another state; one that names none is the same.
     const skip = applyAnswer(emptyDocument('CA1'), answer('paused', [1000, 2000], { pauseBehavior: 'skip' }), 50).doc;
     expect(applyAnswer(skip, answer('paused', [1500, 2500], { pauseBehavior: 'silence' }), 50).outcome).toBe(
@@ -450,9 +450,11 @@ describe('staying small', () => {
   const finished = (doc: RecordingDocument, i: number, at: number) =>
     applyCallback(doc, { recordingSid: sidOf(i), status: 'completed', at });
 
-  test(`finished recordings beyond ${FINISHED_KEPT} become tombstones, the oldest first; active ones stay`, () => {
+  test(`finished recordings beyond ${FINISHED_KEPT} become tombstones, the oldest first by their last change; active ones stay`, () => {
+    // Started in the order 0, 1, 2, 3 (the document's order), ended in the order 3, 1, 2, 0.
     let doc = applyAnswer(emptyDocument('CA1'), answer('paused', [0, 1])).doc;
-    // Ended in the order 3, 1, 2, 0.
+    for (const i of [0, 1, 2, 3])
+      doc = applyAnswer(doc, { recordingSid: sidOf(i), status: 'in-progress', window: [i, i + 1] }).doc;
     for (const [i, at] of [
       [3, 10],
       [1, 20],
@@ -469,7 +471,8 @@ describe('staying small', () => {
   test('over the size budget: active recordings lose their details, oldest first, never their status, window or behaviour', () => {
     let doc = emptyDocument('CA1');
     const url = 'https://api.twilio.com/' + 'x'.repeat(400);
-    for (let i = 0; i < 30; i++)
+    // Added newest first: the oldest by their last change are the last in the document's order.
+    for (let i = 29; i >= 0; i--)
       doc = applyAnswer(doc, {
         recordingSid: sidOf(i),
         status: 'paused',
@@ -511,5 +514,32 @@ describe('staying small', () => {
       Buffer.byteLength(JSON.stringify({ ...small, history: doc.history.slice(-(small.history.length + 1)) })),
     ).toBeGreaterThan(SIZE_BUDGET_BYTES);
     expect(compact(emptyDocument('CA1'))).toEqual(emptyDocument('CA1'));
+  });
+});
+
+test('an empty document: its SID, no recordings, no history', () => {
+  expect(emptyDocument('CA1')).toStrictEqual({ sid: 'CA1', recordings: {}, history: [] });
+});
+
+test('a finished recording from a document without entry times still takes its late stop', () => {
+  const doc: RecordingDocument = { ...emptyDocument('CA1'), recordings: { [RE]: { status: 'completed' } } };
+  expect(applyAnswer(doc, answer('stopped', [1000, 2000]), 0).doc.recordings[RE]).toEqual({
+    status: 'completed',
+    at: { stopped: new Date(2000).toISOString() },
+  });
+});
+
+test('two resumes that overlapped are the same state, whatever behaviour either names', () => {
+  const doc = applyAnswer(emptyDocument('CA1'), answer('in-progress', [1000, 2000]), 50).doc;
+  expect(applyAnswer(doc, answer('in-progress', [1500, 2500], { pauseBehavior: 'skip' }), 50).outcome).toBe('taken');
+});
+
+test("a stopped recording's second stop callback only fills what the document lacks", () => {
+  const stopped = applyCallback(emptyDocument('CA1'), report('stopped', 1000, { channels: 1 }));
+  expect(applyCallback(stopped, report('stopped', 2000, { channels: 2, track: 'both' })).recordings[RE]).toEqual({
+    status: 'stopped',
+    channels: 1,
+    track: 'both',
+    at: { stopped: new Date(1000).toISOString() },
   });
 });
