@@ -94,6 +94,7 @@ test('a summary is one summarize wrote: anything else (by hand, another tool) is
   });
   expect(isSummary(good)).toBe(true);
   expect(isSummary(summarize({ recordings: {} }))).toBe(true);
+  expect(isSummary(summarize({ recordings: { RE1: { status: 'in-progress' } } }))).toBe(true);
   for (const bad of [
     null,
     [],

@@ -90,7 +90,7 @@ describe('a capture from its reports', () => {
       entry(23, 'paused'),
       entry(24, 'stage', { recordingSid: CAPTURE, source: 'callback', action: 'security-code' }),
     ];
-    expect(capturesOf(log)).toEqual([
+    expect(capturesOf(log)).toStrictEqual([
       {
         id: first.id,
         by: 'twilio',
@@ -113,7 +113,12 @@ describe('a capture from its reports', () => {
   });
 
   test('once payment-processing is reported the caller has keyed everything: the capture ends there, its result still counted', () => {
-    const log = [stage(20, 'payment-card-number'), stage(25, 'payment-processing'), result(45, 'success')];
+    const log = [
+      stage(20, 'payment-card-number'),
+      stage(22, 'expiration-date'),
+      stage(25, 'payment-processing'),
+      result(45, 'success'),
+    ];
     expect(capturesOf(log).map((c) => [c.from, c.to, c.result])).toEqual([[t(20), t(25), 'success']]);
   });
 });
@@ -227,4 +232,14 @@ describe("Studio's captures, timed by the flow's own controls", () => {
     ]);
     expect(judgedCaptures(log, undefined).map((c) => c.verdict)).toEqual(['unknown']);
   });
+});
+
+test('a capture inside a proven pause to its very edges, and not a millisecond over', () => {
+  // Proven from 10.05 (the pause's answer and the margin) to 28.95 (the resume's send and the margin).
+  const ms = (s: number) => new Date(Date.parse(t(0)) + s * 1000).toISOString();
+  const judged = (from: number, to: number) =>
+    verdictOf({ id: 'c', by: 'twilio', from: ms(from), to: ms(to), stages: [] }, recorded, listed).verdict;
+  expect(judged(10.05, 28.95)).toBe('inside-proven-pause');
+  expect(judged(10.049, 28.95)).toBe('exception');
+  expect(judged(10.05, 28.951)).toBe('exception');
 });

@@ -89,11 +89,11 @@ describe('who holds a pause: every pause since Twilio last showed the recording 
   test('a read-back showing it recording ends the pauses before it; other recordings do not count', () => {
     const readBack = { recordingSid: RE, source: 'read-back', status: 'in-progress', by: 'twilio' };
     expect(pauseHolders([pause(flow), readBack, pause('agent:a')], RE)).toEqual(['agent:a']);
-    expect(pauseHolders([{ ...pause('agent:a'), recordingSid: 'RE2' }], RE)).toEqual([undefined]);
+    expect(pauseHolders([{ ...pause('agent:a'), recordingSid: 'RE2' }], RE)).toStrictEqual([undefined]);
   });
 
   test('none logged (a pause made elsewhere): one unknown holder, which the rule takes as a flow', () => {
-    expect(pauseHolders([], RE)).toEqual([undefined]);
+    expect(pauseHolders([], RE)).toStrictEqual([undefined]);
     expect(mayLift(personOf('agent', 'alice'), undefined, undefined)).toMatchObject({ code: 'PAUSE_HELD' });
   });
 });

@@ -10,7 +10,7 @@ test.each([
   ['012345678', '012•••78'],
   ['client:alice', 'client:alice'],
   ['', ''],
-])('%s is shown as %s', (number, shown) => {
+])('%j is shown as %j', (number, shown) => {
   expect(maskNumber(number)).toBe(shown);
   // The middle digits of a phone number never reach the page.
   if (/^\+?\d{10,}$/.test(number)) expect(maskNumber(number)).not.toContain(number.slice(5, -4));

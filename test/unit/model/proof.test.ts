@@ -202,8 +202,10 @@ describe('what may lift a pause', () => {
       answer(30, 31, 'in-progress', { by: 'twilio', action: 'checked' }),
     ]) {
       expect(provenPauses([...paused, seen])).toEqual([]);
-      // A read-back that the pause, in flight, may still have followed says nothing of it.
-      expect(inside([...paused, { ...seen, sentAt: t(11) }], 12, 40)).toBe(true);
+      // A read-back that the pause, in flight, may still have followed says nothing of it: sent before the
+      // pause's answer counts (its margin on both clocks), not at it.
+      expect(inside([...paused, { ...seen, sentAt: t(11 + 2 * M - 0.001) }], 12, 40)).toBe(true);
+      expect(provenPauses([...paused, { ...seen, sentAt: t(11 + 2 * M) }])).toEqual([]);
       // A resume logged before it explains it: the pause holds until the resume's send.
       const resumed = [...paused, intent(20, 'r'), answer(20, 21, 'in-progress', { control: 'r' }), seen];
       expect(inside(resumed, 11 + M, 20 - M)).toBe(true);
@@ -241,6 +243,8 @@ describe('what may lift a pause', () => {
     // A pause sent while the lift may still act proves nothing; one sent after, from its answer.
     expect(inside([...unknown, pausedAgain(20 + late - 1)], 20 + late + 1, 20 + late + 5)).toBe(false);
     expect(inside([...unknown, pausedAgain(20 + late + 1)], 20 + late + 2, 20 + late + 5)).toBe(true);
+    // Whatever the log's order: the outcome read after its intent.
+    expect(inside([...unknown].reverse().concat(pausedAgain(20 + late - 1)), 20 + late + 1, 20 + late + 5)).toBe(false);
     const answered = [...paused, intent(20, 'r'), answer(20, 22, 'in-progress', { control: 'r' })];
     expect(inside([...answered, pausedAgain(23)], 24, 30)).toBe(true);
   });
@@ -274,7 +278,8 @@ describe('when a recording did not record', () => {
       ...started,
       answer(10, 11, 'paused'),
       intent(20, 's2', 'start', '*'),
-      answer(20, 21, 'in-progress', { recordingSid: RE2, control: 's2', action: 'start' }),
+      // Sent half a second after its intent was logged: the intent's send bounds it.
+      answer(20.5, 21, 'in-progress', { recordingSid: RE2, control: 's2', action: 'start' }),
     ];
     expect(inside(log, 12, 20 - M)).toBe(true);
     expect(inside(log, 12, 20 - M + 0.001)).toBe(false);
@@ -290,6 +295,15 @@ describe('when a recording did not record', () => {
   test('a recording whose first word is all the evidence has (no start, no start time) may have existed before it', () => {
     const log = [...started, answer(10, 11, 'paused'), answer(30, 31, 'in-progress', { recordingSid: RE2 })];
     expect(inside(log, 12, 20)).toBe(false);
+    // Its first words a pause (no intent) and a resume (an intent, but no start's): the same.
+    const controlled = [
+      ...started,
+      answer(10, 11, 'paused'),
+      answer(25, 26, 'paused', { recordingSid: RE2, control: 'p2' }),
+      intent(30, 'r2', 'in-progress', RE2),
+      answer(30, 31, 'in-progress', { recordingSid: RE2, control: 'r2' }),
+    ];
+    expect(inside(controlled, 12, 20)).toBe(false);
   });
 
   test("after its earliest end: a stop's answer, a final callback, or Twilio's list saying it ended", () => {
