@@ -53,13 +53,13 @@ describe('which status is which state', () => {
 
 describe('the first change of a recording', () => {
   test('recorded from its request on (Twilio may have started at once)', () => {
-    expect(toSegments([entry(12, 'in-progress', sent(10))])).toEqual([
+    expect(toSegments([entry(12, 'in-progress', sent(10))])).toStrictEqual([
       { recordingSid: RE, state: 'recorded', from: t(10), to: null, by: 'console:admin', source: 'control' },
     ]);
   });
 
   test("paused from its answer: the proof holds it from the answer's margin on", () => {
-    expect(toSegments([entry(12, 'paused', { ...sent(10), pauseBehavior: 'skip' })])).toEqual([
+    expect(toSegments([entry(12, 'paused', { ...sent(10), pauseBehavior: 'skip' })])).toStrictEqual([
       {
         recordingSid: RE,
         state: 'uncertain',
@@ -103,10 +103,13 @@ describe('how a pause pauses', () => {
       entry(10, 'paused', { pauseBehavior: 'skip' }),
       entry(20, 'paused', { pauseBehavior: 'silence', by: 'supervisor:sam', reason: 'caller is back' }),
     ];
-    const paused = toSegments(log).filter((s) => s.state === 'paused');
-    expect(paused.map((s) => [s.from, s.to, s.pauseBehavior, s.by, s.reason])).toEqual([
-      [edge(10, 1), t(20), 'skip', 'console:admin', undefined],
-      [t(20), null, 'silence', 'supervisor:sam', 'caller is back'],
+    const segments = toSegments(log);
+    expect(segments.map((s) => [s.state, s.from, s.to, s.pauseBehavior, s.by, s.reason])).toEqual([
+      ['recorded', t(0), t(10), undefined, 'console:admin', undefined],
+      ['uncertain', t(10), edge(10, 1), 'skip', 'console:admin', undefined],
+      ['paused', edge(10, 1), t(20), 'skip', 'console:admin', undefined],
+      // Proven on both sides of 20: no edge drawn there.
+      ['paused', t(20), null, 'silence', 'supervisor:sam', 'caller is back'],
     ]);
   });
 });
@@ -229,6 +232,23 @@ describe('an answer that never came', () => {
       ['', 'uncertain', t(10), t(40)],
       ['', 'stopped', t(40), t(40)],
     ]);
+    // Said once, by the first: the later one adds nothing to it.
+    expect(toSegments(log)[1].why).toBe(
+      `a paused sent at ${t(10)} had no answer: Twilio may have applied it, up to ${LATEST_EFFECT_MS / 1000} s later`,
+    );
+  });
+
+  test('a control with no recording (a start that got no answer) draws no recording of its own', () => {
+    const log = [entry(0, 'in-progress'), entry(5, 'unknown', { recordingSid: '*', action: 'start' })];
+    expect(spans(toSegments(log))).toEqual([['', 'recorded', t(0), null]]);
+  });
+
+  test("a read-back as a recording's first word: paused from its answer, no behaviour invented", () => {
+    const segments = toSegments([entry(12, 'paused', { ...sent(10), source: 'read-back', by: 'twilio' })]);
+    expect(segments.map((s) => [s.state, s.from, s.to, s.pauseBehavior])).toEqual([
+      ['uncertain', t(12), edge(12, 1), undefined],
+      ['paused', edge(12, 1), null, undefined],
+    ]);
   });
 });
 
@@ -240,7 +260,7 @@ describe('overlapping requests', () => {
       entry(12, 'in-progress', sent(9)),
     ];
     const segments = toSegments(log);
-    expect(segments).toEqual([
+    expect(segments).toStrictEqual([
       { recordingSid: RE, state: 'recorded', from: t(0), to: t(10), by: 'console:admin', source: 'control' },
       {
         recordingSid: RE,
@@ -276,6 +296,52 @@ describe('overlapping requests', () => {
       ['', 'uncertain', t(14), edge(30, 1)],
       ['', 'paused', edge(30, 1), null],
     ]);
+  });
+});
+
+describe('overlaps, further', () => {
+  const OVERLAP = (at: number) =>
+    `changes sent at ${t(at)} and before overlapped: Twilio may have applied them in either order`;
+
+  test("two requests that overlapped, the first a recording's first word: uncertain from the first send", () => {
+    const segments = toSegments([entry(1, 'in-progress', sent(0)), entry(2, 'in-progress', sent(0.5))]);
+    expect(segments.map((s) => [s.state, s.from, s.to, s.why])).toEqual([['uncertain', t(0), null, OVERLAP(0.5)]]);
+  });
+
+  test("the overlap joins the pause's own wait before it, saying only that they overlapped; a later answer ends it", () => {
+    const log = [
+      entry(0, 'in-progress'),
+      entry(5, 'paused', sent(4)),
+      entry(9, 'in-progress', sent(8)),
+      entry(22, 'paused', sent(20)),
+      entry(23, 'in-progress', sent(21)),
+      entry(31, 'paused', { ...sent(30), source: 'read-back', by: 'twilio' }),
+    ];
+    const segments = toSegments(log);
+    expect(spans(segments)).toEqual([
+      ['', 'recorded', t(0), t(4)],
+      ['', 'uncertain', t(4), edge(5, 1)],
+      ['', 'paused', edge(5, 1), edge(8, -1)],
+      ['', 'uncertain', edge(8, -1), t(9)],
+      ['', 'recorded', t(9), t(20)],
+      ['', 'uncertain', t(20), edge(31, 1)],
+      ['', 'paused', edge(31, 1), null],
+    ]);
+    expect(segments[5].why).toBe(`${OVERLAP(21)}; ${MARGIN_WHY}`);
+  });
+
+  test('a change that overlapped while the state was already uncertain leaves its cause as it was', () => {
+    const log = [
+      entry(1, 'in-progress', sent(0)),
+      entry(20, 'unknown', { ...sent(10), action: 'paused' }),
+      entry(12, 'paused', sent(0.5)),
+    ];
+    const segments = toSegments(log);
+    expect(segments.map((s) => [s.state, s.from, s.to])).toEqual([
+      ['recorded', t(0), t(10)],
+      ['uncertain', t(10), null],
+    ]);
+    expect(segments[1].why).toMatch(/^a paused sent at .* had no answer/);
   });
 });
 
@@ -331,6 +397,56 @@ describe('the proof drawn on a pause', () => {
     );
   });
 
+  test('a short pause proven nowhere is unproven, not an edge; so is a short hole in the middle of a proven one', () => {
+    const rec2 = [entry(0, 'in-progress', { recordingSid: RE2 })];
+    const short = [entry(0, 'in-progress'), entry(10, 'paused'), intent(10.5, 'r'), ...rec2];
+    expect(toSegments(short).filter((s) => s.recordingSid === RE && s.from === t(10))).toEqual([
+      expect.objectContaining({ state: 'paused', to: t(10.5), unproven: true }),
+    ]);
+    // RE2 recorded 20 to 20.5 in the middle of RE's pause: 600 ms unproven there, proven on both sides.
+    const hole = [
+      entry(0, 'in-progress'),
+      entry(10, 'paused'),
+      intent(20, 's2', 'start', '*'),
+      entry(20.1, 'in-progress', { ...sent(20), recordingSid: RE2, control: 's2', action: 'start' }),
+      entry(20.5, 'stopped', { recordingSid: RE2 }),
+    ];
+    const mine = toSegments(hole, [
+      { recordingSid: RE, status: 'paused', startTime: t(0), listedAt: t(60) },
+      { recordingSid: RE2, status: 'completed', startTime: t(20), listedAt: t(60) },
+    ]).filter((s) => s.recordingSid === RE);
+    expect(mine.map((s) => [s.state, s.from, s.to, s.unproven])).toEqual([
+      ['recorded', t(0), t(10), undefined],
+      ['uncertain', t(10), edge(10, 1), undefined],
+      ['paused', edge(10, 1), edge(20, -1), undefined],
+      ['paused', edge(20, -1), edge(20.5, 1), true],
+      ['paused', edge(20.5, 1), null, undefined],
+    ]);
+  });
+
+  test('an edge is under a second: one of exactly a second is unproven', () => {
+    // RE2, recording, stopped at 10.95: RE's pause from 10 is proven from 11.0 on.
+    const log = [
+      entry(0, 'in-progress'),
+      entry(10, 'paused'),
+      entry(0, 'in-progress', { recordingSid: RE2 }),
+      entry(10.95, 'stopped', { recordingSid: RE2 }),
+    ];
+    const mine = toSegments(log).filter((s) => s.recordingSid === RE);
+    expect(mine.map((s) => [s.state, s.from, s.to, s.unproven])).toEqual([
+      ['recorded', t(0), t(10), undefined],
+      ['paused', t(10), t(11), true],
+      ['paused', t(11), null, undefined],
+    ]);
+    // At 10.9 instead: 950 ms, an edge.
+    const nearer = [...log.slice(0, 3), entry(10.9, 'stopped', { recordingSid: RE2 })];
+    expect(toSegments(nearer).filter((s) => s.recordingSid === RE)[1]).toMatchObject({
+      state: 'uncertain',
+      from: t(10),
+      to: edge(10.9, 1),
+    });
+  });
+
   test('segments sort by start, then by recording', () => {
     const log = [
       entry(5, 'in-progress', { recordingSid: RE2 }),
@@ -355,6 +471,20 @@ describe('why a stretch is not proven', () => {
       `the pause of ${RE} is not proven here (a resume or start was in flight when it was sent); recording ${RE2} may have been recording`,
     );
     expect(whyNotProven(proofs, log, listed, at(20, 30), RE)).toBe(`recording ${RE2} may have been recording`);
+    // Its own pause proven from exactly the stretch's start: not a reason.
+    const from = Date.parse(edge(10, 1));
+    expect(whyNotProven(proofs, log, listed, [from, from + 1000], RE)).toBe(`recording ${RE2} may have been recording`);
+    expect(whyNotProven(proofs, log, listed, [from - 1, from + 1000], RE)).toMatch(/^the pause of /);
+    // Proven in two stretches: inside the second is proven.
+    const twice = [
+      ...log,
+      intent(20, 'r'),
+      entry(21, 'in-progress', { ...sent(20), control: 'r' }),
+      entry(30, 'paused'),
+    ];
+    expect(whyNotProven(recordingProofs(twice, listed), twice, listed, at(31, 40), RE)).toBe(
+      `recording ${RE2} may have been recording`,
+    );
     expect(whyNotProven(proofs, log, listed, at(5, 8))).toBe(
       `recording ${RE} may have been recording; recording ${RE2} may have been recording`,
     );
@@ -384,6 +514,15 @@ describe('the window check', () => {
     // A segment ending where the window starts, or starting where it ends, is not in it.
     expect(spans(window(20, 25).segments)).toEqual([['', 'recorded', t(20), t(30)]]);
     expect(window(30, 40).segments).toEqual([]);
+    // A stop is no stretch of time, even inside the window.
+    expect(spans(window(25, 35).segments)).toEqual([['', 'recorded', t(20), t(30)]]);
+    expect(spans(window(15, 20).segments)).toEqual([
+      ['', 'paused', edge(10, 1), edge(20, -1)],
+      ['', 'uncertain', edge(20, -1), t(20)],
+    ]);
+    // A segment still open reaches every later window.
+    const open = windowInsidePause(log.slice(0, 3), new Date(t(40)), new Date(t(50)), listed).segments;
+    expect(spans(open)).toEqual([['', 'recorded', t(20), null]]);
   });
 
   test('inside a pause at its proven edges exactly, not a millisecond over', () => {
