@@ -1,5 +1,12 @@
 // Card captures from <Pay>'s reports, and each one's verdict by the one rule of proof.
-import { CAPTURE, capturesOf, judgedCaptures, studioCaptures, verdictOf } from '../../../lib/model/captures';
+import {
+  CAPTURE,
+  capturesOf,
+  judgedCaptures,
+  studioCaptures,
+  verdictOf,
+  type StudioStep,
+} from '../../../lib/model/captures';
 import type { EvidenceEntry } from '../../../lib/model/evidence';
 import type { ListedRecording } from '../../../lib/model/proof';
 import { CLOCK_SKEW_MARGIN_MS } from '../../../lib/model/statuses';
@@ -167,7 +174,7 @@ describe("Studio's captures, timed by the flow's own controls", () => {
   const iso = (v: number) => new Date(v).toISOString();
   const M = CLOCK_SKEW_MARGIN_MS;
   const NOW = ms(100);
-  const span = (entries: EvidenceEntry[], s = step) => {
+  const span = (entries: EvidenceEntry[], s: StudioStep = step) => {
     const [c] = studioCaptures([s], entries, NOW);
     return [c.from, c.to];
   };
