@@ -2,9 +2,11 @@
 // capture whose first stage lies in [from, to] (both ends in) with its verdict, counted by verdict.
 // The evidence is written with chosen times, so that each verdict is exact; Twilio's list is the emulator's.
 import { newCall } from '../../../harness/calls';
+import { servedRequests } from '../../../harness/functions';
 import { useInProcessEmulator } from '../../../harness/in-process';
 import { captureReport } from '../../../lib/controls/capture-report';
 import type { NewEvidence } from '../../../lib/model/evidence';
+import { listCallMaps } from '../../../lib/sync/call-map';
 import { EvidenceLog } from '../../../lib/sync/evidence-log';
 
 const stack = useInProcessEmulator();
@@ -57,11 +59,13 @@ test('each call in the period with its verdict, counted; captures before the per
   // After Twilio's start time of its recording (made now): before it, nothing recorded.
   await log().append(exception.sid, captureAt(base + 40_000));
   // Its first stage at the period's start, the other's at its end: both in.
-  await log().append(quiet.sid, captureAt(from));
+  await log().append(quiet.sid, [...captureAt(from), ...captureAt(from - 5_000)]);
   await log().append(unknown.sid, captureAt(to));
   // A call Twilio no longer knows had no recording there.
   await log().append(forgotten, captureAt(base + 60_000));
   await log().append(before, captureAt(from - 1));
+  const after = 'CA' + 'a'.repeat(32);
+  await log().append(after, captureAt(to + 1));
   await log().append(conference, captureAt(base + 5_000));
   await log().append(idle, [
     { at: iso(base), recordingSid: running.sid, status: 'in-progress', by: 'twiml', source: 'control' },
@@ -69,7 +73,13 @@ test('each call in the period with its verdict, counted; captures before the per
   // Twilio's list of this call's recordings cannot be read: its capture's verdict is unknown.
   await em.control('POST', '/faults', { kind: '500', count: 1000, match: `${unknown.sid}/Recordings`, method: 'GET' });
 
+  const mark = (await servedRequests(em)).length;
   const report = await captureReport(em.client, sync, log(), new Date(from), new Date(to));
+  // Twilio's list is read only for calls with a capture in the period.
+  const listedCalls = (await servedRequests(em))
+    .slice(mark)
+    .flatMap((r) => /\/Calls\/(CA[0-9a-f]{32})\/Recordings/.exec(r.path)?.[1] ?? []);
+  expect(new Set(listedCalls)).toEqual(new Set([covered.sid, exception.sid, quiet.sid, unknown.sid, forgotten]));
   await em.control('DELETE', '/faults');
   expect(report).toMatchObject({
     from: iso(from),
@@ -103,4 +113,14 @@ test('a Map made after the period, or not written since its start, is not read',
   expect(await period(now + 3_000_000, now + 7_200_000)).toMatchObject(none);
   // The same call read over a period that holds its Map's life: both captures.
   expect(await period(now - 7_200_000, now + 7_200_000)).toMatchObject({ calls: 1, captures: 2 });
+});
+
+test("a period that starts at the Map's last write, or ends at its creation, still reads it", async () => {
+  const call = await newCall(stack.em.client);
+  const now = Date.now();
+  await log().append(call.sid, [...captureAt(now - 1_800_000), ...captureAt(now + 1_800_000)]);
+  const [map] = (await listCallMaps(stack.em.client, sync)).filter((m) => m.sid === call.sid);
+  const period = (from: Date, to: Date) => captureReport(stack.em.client, sync, log(), from, to);
+  expect(await period(map.updatedAt, new Date(now + 3_600_000))).toMatchObject({ calls: 1, captures: 1 });
+  expect(await period(new Date(now - 3_600_000), map.createdAt)).toMatchObject({ calls: 1, captures: 1 });
 });

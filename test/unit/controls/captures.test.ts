@@ -53,7 +53,9 @@ test('a report Sync refuses is 503 EVIDENCE_UNAVAILABLE, saying it was not logge
   await stack.em.control('POST', '/faults', { kind: '500', count: 1000, match: `${CALL}/Items`, method: 'POST' });
   const refused = recordPayment(log(), { callSid: CALL, result: 'success' });
   await expect(refused).rejects.toMatchObject({ status: 503, code: 'EVIDENCE_UNAVAILABLE' });
-  await expect(refused).rejects.toThrow(/: the capture's report was not logged$/);
+  await expect(refused).rejects.toThrow(
+    new RegExp(`the evidence log of ${CALL}.*: the capture's report was not logged$`),
+  );
   await stack.em.control('DELETE', '/faults');
   expect(await stored()).toEqual([]);
 });

@@ -3,7 +3,7 @@
 import { newCall } from '../../../harness/calls';
 import { evidenceEntries } from '../../../harness/functions';
 import { instanceOn, useInProcessEmulator } from '../../../harness/in-process';
-import { ACCOUNT_SID, clientFor } from '../../../harness/stack';
+import { clientFor } from '../../../harness/stack';
 import { personOf, type Person } from '../../../lib/model/people';
 import type { Attempt } from '../../../lib/controls/pause-lock';
 import { EvidenceLog } from '../../../lib/sync/evidence-log';
@@ -140,15 +140,38 @@ test('the evidence unreadable: 503 EVIDENCE_UNAVAILABLE, who paused is unknown, 
       ...(reason ? { reason } : {}),
     });
   };
-  // Sync refuses the evidence's reader (a wrong token): Twilio's list and the state are read as ever.
-  const refusedReader = new EvidenceLog(clientFor(stack.em.url, ACCOUNT_SID, 'x'.repeat(32)), SYNC);
+  // The evidence's reader cannot reach Sync (a closed port): Twilio's list and the state are read as ever.
+  const refusedReader = new EvidenceLog(clientFor('http://127.0.0.1:1'), SYNC);
   const unreadable = check(alice, refusedReader);
   await expect(unreadable).rejects.toMatchObject({ status: 503, code: 'EVIDENCE_UNAVAILABLE' });
-  await expect(unreadable).rejects.toThrow(/: who paused is unknown, so nothing was sent$/);
+  await expect(unreadable).rejects.toThrow(
+    new RegExp(`the evidence log of ${r.callSid}.*: who paused is unknown, so nothing was sent$`),
+  );
   await stack.em.control('POST', '/faults', { kind: '500', count: 1000, match: `${r.callSid}/Items`, method: 'POST' });
   const override = check(sam, undefined, 'caller asked for a supervisor');
   await expect(override).rejects.toMatchObject({ status: 503, code: 'EVIDENCE_UNAVAILABLE' });
-  await expect(override).rejects.toThrow(/: the override was not logged, so it was not sent$/);
+  await expect(override).rejects.toThrow(
+    new RegExp(`the evidence log of ${r.callSid}.*: the override was not logged, so it was not sent$`),
+  );
   await stack.em.control('DELETE', '/faults');
   expect((await evidenceEntries(stack.em, r.callSid)).filter((e) => e.status === 'override')).toEqual([]);
+});
+
+test('two pauses hold together: the latest pauser is named when both refuse; an override of either is logged', async () => {
+  const r = await recorded();
+  await r.control(FLOW, 'paused');
+  await r.control(alice, 'paused');
+  await expect(r.lift(personOf('agent', 'bob'))).rejects.toMatchObject({
+    status: 403,
+    code: 'PAUSE_HELD',
+    message: expect.stringContaining('paused by someone else'),
+  });
+  await expect(r.lift(alice)).rejects.toMatchObject({ message: expect.stringContaining('paused by a flow') });
+  await r.lift(sam, { action: 'in-progress', how: 'All=true', reason: 'caller asked for a supervisor' });
+  const logged = (await evidenceEntries(stack.em, r.callSid)).filter((e) => ['refused', 'override'].includes(e.status));
+  expect(logged.map((e) => [e.by, e.status, e.pausedBy])).toEqual([
+    ['agent:bob', 'refused', alice.caller],
+    [alice.caller, 'refused', FLOW],
+    [sam.caller, 'override', alice.caller],
+  ]);
 });
