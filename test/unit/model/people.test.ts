@@ -236,6 +236,16 @@ describe('a held pause as a person sees it before acting (/agent/status)', () =>
     expect(pauseSeenBy(sam, [pause(flow, 'T1')], RE)).toMatchObject({ mayResume: false, reasonRequired: true });
   });
 
+  test('two pauses: the latest pauser is shown when both may be lifted, the latest blocking one when both block', () => {
+    const both = [pause('agent:alice', 'T1'), pause('agent:bob', 'T2')];
+    expect(pauseSeenBy(sam, both, RE)).toMatchObject({ pausedBy: 'agent:bob', mayResume: true, since: 'T1' });
+    const carol = personOf('agent', 'carol');
+    expect(pauseSeenBy(carol, [pause(flow, 'T1'), pause('agent:bob', 'T2')], RE)).toMatchObject({
+      pausedBy: 'agent:bob',
+      holder: 'someone-else',
+    });
+  });
+
   test('a pause made elsewhere: an unknown holder, locked as a flow, with no time', () => {
     expect(pauseSeenBy(alice, [], RE)).toEqual({
       recordingSid: RE,

@@ -238,6 +238,12 @@ describe('an answer that never came', () => {
     );
   });
 
+  test("an unanswered control as a recording's first word: uncertain from its send", () => {
+    expect(spans(toSegments([entry(5, 'unknown', { ...sent(4), action: 'paused' })]))).toEqual([
+      ['', 'uncertain', t(4), null],
+    ]);
+  });
+
   test('a control with no recording (a start that got no answer) draws no recording of its own', () => {
     const log = [entry(0, 'in-progress'), entry(5, 'unknown', { recordingSid: '*', action: 'start' })];
     expect(spans(toSegments(log))).toEqual([['', 'recorded', t(0), null]]);
@@ -475,6 +481,12 @@ describe('why a stretch is not proven', () => {
     const from = Date.parse(edge(10, 1));
     expect(whyNotProven(proofs, log, listed, [from, from + 1000], RE)).toBe(`recording ${RE2} may have been recording`);
     expect(whyNotProven(proofs, log, listed, [from - 1, from + 1000], RE)).toMatch(/^the pause of /);
+    // Its own pause proven up to exactly the stretch's end: not a reason either.
+    const lifted = [...log, intent(20, 'r')];
+    const until = Date.parse(edge(20, -1));
+    expect(whyNotProven(recordingProofs(lifted, listed), lifted, listed, [until - 1000, until], RE)).toBe(
+      `recording ${RE2} may have been recording`,
+    );
     // Proven in two stretches: inside the second is proven.
     const twice = [
       ...log,
