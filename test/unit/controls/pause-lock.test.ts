@@ -175,3 +175,10 @@ test('two pauses hold together: the latest pauser is named when both refuse; an 
     [sam.caller, 'override', alice.caller],
   ]);
 });
+
+test('a pause Sync still holds of a recording Twilio lists as ended holds nothing: a stopped recording never records again', async () => {
+  const r = await recorded();
+  await r.control(FLOW, 'paused');
+  await stack.em.client.calls(r.callSid).recordings(r.recordingSid).update({ status: 'stopped' });
+  await expect(r.lift(alice, { action: 'start', how: '(no recording named)' })).resolves.toBeUndefined();
+});
