@@ -4,7 +4,7 @@ import { ageOf, type PauseAge } from '../model/pause-alert';
 import { maskNumber, numberMatches } from '../model/phone-mask';
 import { callDetails, hasEnded, liveCalls, type CallDetails } from '../twilio/call-details';
 import { flowNames, flowsOf } from '../twilio/studio';
-import { agentsOn } from '../twilio/taskrouter';
+import { agentsOn, type Agent } from '../twilio/taskrouter';
 import { listTrackedCalls, type TrackedCall } from './tracked-calls';
 
 /**
@@ -18,8 +18,13 @@ export type ConsoleCall = TrackedCall &
   Partial<PauseAge> & {
     /** Twilio's status of the call or conference (in-progress, completed…), when it answered. */
     callStatus?: string;
-    /** The agents on it: from their accepted Flex tasks, else those whose token acted on it. */
+    /**
+     * The agents on it, each by their one name, the Flex identity the history keeps (`agent:<identity>`):
+     * from their accepted Flex tasks, else those whose token acted on it.
+     */
     agents: string[];
+    /** How to show those of `agents` TaskRouter names: their worker's friendly name, by identity. */
+    agentNames: Record<string, string>;
     /** The Studio flows in its history (FW… → name), those Studio names. */
     flows: Record<string, string>;
   };
@@ -54,16 +59,21 @@ const actingAgents = (call: TrackedCall): string[] =>
   call.actors.filter((by) => by.startsWith('agent:')).map((by) => by.slice('agent:'.length));
 
 async function agentsByCall(client: twilio.Twilio, workspaceSid: string | undefined, sids: string[]) {
-  if (!workspaceSid || sids.length === 0) return new Map<string, string[]>();
+  if (!workspaceSid || sids.length === 0) return new Map<string, Agent[]>();
   try {
     return await agentsOn(client, workspaceSid, sids);
   } catch (err) {
     console.warn(
       `recording-controls: the console could not read who is on the calls: ${(err as Error)?.message ?? err}`,
     );
-    return new Map<string, string[]>();
+    return new Map<string, Agent[]>();
   }
 }
+
+const agentsOf = (on: Agent[] | undefined, call: TrackedCall) =>
+  on
+    ? { agents: on.map((a) => a.identity), agentNames: Object.fromEntries(on.map((a) => [a.identity, a.name])) }
+    : { agents: actingAgents(call), agentNames: {} };
 
 /** Sync stamps a summary's change to the second: a call learned within the second after it may predate it. */
 const SYNC_STAMP_MS = 1000;
@@ -115,7 +125,7 @@ export async function listConsoleCalls(client: twilio.Twilio, options: ConsoleLi
       ...(status ? { callStatus: status } : {}),
       ...(caller !== undefined ? { from: maskNumber(caller) } : {}),
       ...(to !== undefined ? { to: maskNumber(to) } : {}),
-      agents: agents.get(call.sid) ?? actingAgents(call),
+      ...agentsOf(agents.get(call.sid), call),
       flows,
       ...(call.pausedSince ? ageOf(call.pausedSince, now, options.alertSeconds) : {}),
     };
