@@ -26,8 +26,12 @@ export function listTrackedCalls(client: twilio.Twilio, options: SyncOptions): P
   return sharedRead(`index:${options.serviceSid}`, SHARED_MS, async () => readIndex(client, options));
 }
 
-/** Consoles polling side by side from one process share one reading of the index a second (twilio/pages). */
-const SHARED_MS = 1000;
+/**
+ * Consoles polling side by side from one process share one reading of the index for the page's poll
+ * interval, 2 s (twilio/pages): a change shows at most one interval later, and a refresh's cursor looks
+ * back further than that (console-calls SINCE_OVERLAP_MS).
+ */
+const SHARED_MS = 2000;
 
 /** Per service, each call's row as the last listing built it: a listing rebuilds only the rows whose entry changed. */
 const built = new Map<string, Map<string, TrackedCall>>();

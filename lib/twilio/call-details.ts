@@ -1,5 +1,5 @@
 import type twilio from 'twilio';
-import { listAll, sharedRead } from './pages';
+import { listAll } from './pages';
 
 /**
  * Calls and conferences as people know them, from Twilio's Calls and Conferences resources: numbers,
@@ -40,6 +40,8 @@ const MAX_FETCHES = 40;
  * recordings' callbacks (callDetails' `since`): this bounds only how late an unrecorded call's end is seen.
  */
 export const LIVE_LIST_MS = 10_000;
+/** Past this age a listing no longer serves while the next is read: the poll waits for the next. */
+export const LIVE_LIST_MAX_MS = 30_000;
 
 type CallLike = {
   sid: string;
@@ -125,29 +127,43 @@ export interface LiveList {
   sids: Set<string>;
 }
 
+/** Per account, the last listing of the live calls this process finished, and the one under way. */
+const listings = new Map<string, { done?: LiveList; running?: Promise<LiveList | undefined> }>();
+
+async function listLive(client: twilio.Twilio, base: string): Promise<LiveList> {
+  const at = Date.now();
+  const [calls, conferences] = await Promise.all([
+    listAll<CallJson>(client, `${base}/Calls.json?Status=in-progress&PageSize=1000`, 'calls'),
+    listAll<ConferenceJson>(client, `${base}/Conferences.json?Status=in-progress&PageSize=1000`, 'conferences'),
+  ]);
+  for (const c of calls) learn(c.sid, c.status, () => ofCallJson(c), at);
+  for (const c of conferences) learn(c.sid, c.status, () => ofConferenceJson(c), at);
+  return { at, sids: new Set([...calls, ...conferences].map((c) => c.sid)) };
+}
+
 /**
  * Every call and conference in progress on the account, learned (callDetails reads them): Twilio's
- * largest pages, so 5,000 live calls are 5 requests, read as JSON (twilio/pages), calls and conferences
- * side by side; one listing serves this process for LIVE_LIST_MS. Best effort: a failure leaves the calls
- * to be fetched one by one.
+ * largest pages, so 5,000 live calls are 5 requests in sequence, read as JSON (twilio/pages), calls and
+ * conferences side by side. A listing serves this process's polls for LIVE_LIST_MS; then the next one
+ * is read while the last still serves, up to LIVE_LIST_MAX_MS, so a poll waits for Twilio's pages only
+ * when this process has no recent listing (its first poll, or one after a long quiet). Best effort: a
+ * failure leaves the calls to be fetched one by one.
  */
 export async function liveCalls(client: twilio.Twilio): Promise<LiveList | undefined> {
   const base = `https://api.twilio.com/2010-04-01/Accounts/${client.accountSid}`;
-  try {
-    return await sharedRead(`live:${base}`, LIVE_LIST_MS, async () => {
-      const at = Date.now();
-      const [calls, conferences] = await Promise.all([
-        listAll<CallJson>(client, `${base}/Calls.json?Status=in-progress&PageSize=1000`, 'calls'),
-        listAll<ConferenceJson>(client, `${base}/Conferences.json?Status=in-progress&PageSize=1000`, 'conferences'),
-      ]);
-      for (const c of calls) learn(c.sid, c.status, () => ofCallJson(c), at);
-      for (const c of conferences) learn(c.sid, c.status, () => ofConferenceJson(c), at);
-      return { at, sids: new Set([...calls, ...conferences].map((c) => c.sid)) };
-    });
-  } catch (err) {
-    console.warn(`recording-controls: the live calls could not be listed: ${(err as Error)?.message ?? err}`);
-    return undefined;
-  }
+  const listing = listings.get(base) ?? {};
+  listings.set(base, listing);
+  const age = listing.done ? Date.now() - listing.done.at : Infinity;
+  if (age < LIVE_LIST_MS) return listing.done;
+  listing.running ??= listLive(client, base)
+    .then((list) => (listing.done = list))
+    .catch((err) => {
+      console.warn(`recording-controls: the live calls could not be listed: ${(err as Error)?.message ?? err}`);
+      return undefined;
+    })
+    .finally(() => (listing.running = undefined));
+  if (age < LIVE_LIST_MAX_MS) return listing.done;
+  return (await listing.running) ?? listing.done;
 }
 
 /**
