@@ -119,7 +119,7 @@ async function atScale(count: number, refreshes: number) {
     const before = await counters(em);
     const full = await list(fx, tokens[0]);
     const mid = await counters(em);
-    await new Promise((r) => setTimeout(r, 1100)); // past the second a process shares its reads (twilio/pages)
+    await new Promise((r) => setTimeout(r, 2100)); // past the 2 s a process shares its reading of the index (controls/tracked-calls)
     const delta = await list(fx, tokens[0], full.answer.cursor);
     const after = await counters(em);
     if (full.answer.calls.length !== count || full.answer.total !== count)
