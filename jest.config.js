@@ -7,4 +7,7 @@ module.exports = {
   transform: { '^.+\\.ts$': 'ts-jest' },
   testTimeout: 60000,
   maxWorkers: 2,
+  // One temporary folder per run, removed at its end (harness/temp).
+  globalSetup: '<rootDir>/harness/jest-global-setup.ts',
+  globalTeardown: '<rootDir>/harness/jest-global-teardown.ts',
 };

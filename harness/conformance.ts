@@ -1,11 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { answerSchemaChecker } from './answer-schema';
 import { startAnswerRecorder, twilioErrorShapeProblems, type ErrorAnswer } from './error-shape';
 import { SERVERLESS_SPEC_EXCEPTIONS, SPEC_EXCEPTIONS } from './spec-exceptions';
 import { clientFor, freePort, ROOT, stopProcess } from './stack';
+import { tempFolder } from './temp';
 
 const SPECS = join(ROOT, 'node_modules/@twilio-alpha/mcp/twilio-oai/spec/json');
 
@@ -109,7 +109,7 @@ function brokenContract(log: string): string[] {
 export async function startPrism(upstream: string, spec: object = toolkitSpec()): Promise<RunningPrism> {
   const recorder = await startAnswerRecorder(upstream);
   const schemaProblems = answerSchemaChecker(spec);
-  const dir = mkdtempSync(join(tmpdir(), 'rc-prism-'));
+  const dir = tempFolder('prism');
   const specFile = join(dir, 'twilio.json');
   writeFileSync(specFile, JSON.stringify(spec));
   const port = await freePort();

@@ -2,25 +2,17 @@
 // dist/scripts/start.js or deploy.js; tests run those (the build is npm test's) in a project folder of
 // their own, and read what the processes left and listen on from /proc, sending no traffic.
 import { spawn, type ChildProcess } from 'node:child_process';
-import {
-  copyFileSync,
-  mkdtempSync,
-  readFileSync,
-  readdirSync,
-  readlinkSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, readFileSync, readdirSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from './stack';
+import { tempFolder } from './temp';
 
 /**
  * A project folder of its own, so that a developer's .env (maybe with real credentials) is not used:
  * the project's settings files, its sources, node_modules and dist linked, and `env` as .env when given.
  */
 export function projectFolder(env?: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'rc-project-'));
+  const dir = tempFolder('project');
   for (const file of ['.env.example', '.twilioserverlessrc.js', 'package.json'])
     copyFileSync(join(ROOT, file), join(dir, file));
   // The sources too: a deploy checks that dist/ was built from them (scripts/build-record.cjs).

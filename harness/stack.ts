@@ -1,13 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import twilio from 'twilio';
 import { createTwilioEmulator, type Emulator } from '../emulator';
 import { Deadline } from '../lib/twilio/deadline';
 import { DEFAULT_RETRY_POLICY, TwilioHttpClient } from '../lib/twilio/http-client';
+import { tempFolder } from './temp';
 
 /** The project's folder: the harness runs from harness/ under jest and bundled from dist/bench/ in the bench. */
 export const ROOT = [resolve(__dirname, '..'), resolve(__dirname, '../..')].find((dir) =>
@@ -179,7 +179,7 @@ export async function startFunctions(
   { clockOffsetMs = 0 } = {},
 ): Promise<RunningFunctions> {
   const port = await freePort();
-  const envFile = join(mkdtempSync(join(tmpdir(), 'rc-env-')), '.env');
+  const envFile = join(tempFolder('env'), '.env');
   const vars = {
     ACCOUNT_SID,
     AUTH_TOKEN,

@@ -1,6 +1,6 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tempFolder } from './temp';
 
 /**
  * A module loaded (`NODE_OPTIONS=--require …`) into a script and every Node process it starts: it
@@ -16,7 +16,7 @@ export interface Tripwire {
 }
 
 export function tripwire(allowPort?: number): Tripwire {
-  const dir = mkdtempSync(join(tmpdir(), 'rc-tripwire-'));
+  const dir = tempFolder('tripwire');
   const file = join(dir, 'tripwire.js');
   const log = join(dir, 'connections.log');
   writeFileSync(

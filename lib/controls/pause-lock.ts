@@ -2,6 +2,7 @@ import { ControlError, evidenceUnavailable, fromTwilioError } from '../errors';
 import type { NewEvidence } from '../model/evidence';
 import { mayLift, pauseHolders, type Person } from '../model/people';
 import { appendEvidence } from '../sync/evidence-log';
+import { isActive } from '../model/recording-state';
 import { listOnTwilio, type Owner } from '../twilio/voice';
 import type { Deps } from './deps';
 
@@ -21,18 +22,6 @@ export interface Attempt {
   reason?: string;
 }
 
-/** The recordings paused now: Twilio's list says so, or Sync does (a pause Twilio's list may not show yet). */
-async function pausedRecordings(deps: Deps, owner: Owner): Promise<string[]> {
-  const [listed, { doc }] = await Promise.all([listOnTwilio(owner), deps.store.read(owner.sid)]);
-  const fromSync = Object.entries(doc.recordings ?? {}).filter(([, r]) => r.status === 'paused');
-  return [
-    ...new Set([
-      ...listed.all.filter((a) => a.status === 'paused').map((a) => a.recordingSid),
-      ...fromSync.map(([s]) => s),
-    ]),
-  ];
-}
-
 async function evidenceOfOwner(deps: Deps, ownerSid: string) {
   try {
     return deps.evidence ? await deps.evidence.readAll(ownerSid) : [];
@@ -43,12 +32,35 @@ async function evidenceOfOwner(deps: Deps, ownerSid: string) {
 }
 
 /**
+ * What the lock is read from, all at once (one round trip in sequence): Twilio's list, Sync's state and
+ * the evidence. Paused: Twilio's list says so, or Sync does (a pause Twilio's list may not show yet)
+ * of a recording the list does not show ended.
+ */
+export async function readPauses(deps: Deps, owner: Owner) {
+  const [listed, { doc }, entries] = await Promise.all([
+    listOnTwilio(owner),
+    deps.store.read(owner.sid),
+    evidenceOfOwner(deps, owner.sid),
+  ]);
+  // Twilio's list showing a recording ended settles it: a stopped recording never records again.
+  const ended = new Set(listed.all.filter((a) => !isActive(a)).map((a) => a.recordingSid));
+  const fromSync = Object.entries(doc.recordings ?? {}).filter(([s, r]) => r.status === 'paused' && !ended.has(s));
+  const paused = [
+    ...new Set([
+      ...listed.all.filter((a) => a.status === 'paused').map((a) => a.recordingSid),
+      ...fromSync.map(([s]) => s),
+    ]),
+  ];
+  return { listed, paused, entries };
+}
+
+/**
  * Refuses (403 PAUSE_HELD, 400 REASON_REQUIRED) a person's attempt while a pause they may not lift holds
  * any recording of `owner`, logging the refusal with who and how; logs a supervisor's override with its
  * reason. Twilio's list, Sync and the evidence are read at once: one round trip in sequence.
  */
 export async function checkLock(deps: Deps, person: Person, owner: Owner, attempt: Attempt): Promise<void> {
-  const [paused, entries] = await Promise.all([pausedRecordings(deps, owner), evidenceOfOwner(deps, owner.sid)]);
+  const { paused, entries } = await readPauses(deps, owner);
   const at = new Date().toISOString();
   const logged = (recordingSid: string, status: 'refused' | 'override', pausedBy: string | undefined): NewEvidence => ({
     at,

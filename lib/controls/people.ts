@@ -4,11 +4,12 @@ import { judgedCaptures } from '../model/captures';
 import { toSegments, windowInsidePause } from '../model/segments';
 import type { PauseBehavior } from '../model/statuses';
 import { choice, optional, setStatusOptions, sid, type TargetStatus } from '../model/params';
+import { pauseSeenBy } from '../model/people';
 import { studioCaptureSteps } from '../twilio/studio';
 import { callOwner, conferenceOwner, listedForProof } from '../twilio/voice';
 import type { Deps } from './deps';
 import { requireOwnership } from './ownership';
-import { checkLock } from './pause-lock';
+import { checkLock, readPauses } from './pause-lock';
 import { setRecordingStatus } from './set-status';
 import { startCallRecording } from './start';
 
@@ -84,6 +85,26 @@ export async function personControl(
     ...setStatusOptions({ Status: action, RecordingSid: p.RecordingSid, PauseBehavior: p.PauseBehavior, All: p.All }),
     reason: p.Reason,
   });
+}
+
+/**
+ * The recording state of a person's call or conference as a button shows it before anything is pressed:
+ * Twilio's list, Sync's state and the evidence read at once (as the lock reads them), and each pause held
+ * with who holds it and whether this person may lift it. Nothing is written.
+ */
+export async function personStatus(deps: Deps, context: FunctionContext, p: Target) {
+  const target = oneTarget(p);
+  await requireOwnership(deps, context, target);
+  const owner = target.kind === 'call' ? callOwner(deps.client, target.sid) : conferenceOwner(deps.client, target.sid);
+  const { listed, paused, entries } = await readPauses(deps, owner);
+  const state = paused.length > 0 ? 'paused' : listed.active.length > 0 ? 'recording' : 'not-recording';
+  return {
+    [`${target.kind}Sid`]: target.sid,
+    state,
+    recordings: listed.all.map((a) => ({ recordingSid: a.recordingSid, status: a.status })),
+    // peopleFunction always names the person.
+    pauses: paused.map((sid) => pauseSeenBy(deps.person!, entries, sid)),
+  };
 }
 
 export const isoDate = (raw: string, name: string) => {

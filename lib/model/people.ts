@@ -106,6 +106,7 @@ interface PauseEvent {
   status: string;
   action?: string;
   by: string;
+  at?: string;
 }
 
 const mayHavePaused = (e: PauseEvent) =>
@@ -113,22 +114,47 @@ const mayHavePaused = (e: PauseEvent) =>
 const showsRecording = (e: PauseEvent) =>
   e.status === 'in-progress' && (e.source === 'control' || e.source === 'read-back');
 
-/**
- * Everyone whose pause may be holding a recording now: every pause logged since Twilio last showed it
- * recording (a pause answered, or one whose answer was lost or a 5xx), the latest last. A person's second
- * pause does not take a flow's over: the lock needs every one of them liftable. None logged (a pause made
- * elsewhere, or one whose log was lost): `[undefined]`, an unknown pauser, which the rule takes as a flow.
- */
-export function pauseHolders(entries: PauseEvent[], recordingSid: string): Array<string | undefined> {
+/** Every pause logged since Twilio last showed the recording recording (a pause answered, or one whose answer was lost or a 5xx). */
+function pausesSinceLift(entries: PauseEvent[], recordingSid: string): PauseEvent[] {
   const own = entries.filter((e) => e.recordingSid === recordingSid);
   const lastLift = own.map(showsRecording).lastIndexOf(true);
-  const holders = [
-    ...new Set(
-      own
-        .slice(lastLift + 1)
-        .filter(mayHavePaused)
-        .map((e) => e.by),
-    ),
-  ];
+  return own.slice(lastLift + 1).filter(mayHavePaused);
+}
+
+/**
+ * Everyone whose pause may be holding a recording now, the latest last. A person's second pause does not
+ * take a flow's over: the lock needs every one of them liftable. None logged (a pause made elsewhere, or
+ * one whose log was lost): `[undefined]`, an unknown pauser, which the rule takes as a flow.
+ */
+export function pauseHolders(entries: PauseEvent[], recordingSid: string): Array<string | undefined> {
+  const holders = [...new Set(pausesSinceLift(entries, recordingSid).map((e) => e.by))];
   return holders.length > 0 ? holders : [undefined];
+}
+
+/** Whose a pause is, as a person sees it: a flow's (an unknown pauser counts as one), their own, or someone else's. */
+export type PauseOwner = 'flow' | 'you' | 'someone-else';
+
+const pauseOwnerOf = (person: Person, pausedBy: string | undefined): PauseOwner =>
+  pausedBy === undefined || isProtectedCaller(pausedBy) ? 'flow' : pausedBy === person.caller ? 'you' : 'someone-else';
+
+/**
+ * A held pause as `person` may see it before acting: who holds it (the holder whose pause they may not
+ * lift, else the latest), whether they may resume it as they are, or only with a reason, and since when
+ * it has been held (its first pause logged since the last lift).
+ */
+export function pauseSeenBy(person: Person, entries: PauseEvent[], recordingSid: string) {
+  const holders = pauseHolders(entries, recordingSid).reverse();
+  const blocking = holders
+    .map((by) => ({ by, decision: mayLift(person, by, undefined) }))
+    .find((d) => !d.decision.allowed);
+  const shown = blocking ? blocking.by : holders[0];
+  const since = pausesSinceLift(entries, recordingSid)[0]?.at;
+  return {
+    recordingSid,
+    pausedBy: shown ?? 'unknown',
+    holder: pauseOwnerOf(person, shown),
+    mayResume: !blocking,
+    reasonRequired: blocking?.decision.allowed === false && blocking.decision.code === 'REASON_REQUIRED',
+    ...(since ? { since } : {}),
+  };
 }

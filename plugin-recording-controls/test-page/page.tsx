@@ -19,6 +19,8 @@ interface PageConfig {
   view: 'agent' | 'supervisor';
   token: string;
   alertSeconds: number;
+  /** How often each button reads its call's recording state (/agent/status). */
+  statusEveryMs: number;
   tasks: Array<{ sid: string; label: string; callSid: string; functionsUrl: string; alertSeconds?: number }>;
   workers: string[];
 }
@@ -55,6 +57,7 @@ function AgentPage() {
                 task={{ sid: task.sid, attributes: { call_sid: task.callSid } }}
                 controller={controller}
                 alertSeconds={task.alertSeconds ?? config.alertSeconds}
+                statusEveryMs={config.statusEveryMs}
               />
             </Box>
           );

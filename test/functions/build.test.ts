@@ -1,8 +1,8 @@
 // Deployed Functions are stored one by one and cannot import each other: each built file must load alone.
-import { copyFileSync, mkdtempSync, readdirSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, readdirSync, symlinkSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { ROOT } from '../../harness/stack';
+import { tempFolder } from '../../harness/temp';
 
 const walk = (dir: string): string[] =>
   readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
@@ -20,7 +20,7 @@ test('every Function source has a built file', () => {
 
 test.each(built.map((f) => [relative(ROOT, f), f]))('%s loads alone and exports a handler', (_name, file) => {
   // An empty folder with only the runtime's dependencies (node_modules) beside it, as in a deployment.
-  const dir = mkdtempSync(join(tmpdir(), 'rc-fn-'));
+  const dir = tempFolder('fn');
   symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
   const copy = join(dir, 'function.js');
   copyFileSync(file, copy);

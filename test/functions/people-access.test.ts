@@ -120,6 +120,7 @@ describe('a credential in the query string is refused by every Function for peop
     '/console/evidence',
     '/agent/set-status',
     '/agent/start',
+    '/agent/status',
   ];
   const BODIES: Array<[string, Record<string, string>, string | undefined]> = [
     ['no body', {}, undefined],

@@ -13,6 +13,7 @@ import {
 import {
   afterAnswer,
   afterFailure,
+  afterStatus,
   targetOf,
 } from '../../plugin-recording-controls/src/feature-library/recording-controls/helpers/recordingState';
 
@@ -120,6 +121,60 @@ describe("an agent's button through /agent/set-status", () => {
     const err = await failure(serviceFor(agent.token, nowhere).agentSetStatus(targetOf(task, 'call')!, 'pause'));
     expect(err).toBeInstanceOf(UnreachableError);
     expect(afterFailure(err, 'pause', { kind: 'recording' })).toEqual({ kind: 'unknown', asked: 'pause' });
+  });
+});
+
+describe("an agent's button reads /agent/status before anything is pressed", () => {
+  test("a flow's pause: locked, the flow named, and the agent may not resume; nothing written", async () => {
+    const { agent, callSid, task } = await agentOnRecordedCall('judy');
+    await invoke(stack.fx, '/recording/set-status', { CallSid: callSid, Status: 'pause', ...FLOW });
+    const service = serviceFor(agent.token);
+    const status = await service.agentStatus(targetOf(task, 'call')!);
+    expect(status).toMatchObject({
+      callSid,
+      state: 'paused',
+      recordings: [{ status: 'paused' }],
+      pauses: [
+        {
+          pausedBy: `studio:${FLOW.FlowSid}/${FLOW.ExecutionSid}`,
+          holder: 'flow',
+          mayResume: false,
+          reasonRequired: false,
+          since: expect.stringMatching(/^\d{4}-/),
+        },
+      ],
+    });
+    expect(afterStatus(status, 0, { kind: 'idle' })).toMatchObject({ kind: 'locked', holder: 'flow' });
+    expect(await twilioStatus(callSid)).toBe('paused');
+  });
+
+  test("recording, then the agent's own pause (theirs to resume), then not recording once stopped", async () => {
+    const { agent, callSid, task } = await agentOnRecordedCall('kim');
+    const service = serviceFor(agent.token);
+    const target = targetOf(task, 'call')!;
+    expect(await service.agentStatus(target)).toMatchObject({ state: 'recording', pauses: [] });
+    await service.agentSetStatus(target, 'pause');
+    const paused = await service.agentStatus(target);
+    expect(paused.pauses).toMatchObject([{ pausedBy: 'agent:kim', holder: 'you', mayResume: true }]);
+    expect(afterStatus(paused, 7, { kind: 'idle' })).toMatchObject({ kind: 'paused-by-me' });
+    const [recording] = await stack.em.client.calls(callSid).recordings.list();
+    await stack.em.client.calls(callSid).recordings(recording.sid).update({ status: 'stopped' });
+    expect(await service.agentStatus(target)).toMatchObject({ state: 'not-recording', pauses: [] });
+  });
+
+  test("another agent's pause: someone else's; a call that is not theirs: 403 NOT_YOUR_TASK, nothing read", async () => {
+    const { agent, callSid, task } = await agentOnRecordedCall('liam');
+    const other = await flexUser(stack.em, 'mia');
+    await giveTask(stack.em, other.worker_sid!, { callSid });
+    await serviceFor(other.token).agentSetStatus({ CallSid: callSid }, 'pause');
+    expect((await serviceFor(agent.token).agentStatus(targetOf(task, 'call')!)).pauses).toMatchObject([
+      { pausedBy: 'agent:mia', holder: 'someone-else', mayResume: false },
+    ]);
+    const stranger = await flexUser(stack.em, 'nora');
+    expect(await failure(serviceFor(stranger.token).agentStatus({ CallSid: callSid }))).toMatchObject({
+      status: 403,
+      code: 'NOT_YOUR_TASK',
+    });
   });
 });
 

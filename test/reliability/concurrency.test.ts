@@ -1,6 +1,6 @@
 // Many callbacks and controls on one call at once must end with the Sync document exactly right.
 import { newCall } from '../../harness/calls';
-import { callbacksIdle, heldRequests, invoke, servedRequests, syncDocument, waitFor } from '../../harness/functions';
+import { callbacksIdle, heldRequests, invoke, servedRequests, syncDocument } from '../../harness/functions';
 import { startFunctions, useStack } from '../../harness/stack';
 
 const stack = useStack();
@@ -67,34 +67,30 @@ test('two Function processes writing one document at once: If-Match conflicts re
     // The new process answers once before the hold: its cold start must not eat the held write's deadline
     // (a write answered after it is never logged, and its Function answers synced: false).
     await invoke(second, '/recording/set-status', { CallSid: call.sid, Status: 'paused', RecordingSid: sids[1] });
-    // The first write of the document is held unapplied until another has landed: a conflict for sure,
-    // whatever the machine's pace (identical writes retried blindly would hide a lost update).
+    const control = (fx: typeof second, i: number) =>
+      invoke(fx, '/recording/set-status', {
+        CallSid: call.sid,
+        Status: i % 2 ? 'paused' : 'in-progress',
+        RecordingSid: sids[i],
+      }).then((r) => (r.status === 200 && r.body.synced !== true ? `${r.status} ${JSON.stringify(r.body)}` : r.status));
+    // One process's write of the document is held unapplied while the other process writes it and answers:
+    // a conflict for sure, whatever the machine's pace (identical writes retried blindly would hide a lost
+    // update), and no other request waits behind the held one for its deadline.
     const statePath = `recording-controls-${call.sid}/Items/state`;
     await stack.em.control('POST', '/faults', { kind: 'hold', count: 1, match: statePath, method: 'POST' });
     const mark = (await servedRequests(stack.em)).length;
-    const writes = () =>
-      servedRequests(stack.em).then((all) => all.slice(mark).filter((r) => r.path.endsWith(statePath)));
-    const all = Promise.all(
-      sids.flatMap((sid, i) =>
-        [stack.fx, second].flatMap((fx) =>
-          Array.from({ length: 5 }, () =>
-            invoke(fx, '/recording/set-status', {
-              CallSid: call.sid,
-              Status: i % 2 ? 'paused' : 'in-progress',
-              RecordingSid: sid,
-            }).then((r) =>
-              r.status === 200 && r.body.synced !== true ? `${r.status} ${JSON.stringify(r.body)}` : r.status,
-            ),
-          ),
-        ),
-      ),
-    );
+    const held = control(stack.fx, 3);
     await heldRequests(stack.em, 1);
-    await waitFor('another write of the document landing', async () => (await writes()).find((r) => r.status === 200));
+    expect(await control(second, 5)).toBe(200);
     await stack.em.control('POST', '/held/release');
-    const statuses = await all;
+    expect(await held).toBe(200);
+    const writes = (await servedRequests(stack.em)).slice(mark).filter((r) => r.path.endsWith(statePath));
+    expect(writes.filter((r) => r.status === 412).length).toBeGreaterThanOrEqual(1);
+    // Then every recording from both processes at once.
+    const statuses = await Promise.all(
+      sids.flatMap((_, i) => [stack.fx, second].flatMap((fx) => Array.from({ length: 3 }, () => control(fx, i)))),
+    );
     expect(statuses.filter((s) => s !== 200)).toEqual([]);
-    expect((await writes()).filter((r) => r.status === 412).length).toBeGreaterThanOrEqual(1);
     const doc = await syncDocument(stack.em, call.sid);
     sids.forEach((sid, i) => expect(doc!.recordings[sid].status).toBe(i % 2 ? 'paused' : 'in-progress'));
   } finally {

@@ -1,9 +1,8 @@
 // `npm start` as a newcomer meets it: the ports it is given, on loopback only, a taken port refused in
 // one line without a prompt or anything left running, and a real account's missing public address said.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, freePort } from '../../harness/stack';
 import {
@@ -15,6 +14,7 @@ import {
   waitUntilServing,
   type ScriptRun,
 } from '../../harness/scripts';
+import { tempFolder } from '../../harness/temp';
 
 const REAL = { ACCOUNT_SID: 'AC' + 'a'.repeat(32), AUTH_TOKEN: 'b'.repeat(32), SYNC_SERVICE_SID: 'default' };
 
@@ -204,7 +204,7 @@ test('a malformed or oversized body gets a JSON 400 or 413, not an HTML stack tr
 
 test("a Node outside package.json's engines stops every command that builds, in one line; a newer one is warned about", () => {
   const check = (engines: string) => {
-    const dir = mkdtempSync(join(tmpdir(), 'rc-engines-'));
+    const dir = tempFolder('engines');
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ engines: { node: engines } }));
     return spawnSync(process.execPath, [join(ROOT, 'scripts/check-node.mjs')], { cwd: dir, encoding: 'utf8' });
   };

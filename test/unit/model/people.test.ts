@@ -5,6 +5,7 @@ import {
   mayLift,
   meaningfulCharacters,
   pauseHolders,
+  pauseSeenBy,
   personOf,
   strongestRole,
   type Role,
@@ -93,5 +94,63 @@ describe('who holds a pause: every pause since Twilio last showed the recording 
   test('none logged (a pause made elsewhere): one unknown holder, which the rule takes as a flow', () => {
     expect(pauseHolders([], RE)).toEqual([undefined]);
     expect(mayLift(personOf('agent', 'alice'), undefined, undefined)).toMatchObject({ code: 'PAUSE_HELD' });
+  });
+});
+
+describe('a held pause as a person sees it before acting (/agent/status)', () => {
+  const RE = 'RE1';
+  const pause = (by: string, at: string) => ({
+    recordingSid: RE,
+    source: 'control',
+    status: 'paused',
+    action: 'paused',
+    by,
+    at,
+  });
+  const alice = personOf('agent', 'alice');
+  const sam = personOf('supervisor', 'sam');
+
+  test('their own pause: theirs to resume, held since it was made', () => {
+    expect(pauseSeenBy(alice, [pause('agent:alice', 'T1')], RE)).toEqual({
+      recordingSid: RE,
+      pausedBy: 'agent:alice',
+      holder: 'you',
+      mayResume: true,
+      reasonRequired: false,
+      since: 'T1',
+    });
+  });
+
+  test("a flow's pause after theirs: the flow is named, not them, and it is locked; held since the first pause", () => {
+    expect(pauseSeenBy(alice, [pause('agent:alice', 'T1'), pause(flow, 'T2')], RE)).toMatchObject({
+      pausedBy: flow,
+      holder: 'flow',
+      mayResume: false,
+      since: 'T1',
+    });
+    // Their own pause after the flow's does not unlock it either.
+    expect(pauseSeenBy(alice, [pause(flow, 'T1'), pause('agent:alice', 'T2')], RE)).toMatchObject({
+      pausedBy: flow,
+      mayResume: false,
+    });
+  });
+
+  test("another agent's pause: someone else's; a supervisor may lift it, and a flow's only with a reason", () => {
+    expect(pauseSeenBy(alice, [pause('agent:bob', 'T1')], RE)).toMatchObject({
+      holder: 'someone-else',
+      mayResume: false,
+    });
+    expect(pauseSeenBy(sam, [pause('agent:bob', 'T1')], RE)).toMatchObject({ holder: 'someone-else', mayResume: true });
+    expect(pauseSeenBy(sam, [pause(flow, 'T1')], RE)).toMatchObject({ mayResume: false, reasonRequired: true });
+  });
+
+  test('a pause made elsewhere: an unknown holder, locked as a flow, with no time', () => {
+    expect(pauseSeenBy(alice, [], RE)).toEqual({
+      recordingSid: RE,
+      pausedBy: 'unknown',
+      holder: 'flow',
+      mayResume: false,
+      reasonRequired: false,
+    });
   });
 });

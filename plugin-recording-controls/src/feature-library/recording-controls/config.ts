@@ -16,3 +16,13 @@ export const pauseAlertSeconds = (): number => {
 
 export const pauseBehavior = (): 'skip' | 'silence' =>
   process.env.FLEX_APP_PAUSE_BEHAVIOR === 'silence' ? 'silence' : 'skip';
+
+/**
+ * How often the button reads its call's recording state (/agent/status: one Twilio list and two Sync
+ * reads of that call's Map each time), 10 s by default; 0 reads only after a refused control.
+ */
+export const statusPollMs = (): number => {
+  const raw = process.env.FLEX_APP_STATUS_POLL_SECONDS;
+  const seconds = raw === undefined || raw === '' ? 10 : Number(raw);
+  return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : 10_000;
+};

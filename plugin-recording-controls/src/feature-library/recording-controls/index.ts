@@ -1,5 +1,5 @@
 import * as Flex from '@twilio/flex-ui';
-import { functionsUrl, pauseAlertSeconds, pauseBehavior, recordTarget } from './config';
+import { functionsUrl, pauseAlertSeconds, pauseBehavior, recordTarget, statusPollMs } from './config';
 import { registerRecordingActions } from './flex-hooks/actions';
 import { addRecordingButton } from './flex-hooks/components/CallCanvas';
 import { addTeamsColumn } from './flex-hooks/components/TeamsView';
@@ -38,7 +38,7 @@ export function register(flex: typeof Flex, manager: Flex.Manager) {
     onForgotten: addForgottenPauseNotification(flex),
   });
   registerRecordingActions(flex.Actions, controller);
-  addRecordingButton(flex, controller, pauseAlertSeconds());
+  addRecordingButton(flex, controller, pauseAlertSeconds(), statusPollMs());
   addRecordingShortcuts(flex, manager);
   if (isStaff(manager)) {
     const session = createConsoleSession(service);

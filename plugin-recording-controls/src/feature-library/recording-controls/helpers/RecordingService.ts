@@ -35,6 +35,26 @@ export class UnreachableError extends Error {
   }
 }
 
+/** A pause held on the agent's call, as /agent/status sees it for the signed-in person. */
+export interface HeldPause {
+  recordingSid: string;
+  /** As the evidence names the pauser: `studio:FW…`, `agent:alice`, `unknown`. */
+  pausedBy: string;
+  holder: 'flow' | 'you' | 'someone-else';
+  mayResume: boolean;
+  reasonRequired: boolean;
+  since?: string;
+}
+
+/** What /agent/status answers: Twilio's list, and each pause held with whose it is. */
+export interface AgentStatus {
+  callSid?: string;
+  conferenceSid?: string;
+  state: 'recording' | 'paused' | 'not-recording';
+  recordings: Array<{ recordingSid: string; status: string }>;
+  pauses: HeldPause[];
+}
+
 export interface ConsoleCall {
   sid: string;
   kind: 'call' | 'conference';
@@ -105,6 +125,9 @@ export function createRecordingService(options: ServiceOptions) {
     /** An agent pauses or resumes the recording of their task's call or conference. */
     agentSetStatus: (target: Target, status: 'pause' | 'resume', extra: { PauseBehavior?: 'skip' | 'silence' } = {}) =>
       post<RecordingAnswer>('/agent/set-status', { Token: options.flexToken(), ...target, Status: status, ...extra }),
+
+    /** The recording state of the agent's task, and whose pause holds it, before anything is pressed. */
+    agentStatus: (target: Target) => post<AgentStatus>('/agent/status', { Token: options.flexToken(), ...target }),
 
     /** A supervisor's console token, from their Flex token: nothing typed or pasted. */
     consoleLogin: () => post<{ token: string; expiresAt: string }>('/console/login', { Token: options.flexToken() }),

@@ -1,6 +1,14 @@
 import { useEffect, useState } from 'react';
 import type { RecordingService } from './RecordingService';
-import { afterAnswer, afterFailure, targetOf, toggleOf, type ButtonState, type VoiceTaskLike } from './recordingState';
+import {
+  afterAnswer,
+  afterFailure,
+  afterStatus,
+  targetOf,
+  toggleOf,
+  type ButtonState,
+  type VoiceTaskLike,
+} from './recordingState';
 
 /**
  * The buttons' state per task, and the three controls every entry point (button, Flex Action,
@@ -45,6 +53,8 @@ export function createRecordingController(options: {
     );
     reminders.set(taskSid, timer);
   };
+  /** Controls sent per task: a read answered after a control was sent says less than the control's answer. */
+  const sent = new Map<string, number>();
   const set = (taskSid: string, state: ButtonState) => {
     states.set(taskSid, state);
     remind(taskSid, state);
@@ -66,6 +76,7 @@ export function createRecordingController(options: {
       set(task.sid, state);
       return state;
     }
+    sent.set(task.sid, (sent.get(task.sid) ?? 0) + 1);
     set(task.sid, { kind: 'busy', asked, before });
     let after: ButtonState;
     try {
@@ -79,7 +90,24 @@ export function createRecordingController(options: {
       after = afterFailure(err, asked, before);
     }
     set(task.sid, after);
+    // A refusal's message names the holder in words; the read names them exactly.
+    if (after.kind === 'locked') void refresh(task);
     return after;
+  }
+
+  /** Reads the task's recording state (/agent/status); a read that fails leaves the button as it was. */
+  async function refresh(task: VoiceTaskLike): Promise<void> {
+    const target = targetOf(task, options.record);
+    if (!target) return;
+    const controls = sent.get(task.sid) ?? 0;
+    try {
+      const status = await options.service.agentStatus(target);
+      const before = stateOf(task.sid);
+      if ((sent.get(task.sid) ?? 0) !== controls || before.kind === 'busy') return;
+      set(task.sid, afterStatus(status, now(), before));
+    } catch {
+      // The next read, or the next control's answer, says more.
+    }
   }
 
   return {
@@ -87,6 +115,7 @@ export function createRecordingController(options: {
     pause: (task: VoiceTaskLike) => control(task, 'pause'),
     resume: (task: VoiceTaskLike) => control(task, 'resume'),
     toggle: (task: VoiceTaskLike) => control(task, toggleOf(stateOf(task.sid))),
+    refresh,
     subscribe(listener: () => void) {
       listeners.add(listener);
       return () => {
@@ -106,6 +135,23 @@ export function useButtonState(controller: RecordingController, taskSid: string)
     return controller.subscribe(() => setState(controller.stateOf(taskSid)));
   }, [controller, taskSid]);
   return state;
+}
+
+/**
+ * Reads the task's recording state when the button appears and every `everyMs` while the page is
+ * visible, so a flow's pause shows as locked before the agent presses anything.
+ */
+export function useRecordingStatus(controller: RecordingController, task: VoiceTaskLike, everyMs?: number): void {
+  useEffect(() => {
+    if (!everyMs) return undefined;
+    const read = () => {
+      if (typeof document === 'undefined' || document.visibilityState !== 'hidden') void controller.refresh(task);
+    };
+    read();
+    const timer = setInterval(read, everyMs);
+    return () => clearInterval(timer);
+    // The task's sid names what is read; a new task object for the same task changes nothing.
+  }, [controller, task.sid, everyMs]);
 }
 
 /** The clock, ticking every `ms`, for the reminder of a forgotten pause. */

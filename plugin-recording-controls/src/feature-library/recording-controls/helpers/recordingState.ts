@@ -1,16 +1,17 @@
-import { FunctionError, type RecordingAnswer, type Target } from './RecordingService';
+import { FunctionError, type AgentStatus, type RecordingAnswer, type Target } from './RecordingService';
 
 /**
- * What an agent's button knows of a task's recording. The agent Functions answer only controls (no
- * read for agents), so the state is what the last answer said: nothing before the first one, a lock
- * once the Function refuses a resume with PAUSE_HELD, and "unknown" when the Function cannot be reached.
+ * What an agent's button knows of a task's recording: what the last answer said, a control's or a read's
+ * (/agent/status, read when the button appears and every few seconds): nothing before the first one, a
+ * lock while a pause the agent may not lift holds the call, and "unknown" when a control went unanswered.
  */
 export type ButtonState =
   | { kind: 'idle' }
   | { kind: 'busy'; asked: 'pause' | 'resume'; before: ButtonState }
   | { kind: 'recording' }
+  | { kind: 'not-recording' }
   | { kind: 'paused-by-me'; since: number }
-  | { kind: 'locked'; holder: 'flow' | 'someone-else'; code: string; message: string }
+  | { kind: 'locked'; holder: 'flow' | 'someone-else'; code: string; message: string; pausedBy?: string }
   | { kind: 'error'; asked: 'pause' | 'resume'; status: number; code: string; message: string; before: ButtonState }
   | { kind: 'unknown'; asked: 'pause' | 'resume' };
 
@@ -46,6 +47,29 @@ export function afterAnswer(answer: RecordingAnswer, now: number, before: Button
   if (answer.status === 'paused') return before.kind === 'paused-by-me' ? before : { kind: 'paused-by-me', since: now };
   if (answer.status === 'in-progress') return { kind: 'recording' };
   return { kind: 'idle' };
+}
+
+/**
+ * The state a read of /agent/status leaves: locked while any pause the agent may not lift holds the call
+ * (named by its holder), paused by them while only their own pause does (since its first pause, unless
+ * the button already knew), else recording or not.
+ */
+export function afterStatus(status: AgentStatus, now: number, before: ButtonState): ButtonState {
+  if (status.state === 'paused') {
+    const blocking = status.pauses.find((p) => !p.mayResume || p.holder !== 'you');
+    if (blocking)
+      return {
+        kind: 'locked',
+        holder: blocking.holder === 'flow' ? 'flow' : 'someone-else',
+        code: blocking.reasonRequired ? 'REASON_REQUIRED' : 'PAUSE_HELD',
+        message: blocking.pausedBy,
+        pausedBy: blocking.pausedBy,
+      };
+    if (before.kind === 'paused-by-me') return before;
+    const since = Date.parse(status.pauses[0]?.since ?? '');
+    return { kind: 'paused-by-me', since: Number.isNaN(since) ? now : since };
+  }
+  return status.state === 'recording' ? { kind: 'recording' } : { kind: 'not-recording' };
 }
 
 /** The state a failure leaves: a lock for PAUSE_HELD, the code and message for any other refusal, else unknown. */

@@ -1,6 +1,7 @@
 import {
   FunctionError,
   UnreachableError,
+  type AgentStatus,
   type RecordingAnswer,
   type RecordingService,
 } from '../helpers/RecordingService';
@@ -11,7 +12,8 @@ import {
  */
 export type Reply = { status: string } | { refuse: [number, string, string] } | 'unreachable';
 
-export function scriptedService(replies: Reply[]) {
+/** `statuses`: what each read of /agent/status answers, in turn (a promise answers when the test says); none: unreachable. */
+export function scriptedService(replies: Reply[], statuses: Array<AgentStatus | Promise<AgentStatus>> = []) {
   const calls: Array<{ target: unknown; status: string }> = [];
   const answer = async (target: unknown, status: string): Promise<RecordingAnswer> => {
     calls.push({ target, status });
@@ -23,6 +25,11 @@ export function scriptedService(replies: Reply[]) {
   };
   const service = {
     agentSetStatus: answer,
+    agentStatus: async () => {
+      const status = statuses.shift();
+      if (!status) throw new UnreachableError('no status scripted');
+      return status;
+    },
     consoleLogin: async () => ({ token: 'console-token', expiresAt: '' }),
     consoleCalls: async () => ({ alertSeconds: 180, calls: [] }),
     consoleControl: async () => {

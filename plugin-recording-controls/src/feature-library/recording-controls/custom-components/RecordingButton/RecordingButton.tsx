@@ -3,13 +3,20 @@ import { Box } from '@twilio-paste/core/box';
 import { Button } from '@twilio-paste/core/button';
 import { Text } from '@twilio-paste/core/text';
 import { duration, t } from '../../flex-hooks/strings';
-import { useButtonState, useNow, type RecordingController } from '../../helpers/recordingController';
+import {
+  useButtonState,
+  useNow,
+  useRecordingStatus,
+  type RecordingController,
+} from '../../helpers/recordingController';
 import { isForgotten, isPaused, type ButtonState, type VoiceTaskLike } from '../../helpers/recordingState';
 
 export interface RecordingButtonProps {
   task: VoiceTaskLike;
   controller: RecordingController;
   alertSeconds: number;
+  /** How often the recording's state is read while the button shows (none: only the controls' answers). */
+  statusEveryMs?: number;
   /** What a click does: in Flex, the ToggleCallRecording Action (so other plugins hear of it); else the controller's toggle. */
   onToggle?: (task: VoiceTaskLike) => Promise<unknown>;
   clock?: () => number;
@@ -17,7 +24,10 @@ export interface RecordingButtonProps {
 
 const asked = (state: { asked: 'pause' | 'resume' }) => t(state.asked === 'pause' ? 'RCAskedPause' : 'RCAskedResume');
 
-/** The line under the button: what the last answer said, never more. */
+/** A holder as the evidence names them, shortened where it runs long: a flow by its SID, without the execution. */
+const holderName = (pausedBy: string) => pausedBy.replace(/^studio:(FW\w+)(\/.*)?$/, 'flow $1');
+
+/** The line under the button: what the last answer (a control's or a read's) said, never more. */
 function stateLine(state: ButtonState): { text: string; detail?: string; tone: 'neutral' | 'warning' | 'error' } {
   switch (state.kind) {
     case 'idle':
@@ -26,12 +36,16 @@ function stateLine(state: ButtonState): { text: string; detail?: string; tone: '
       return { text: t('RCWorking'), tone: 'neutral' };
     case 'recording':
       return { text: t('RCStateRecording'), tone: 'neutral' };
+    case 'not-recording':
+      return { text: t('RCStateNotRecordingNow'), tone: 'neutral' };
     case 'paused-by-me':
       return { text: t('RCStatePausedByYou'), tone: 'warning' };
     case 'locked':
       return {
         text: t(state.holder === 'flow' ? 'RCStateLockedFlow' : 'RCStateLockedOther'),
-        detail: `${state.code}: ${state.message}`,
+        detail: state.pausedBy
+          ? t('RCPausedByName', { name: holderName(state.pausedBy) })
+          : `${state.code}: ${state.message}`,
         tone: 'warning',
       };
     case 'error':
@@ -49,10 +63,19 @@ const COLORS = { neutral: 'colorText', warning: 'colorTextWarningStrong', error:
 
 /**
  * The agent's Pause/Resume button on the call canvas, with the recording's state as the last answer
- * gave it: paused by the agent, held by a flow or someone else (locked), an error with its code, or unknown.
+ * gave it: recording or not, paused by the agent, held by a flow or someone else (locked, read before
+ * anything is pressed), an error with its code, or unknown.
  */
-export default function RecordingButton({ task, controller, alertSeconds, onToggle, clock }: RecordingButtonProps) {
+export default function RecordingButton({
+  task,
+  controller,
+  alertSeconds,
+  statusEveryMs,
+  onToggle,
+  clock,
+}: RecordingButtonProps) {
   const state = useButtonState(controller, task.sid);
+  useRecordingStatus(controller, task, statusEveryMs);
   const now = useNow(1000, clock);
   const line = stateLine(state);
   const paused = isPaused(state);
@@ -89,7 +112,7 @@ export default function RecordingButton({ task, controller, alertSeconds, onTogg
           {line.text}
         </Text>
         {line.detail && (
-          <Text as="p" fontSize="fontSize20" color="colorTextWeak">
+          <Text as="p" fontSize="fontSize20" color="colorTextWeak" wordBreak="break-word">
             {line.detail}
           </Text>
         )}

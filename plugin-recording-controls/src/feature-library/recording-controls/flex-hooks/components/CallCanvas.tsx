@@ -4,13 +4,19 @@ import RecordingButton from '../../custom-components/RecordingButton/RecordingBu
 import type { RecordingController } from '../../helpers/recordingController';
 
 /** The Pause/Resume button at the top of the active call's canvas (Flex passes the canvas's task). */
-export function addRecordingButton(flex: typeof Flex, controller: RecordingController, alertSeconds: number) {
+export function addRecordingButton(
+  flex: typeof Flex,
+  controller: RecordingController,
+  alertSeconds: number,
+  statusEveryMs: number,
+) {
   const CanvasButton = ({ task }: { task?: Flex.ITask }) =>
     task ? (
       <RecordingButton
         task={task}
         controller={controller}
         alertSeconds={alertSeconds}
+        statusEveryMs={statusEveryMs}
         onToggle={(t) => flex.Actions.invokeAction('ToggleCallRecording', { task: t })}
       />
     ) : null;

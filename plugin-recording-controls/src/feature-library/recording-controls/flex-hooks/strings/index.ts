@@ -14,6 +14,8 @@ export const enUS = {
   RCStatePausedByYou: 'Paused by you',
   RCStateLockedFlow: 'Paused by the payment flow: only a supervisor can resume',
   RCStateLockedOther: 'Paused by someone else: only they or a supervisor can resume',
+  RCStateNotRecordingNow: 'Not recording now',
+  RCPausedByName: 'Paused by {{name}}',
   RCStateUnknown: 'Recording state unknown',
   RCStateUnknownDetail: 'The recording Functions could not be reached; the recording may or may not be paused.',
   RCStateError: 'Could not {{asked}} the recording: {{code}}',
