@@ -6,7 +6,7 @@ import type { StateDocument } from '../lib/model/call-summary';
 import { indexCall, indexName, SHARDS } from '../lib/sync/console-index';
 import { mapName, STATE_KEY } from '../lib/sync/call-map';
 import { EvidenceLog } from '../lib/sync/evidence-log';
-import { AUTH_TOKEN, type RunningEmulator, type RunningFunctions } from './stack';
+import { AUTH_TOKEN, type EmulatorEndpoint, type RunningEmulator, type RunningFunctions } from './stack';
 
 export interface Answer<T = Record<string, unknown>> {
   status: number;
@@ -92,7 +92,7 @@ export async function syncDocument(em: RunningEmulator, sid: string): Promise<Re
   }
 }
 
-export const counters = (em: RunningEmulator) =>
+export const counters = (em: EmulatorEndpoint) =>
   em.control<{ total: number; routes: Record<string, number> }>('GET', '/counters');
 export const callbacksIdle = (em: RunningEmulator) => em.control('GET', '/callbacks/idle');
 
@@ -110,7 +110,7 @@ export async function evidenceItems(em: RunningEmulator, ownerSid: string): Prom
 }
 
 /** Every Voice and every Sync request the emulator serves waits this long, as on Twilio. */
-export async function setLatency(em: RunningEmulator, latency: { voice: number; sync: number }) {
+export async function setLatency(em: EmulatorEndpoint, latency: { voice: number; sync: number }) {
   await em.control('DELETE', '/faults');
   if (latency.voice > 0)
     await em.control('POST', '/faults', { kind: 'latency', ms: latency.voice, count: 1e9, match: '/2010-04-01/' });
@@ -145,7 +145,7 @@ export function inSequence(requests: ServedRequest[], window: [number, number]):
 }
 
 /** The Twilio requests the emulator served, timed on this process's clock (the emulator runs in it). */
-export const servedRequests = async (em: RunningEmulator) =>
+export const servedRequests = async (em: EmulatorEndpoint) =>
   (await em.control<{ requests: ServedRequest[] }>('GET', '/requests')).requests;
 
 /**

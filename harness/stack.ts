@@ -16,6 +16,9 @@ export const ROOT = [resolve(__dirname, '..'), resolve(__dirname, '../..')].find
 export const ACCOUNT_SID = 'AC00000000000000000000000000000000';
 export const AUTH_TOKEN = 'emulator-auth-token-placeholder0';
 
+/** An emulator reached over HTTP only: its API and its control surface, wherever it runs. */
+export type EmulatorEndpoint = Omit<RunningEmulator, 'emulator'>;
+
 export interface RunningEmulator {
   url: string;
   emulator: Emulator;
@@ -45,6 +48,40 @@ export async function startEmulator(): Promise<RunningEmulator> {
     const s = emulator.app.listen(0, '127.0.0.1', () => ok(s));
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    ...endpoint(url, () => {
+      server.closeAllConnections();
+      return new Promise<void>((ok) => server.close(() => ok()));
+    }),
+    emulator,
+  };
+}
+
+/**
+ * Starts the built emulator (dist/emulator/main.js, as `npm run emulator`) in a process of its own: the
+ * bench's measure of the Functions then shares no event loop with Twilio's side, as on Twilio.
+ */
+export async function startEmulatorProcess(): Promise<EmulatorEndpoint> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [join(ROOT, 'dist/emulator/main.js')], {
+    cwd: ROOT,
+    env: { ...process.env, EMULATOR_PORT: String(port), ACCOUNT_SID, AUTH_TOKEN },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (d) => (output += d));
+  child.stderr?.on('data', (d) => (output += d));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 30_000;
+  while (!output.includes('listening')) {
+    if (child.exitCode !== null) throw new Error(`the emulator exited:\n${output}`);
+    if (Date.now() > deadline) throw new Error(`the emulator did not start:\n${output}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return endpoint(url, () => stopProcess(child));
+}
+
+function endpoint(url: string, close: () => Promise<void>): EmulatorEndpoint {
   const controlAnswer = async <T>(method: string, path: string, body?: unknown) => {
     const res = await fetch(`${url}/__emulator${path}`, {
       method,
@@ -56,7 +93,6 @@ export async function startEmulator(): Promise<RunningEmulator> {
   };
   return {
     url,
-    emulator,
     client: clientFor(url),
     async control<T>(method: string, path: string, body?: unknown): Promise<T> {
       const answer = await controlAnswer<T>(method, path, body);
@@ -72,11 +108,7 @@ export async function startEmulator(): Promise<RunningEmulator> {
         );
       return answer.body;
     },
-    close: () =>
-      new Promise<void>((ok) => {
-        server.closeAllConnections();
-        server.close(() => ok());
-      }),
+    close,
   };
 }
 
@@ -162,10 +194,18 @@ export async function startFunctions(
       .map(([k, v]) => `${k}=${v}`)
       .join('\n'),
   );
-  const child = spawn(process.execPath, [...clockOffsetArgs(clockOffsetMs), ...functionsServerArgs(envFile, port)], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      ...(process.env.PROF33 ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof33'] : []),
+      ...clockOffsetArgs(clockOffsetMs),
+      ...functionsServerArgs(envFile, port),
+    ],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   child.stdout?.on('data', (d) => (output += d));
   child.stderr?.on('data', (d) => (output += d));

@@ -116,6 +116,13 @@ const ACTIONS = {
 };
 const STATE_TEXT = { recording: 'Recording', paused: 'Paused', 'not-recording': 'Not recording' };
 
+/**
+ * How to show a person the console names by their one name (their Flex identity, as the history keeps
+ * `agent:<identity>`): their TaskRouter worker's friendly name, once an answer gave it.
+ */
+const agentNames = new Map();
+const agentLabel = (identity) => agentNames.get(identity) ?? identity;
+
 /** Who acted, in words: the evidence keeps studio:FW…/FN…, twiml, http, agent:<name>, console:admin… */
 function who(by, flows = {}) {
   const flow = /^studio:(FW[0-9a-f]{32})/.exec(by);
@@ -126,7 +133,7 @@ function who(by, flows = {}) {
   const admin = /^console:admin(?: \((.*)\))?$/s.exec(by);
   if (admin) return admin[1] ? `${admin[1]} (console password)` : 'console admin (password)';
   const person = /^(agent|supervisor|admin):(.*)$/s.exec(by);
-  if (person) return `${person[1]} ${person[2]}`;
+  if (person) return `${person[1]} ${agentLabel(person[2])}`;
   return by;
 }
 
@@ -225,7 +232,10 @@ async function poll() {
     alertSeconds = answer.alertSeconds;
     if (!since) calls.clear();
     const now = Date.now();
-    for (const call of answer.calls) calls.set(call.sid, { ...call, receivedAt: now });
+    for (const call of answer.calls) {
+      calls.set(call.sid, { ...call, receivedAt: now });
+      for (const [identity, name] of Object.entries(call.agentNames ?? {})) agentNames.set(identity, name);
+    }
     cursor = answer.cursor;
     cursorNumber = number;
     pollsSinceFull = since ? pollsSinceFull + 1 : 0;
@@ -265,13 +275,15 @@ function durationOf(call) {
 const flowText = (call) =>
   [...new Set(call.actors.filter((by) => by.startsWith('studio:')).map((by) => who(by, call.flows)))].join(', ');
 
+const agentsText = (call) => call.agents.map(agentLabel).join(', ');
+
 const SORTS = {
   state: (c) => `${isEnded(c) ? 1 : 0}${c.state}`,
   from: (c) => c.from ?? '',
   to: (c) => c.to ?? '',
   direction: (c) => DIRECTIONS[c.direction] ?? c.direction ?? '',
   duration: (c) => durationOf(c) ?? -1,
-  agent: (c) => c.agents.join(', '),
+  agent: (c) => agentsText(c),
   flow: (c) => flowText(c),
   change: (c) => c.lastChange?.at ?? c.createdAt,
   created: (c) => c.createdAt,
@@ -284,6 +296,7 @@ function searchText(call) {
     isEnded(call) ? 'ended' : '',
     DIRECTIONS[call.direction] ?? '',
     ...call.agents,
+    agentsText(call),
     flowText(call),
     call.sid,
     ...call.recordings.map((r) => r.recordingSid),
@@ -367,12 +380,12 @@ function updateCounts() {
 function updateAgents() {
   const select = $('filter-agent');
   const agents = [...new Set([...calls.values()].flatMap((c) => c.agents))].sort();
-  const current = [...select.options].slice(1).map((o) => o.value);
-  if (agents.join('\n') === current.join('\n')) return;
+  const current = [...select.options].slice(1).map((o) => `${o.value}\t${o.text}`);
+  if (agents.map((a) => `${a}\t${agentLabel(a)}`).join('\n') === current.join('\n')) return;
   const chosen = select.value;
   select.replaceChildren(
     new Option('All', ''),
-    ...agents.map((a) => new Option(a, a)),
+    ...agents.map((a) => new Option(agentLabel(a), a)),
     ...(chosen && !agents.includes(chosen) ? [new Option(chosen, chosen)] : []),
   );
   select.value = chosen;
@@ -519,7 +532,7 @@ function updateRow(row) {
   text(el, '.from', call.kind === 'conference' ? `Conference ${call.friendlyName ?? ''}`.trim() : (call.from ?? '–'));
   text(el, '.to', call.kind === 'conference' ? '–' : (call.to ?? '–'));
   text(el, '.direction', DIRECTIONS[call.direction] ?? call.direction ?? '–');
-  text(el, '.agent', call.agents.join(', ') || '–');
+  text(el, '.agent', agentsText(call) || '–');
   text(el, '.flow', flowText(call) || '–');
   const last = el.querySelector('.last-change');
   const change = call.lastChange;

@@ -41,7 +41,14 @@ export function parseTtl(req: Request, name = 'Ttl'): number | undefined {
 }
 
 /** One page of a Sync list, as Sync pages it (PageSize, PageToken). */
-export const syncPage = <T>(req: Request, key: string, path: string, all: T[], keep: string[] = []) =>
+export const syncPage = <T>(
+  req: Request,
+  key: string,
+  path: string,
+  all: T[],
+  keep: string[] = [],
+  json?: (item: T) => unknown,
+) =>
   v1Page(
     req,
     { host: 'https://sync.twilio.com', maxPageSize: 100, outOfRange: errors.invalidSyncPageSize },
@@ -49,6 +56,7 @@ export const syncPage = <T>(req: Request, key: string, path: string, all: T[], k
     path,
     all,
     keep,
+    json,
   );
 
 /**
@@ -76,7 +84,7 @@ export function itemsPage<T, P extends number | string>(
     return order === 'asc' ? at(i) > from : at(i) < from;
   });
   if (order === 'desc') items.reverse();
-  return syncPage(req, 'items', path, items.map(json), ['Order', 'From', 'Bounds']);
+  return syncPage(req, 'items', path, items, ['Order', 'From', 'Bounds'], json);
 }
 
 /** The size of a Data payload as Sync counts it, for its write rate. */

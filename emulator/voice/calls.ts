@@ -267,14 +267,7 @@ export class Calls {
     account.get(A + '/Calls.json', (req, res) => {
       const status = single(req, 'Status');
       const list = [...this.all.values()].filter((c) => !status || c.status === status).reverse();
-      res.json(
-        listPage(
-          req,
-          'calls',
-          `${base}/Calls.json`,
-          list.map((c) => this.json(c)),
-        ),
-      );
+      res.json(listPage(req, 'calls', `${base}/Calls.json`, list, (c) => this.json(c)));
     });
     account.get(A + '/Calls/:CallSid.json', (req, res) => {
       res.json(this.json(this.find(req.params.CallSid as string)));

@@ -158,11 +158,8 @@ export class Conferences {
         .filter((c) => (!name || c.friendlyName === name) && (!status || c.status === status))
         .reverse();
       res.json(
-        listPage(
-          req,
-          'conferences',
-          `/2010-04-01/Accounts/${this.ctx.accountSid}/Conferences.json`,
-          list.map((c) => this.json(c)),
+        listPage(req, 'conferences', `/2010-04-01/Accounts/${this.ctx.accountSid}/Conferences.json`, list, (c) =>
+          this.json(c),
         ),
       );
     });

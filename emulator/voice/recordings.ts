@@ -381,14 +381,7 @@ export class Recordings {
     account.get(A + '/Calls/:CallSid/Recordings.json', (req, res) => {
       const call = findCall(req.params.CallSid as string);
       const list = this.of({ callSid: call.sid }).reverse();
-      res.json(
-        listPage(
-          req,
-          'recordings',
-          `${base}/Calls/${call.sid}/Recordings.json`,
-          list.map((r) => this.json(r)),
-        ),
-      );
+      res.json(listPage(req, 'recordings', `${base}/Calls/${call.sid}/Recordings.json`, list, (r) => this.json(r)));
     });
     account.get(A + '/Calls/:CallSid/Recordings/:Sid.json', (req, res) => {
       const call = findCall(req.params.CallSid as string);
@@ -411,12 +404,7 @@ export class Recordings {
       const conference = findConference(req.params.ConferenceSid as string);
       const list = this.of({ conferenceSid: conference.sid }).reverse();
       res.json(
-        listPage(
-          req,
-          'recordings',
-          `${base}/Conferences/${conference.sid}/Recordings.json`,
-          list.map((r) => this.json(r)),
-        ),
+        listPage(req, 'recordings', `${base}/Conferences/${conference.sid}/Recordings.json`, list, (r) => this.json(r)),
       );
     });
     account.get(A + '/Conferences/:ConferenceSid/Recordings/:Sid.json', (req, res) => {

@@ -2,9 +2,9 @@ import type twilio from 'twilio';
 import type { SyncOptions } from '../env';
 import { ageOf, type PauseAge } from '../model/pause-alert';
 import { maskNumber, numberMatches } from '../model/phone-mask';
-import { callDetails, liveCalls, type CallDetails } from '../twilio/call-details';
+import { callDetails, hasEnded, liveCalls, type CallDetails } from '../twilio/call-details';
 import { flowNames, flowsOf } from '../twilio/studio';
-import { agentsOn } from '../twilio/taskrouter';
+import { agentsOn, type Agent } from '../twilio/taskrouter';
 import { listTrackedCalls, type TrackedCall } from './tracked-calls';
 
 /**
@@ -18,8 +18,13 @@ export type ConsoleCall = TrackedCall &
   Partial<PauseAge> & {
     /** Twilio's status of the call or conference (in-progress, completed…), when it answered. */
     callStatus?: string;
-    /** The agents on it: from their accepted Flex tasks, else those whose token acted on it. */
+    /**
+     * The agents on it, each by their one name, the Flex identity the history keeps (`agent:<identity>`):
+     * from their accepted Flex tasks, else those whose token acted on it.
+     */
     agents: string[];
+    /** How to show those of `agents` TaskRouter names: their worker's friendly name, by identity. */
+    agentNames: Record<string, string>;
     /** The Studio flows in its history (FW… → name), those Studio names. */
     flows: Record<string, string>;
   };
@@ -54,51 +59,65 @@ const actingAgents = (call: TrackedCall): string[] =>
   call.actors.filter((by) => by.startsWith('agent:')).map((by) => by.slice('agent:'.length));
 
 async function agentsByCall(client: twilio.Twilio, workspaceSid: string | undefined, sids: string[]) {
-  if (!workspaceSid || sids.length === 0) return new Map<string, string[]>();
+  if (!workspaceSid || sids.length === 0) return new Map<string, Agent[]>();
   try {
     return await agentsOn(client, workspaceSid, sids);
   } catch (err) {
     console.warn(
       `recording-controls: the console could not read who is on the calls: ${(err as Error)?.message ?? err}`,
     );
-    return new Map<string, string[]>();
+    return new Map<string, Agent[]>();
   }
 }
 
-const newest = (times: Array<string | undefined>, floor: string) =>
-  times.reduce<string>((a, t) => (t && t > a ? t : a), floor);
+const agentsOf = (on: Agent[] | undefined, call: TrackedCall) =>
+  on
+    ? { agents: on.map((a) => a.identity), agentNames: Object.fromEntries(on.map((a) => [a.identity, a.name])) }
+    : { agents: actingAgents(call), agentNames: {} };
 
+/** Sync stamps a summary's change to the second: a call learned within the second after it may predate it. */
+const SYNC_STAMP_MS = 1000;
+
+/**
+ * One pass over every tracked call a poll (5,000 at a floor's scale), so no array or object per call is
+ * made for the calls a refresh leaves out.
+ */
 export async function listConsoleCalls(client: twilio.Twilio, options: ConsoleListOptions): Promise<ConsoleList> {
   const [tracked, live] = await Promise.all([listTrackedCalls(client, options.sync), liveCalls(client)]);
-  const sids = tracked.map((c) => c.sid);
-  const [details, agents] = await Promise.all([
-    callDetails(client, sids, live),
+  const [known, agents] = await Promise.all([
+    // A summary no longer live (its recordings ended: the call may have) asks Twilio again about its call.
+    callDetails(client, tracked, live, (c) => (c.live ? undefined : Date.parse(c.updatedAt) + SYNC_STAMP_MS)),
     agentsByCall(
       client,
       options.workspaceSid,
       tracked.filter((c) => c.live).map((c) => c.sid),
     ),
   ]);
-  const matching = tracked.filter((call) => {
-    if (!options.number) return true;
-    const d = details.get(call.sid);
-    return numberMatches(d?.from, options.number) || numberMatches(d?.to, options.number);
-  });
-  const cursor = newest(
-    matching.flatMap((c) => [c.updatedAt, details.get(c.sid)?.endTime]),
-    options.since ?? new Date(0).toISOString(),
-  );
-  const from = options.since ? new Date(Date.parse(options.since) - SINCE_OVERLAP_MS).toISOString() : undefined;
-  const changed = from
-    ? matching.filter((c) => c.updatedAt >= from || (details.get(c.sid)?.endTime ?? '') >= from)
-    : matching;
+  // Changed since: its summary, or its end as Twilio stamps it or as this process learned it (a call whose
+  // end was learned late, from a later listing of the live calls, still comes in the next refresh).
+  const fromMs = options.since ? Date.parse(options.since) - SINCE_OVERLAP_MS : undefined;
+  const from = fromMs === undefined ? '' : new Date(fromMs).toISOString();
+  let cursor = options.since ?? new Date(0).toISOString();
+  let total = 0;
+  const changed: Array<{ call: TrackedCall; details?: CallDetails }> = [];
+  for (const call of tracked) {
+    const k = known.get(call.sid);
+    const d = k?.details;
+    if (options.number && !numberMatches(d?.from, options.number) && !numberMatches(d?.to, options.number)) continue;
+    total++;
+    const ended = d !== undefined && hasEnded(d);
+    if (call.updatedAt > cursor) cursor = call.updatedAt;
+    if (ended && d.endTime && d.endTime > cursor) cursor = d.endTime;
+    if (fromMs === undefined || call.updatedAt >= from || (ended && (k!.at >= fromMs || (d.endTime ?? '') >= from)))
+      changed.push({ call, details: d });
+  }
   const names = await flowNames(
     client,
-    changed.flatMap((c) => flowsOf(c.actors)),
+    changed.flatMap(({ call }) => flowsOf(call.actors)),
   );
   const now = Date.now();
-  const calls = changed.map((call) => {
-    const { status, from: caller, to, ...rest } = details.get(call.sid) ?? { status: undefined };
+  const calls = changed.map(({ call, details }) => {
+    const { status, from: caller, to, ...rest } = details ?? { status: undefined };
     const flows = Object.fromEntries(flowsOf(call.actors).flatMap((sid) => (names[sid] ? [[sid, names[sid]]] : [])));
     return {
       ...call,
@@ -106,10 +125,10 @@ export async function listConsoleCalls(client: twilio.Twilio, options: ConsoleLi
       ...(status ? { callStatus: status } : {}),
       ...(caller !== undefined ? { from: maskNumber(caller) } : {}),
       ...(to !== undefined ? { to: maskNumber(to) } : {}),
-      agents: agents.get(call.sid) ?? actingAgents(call),
+      ...agentsOf(agents.get(call.sid), call),
       flows,
       ...(call.pausedSince ? ageOf(call.pausedSince, now, options.alertSeconds) : {}),
     };
   });
-  return { calls, total: matching.length, cursor };
+  return { calls, total, cursor };
 }

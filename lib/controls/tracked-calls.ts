@@ -26,30 +26,44 @@ export function listTrackedCalls(client: twilio.Twilio, options: SyncOptions): P
   return sharedRead(`index:${options.serviceSid}`, SHARED_MS, async () => readIndex(client, options));
 }
 
-/** Consoles polling side by side from one process share one reading of the index a second (twilio/pages). */
-const SHARED_MS = 1000;
+/**
+ * Consoles polling side by side from one process share one reading of the index for the page's poll
+ * interval, 2 s (twilio/pages): a change shows at most one interval later, and a refresh's cursor looks
+ * back further than that (console-calls SINCE_OVERLAP_MS).
+ */
+const SHARED_MS = 2000;
+
+/** Per service, each call's row as the last listing built it: a listing rebuilds only the rows whose entry changed. */
+const built = new Map<string, Map<string, TrackedCall>>();
 
 async function readIndex(client: twilio.Twilio, options: SyncOptions): Promise<TrackedCall[]> {
   const indexed = await listIndex(client, options);
-  return indexed
-    .flatMap((item) => {
-      // One entry that is not the toolkit's shape (written by hand, by another tool) is left out, not a 500 for all.
-      if (!SID.test(item.sid) || !isSummary(item.data)) {
-        console.warn(`recording-controls: skipped the malformed console index entry ${item.sid}`);
-        return [];
-      }
-      return [
-        {
-          ...item.data,
-          sid: item.sid,
-          kind: item.sid.startsWith('CF') ? ('conference' as const) : ('call' as const),
-          revision: item.revision,
-          updatedAt: item.updatedAt,
-          createdAt: item.createdAt,
-        },
-      ];
-    })
-    .sort((a, b) => (a.createdAt !== b.createdAt ? (a.createdAt < b.createdAt ? 1 : -1) : a.sid < b.sid ? -1 : 1));
+  const before = built.get(options.serviceSid);
+  const rows = new Map<string, TrackedCall>();
+  for (const item of indexed) {
+    const was = before?.get(item.sid);
+    if (was && was.revision === item.revision && was.updatedAt === item.updatedAt) {
+      rows.set(item.sid, was);
+      continue;
+    }
+    // One entry that is not the toolkit's shape (written by hand, by another tool) is left out, not a 500 for all.
+    if (!SID.test(item.sid) || !isSummary(item.data)) {
+      console.warn(`recording-controls: skipped the malformed console index entry ${item.sid}`);
+      continue;
+    }
+    rows.set(item.sid, {
+      ...item.data,
+      sid: item.sid,
+      kind: item.sid.startsWith('CF') ? 'conference' : 'call',
+      revision: item.revision,
+      updatedAt: item.updatedAt,
+      createdAt: item.createdAt,
+    });
+  }
+  built.set(options.serviceSid, rows);
+  return [...rows.values()].sort((a, b) =>
+    a.createdAt !== b.createdAt ? (a.createdAt < b.createdAt ? 1 : -1) : a.sid < b.sid ? -1 : 1,
+  );
 }
 
 /** Runs `work` on every item, `width` at a time, answering in the items' order. */

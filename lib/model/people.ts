@@ -32,6 +32,21 @@ export function boundedIdentity(identity: string): string {
   return `${identity.slice(0, MAX_IDENTITY_LENGTH - hash.length - 1)}~${hash}`;
 }
 
+/**
+ * A Flex agent's one name, their token's identity, which the history and the evidence keep
+ * (`agent:<identity>`): TaskRouter names the same person by a worker, whose `contact_uri` Flex sets to
+ * `client:<identity>`. Undefined for a worker without one (not made by Flex): the console then names it
+ * by its friendly name alone.
+ */
+export function workerIdentity(attributes: string): string | undefined {
+  try {
+    const uri = (JSON.parse(attributes) as { contact_uri?: unknown } | null)?.contact_uri;
+    return typeof uri === 'string' && /^client:./s.test(uri) ? boundedIdentity(uri.slice('client:'.length)) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The strongest of a token's roles that may control recordings, if any. */
 export function strongestRole(roles: unknown): Role | undefined {
   if (!Array.isArray(roles)) return undefined;

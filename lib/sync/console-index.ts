@@ -2,7 +2,7 @@ import type twilio from 'twilio';
 import type { SyncOptions } from '../env';
 import { fromTwilioError, statusOf } from '../errors';
 import { summarize, type CallSummary, type StateDocument } from '../model/call-summary';
-import { listAll } from '../twilio/pages';
+import { pagesOf } from '../twilio/pages';
 
 /**
  * The console's index: each call's summary (model/call-summary) as an item keyed by its SID, in one of
@@ -14,7 +14,7 @@ import { listAll } from '../twilio/pages';
  * Why shards: a Map takes about 20 writes a second. One index for all calls would cap the account there;
  * 16 shards share the writes, so at Sync's ceiling of 20 new calls a second, with about 6 state writes a
  * call, each shard takes about 7.5 a second; and a list of 5,000 calls is 16 lists side by side, 4 pages
- * each (few requests in flight, far below the account's concurrency). A shard is created once per service, never per call: a call
+ * each, read side by side too once a process has listed them (listIndex). A shard is created once per service, never per call: a call
  * still creates one Sync object, its own Map.
  */
 export const SHARDS = 16;
@@ -23,6 +23,8 @@ export const indexName = (shard: number) => `recording-controls-console-${String
 export const shardOf = (sid: string) => (Number.parseInt(sid.slice(-4), 16) || 0) % SHARDS;
 /** Sync's largest page of Map items. */
 const PAGE_SIZE = 100;
+/** Items a range of a shard starts with (listIndex): a range grown by up to 20 since still ends within its first page. */
+const RANGE_SIZE = 80;
 
 export interface IndexedCall {
   sid: string;
@@ -115,14 +117,44 @@ interface ItemJson {
   date_expires: string | null;
 }
 
+/**
+ * Per shard, where each range of RANGE_SIZE items began in its last listing: the next listing in this
+ * process reads those ranges side by side (From, in Sync's key order), a page each, so 5,000 calls cost
+ * one round trip, not 4. The first listing reads its pages in sequence.
+ */
+const pageStarts = new Map<string, string[]>();
+
+/** Every item of one shard: the ranges its last listing found read side by side, each up to the next's start. */
+async function listShard(client: twilio.Twilio, url: string, starts: string[]): Promise<ItemJson[]> {
+  const ranges = await Promise.all(
+    starts.map(async (from, i) => {
+      const until = starts[i + 1];
+      const first = i === 0 ? url : `${url}&Order=asc&From=${encodeURIComponent(from)}&Bounds=inclusive`;
+      const items: ItemJson[] = [];
+      // A range that grew since runs on into more pages, in sequence; it ends where the next range begins.
+      for await (const page of pagesOf(client, first))
+        for (const item of (page.items as ItemJson[] | undefined) ?? []) {
+          if (until !== undefined && item.key >= until) return items;
+          items.push(item);
+        }
+      return items;
+    }),
+  );
+  return ranges.flat();
+}
+
 /** Every indexed call: all shards listed side by side, each in pages of 100, read as JSON (twilio/pages). A shard never written yet holds none. */
 export async function listIndex(client: twilio.Twilio, options: SyncOptions): Promise<IndexedCall[]> {
   const base = `https://sync.twilio.com/v1/Services/${options.serviceSid}/Maps`;
   const shards = await Promise.all(
     Array.from({ length: SHARDS }, async (_, shard) => {
       const url = `${base}/${indexName(shard)}/Items?PageSize=${PAGE_SIZE}`;
+      const key = `${options.serviceSid}/${shard}`;
       try {
-        return await listAll<ItemJson>(client, url, 'items');
+        const items = await listShard(client, url, pageStarts.get(key) ?? ['']);
+        const starts = items.filter((_, i) => i % RANGE_SIZE === 0).map((item, i) => (i === 0 ? '' : item.key));
+        pageStarts.set(key, starts.length > 0 ? starts : ['']);
+        return items;
       } catch (err) {
         if (statusOf(err) === 404) return [];
         throw fromTwilioError(err, `the console's index ${indexName(shard)}`);

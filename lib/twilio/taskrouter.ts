@@ -1,5 +1,6 @@
 import type twilio from 'twilio';
 import { fromTwilioError, statusOf } from '../errors';
+import { workerIdentity } from '../model/people';
 
 /**
  * What TaskRouter says a Flex worker holds: their accepted reservations, and the calls and
@@ -47,21 +48,31 @@ export async function workerHolds(
   }
 }
 
-const workersOfTask = new Map<string, string[]>();
+/** An agent on a call: their one name (model/people workerIdentity) and the worker's friendly name, to show. */
+export interface Agent {
+  identity: string;
+  name: string;
+}
+
+const workersOfTask = new Map<string, Array<{ workerSid: string; workerName: string }>>();
 const MAX_TASKS = 20_000;
 const MAX_LOOKUPS = 100;
+/** Each worker's identity (its `contact_uri`, set by Flex, never changes), or null when it has none. */
+const identities = new Map<string, string | null>();
 
 /**
- * Who is on each of `sids` (CA…, CF…): the workers' names on the accepted reservations of the assigned
- * tasks that name it. One request for the assigned tasks, then one per task naming one of `sids`.
+ * Who is on each of `sids` (CA…, CF…): the workers on the accepted reservations of the assigned tasks that
+ * name it, each by the identity their Flex token carries (so the console names them as the history does)
+ * and their worker's friendly name. One request for the assigned tasks, then one per task naming one of
+ * `sids` and one per worker, each once a process.
  */
 export async function agentsOn(
   client: twilio.Twilio,
   workspaceSid: string,
   sids: string[],
-): Promise<Map<string, string[]>> {
+): Promise<Map<string, Agent[]>> {
   const workspace = client.taskrouter.v1.workspaces(workspaceSid);
-  const agents = new Map<string, string[]>();
+  const agents = new Map<string, Agent[]>();
   const wanted = new Set(sids);
   try {
     const tasks = await workspace.tasks.list({ assignmentStatus: ['assigned'], pageSize: 1000 });
@@ -79,13 +90,27 @@ export async function agentsOn(
         if (workersOfTask.size >= MAX_TASKS) workersOfTask.delete(workersOfTask.keys().next().value!);
         workersOfTask.set(
           key,
-          reservations.map((r) => r.workerName),
+          reservations.map((r) => ({ workerSid: r.workerSid, workerName: r.workerName })),
         );
       }),
     );
+    const workers = [...new Set(named.flatMap(({ key }) => workersOfTask.get(key) ?? []).map((w) => w.workerSid))];
+    await Promise.all(
+      workers
+        .filter((sid) => !identities.has(sid))
+        .slice(0, MAX_LOOKUPS)
+        .map(async (sid) => {
+          const worker = await workspace.workers(sid).fetch();
+          if (identities.size >= MAX_TASKS) identities.delete(identities.keys().next().value!);
+          identities.set(sid, workerIdentity(worker.attributes) ?? null);
+        }),
+    );
     for (const { sid, key } of named)
-      for (const name of workersOfTask.get(key) ?? [])
-        agents.set(sid, [...new Set([...(agents.get(sid) ?? []), name])]);
+      for (const { workerSid, workerName } of workersOfTask.get(key) ?? []) {
+        const identity = identities.get(workerSid) ?? workerName;
+        const on = agents.get(sid) ?? [];
+        if (!on.some((a) => a.identity === identity)) agents.set(sid, [...on, { identity, name: workerName }]);
+      }
   } catch (err) {
     throw fromTwilioError(err, `the TaskRouter tasks of workspace ${workspaceSid}`);
   }

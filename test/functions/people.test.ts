@@ -25,6 +25,18 @@ async function login(password = PASSWORD) {
   );
 }
 
+/**
+ * /console/calls once it lists every one of `sids`: a process shares one reading of the console's index
+ * for the page's poll interval (controls/tracked-calls), so a call written just now shows within it.
+ */
+async function listing<T extends { sid: string }>(Token: string, sids: string[]) {
+  for (let i = 0; ; i++) {
+    const list = await invoke<{ calls: T[] }>(stack.fx, '/console/calls', { Token }, 'json');
+    if (i >= 50 || sids.every((sid) => list.body.calls.some((c) => c.sid === sid))) return list;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 async function flexToken(identity: string, extra: Record<string, unknown> = {}) {
   return (await stack.em.control<{ token: string }>('POST', '/flex/tokens', { identity, ...extra })).token;
 }
@@ -244,12 +256,7 @@ describe('the console', () => {
         })
       ).status,
     ).toBe(200);
-    const list = await invoke<{ calls: Array<{ sid: string; flows: Record<string, string> }> }>(
-      stack.fx,
-      '/console/calls',
-      { Token: body.token },
-      'json',
-    );
+    const list = await listing<{ sid: string; flows: Record<string, string> }>(body.token, [callSid]);
     expect(list.body.calls.find((c) => c.sid === callSid)?.flows).toEqual({ [flow.sid]: 'PCI payment' });
   });
 
@@ -283,12 +290,10 @@ describe('the console', () => {
     await callbacksIdle(stack.em);
 
     const live = await recordedCallTracked(Token);
-    const list = await invoke<{ calls: Array<{ sid: string; live: boolean; state: string; createdAt: string }> }>(
-      stack.fx,
-      '/console/calls',
-      { Token },
-      'json',
-    );
+    const list = await listing<{ sid: string; live: boolean; state: string; createdAt: string }>(Token, [
+      callSid,
+      live,
+    ]);
     expect(list.body.calls.find((c) => c.sid === callSid)).toMatchObject({ live: false, state: 'not-recording' });
     expect(list.body.calls.find((c) => c.sid === live)).toMatchObject({ live: true, state: 'recording' });
     // Newest first by when Sync first heard of each, whatever changed since: a row never moves.

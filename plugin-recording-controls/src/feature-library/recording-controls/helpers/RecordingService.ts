@@ -62,7 +62,10 @@ export interface ConsoleCall {
   state: 'recording' | 'paused' | 'not-recording';
   recordings: Array<{ recordingSid: string; status: string }>;
   lastChange?: { at: string; action: string; recordingSid: string; by: string };
+  /** Each agent by their one name, the Flex identity the history keeps (`agent:<identity>`). */
   agents: string[];
+  /** Those TaskRouter names, by identity: their worker's friendly name, to show. */
+  agentNames?: Record<string, string>;
   flows: Record<string, string>;
   from?: string;
   to?: string;

@@ -31,8 +31,12 @@ function byLabel(call: ConsoleCall): string {
     const sid = by.slice('studio:'.length).split('/')[0];
     return t('RCByFlow', { name: call.flows[sid] ?? sid });
   }
-  return by;
+  const person = /^(agent|supervisor|admin):([\s\S]*)$/.exec(by);
+  return person ? `${person[1]} ${agentName(call, person[2])}` : by;
 }
+
+/** An agent as the console names them (their Flex identity), shown by their worker's friendly name when known. */
+export const agentName = (call: ConsoleCall, identity: string) => call.agentNames?.[identity] ?? identity;
 
 function CallRow({ call, session }: { call: ConsoleCall; session: ConsoleSession }) {
   const [result, setResult] = useState<{ code: string; message: string } | undefined>();
@@ -83,7 +87,7 @@ function CallRow({ call, session }: { call: ConsoleCall; session: ConsoleSession
           </Text>
         )}
       </Td>
-      <Td>{call.agents.join(', ')}</Td>
+      <Td>{call.agents.map((a) => agentName(call, a)).join(', ')}</Td>
       <Td>{byLabel(call)}</Td>
       <Td>
         <Button variant="secondary" size="small" loading={busy} onClick={() => void act(paused ? 'resume' : 'pause')}>

@@ -2,16 +2,18 @@ import React from 'react';
 import { Text } from '@twilio-paste/core/text';
 import { t } from '../../flex-hooks/strings';
 import { useConsoleState, type ConsoleSession } from '../../helpers/consoleSession';
-import { stateLabel } from '../RecordingConsoleView/RecordingConsoleView';
+import { agentName, stateLabel } from '../RecordingConsoleView/RecordingConsoleView';
 
 /**
  * An agent's recording state in the Teams view: that of the live call or conference the console names
- * them on (by their worker name, as TaskRouter's reservations give it).
+ * them on (the console names agents by their Flex identity, and gives their worker's name beside it).
  */
 export default function TeamsRecordingState({ workerName, session }: { workerName: string; session: ConsoleSession }) {
   const state = useConsoleState(session);
   if (state.kind !== 'ready') return <Text as="span">{state.kind === 'signing-in' ? '…' : t('RCStateUnknown')}</Text>;
-  const calls = state.data.calls.filter((call) => call.live && call.agents.includes(workerName));
+  const calls = state.data.calls.filter(
+    (call) => call.live && call.agents.some((a) => agentName(call, a) === workerName),
+  );
   if (calls.length === 0)
     return (
       <Text as="span" color="colorTextWeak">
