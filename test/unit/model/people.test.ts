@@ -10,6 +10,7 @@ import {
   pauseSeenBy,
   personOf,
   strongestRole,
+  workerIdentity,
   type Role,
 } from '../../../lib/model/people';
 
@@ -255,4 +256,22 @@ describe('a held pause as a person sees it before acting (/agent/status)', () =>
       reasonRequired: false,
     });
   });
+});
+
+test("a worker's identity is its contact_uri's client: part, bounded as every identity is; anything else names none", () => {
+  const of = (attributes: unknown) => workerIdentity(JSON.stringify(attributes));
+  expect(of({ contact_uri: 'client:alice' })).toBe('alice');
+  expect(of({ contact_uri: 'client:\nbob' })).toBe('\nbob');
+  expect(of({ contact_uri: `client:${'a'.repeat(200)}` })).toBe(boundedIdentity('a'.repeat(200)));
+  for (const other of [
+    { contact_uri: 'client:' },
+    { contact_uri: 'sip:alice@example.com' },
+    { contact_uri: 'sip:client:alice' },
+    { contact_uri: ['client:alice'] },
+    { contact_uri: 7 },
+    {},
+    null,
+  ])
+    expect(of(other)).toBeUndefined();
+  expect(workerIdentity('not JSON')).toBeUndefined();
 });
