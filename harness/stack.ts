@@ -57,25 +57,36 @@ export async function startEmulator(): Promise<RunningEmulator> {
   };
 }
 
+/** A Node process of the project's, in its folder, with what it prints (stdout and stderr) kept. */
+function nodeProcess(args: string[], env?: NodeJS.ProcessEnv) {
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    ...(env ? { env } : {}),
+  });
+  let printed = '';
+  child.stdout?.on('data', (d) => (printed += d));
+  child.stderr?.on('data', (d) => (printed += d));
+  return { child, output: () => printed };
+}
+
 /**
  * Starts the built emulator (dist/emulator/main.js, as `npm run emulator`) in a process of its own: the
  * bench's measure of the Functions then shares no event loop with Twilio's side, as on Twilio.
  */
 export async function startEmulatorProcess(): Promise<EmulatorEndpoint> {
   const port = await freePort();
-  const child = spawn(process.execPath, [join(ROOT, 'dist/emulator/main.js')], {
-    cwd: ROOT,
-    env: { ...process.env, EMULATOR_PORT: String(port), ACCOUNT_SID, AUTH_TOKEN },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const { child, output } = nodeProcess([join(ROOT, 'dist/emulator/main.js')], {
+    ...process.env,
+    EMULATOR_PORT: String(port),
+    ACCOUNT_SID,
+    AUTH_TOKEN,
   });
-  let output = '';
-  child.stdout?.on('data', (d) => (output += d));
-  child.stderr?.on('data', (d) => (output += d));
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 30_000;
-  while (!output.includes('listening')) {
-    if (child.exitCode !== null) throw new Error(`the emulator exited:\n${output}`);
-    if (Date.now() > deadline) throw new Error(`the emulator did not start:\n${output}`);
+  while (!output().includes('listening')) {
+    if (child.exitCode !== null) throw new Error(`the emulator exited:\n${output()}`);
+    if (Date.now() > deadline) throw new Error(`the emulator did not start:\n${output()}`);
     await new Promise((r) => setTimeout(r, 50));
   }
   return endpoint(url, () => stopProcess(child));
@@ -194,30 +205,16 @@ export async function startFunctions(
       .map(([k, v]) => `${k}=${v}`)
       .join('\n'),
   );
-  const child = spawn(
-    process.execPath,
-    [
-      ...(process.env.PROF33 ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof33'] : []),
-      ...clockOffsetArgs(clockOffsetMs),
-      ...functionsServerArgs(envFile, port),
-    ],
-    {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let output = '';
-  child.stdout?.on('data', (d) => (output += d));
-  child.stderr?.on('data', (d) => (output += d));
+  const { child, output } = nodeProcess([...clockOffsetArgs(clockOffsetMs), ...functionsServerArgs(envFile, port)]);
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 30_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`twilio-run exited:\n${output}`);
+    if (child.exitCode !== null) throw new Error(`twilio-run exited:\n${output()}`);
     try {
       await fetch(`${url}/`);
       break;
     } catch {
-      if (Date.now() > deadline) throw new Error(`twilio-run did not start:\n${output}`);
+      if (Date.now() > deadline) throw new Error(`twilio-run did not start:\n${output()}`);
       await new Promise((r) => setTimeout(r, 100));
     }
   }
@@ -225,16 +222,16 @@ export async function startFunctions(
   return {
     url,
     process: child,
-    output: () => output,
+    output,
     async settledOutput() {
       const marker = `/__settle-${++settles}`;
       await fetch(url + marker);
       const until = Date.now() + 10_000;
-      while (!output.includes(`GET ${marker}`)) {
-        if (Date.now() > until) throw new Error(`twilio-run did not log ${marker} within 10 s:\n${output}`);
+      while (!output().includes(`GET ${marker}`)) {
+        if (Date.now() > until) throw new Error(`twilio-run did not log ${marker} within 10 s:\n${output()}`);
         await new Promise((r) => setTimeout(r, 10));
       }
-      return output;
+      return output();
     },
     stop: () => stopProcess(child),
   };

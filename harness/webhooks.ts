@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { startEmulator, type RunningEmulator } from './stack';
 
 export interface WebhookRequest {
   path: string;
@@ -61,4 +62,25 @@ export async function startWebhooks(
         server.close(() => ok());
       }),
   };
+}
+
+/**
+ * The emulator beside a receiver of its recording status callbacks (`/status` answers 204), both reset
+ * after each test: the setting of the emulator's own tests of a recording's life.
+ */
+export function useEmulatorWithStatusCallbacks(): { em: RunningEmulator; app: Webhooks } {
+  const stack = {} as { em: RunningEmulator; app: Webhooks };
+  beforeAll(async () => {
+    stack.em = await startEmulator();
+    stack.app = await startWebhooks({ '/status': () => ({ status: 204, body: '' }) });
+  });
+  afterAll(async () => {
+    await stack.em?.close();
+    await stack.app?.close();
+  });
+  afterEach(async () => {
+    await stack.em.control('POST', '/reset');
+    stack.app.received.length = 0;
+  });
+  return stack;
 }

@@ -1,12 +1,12 @@
 // The emulator's recording rules against values taken from Twilio's own description of its API (the
-// OpenAPI in npm @twilio-alpha/mcp, /work/shared/reference/twilio-facts.md), never from the emulator: the
+// OpenAPI in npm @twilio-alpha/mcp), never from the emulator: the
 // enums and the "Can be: …" lists below are read from the spec when the test runs.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { conferenceCalls, newCall } from '../../harness/calls';
 import { waitFor } from '../../harness/functions';
-import { ROOT, startEmulator, type RunningEmulator } from '../../harness/stack';
-import { startWebhooks, type Webhooks } from '../../harness/webhooks';
+import { ROOT } from '../../harness/stack';
+import { useEmulatorWithStatusCallbacks } from '../../harness/webhooks';
 
 const spec = JSON.parse(
   readFileSync(join(ROOT, 'node_modules/@twilio-alpha/mcp/twilio-oai/spec/json/twilio_api_v2010.json'), 'utf8'),
@@ -33,20 +33,7 @@ const CONFERENCE_STATUSES = spec.components.schemas.conference_recording_enum_st
 const PAUSE_BEHAVIORS = canBe(form('/Calls/{CallSid}/Recordings/{Sid}.json').PauseBehavior.description);
 const CALLBACK_EVENTS = canBe(form('/Calls/{CallSid}/Recordings.json').RecordingStatusCallbackEvent.description);
 
-let em: RunningEmulator;
-let app: Webhooks;
-beforeAll(async () => {
-  em = await startEmulator();
-  app = await startWebhooks({ '/status': () => ({ status: 204, body: '' }) });
-});
-afterAll(async () => {
-  await em.close();
-  await app.close();
-});
-afterEach(async () => {
-  await em.control('POST', '/reset');
-  app.received.length = 0;
-});
+const stack = useEmulatorWithStatusCallbacks();
 
 test("the spec's lists, as read: the test fails if Twilio's description changes under it", () => {
   expect(PAUSE_BEHAVIORS).toEqual(['skip', 'silence']);
@@ -57,12 +44,12 @@ test("the spec's lists, as read: the test fails if Twilio's description changes 
 });
 
 test("a call recording's whole life answers only statuses of Twilio's enum, and calls back only the documented events", async () => {
-  const call = await newCall(em.client);
-  const rec = await em.client.calls(call.sid).recordings.create({
-    recordingStatusCallback: `${app.url}/status`,
+  const call = await newCall(stack.em.client);
+  const rec = await stack.em.client.calls(call.sid).recordings.create({
+    recordingStatusCallback: `${stack.app.url}/status`,
     recordingStatusCallbackEvent: CALLBACK_EVENTS,
   });
-  const recording = em.client.calls(call.sid).recordings(rec.sid);
+  const recording = stack.em.client.calls(call.sid).recordings(rec.sid);
   const seen = [rec.status];
   for (const pauseBehavior of PAUSE_BEHAVIORS) {
     seen.push((await recording.update({ status: 'paused', pauseBehavior })).status);
@@ -71,7 +58,7 @@ test("a call recording's whole life answers only statuses of Twilio's enum, and 
   // A pause behaviour Twilio does not list is refused.
   await expect(recording.update({ status: 'paused', pauseBehavior: 'mute' })).rejects.toMatchObject({ status: 400 });
   seen.push((await recording.update({ status: 'stopped' })).status, (await recording.fetch()).status);
-  await em.control('GET', '/callbacks/idle');
+  await stack.em.control('GET', '/callbacks/idle');
   seen.push((await recording.fetch()).status);
   expect(seen.filter((s) => !CALL_STATUSES.includes(s))).toEqual([]);
   expect(seen).toEqual([
@@ -85,18 +72,20 @@ test("a call recording's whole life answers only statuses of Twilio's enum, and 
     'completed',
   ]);
   // No callback for a pause or a resume: every event subscribed, two of each made.
-  const called = app.received.filter((r) => r.params.RecordingSid === rec.sid).map((r) => r.params.RecordingStatus);
+  const called = stack.app.received
+    .filter((r) => r.params.RecordingSid === rec.sid)
+    .map((r) => r.params.RecordingStatus);
   expect(called).toEqual(['in-progress', 'completed']);
   expect(called.every((s) => CALLBACK_EVENTS.includes(s))).toBe(true);
 });
 
 test("a conference recording's pauses and resumes answer only statuses of Twilio's enum for conferences", async () => {
-  await conferenceCalls(em.client, 'docs');
+  await conferenceCalls(stack.em.client, 'docs');
   const rec = await waitFor('the conference recording', async () => {
-    const [conference] = await em.client.conferences.list({ friendlyName: 'docs', status: 'in-progress' });
-    return conference && (await em.client.conferences(conference.sid).recordings.list())[0];
+    const [conference] = await stack.em.client.conferences.list({ friendlyName: 'docs', status: 'in-progress' });
+    return conference && (await stack.em.client.conferences(conference.sid).recordings.list())[0];
   });
-  const recording = em.client.conferences(rec.conferenceSid).recordings(rec.sid);
+  const recording = stack.em.client.conferences(rec.conferenceSid).recordings(rec.sid);
   const seen = [rec.status];
   for (const pauseBehavior of PAUSE_BEHAVIORS) {
     seen.push((await recording.update({ status: 'paused', pauseBehavior })).status);

@@ -9,21 +9,13 @@ import {
 } from '../../../lib/model/captures';
 import type { EvidenceEntry } from '../../../lib/model/evidence';
 import type { ListedRecording } from '../../../lib/model/proof';
+import { entriesAt } from './entries';
 import { CLOCK_SKEW_MARGIN_MS } from '../../../lib/model/statuses';
 
 const RE = 'RE' + 'a'.repeat(32);
 const RE2 = 'RE' + 'b'.repeat(32);
 const t = (s: number) => new Date(Date.UTC(2026, 10, 25, 21, 0, s)).toISOString();
-let n = 0;
-const entry = (s: number, status: string, extra: Partial<EvidenceEntry> = {}): EvidenceEntry => ({
-  id: String(n++),
-  at: t(s),
-  recordingSid: RE,
-  status,
-  by: 'twiml',
-  source: 'control',
-  ...extra,
-});
+const entry = entriesAt(t, RE, 'twiml');
 const stage = (s: number, For: string, attempt = 1) =>
   entry(s, 'stage', { recordingSid: CAPTURE, source: 'capture', action: For, attempt, by: 'twilio' });
 const result = (s: number, r: string) =>

@@ -1,7 +1,8 @@
 // The pure rules of the evidence: segments from entries in any order, the pause-window check, the CSV.
 import { toCsv } from '../../../lib/model/csv';
-import type { EvidenceEntry, Segment } from '../../../lib/model/evidence';
+import type { Segment } from '../../../lib/model/evidence';
 import type { ListedRecording } from '../../../lib/model/proof';
+import { entriesAt } from './entries';
 import { toSegments, windowInsidePause } from '../../../lib/model/segments';
 import { CLOCK_SKEW_MARGIN_MS } from '../../../lib/model/statuses';
 
@@ -11,16 +12,7 @@ const t = (s: number) => new Date(Date.UTC(2026, 10, 25, 21, 0, s)).toISOString(
 const edge = (s: number, sign: 1 | -1) => new Date(Date.parse(t(s)) + sign * CLOCK_SKEW_MARGIN_MS).toISOString();
 /** The state, from and to of each segment: what these tests compare. */
 const spans = (segments: Segment[]) => segments.map((s) => [s.state, s.from, s.to]);
-let n = 0;
-const entry = (s: number, status: string, extra: Partial<EvidenceEntry> = {}): EvidenceEntry => ({
-  id: String(n++),
-  at: t(s),
-  recordingSid: RE,
-  status,
-  by: 'console:admin',
-  source: 'control',
-  ...extra,
-});
+const entry = entriesAt(t, RE, 'console:admin');
 
 const call = [
   entry(0, 'in-progress', { by: 'studio:FW1/FN1' }),

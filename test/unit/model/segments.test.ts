@@ -3,6 +3,7 @@
 // came draws, overlapping requests, and the edges the proof leaves within the clock margin.
 import type { EvidenceEntry, Segment } from '../../../lib/model/evidence';
 import type { ListedRecording } from '../../../lib/model/proof';
+import { entriesAt } from './entries';
 import { toSegments, whyNotProven, windowInsidePause } from '../../../lib/model/segments';
 import { recordingProofs } from '../../../lib/model/proof';
 import { CLOCK_SKEW_MARGIN_MS, LATEST_EFFECT_MS } from '../../../lib/model/statuses';
@@ -15,17 +16,7 @@ const t = (s: number) => new Date(T0 + s * 1000).toISOString();
 const edge = (s: number, sign: 1 | -1) => new Date(T0 + s * 1000 + sign * CLOCK_SKEW_MARGIN_MS).toISOString();
 const MARGIN_WHY = `within ${CLOCK_SKEW_MARGIN_MS} ms of a time read on a Function instance's clock, which may be that far from Twilio's`;
 const spans = (segments: Segment[]) => segments.map((s) => [s.recordingSid === RE ? '' : 'RE2', s.state, s.from, s.to]);
-let n = 0;
-/** A control's answer at `s` seconds (sent then too, unless `sentAt`). */
-const entry = (s: number, status: string, extra: Partial<EvidenceEntry> = {}): EvidenceEntry => ({
-  id: String(n++),
-  at: t(s),
-  recordingSid: RE,
-  status,
-  by: 'console:admin',
-  source: 'control',
-  ...extra,
-});
+const entry = entriesAt(t, RE, 'console:admin');
 const sent = (s: number) => ({ sentAt: t(s) });
 const callback = (s: number, status: string) => entry(s, status, { by: 'twilio', source: 'callback' });
 const intent = (s: number, control: string, action = 'in-progress', recordingSid = RE): EvidenceEntry =>
