@@ -110,11 +110,15 @@ export function union(intervals: Interval[]): Interval[] {
 export const intersect = (a: Interval[], b: Interval[]): Interval[] =>
   union(a.flatMap(([a0, a1]) => b.map(([b0, b1]) => [Math.max(a0, b0), Math.min(a1, b1)] as Interval)));
 
-/** Per recording: when it surely did not record, and when it was surely paused. */
+/** Why a pause the evidence logged counts for nothing. */
+export type UncountedPause = 'lift-in-flight' | 'resumed-unseen';
+
+/** Per recording: when it surely did not record, when it was surely paused, and the pauses not counted, with why. */
 export interface RecordingProof {
   recordingSid: string;
   notRecording: Interval[];
   paused: Interval[];
+  uncounted: Array<{ span: Interval; why: UncountedPause }>;
 }
 
 /** The proof for each recording the evidence or Twilio's list names. */
@@ -130,15 +134,18 @@ export function recordingProofs(entries: EvidenceEntry[], listed?: ListedRecordi
     const liftsOfThis = lifts.filter((l) => l.recordingSid === sid || l.recordingSid === '*');
     const seenRecording = own.filter((e) => isReadBack(e) && e.status === 'in-progress');
     const paused: Interval[] = [];
+    const uncounted: RecordingProof['uncounted'] = [];
     for (const o of own.filter((e) => e.status === 'paused' && (e.source === 'control' || isReadBack(e)))) {
       const [o0, o1] = [early(sentOf(o)), late(o.at)];
-      // A lift in flight while the pause was sent may have been applied after it.
-      if (liftsOfThis.some((l) => l.sent < o1 && l.end > o0)) continue;
       const next = Math.min(...liftsOfThis.filter((l) => l.sent >= o1).map((l) => l.sent));
+      // A lift in flight while the pause was sent may have been applied after it.
+      if (liftsOfThis.some((l) => l.sent < o1 && l.end > o0))
+        uncounted.push({ span: [o0, next], why: 'lift-in-flight' });
       // Twilio read back recording after the pause held and before anything logged could lift it: it was
       // resumed unseen (through Twilio's API directly), at a moment since the pause that no one knows.
-      if (seenRecording.some((r) => early(sentOf(r)) >= o1 && late(r.at) <= next)) continue;
-      paused.push([o1, next]);
+      else if (seenRecording.some((r) => early(sentOf(r)) >= o1 && late(r.at) <= next))
+        uncounted.push({ span: [o0, next], why: 'resumed-unseen' });
+      else paused.push([o1, next]);
     }
     const twilio = listed?.find((r) => r.recordingSid === sid);
     const endings = own.filter((e) => ENDED.includes(e.status)).map((e) => late(e.at));
@@ -148,7 +155,7 @@ export function recordingProofs(entries: EvidenceEntry[], listed?: ListedRecordi
     if (ended < Infinity) notRecording.push([ended, Infinity]);
     const created = createdAfter(own, intents, twilio);
     if (created > -Infinity) notRecording.push([-Infinity, created]);
-    return { recordingSid: sid, notRecording: union(notRecording), paused: union(paused) };
+    return { recordingSid: sid, notRecording: union(notRecording), paused: union(paused), uncounted };
   });
 }
 

@@ -8,6 +8,7 @@ import {
   type Interval,
   type ListedRecording,
   type RecordingProof,
+  type UncountedPause,
 } from './proof';
 import { CLOCK_SKEW_MARGIN_MS, LATEST_EFFECT_MS } from './statuses';
 
@@ -157,6 +158,13 @@ function drawn(sid: string, changes: Change[]): Segment[] {
 
 const covers = (intervals: Interval[], [a, b]: Interval) => intervals.some(([x, y]) => x <= a && b <= y);
 
+const UNCOUNTED_WHY: Record<UncountedPause, string> = {
+  'lift-in-flight': 'a resume or start was in flight when it was sent',
+  'resumed-unseen':
+    'Twilio was later read back recording with no resume logged: it was resumed elsewhere, at a moment no one knows',
+};
+const NOT_COVERED_WHY = `a pause counts from its answer, ${CLOCK_SKEW_MARGIN_MS} ms of clock margin later, to the send of anything that may lift it, less the margin`;
+
 /**
  * Why [a, b] is not proven paused, in words, by the one rule (model/proof): the recording's own pause is
  * not proven there, another recording may have recorded, or a recording may exist that the evidence and
@@ -171,8 +179,12 @@ export function whyNotProven(
 ): string {
   const reasons: string[] = [];
   const mine = proofs.find((p) => p.recordingSid === own);
-  if (mine && !covers(mine.paused, stretch))
-    reasons.push(`the pause of ${own} is not proven here (a resume or start was in flight when it was sent)`);
+  if (mine && !covers(mine.paused, stretch)) {
+    const uncounted = mine.uncounted.find(({ span }) => span[0] < stretch[1] && span[1] > stretch[0]);
+    reasons.push(
+      `the pause of ${own} is not proven here (${uncounted ? UNCOUNTED_WHY[uncounted.why] : NOT_COVERED_WHY})`,
+    );
+  }
   for (const p of proofs)
     if (p.recordingSid !== own && !covers(p.notRecording, stretch))
       reasons.push(`recording ${p.recordingSid} may have been recording`);

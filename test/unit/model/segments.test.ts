@@ -14,6 +14,7 @@ const T0 = Date.UTC(2026, 10, 25, 21, 0, 0);
 const t = (s: number) => new Date(T0 + s * 1000).toISOString();
 /** `s` seconds moved by the clock margin: `+1` later, `-1` earlier. */
 const edge = (s: number, sign: 1 | -1) => new Date(T0 + s * 1000 + sign * CLOCK_SKEW_MARGIN_MS).toISOString();
+const NOT_COVERED = `a pause counts from its answer, ${CLOCK_SKEW_MARGIN_MS} ms of clock margin later, to the send of anything that may lift it, less the margin`;
 const MARGIN_WHY = `within ${CLOCK_SKEW_MARGIN_MS} ms of a time read on a Function instance's clock, which may be that far from Twilio's`;
 const spans = (segments: Segment[]) => segments.map((s) => [s.recordingSid === RE ? '' : 'RE2', s.state, s.from, s.to]);
 const entry = entriesAt(t, RE, 'console:admin');
@@ -372,7 +373,7 @@ describe('the proof drawn on a pause', () => {
     );
     // From the pause's answer, within the margin, its own pause is not proven either.
     expect(segments[1].why).toBe(
-      `the pause of ${RE} is not proven here (a resume or start was in flight when it was sent); recording ${RE2} may have been recording`,
+      `the pause of ${RE} is not proven here (${NOT_COVERED}); recording ${RE2} may have been recording`,
     );
   });
 
@@ -390,7 +391,7 @@ describe('the proof drawn on a pause', () => {
       ['paused', edge(30, 1), null, undefined],
     ]);
     expect(mine[1].why).toBe(
-      `the pause of ${RE} is not proven here (a resume or start was in flight when it was sent); recording ${RE2} may have been recording`,
+      `the pause of ${RE} is not proven here (${NOT_COVERED}); recording ${RE2} may have been recording`,
     );
   });
 
@@ -465,7 +466,7 @@ describe('why a stretch is not proven', () => {
   test('its own pause not proven, another recording that may have recorded, each said', () => {
     const proofs = recordingProofs(log, listed);
     expect(whyNotProven(proofs, log, listed, at(5, 20), RE)).toBe(
-      `the pause of ${RE} is not proven here (a resume or start was in flight when it was sent); recording ${RE2} may have been recording`,
+      `the pause of ${RE} is not proven here (${NOT_COVERED}); recording ${RE2} may have been recording`,
     );
     expect(whyNotProven(proofs, log, listed, at(20, 30), RE)).toBe(`recording ${RE2} may have been recording`);
     // Its own pause proven from exactly the stretch's start: not a reason.
@@ -490,6 +491,19 @@ describe('why a stretch is not proven', () => {
     );
     expect(whyNotProven(proofs, log, listed, at(5, 8))).toBe(
       `recording ${RE} may have been recording; recording ${RE2} may have been recording`,
+    );
+  });
+
+  test('a pause the proof does not count says why: a lift in flight when it was sent, or a resume no one logged', () => {
+    const inFlight = [...log, intent(9.5, 'r'), entry(10.5, 'in-progress', { ...sent(9.5), control: 'r' })];
+    expect(whyNotProven(recordingProofs(inFlight, listed), inFlight, listed, at(11, 20), RE)).toMatch(
+      new RegExp(`^the pause of ${RE} is not proven here \\(a resume or start was in flight when it was sent\\)`),
+    );
+    const unseen = [...log, entry(30, 'in-progress', { source: 'read-back', ...sent(29.9) })];
+    expect(whyNotProven(recordingProofs(unseen, listed), unseen, listed, at(11, 20), RE)).toMatch(
+      new RegExp(
+        `^the pause of ${RE} is not proven here \\(Twilio was later read back recording with no resume logged`,
+      ),
     );
   });
 
