@@ -182,6 +182,8 @@ test("PUBLIC_BASE_URL: a local run's default callbacks go there, and their signa
       res.writeHead(answer.statusCode!, answer.headers);
       answer.pipe(res);
     });
+    // twilio-run stopped under a callback in flight: the tunnel answers nothing, as a dead tunnel would.
+    upstream.on('error', () => res.destroy());
     req.pipe(upstream);
   });
   const publicUrl = await listen(tunnel);

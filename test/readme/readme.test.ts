@@ -61,7 +61,11 @@ const NOT_RUN: Record<string, Record<string, string[]>> = {
       [
         "npm run mutate             # lib/model, then lib/controls; prints each scope's survivors and both scores",
         'npm run mutate -- model    # one scope',
+        'STRYKER_SCOPE=controls npx stryker run --mutate lib/controls/pause-lock.ts   # one file of a scope',
       ].join('\n'),
+    ],
+    Scores: [
+      'STRYKER_SCOPE=controls STRYKER_CONCURRENCY=1 npx stryker run --mutate lib/controls/pause-lock.ts,lib/controls/ownership.ts',
     ],
   },
   'docs/flex-plugin.md': {
