@@ -1,6 +1,6 @@
 import { ControlError, evidenceUnavailable, fromTwilioError } from '../errors';
 import type { NewEvidence } from '../model/evidence';
-import { mayLift, pauseHolders, type Person } from '../model/people';
+import { liftOf, type Person } from '../model/people';
 import { appendEvidence } from '../sync/evidence-log';
 import { isActive } from '../model/recording-state';
 import { listOnTwilio, type Owner } from '../twilio/voice';
@@ -76,18 +76,16 @@ export async function checkLock(deps: Deps, person: Person, owner: Owner, attemp
   const refusals: Array<{ entry: NewEvidence; error: ControlError }> = [];
   const overrides: NewEvidence[] = [];
   for (const sid of paused) {
-    // The latest holder is the one named; every holder must be liftable.
-    const holders = pauseHolders(entries, sid).reverse();
-    const decisions = holders.map((by) => ({ by, decision: mayLift(person, by, attempt.reason) }));
-    const refused = decisions.find((d) => !d.decision.allowed);
-    if (refused && !refused.decision.allowed) {
+    // Every holder must be liftable; the first that is not is the one named, else the latest.
+    const { latest, refused, override } = liftOf(person, entries, sid, attempt.reason);
+    if (refused) {
       const { code, message } = refused.decision;
       refusals.push({
         entry: logged(sid, 'refused', refused.by),
         error: new ControlError(code === 'PAUSE_HELD' ? 403 : 400, code, message),
       });
-    } else if (decisions.some((d) => d.decision.allowed && d.decision.override)) {
-      overrides.push(logged(sid, 'override', holders[0]));
+    } else if (override) {
+      overrides.push(logged(sid, 'override', latest));
     }
   }
   if (refusals.length > 0) {

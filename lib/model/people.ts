@@ -121,14 +121,38 @@ function pausesSinceLift(entries: PauseEvent[], recordingSid: string): PauseEven
   return own.slice(lastLift + 1).filter(mayHavePaused);
 }
 
+const holdersOf = (pauses: PauseEvent[]): Array<string | undefined> => {
+  const holders = [...new Set(pauses.map((e) => e.by))];
+  return holders.length > 0 ? holders : [undefined];
+};
+
 /**
  * Everyone whose pause may be holding a recording now, the latest last. A person's second pause does not
  * take a flow's over: the lock needs every one of them liftable. None logged (a pause made elsewhere, or
  * one whose log was lost): `[undefined]`, an unknown pauser, which the rule takes as a flow.
  */
-export function pauseHolders(entries: PauseEvent[], recordingSid: string): Array<string | undefined> {
-  const holders = [...new Set(pausesSinceLift(entries, recordingSid).map((e) => e.by))];
-  return holders.length > 0 ? holders : [undefined];
+export const pauseHolders = (entries: PauseEvent[], recordingSid: string): Array<string | undefined> =>
+  holdersOf(pausesSinceLift(entries, recordingSid));
+
+type Refusal = Extract<LiftDecision, { allowed: false }>;
+
+/**
+ * What `person` lifting the pause that holds `recordingSid` (with `reason`) comes to, every holder asked,
+ * the latest first: the first holder whose pause they may not lift, if any; else whether lifting it
+ * overrides a flow's. With the latest holder, and since when the pause has held (its first pause logged
+ * since the last lift). The one rule for the lock (controls/pause-lock) and for what a button shows.
+ */
+export function liftOf(person: Person, entries: PauseEvent[], recordingSid: string, reason: string | undefined) {
+  const pauses = pausesSinceLift(entries, recordingSid);
+  const holders = holdersOf(pauses).reverse();
+  const decisions = holders.map((by) => ({ by, decision: mayLift(person, by, reason) }));
+  const refused = decisions.find((d): d is { by: string | undefined; decision: Refusal } => !d.decision.allowed);
+  return {
+    latest: holders[0],
+    refused,
+    override: !refused && decisions.some((d) => d.decision.allowed && d.decision.override),
+    since: pauses[0]?.at,
+  };
 }
 
 /** Whose a pause is, as a person sees it: a flow's (an unknown pauser counts as one), their own, or someone else's. */
@@ -140,21 +164,17 @@ const pauseOwnerOf = (person: Person, pausedBy: string | undefined): PauseOwner 
 /**
  * A held pause as `person` may see it before acting: who holds it (the holder whose pause they may not
  * lift, else the latest), whether they may resume it as they are, or only with a reason, and since when
- * it has been held (its first pause logged since the last lift).
+ * it has been held.
  */
 export function pauseSeenBy(person: Person, entries: PauseEvent[], recordingSid: string) {
-  const holders = pauseHolders(entries, recordingSid).reverse();
-  const blocking = holders
-    .map((by) => ({ by, decision: mayLift(person, by, undefined) }))
-    .find((d) => !d.decision.allowed);
-  const shown = blocking ? blocking.by : holders[0];
-  const since = pausesSinceLift(entries, recordingSid)[0]?.at;
+  const { latest, refused, since } = liftOf(person, entries, recordingSid, undefined);
+  const shown = refused ? refused.by : latest;
   return {
     recordingSid,
     pausedBy: shown ?? 'unknown',
     holder: pauseOwnerOf(person, shown),
-    mayResume: !blocking,
-    reasonRequired: blocking?.decision.allowed === false && blocking.decision.code === 'REASON_REQUIRED',
+    mayResume: !refused,
+    reasonRequired: refused?.decision.code === 'REASON_REQUIRED',
     ...(since ? { since } : {}),
   };
 }
