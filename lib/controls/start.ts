@@ -128,14 +128,16 @@ async function waitForHolder(
     return undefined;
   }
   while (Date.now() < state.until) {
-    if (Date.now() + POLL_MS + listMs >= until) {
+    // The wait is drawn first: the look after it, not after an average wait, must be answered in time.
+    const pause = POLL_MS * (0.5 + Math.random());
+    if (Date.now() + pause + listMs >= until) {
       throw new ControlError(
         503,
         'START_IN_PROGRESS',
         `Another start of ${owner.label} is still under way; ask again to get its recording`,
       );
     }
-    await sleep(POLL_MS * (0.5 + Math.random()));
+    await sleep(pause);
     const sent = Date.now();
     const { active } = await listOnTwilio(owner);
     listMs = Date.now() - sent;

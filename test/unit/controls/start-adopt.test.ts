@@ -247,6 +247,38 @@ describe("waiting for another start's claim", () => {
     expect(await em.client.calls(call.sid).recordings.list()).toHaveLength(1);
   });
 
+  test('gives up, not times out, when its next wait between looks would end too near its deadline (the jitter counted)', async () => {
+    const em = stack.em;
+    const call = await newCall(em.client);
+    // The waiter's instance warmed by a start of another call: its rounds take the time of their requests.
+    const waiter = await instanceOn(em);
+    await waiter.lib.start.startCallRecording(waiter.deps('studio:FWb'), options((await newCall(em.client)).sid));
+    await holdCreate(em, call.sid);
+    const holder = start(em, call.sid, 'studio:FWa');
+    await heldRequests(em, 1);
+    // Its looks at the list take 200 ms and its waits between them are at their longest (1.5 × 150 ms);
+    // 620 ms are left for its Voice requests: after its first look, time for a plain wait and a look, not
+    // for this wait and a look.
+    await em.control('POST', '/faults', {
+      kind: 'latency',
+      ms: 200,
+      count: 2,
+      match: `/Calls/${call.sid}/Recordings.json`,
+      method: 'GET',
+    });
+    const random = jest.spyOn(Math, 'random').mockReturnValue(0.99);
+    const err = await waiter.lib.start
+      .startCallRecording(waiter.deps('studio:FWb', undefined, Date.now() - 6_880), options(call.sid))
+      .then(
+        () => undefined,
+        (error: { status: number; code: string }) => error,
+      )
+      .finally(() => random.mockRestore());
+    expect(err).toMatchObject({ status: 503, code: 'START_IN_PROGRESS' });
+    await em.control('DELETE', '/faults');
+    expect(await holder).toMatchObject({ created: true });
+  });
+
   test('gives up without another look when one as slow as its last would come after its deadline', async () => {
     const em = stack.em;
     const call = await newCall(em.client);
