@@ -47,9 +47,13 @@ export async function startCallRecording(deps: Deps, options: StartOptions) {
   // A new recording ends any proof of a pause (model/proof): the start is logged before it is sent.
   const start: Start = { control: randomUUID(), intent: Promise.resolve() };
   for (let first = true; ; first = false) {
-    // The list, the longest round trip, goes out first; the rest beside it.
+    // The list, the longest round trip, goes out first; the rest beside it, one turn of the event loop
+    // later: requests' promise chains run together, so the list would be written only once the Sync
+    // requests were built too (a millisecond or so of the twilio library's work). Sync's trips are shorter.
     const listSent = Date.now();
     const listing = listOnTwilio(owner);
+    listing.catch(() => undefined); // awaited below, with the claim
+    await listWrittenFirst();
     // The call's Map (sync/call-map: its claim, state and evidence) is created first (409 when it
     // exists); its claim and the start's intent go out just after, beside it and the list (call-map's create).
     if (first) map.ensure().catch(() => undefined); // the claim's creation reports a failure
@@ -80,6 +84,9 @@ export async function startCallRecording(deps: Deps, options: StartOptions) {
     if (adopted) return adopt(deps, owner, start, adopted, [adopted], first ? known : undefined);
   }
 }
+
+/** Resolves once the requests started so far are written: their promise chains run before a setImmediate. */
+const listWrittenFirst = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** A start's identity in the evidence, and its intent there, logged before any create is sent. */
 interface Start {
