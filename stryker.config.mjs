@@ -23,7 +23,12 @@ export default {
   jest: {
     projectType: 'custom',
     configFile: 'jest.config.js',
-    config: { roots: SCOPES[scope].tests, maxWorkers: 1 },
+    // A mutant's run loads only the test files holding the tests that reach it (the sequencer's comment).
+    config: {
+      roots: SCOPES[scope].tests,
+      maxWorkers: 1,
+      testSequencer: '<rootDir>/scripts/mutation-test-sequencer.cjs',
+    },
     enableFindRelatedTests: SCOPES[scope].related,
   },
   mutate: SCOPES[scope].mutate,

@@ -602,9 +602,16 @@ setInterval(() => {
 
 // ---- Asking before acting ----
 
+/** The question asked last, until its dialog's `close` event (or the next question) answers it. */
+let unanswered;
+
 /** A modal question; resolves to the reason typed (or '' without one), or null when cancelled. */
 function ask({ heading, message, confirm, reason = false }) {
   const dialog = $('ask');
+  const answer = () => (dialog.returnValue === 'confirm' ? $('ask-reason').value.trim() : null);
+  // A browser under load may deliver a dialog's `close` event after the next question has opened: the
+  // question before is answered now, and that late event must not answer this one.
+  unanswered?.(answer());
   $('ask-title').textContent = heading;
   $('ask-message').textContent = message;
   $('ask-confirm').textContent = confirm;
@@ -613,11 +620,16 @@ function ask({ heading, message, confirm, reason = false }) {
   $('ask-reason').value = '';
   dialog.returnValue = '';
   return new Promise((resolve) => {
-    dialog.addEventListener(
-      'close',
-      () => resolve(dialog.returnValue === 'confirm' ? $('ask-reason').value.trim() : null),
-      { once: true },
-    );
+    const onClose = () => {
+      if (!dialog.open) settle(answer());
+    };
+    const settle = (value) => {
+      dialog.removeEventListener('close', onClose);
+      unanswered = undefined;
+      resolve(value);
+    };
+    unanswered = settle;
+    dialog.addEventListener('close', onClose);
     dialog.showModal();
     (reason ? $('ask-reason') : dialog.querySelector('button[value=cancel]')).focus();
   });
