@@ -5,6 +5,8 @@
 // Each scope runs the tests of its own folder first of all: lib/model's pure rules by their own tests
 // (milliseconds each, so a surviving mutant costs little), lib/controls by the in-process tests of the
 // controls, the runtime and sync (the emulator in the jest process, real HTTP).
+import { availableParallelism } from 'node:os';
+
 const SCOPES = {
   model: { mutate: ['lib/model/**/*.ts'], tests: ['<rootDir>/test/unit/model'], related: true },
   controls: {
@@ -36,8 +38,8 @@ export default {
   ignorePatterns: ['.stryker-tmp*', 'reports', 'dist', 'coverage'],
   // Each mutant runs only the tests that reached it, stopping at the first that fails.
   coverageAnalysis: 'perTest',
-  // The machine is shared: one test process per scope (STRYKER_CONCURRENCY to change it).
-  concurrency: Number(process.env.STRYKER_CONCURRENCY ?? 1),
+  // A test process per core (STRYKER_CONCURRENCY=1 on a machine shared with other work).
+  concurrency: Number(process.env.STRYKER_CONCURRENCY ?? availableParallelism()),
   // Mutants whose code and tests did not change keep their last result.
   incremental: true,
   incrementalFile: `reports/stryker-incremental-${scope}.json`,
