@@ -327,3 +327,16 @@ test("Sync's write failing: the recording is returned, synced false with the err
     ['control', recording.sid, 'in-progress'],
   ]);
 });
+
+test('a start without an evidence log (Deps without one) starts, logging nothing', async () => {
+  const em = stack.em;
+  const call = await newCall(em.client);
+  const fx = await instanceOn(em);
+  const started = await fx.lib.start.startCallRecording(
+    { ...fx.deps('studio:FWa'), evidence: undefined },
+    options(call.sid),
+  );
+  expect(started).toMatchObject({ created: true, synced: true });
+  expect(started).not.toHaveProperty('evidenceLogged');
+  expect(await evidenceEntries(em, call.sid)).toEqual([]);
+});
