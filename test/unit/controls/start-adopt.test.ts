@@ -103,6 +103,9 @@ test('a call already recording: its recording adopted (created false), Sync repa
 test('a start after a finished one adopts its recording: one look at the list, one read of the claim, no take-over', async () => {
   const em = stack.em;
   const call = await newCall(em.client);
+  // The call was recorded before too: its list holds that recording beside the claim's.
+  const earlier = await em.client.calls(call.sid).recordings.create();
+  await em.client.calls(call.sid).recordings(earlier.sid).update({ status: 'stopped' });
   const first = await start(em, call.sid);
   const mark = (await servedRequests(em)).length;
   const second = await start(em, call.sid, 'studio:FWb');
