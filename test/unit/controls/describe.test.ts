@@ -4,6 +4,7 @@ import { conferenceCalls, newCall } from '../../../harness/calls';
 import { callbacksIdle, evidenceEntries, servedRequests, syncDocument, writeState } from '../../../harness/functions';
 import { contextFor, errorCodeOf, runFunction, useInProcessEmulator } from '../../../harness/in-process';
 import { describeRecordings } from '../../../lib/controls/describe';
+import { LATEST_EFFECT_MS } from '../../../lib/model/statuses';
 import { controlDeps } from '../../../lib/runtime/wiring';
 import { callOwner } from '../../../lib/twilio/voice';
 
@@ -165,12 +166,21 @@ test('a stopped recording is not active: the call is not recording, and its reco
   ]);
 });
 
-test('an unknown outcome Sync keeps (unsettled) is said while it may still take effect', async () => {
+test('an unknown outcome Sync keeps (unsettled) is said while it may still take effect; past that, Twilio settles it and Sync forgets it', async () => {
   const em = stack.em;
   const call = await newCall(em.client);
   const unsettled = { asked: 'paused', since: new Date().toISOString() };
   await writeState(em, call.sid, { sid: call.sid, recordings: {}, history: [], unsettled });
   expect(await described({ CallSid: call.sid })).toMatchObject({ status: 'not-recording', unsettled });
+  expect((await syncDocument(em, call.sid))?.unsettled).toEqual(unsettled);
+
+  const older = await newCall(em.client);
+  // Sent more than LATEST_EFFECT_MS ago: it can no longer take effect, and Twilio's list is the truth.
+  const stale = { asked: 'paused', since: new Date(Date.now() - LATEST_EFFECT_MS - 1000).toISOString() };
+  await writeState(em, older.sid, { sid: older.sid, recordings: {}, history: [], unsettled: stale });
+  const answer = (await status({ CallSid: older.sid })).body as Record<string, unknown>;
+  expect([answer.status, 'unsettled' in answer]).toEqual(['not-recording', false]);
+  expect(await syncDocument(em, older.sid)).toEqual({ sid: older.sid, recordings: {}, history: [] });
 });
 
 test("a conference: its participants' call recordings count, with Twilio's status only", async () => {
