@@ -340,3 +340,131 @@ describe('a pause and a resume whose requests overlapped', () => {
     ]);
   });
 });
+
+describe('settling what overlapping controls leave open', () => {
+  /**
+   * Instance A pauses while the pause is held at Twilio, B resumes meanwhile (its window inside A's), and
+   * after the hold is released, A's write finds B's status concurrent. `wrap` may change A's owner first.
+   */
+  async function overlapped(em: RunningEmulator, wrap?: (owner: import('../../../lib/twilio/voice').Owner) => void) {
+    const { callSid, recordingSid } = await recordingCall(em);
+    await faultOn(em, recordingSid, 'paused', 'hold');
+    const a = await instanceOn(em);
+    const deps = a.deps('studio:FWa');
+    const owner = a.lib.voice.callOwner(deps.client, callSid);
+    wrap?.(owner);
+    const pausing = a.lib.setStatus
+      .setRecordingStatus(deps, owner, { status: 'paused', recordingSid, all: false })
+      .then(
+        (value) => ({ ok: true as const, value }),
+        (error: { code?: string }) => ({ ok: false as const, error }),
+      );
+    await heldRequests(em, 1);
+    await control(em, callSid, { status: 'in-progress', recordingSid, all: false }, 0, 'studio:FWb');
+    return { callSid, recordingSid, pausing };
+  }
+
+  test("the read-back's append is awaited: the answer comes once Twilio's truth is in the log", async () => {
+    const em = stack.em;
+    const { callSid, recordingSid, pausing } = await overlapped(em);
+    // The read-back's entry is slow to append: an answer that did not wait for it would come first.
+    await em.control('POST', '/faults', { kind: 'latency', ms: 300, count: 1, method: 'POST', field: 'read-back' });
+    await em.control('POST', '/held/release');
+    expect(await pausing).toMatchObject({ ok: true, value: { status: 'paused', synced: true } });
+    expect((await evidenceEntries(em, callSid)).filter((e) => e.source === 'read-back')).toMatchObject([
+      { recordingSid, status: 'paused', by: 'twilio' },
+    ]);
+  });
+
+  test("when the read-back fails, the control still answers what Twilio did, and says Sync's order is unknown", async () => {
+    const em = stack.em;
+    const { callSid, recordingSid, pausing } = await overlapped(em);
+    // Twilio refuses the read 429 with a minute to wait: no time to retry it.
+    await em.control('POST', '/faults', { kind: '429', retryAfter: 60, count: 1, match: recordingSid, method: 'GET' });
+    await em.control('POST', '/held/release');
+    expect(await pausing).toEqual({
+      ok: true,
+      value: {
+        callSid,
+        recordingSid,
+        status: 'paused',
+        recordings: [{ recordingSid, status: 'paused' }],
+        synced: false,
+        syncError: {
+          code: 'TWILIO_RATE_LIMITED',
+          message:
+            "The recording's order against a concurrent control is unknown: Twilio kept answering 429 Too Many Requests; try again later",
+        },
+      },
+    });
+    // Sync keeps the resume's status (stale: Twilio's is paused), and the answer says so.
+    expect((await syncDocument(em, callSid))?.recordings[recordingSid]?.status).toBe('in-progress');
+  });
+
+  test('controls that keep overlapping each read-back: after 3 read-backs, 200 with synced false, SYNC_UNSETTLED', async () => {
+    const em = stack.em;
+    const b = await instanceOn(em);
+    let reads = 0;
+    let callSid = '';
+    const { recordingSid, pausing, ...rest } = await overlapped(em, (owner) => {
+      const fetch = owner.fetch.bind(owner);
+      // Each read-back reads Twilio, then another control changes the recording before it is answered:
+      // the read is older than that control's answer, and its window overlaps it.
+      owner.fetch = async (sid) => {
+        const read = await fetch(sid);
+        reads += 1;
+        const deps = b.deps('studio:FWb');
+        await b.lib.setStatus.setRecordingStatus(deps, b.lib.voice.callOwner(deps.client, callSid), {
+          status: read.status === 'paused' ? 'in-progress' : 'paused',
+          recordingSid: sid,
+          all: false,
+        });
+        return read;
+      };
+    });
+    callSid = rest.callSid;
+    await em.control('POST', '/held/release');
+    expect(await pausing).toMatchObject({
+      ok: true,
+      value: {
+        status: 'paused',
+        synced: false,
+        syncError: {
+          code: 'SYNC_UNSETTLED',
+          message: 'Concurrent controls kept changing the recording; its Sync status may be stale',
+        },
+      },
+    });
+    expect(reads).toBe(3);
+    const readBacks = (await evidenceEntries(em, callSid)).filter((e) => e.source === 'read-back');
+    expect(readBacks.map((e) => e.status)).toEqual(['paused', 'in-progress', 'paused']);
+  });
+});
+
+describe('a document that cannot track one more recording (40 active)', () => {
+  test('the pause stands on Twilio, its history is written, and the answer says TOO_MANY_RECORDINGS', async () => {
+    const em = stack.em;
+    const { callSid, recordingSid } = await recordingCall(em);
+    const fx = await instanceOn(em);
+    const others = Array.from({ length: 40 }, (_, i) => `RE${String(i).padStart(32, '0')}`);
+    await fx.deps('studio:FWa').store.update(callSid, (doc) => ({
+      ...doc,
+      recordings: Object.fromEntries(others.map((sid) => [sid, { status: 'in-progress' as const }])),
+    }));
+    const outcome = await control(em, callSid, { status: 'paused', recordingSid, all: false });
+    expect(outcome).toMatchObject({
+      ok: true,
+      value: {
+        status: 'paused',
+        synced: false,
+        syncError: {
+          code: 'TOO_MANY_RECORDINGS',
+          message: `${callSid} already has 40 active recordings in its Sync document; ${recordingSid} is not tracked`,
+        },
+      },
+    });
+    const doc = await syncDocument(em, callSid);
+    expect(doc?.recordings[recordingSid]).toBeUndefined();
+    expect(doc?.history.map((h) => [h.action, h.recordingSid])).toEqual([['paused', recordingSid]]);
+  });
+});
