@@ -4,7 +4,15 @@
 // near; a pause's behaviour and reason in the history and the evidence; a stop clearing the start claim;
 // and a pause and a resume whose requests overlapped, settled by reading Twilio again.
 import { newCall } from '../../../harness/calls';
-import { evidenceEntries, heldRequests, servedRequests, syncDocument, waitFor } from '../../../harness/functions';
+import {
+  evidenceEntries,
+  heldRequests,
+  inSequence,
+  servedRequests,
+  setLatency,
+  syncDocument,
+  waitFor,
+} from '../../../harness/functions';
 import { instanceOn, useInProcessEmulator } from '../../../harness/in-process';
 import type { RunningEmulator } from '../../../harness/stack';
 import type { SetStatusOptions } from '../../../lib/controls/set-status';
@@ -467,4 +475,41 @@ describe('a document that cannot track one more recording (40 active)', () => {
     expect(doc?.recordings[recordingSid]).toBeUndefined();
     expect(doc?.history.map((h) => [h.action, h.recordingSid])).toEqual([['paused', recordingSid]]);
   });
+});
+
+test('a change that cannot reach Twilio: 502 TWILIO_UNREACHABLE, logged unknown, read back, and Sync marked unsettled', async () => {
+  const em = stack.em;
+  const { callSid, recordingSid } = await recordingCall(em);
+  const a = await instanceOn(em);
+  const deps = a.deps('studio:FWa');
+  // The update alone goes to a port nothing listens on (a lost connection: Twilio may have acted).
+  const nowhere = await instanceOn(em, { TWILIO_API_BASE_URL: 'http://127.0.0.1:9' });
+  const lost = nowhere.lib.voice.callOwner(nowhere.deps('studio:FWa').client, callSid);
+  const owner = { ...a.lib.voice.callOwner(deps.client, callSid), update: lost.update };
+  const sent = Date.now();
+  await expect(
+    a.lib.setStatus.setRecordingStatus(deps, owner, { status: 'paused', recordingSid, all: false }),
+  ).rejects.toMatchObject({ status: 502, code: 'TWILIO_UNREACHABLE' });
+  expect(await logged(em, callSid)).toEqual([
+    { source: 'control', recordingSid, status: 'unknown', action: 'paused', by: 'studio:FWa' },
+    { source: 'read-back', recordingSid, status: 'in-progress', action: undefined, by: 'twilio' },
+  ]);
+  const doc = await syncDocument(em, callSid);
+  expect(doc?.recordings[recordingSid]?.status).toBe('in-progress');
+  expect(doc?.unsettled?.asked).toBe('paused');
+  expect(Date.parse(doc!.unsettled!.since)).toBeGreaterThanOrEqual(sent);
+});
+
+test('a pause waits for two round trips in sequence: the Sync read runs beside the update, the writes after it', async () => {
+  const em = stack.em;
+  const { callSid, recordingSid } = await recordingCall(em);
+  // A first control makes the call's Map and the console's index: no round trip of the one measured.
+  await control(em, callSid, { status: 'in-progress', recordingSid, all: false });
+  await setLatency(em, { voice: 120, sync: 60 });
+  const from = performance.timeOrigin + performance.now();
+  const outcome = await control(em, callSid, { status: 'paused', recordingSid, all: false });
+  const to = performance.timeOrigin + performance.now();
+  await setLatency(em, { voice: 0, sync: 0 });
+  expect(outcome).toMatchObject({ ok: true, value: { status: 'paused', synced: true } });
+  expect(inSequence(await servedRequests(em), [from, to])).toBe(2);
 });
