@@ -162,6 +162,7 @@ describe('Twilio answers 500 to a change: the recording is read back', () => {
       recordingChannels: 'mono',
       recordingTrack: 'both',
       trim: 'do-not-trim',
+      recordingStatusCallback: 'http://127.0.0.1:9/callbacks/recording-status',
     });
     await faultOn(em, started.recordingSid, 'stopped', '500');
     const outcome = await control(em, call.sid, { status: 'stopped', recordingSid: started.recordingSid, all: false });
@@ -299,6 +300,7 @@ describe('a stop and the start claim', () => {
       recordingChannels: 'mono',
       recordingTrack: 'both',
       trim: 'do-not-trim',
+      recordingStatusCallback: 'http://127.0.0.1:9/callbacks/recording-status',
     });
     expect((await claimOf(em, call.sid))?.recordingSid).toBe(start.recordingSid);
     return { callSid: call.sid, recordingSid: start.recordingSid };
@@ -414,7 +416,7 @@ describe('settling what overlapping controls leave open', () => {
     const b = await instanceOn(em);
     let reads = 0;
     let callSid = '';
-    const { recordingSid, pausing, ...rest } = await overlapped(em, (owner) => {
+    const { pausing, ...rest } = await overlapped(em, (owner) => {
       const fetch = owner.fetch.bind(owner);
       // Each read-back reads Twilio, then another control changes the recording before it is answered:
       // the read is older than that control's answer, and its window overlaps it.
