@@ -334,11 +334,22 @@ describe('a pause and a resume whose requests overlapped', () => {
     await faultOn(em, recordingSid, 'paused', 'hold');
     const pausing = control(em, callSid, { status: 'paused', recordingSid, all: false }, 0, 'studio:FWa');
     await heldRequests(em, 1);
+    // The pause's read of Sync, sent beside its update, has found no document yet.
+    await waitFor("the pause's Sync read", async () =>
+      (await servedRequests(em)).find((r) => r.method === 'GET' && r.path.endsWith(`${callSid}/Items/state`)),
+    );
     const resume = await control(em, callSid, { status: 'in-progress', recordingSid, all: false }, 0, 'studio:FWb');
     expect(resume).toMatchObject({ ok: true, value: { status: 'in-progress', synced: true } });
     expect((await syncDocument(em, callSid))?.recordings[recordingSid]?.status).toBe('in-progress');
+    const mark = (await servedRequests(em)).length;
     await em.control('POST', '/held/release');
     const pause = await pausing;
+    // The pause's first write (a create: its read found none) met the resume's document (409), was made
+    // again on a fresh read; the read-back's write reads the document anew: no second conflict.
+    const conflicts = (await servedRequests(em))
+      .slice(mark)
+      .filter((r) => r.method === 'POST' && r.path.endsWith(`recording-controls-${callSid}/Items`) && r.status === 409);
+    expect(conflicts).toHaveLength(1);
     expect(pause).toMatchObject({ ok: true, value: { status: 'paused', synced: true } });
     expect((await em.client.calls(callSid).recordings(recordingSid).fetch()).status).toBe('paused');
     expect((await syncDocument(em, callSid))?.recordings[recordingSid]?.status).toBe('paused');
@@ -514,4 +525,73 @@ test('a pause waits for two round trips in sequence: the Sync read runs beside t
   await setLatency(em, { voice: 0, sync: 0 });
   expect(outcome).toMatchObject({ ok: true, value: { status: 'paused', synced: true } });
   expect(inSequence(await servedRequests(em), [from, to])).toBe(2);
+});
+
+describe('All=true: each recording answered on its own', () => {
+  /** A call with two active recordings; `first` meets `fault` on its pause. */
+  async function twoRecordings(em: RunningEmulator, fault: string) {
+    const { callSid, recordingSid: first } = await recordingCall(em);
+    const second = (await em.client.calls(callSid).recordings.create()).sid;
+    await faultOn(em, first, 'paused', fault);
+    return { callSid, first, second };
+  }
+
+  test("two 500s, one applied: 502 for the other; the applied one's read-back confirms only its own", async () => {
+    const em = stack.em;
+    const { callSid, first, second } = await twoRecordings(em, '500');
+    await faultOn(em, second, 'paused', '500-after');
+    const outcome = await control(em, callSid, { status: 'paused', all: true });
+    expect(outcome).toEqual({
+      ok: false,
+      error: {
+        status: 502,
+        code: 'TWILIO_UNAVAILABLE',
+        message: `Twilio failed (HTTP 500) for recording ${first} of call ${callSid}; try again`,
+      },
+    });
+    const doc = await syncDocument(em, callSid);
+    expect([doc?.recordings[first]?.status, doc?.recordings[second]?.status]).toEqual(['in-progress', 'paused']);
+    expect(doc?.unsettled).toBeUndefined();
+    expect((await logged(em, callSid)).map((e) => [e.source, e.recordingSid, e.status]).sort()).toEqual(
+      [
+        ['control', first, 'error'],
+        ['control', second, 'error'],
+        ['read-back', first, 'in-progress'],
+        ['read-back', second, 'paused'],
+      ].sort(),
+    );
+  });
+
+  test('one paused, one whose 500 cannot be read back before the deadline: Sync is marked unsettled', async () => {
+    const em = stack.em;
+    const { callSid, first, second } = await twoRecordings(em, '500-after');
+    const outcome = await control(em, callSid, { status: 'paused', all: true }, 7_000);
+    expect(outcome).toMatchObject({ ok: false, error: { status: 502, code: 'TWILIO_UNAVAILABLE' } });
+    const doc = await syncDocument(em, callSid);
+    // The applied one is written; the open one is not (nothing was read of it), and the document says so.
+    expect(doc?.recordings[second]?.status).toBe('paused');
+    expect(doc?.recordings[first]).toBeUndefined();
+    expect(doc?.unsettled?.asked).toBe('paused');
+  });
+});
+
+test('a read-back that fails leaves the outcome open: 502 for the 500, and Sync marked unsettled', async () => {
+  const em = stack.em;
+  const { callSid, recordingSid } = await recordingCall(em);
+  await faultOn(em, recordingSid, 'paused', '500-after');
+  // Twilio refuses the read 429 with a minute to wait: no time to retry it.
+  await em.control('POST', '/faults', { kind: '429', retryAfter: 60, count: 1, match: recordingSid, method: 'GET' });
+  const outcome = await control(em, callSid, { status: 'paused', recordingSid, all: false });
+  expect(outcome).toEqual({
+    ok: false,
+    error: {
+      status: 502,
+      code: 'TWILIO_UNAVAILABLE',
+      message: `Twilio failed (HTTP 500) for recording ${recordingSid} of call ${callSid}; try again`,
+    },
+  });
+  expect(await logged(em, callSid)).toEqual([
+    { source: 'control', recordingSid, status: 'error', action: 'paused', by: 'studio:FWa' },
+  ]);
+  expect((await syncDocument(em, callSid))?.unsettled?.asked).toBe('paused');
 });

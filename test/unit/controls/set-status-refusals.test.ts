@@ -251,3 +251,13 @@ describe('a recording named by SID that has ended (Twilio: 21220)', () => {
     });
   });
 });
+
+test("an ended recording while Sync cannot be read: Twilio's call says it is in progress, so 409 RECORDING_ENDED", async () => {
+  const em = stack.em;
+  const { callSid, recordingSid } = await recordingCall(em);
+  await em.client.calls(callSid).recordings(recordingSid).update({ status: 'stopped' });
+  // Sync refuses the read 429 with a minute to wait: no time to retry it.
+  await em.control('POST', '/faults', { kind: '429', retryAfter: 60, count: 1, match: '/Items/state', method: 'GET' });
+  const outcome = await control(em, callSid, { status: 'paused', recordingSid, all: false });
+  expect(outcome).toMatchObject({ ok: false, error: { status: 409, code: 'RECORDING_ENDED', twilioCode: 21220 } });
+});
