@@ -72,6 +72,9 @@ export class CallbackDelivery {
     };
     this.log.push(delivery);
     const sending = (async () => {
+      // Twilio's webhooks leave from other machines than its API's answers: the request that caused one
+      // is answered first (this emulator runs both in one event loop).
+      await new Promise((sent) => setImmediate(sent));
       try {
         const res = await fetch(target, {
           method,

@@ -3,6 +3,8 @@
 // the Functions answer every bad input, JSON 400/413, not with twilio-run's HTML stack trace naming this
 // machine's paths. `npm start` and the tests' Function processes (harness/stack) both run it; twilio-run's
 // own command line (`twilio-run start`, `twilio serverless:start`) has no hook for it.
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { styleText } from 'node:util';
 import type { ErrorRequestHandler, Express } from 'express';
 import { cliInfo } from 'twilio-run/dist/commands/start';
 import { getConfigFromCli, type StartCliFlags } from 'twilio-run/dist/config/start';
@@ -45,9 +47,29 @@ const jsonErrors: ErrorRequestHandler = (err: { status?: number; type?: string }
   res.status(error.status).json(error.toJSON());
 };
 
+/**
+ * twilio-run's request line (`200 POST /recording/start │ Response Type application/json`), written once
+ * the answer is out: twilio-run's own log writes it inside res.end, before the answer, and that
+ * synchronous write to the terminal (or a pipe) held every answer back by most of a millisecond.
+ */
+function logAnswered(req: IncomingMessage, res: ServerResponse): void {
+  res.once('finish', () => {
+    const style = (format: Parameters<typeof styleText>[0], text: string) =>
+      process.stdout.isTTY ? styleText(format, text) : text;
+    const code = res.statusCode;
+    const status = style(['black', code >= 400 ? 'bgRed' : code < 300 ? 'bgGreen' : 'bgYellow'], String(code));
+    const type = res.getHeader('content-type');
+    const line = `${status} ${style('bold', req.method ?? '')} ${req.url}`;
+    setImmediate(() => console.log(type ? `${line} │ ${style('dim', `Response Type ${type}`)}` : line));
+  });
+}
+
 /** The server's request handler: twilio-run's, then the JSON errors (an error handler runs after its routes). */
-export async function functionsApp(config: StartConfig): Promise<Express> {
-  const app = (await createLocalDevelopmentServer(config.port, config)) as unknown as Express;
+export async function functionsApp(config: StartConfig): Promise<RequestListener> {
+  const app = (await createLocalDevelopmentServer(config.port, { ...config, logs: false })) as unknown as Express;
   app.use(jsonErrors);
-  return app;
+  return (req, res) => {
+    logAnswered(req, res);
+    app(req, res);
+  };
 }

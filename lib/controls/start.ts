@@ -47,9 +47,13 @@ export async function startCallRecording(deps: Deps, options: StartOptions) {
   // A new recording ends any proof of a pause (model/proof): the start is logged before it is sent.
   const start: Start = { control: randomUUID(), intent: Promise.resolve() };
   for (let first = true; ; first = false) {
-    // The list, the longest round trip, goes out first; the rest beside it.
+    // The list, the longest round trip, goes out first; the rest beside it, one turn of the event loop
+    // later: requests' promise chains run together, so the list would be written only once the Sync
+    // requests were built too (a millisecond or so of the twilio library's work). Sync's trips are shorter.
     const listSent = Date.now();
     const listing = listOnTwilio(owner);
+    listing.catch(() => undefined); // awaited below, with the claim
+    await written();
     // The call's Map (sync/call-map: its claim, state and evidence) is created first (409 when it
     // exists); its claim and the start's intent go out just after, beside it and the list (call-map's create).
     if (first) map.ensure().catch(() => undefined); // the claim's creation reports a failure
@@ -80,6 +84,12 @@ export async function startCallRecording(deps: Deps, options: StartOptions) {
     if (adopted) return adopt(deps, owner, start, adopted, [adopted], first ? known : undefined);
   }
 }
+
+/**
+ * Resolves once the Twilio requests started so far are written: their promise chains, and the socket
+ * writes they end in, run before the next turn of the event loop (setImmediate).
+ */
+const written = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** A start's identity in the evidence, and its intent there, logged before any create is sent. */
 interface Start {
@@ -197,6 +207,14 @@ async function create(
   }
   const started = recording;
   const action = created ? 'start' : 'start (already recording)';
+  // The last round's requests go out each as soon as it is built, not all once the last is: Twilio works
+  // on the first while the next is built.
+  const finished = claim.finish(started.recordingSid);
+  await written();
+  const logged = appendEvidence(deps.evidence, owner.sid, [
+    evidenceOf(started, deps.caller, { action, control: start.control }),
+  ]);
+  await written();
   const [sync, , evidence] = await Promise.all([
     writeDocument(
       deps,
@@ -204,8 +222,8 @@ async function create(
       (doc) => historyOf(deps, action, started.recordingSid)(applyAnswer(reconcile(listed)(doc), started).doc),
       known,
     ),
-    claim.finish(started.recordingSid),
-    appendEvidence(deps.evidence, owner.sid, [evidenceOf(started, deps.caller, { action, control: start.control })]),
+    finished,
+    logged,
   ]);
   return answer(owner, started, created, { ...sync, ...evidence });
 }
