@@ -178,8 +178,8 @@ describe('no answer before the deadline', () => {
     await faultOn(em, recordingSid, 'paused', 'hold');
     const mark = (await servedRequests(em)).length;
     const sent = Date.now();
-    // The request arrived 7 s ago: 0.5 s of Voice time is left, then 1.5 s for Sync, too little for a read-back.
-    const pausing = control(em, callSid, { status: 'paused', recordingSid, all: false }, 7_000);
+    // The request arrived 6.6 s ago: 0.9 s of Voice time is left, then 1.5 s for Sync, too little for a read-back.
+    const pausing = control(em, callSid, { status: 'paused', recordingSid, all: false }, 6_600);
     await heldRequests(em, 1);
     const outcome = await pausing;
     expect(outcome).toEqual({
@@ -196,7 +196,7 @@ describe('no answer before the deadline', () => {
     ]);
     const doc = await syncDocument(em, callSid);
     expect(doc?.unsettled?.asked).toBe('paused');
-    expect(Date.parse(doc!.unsettled!.since)).toBeGreaterThanOrEqual(sent - 7_000);
+    expect(Date.parse(doc!.unsettled!.since)).toBeGreaterThanOrEqual(sent);
     expect(Date.parse(doc!.unsettled!.since)).toBeLessThanOrEqual(Date.now());
     expect(doc?.recordings).toEqual({});
     // Twilio may still act: released, the pause is applied after the control answered.
@@ -211,8 +211,8 @@ describe('no answer before the deadline', () => {
     const { callSid, recordingSid } = await recordingCall(em);
     await faultOn(em, recordingSid, 'paused', '500-after');
     const mark = (await servedRequests(em)).length;
-    // 7 s ago: 2 s left of the request's time, less than a read-back and Sync's write need (2.5 s).
-    const outcome = await control(em, callSid, { status: 'paused', recordingSid, all: false }, 7_000);
+    // 6.6 s ago: at most 2.4 s left of the request's time, less than a read-back and Sync's write need (2.5 s).
+    const outcome = await control(em, callSid, { status: 'paused', recordingSid, all: false }, 6_600);
     expect(outcome).toMatchObject({ ok: false, error: { status: 502, code: 'TWILIO_UNAVAILABLE' } });
     expect(await recordingGets(em, mark, recordingSid)).toEqual([]);
     expect(await logged(em, callSid)).toEqual([
@@ -565,7 +565,7 @@ describe('All=true: each recording answered on its own', () => {
   test('one paused, one whose 500 cannot be read back before the deadline: Sync is marked unsettled', async () => {
     const em = stack.em;
     const { callSid, first, second } = await twoRecordings(em, '500-after');
-    const outcome = await control(em, callSid, { status: 'paused', all: true }, 7_000);
+    const outcome = await control(em, callSid, { status: 'paused', all: true }, 6_600);
     expect(outcome).toMatchObject({ ok: false, error: { status: 502, code: 'TWILIO_UNAVAILABLE' } });
     const doc = await syncDocument(em, callSid);
     // The applied one is written; the open one is not (nothing was read of it), and the document says so.

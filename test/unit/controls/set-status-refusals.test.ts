@@ -77,8 +77,8 @@ describe('Twilio.CURRENT with several active recordings', () => {
       match: `${callSid}/Recordings.json`,
       method: 'GET',
     });
-    // The request arrived 7 s ago: 0.5 s of Voice time is left, too little to retry the list's 500.
-    const outcome = await control(em, callSid, { status: 'paused', all: false }, 7_000);
+    // The request arrived 6.6 s ago: the list's 500s are retried only for the 0.9 s of Voice time left.
+    const outcome = await control(em, callSid, { status: 'paused', all: false }, 6_600);
     await em.control('DELETE', '/faults');
     expect(outcome).toEqual({
       ok: false,
