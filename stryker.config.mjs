@@ -6,6 +6,7 @@
 // (milliseconds each, so a surviving mutant costs little), lib/controls by the in-process tests of the
 // controls, the runtime and sync (the emulator in the jest process, real HTTP).
 import { availableParallelism } from 'node:os';
+import { fileURLToPath, URL } from 'node:url';
 
 const SCOPES = {
   model: { mutate: ['lib/model/**/*.ts'], tests: ['<rootDir>/test/unit/model'], related: true },
@@ -30,6 +31,9 @@ export default {
       roots: SCOPES[scope].tests,
       maxWorkers: 1,
       testSequencer: '<rootDir>/scripts/mutation-test-sequencer.cjs',
+      // ...and stops at the first of them that fails (the environment's comment).
+      // (a path: Stryker loads it itself, where jest's <rootDir> means nothing)
+      testEnvironment: fileURLToPath(new URL('scripts/mutation-test-environment.cjs', import.meta.url)),
     },
     enableFindRelatedTests: SCOPES[scope].related,
   },

@@ -20,6 +20,9 @@ class MutationTestSequencer extends Sequencer {
   sort(tests) {
     const sorted = super.sort(tests);
     if (!this.pattern || !existsSync(RECORD)) return sorted;
+    // A mutant's run stops at its first failure (mutation-test-environment.cjs): the file that failed last
+    // (the last mutant was likely its neighbour), then the quickest files first.
+    sorted.sort((a, b) => this.hasFailed(b) - this.hasFailed(a) || (a.duration ?? 0) - (b.duration ?? 0));
     const byFile = JSON.parse(readFileSync(RECORD, 'utf8'));
     // As jest matches it (jest-circus): case-insensitive, against the test's full name.
     const pattern = new RegExp(this.pattern, 'i');

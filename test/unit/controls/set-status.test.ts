@@ -1,6 +1,7 @@
 // A pause, resume or stop run in-process against the emulator: the fence that keeps a pause from being
-// retried over a later resume, closed by another instance, failing closed, with clocks apart; the resume's
-// intent logged before its request; All=true changing every active recording.
+// retried over a later resume, closed by another instance, failing closed, with clocks apart; the fence that
+// keeps a resume from being retried over a later pause; the resume's intent logged before its request (and
+// none without an evidence log); All=true changing every active recording.
 import { newCall } from '../../../harness/calls';
 import { evidenceEntries, servedRequests } from '../../../harness/functions';
 import { atTime, instanceOn, useInProcessEmulator } from '../../../harness/in-process';
@@ -199,7 +200,11 @@ test('a resume whose intent cannot be logged is not sent (503 EVIDENCE_UNAVAILAB
       status: 'in-progress',
       all: false,
     }),
-  ).rejects.toMatchObject({ status: 503, code: 'EVIDENCE_UNAVAILABLE' });
+  ).rejects.toMatchObject({
+    status: 503,
+    code: 'EVIDENCE_UNAVAILABLE',
+    message: `Twilio failed (HTTP 500) for the evidence log of ${callSid}; try again: the in-progress was not sent, so that no pause is claimed that it may have ended`,
+  });
   await em.control('DELETE', '/faults');
   const served = (await servedRequests(em)).slice(mark);
   expect(served.filter((r) => r.path.includes('/Recordings'))).toEqual([]);
@@ -228,4 +233,103 @@ test('All=true pauses every active recording of the call, each named in the answ
   const { doc } = await deps.store.read(callSid);
   expect(doc.recordings[first].status).toBe('paused');
   expect(doc.recordings[second].status).toBe('paused');
+});
+
+describe('the fence of a resume: never retried over a pause logged since', () => {
+  /** A resumes a paused recording; its first request meets 16114; before its retry, `between` runs. */
+  async function resumeRetriedAfter(em: RunningEmulator, between: (callSid: string) => Promise<unknown>) {
+    const { callSid, recordingSid } = await recordingCall(em);
+    await em.client.calls(callSid).recordings(recordingSid).update({ status: 'paused' });
+    const a = await instanceOn(em);
+    const deps = a.deps('studio:FWa');
+    const guard = deps.fence.mayRetry.bind(deps.fence);
+    deps.fence.mayRetry = async () => {
+      await between(callSid);
+      return guard();
+    };
+    await em.control('POST', '/faults', {
+      kind: '16114',
+      count: 1,
+      match: recordingSid,
+      method: 'POST',
+      field: 'in-progress',
+    });
+    const outcome = await a.lib.setStatus
+      .setRecordingStatus(deps, a.lib.voice.callOwner(deps.client, callSid), {
+        status: 'in-progress',
+        recordingSid,
+        all: false,
+      })
+      .then(
+        (value) => ({ ok: true as const, value }),
+        (error: { code?: string; status?: number }) => ({ ok: false as const, error }),
+      );
+    const status = (await em.client.calls(callSid).recordings(recordingSid).fetch()).status;
+    return { outcome, status, posts: (await recordingPosts(em, callSid)).map((p) => p.status) };
+  }
+
+  test('with no pause since, the resume is retried after 16114 and holds', async () => {
+    const run = await resumeRetriedAfter(stack.em, async () => undefined);
+    expect(run.outcome).toMatchObject({ ok: true, value: { status: 'in-progress' } });
+    expect(run.status).toBe('in-progress');
+    // The pause that set it up, the resume's 16114, its retry.
+    expect(run.posts).toEqual([200, 409, 200]);
+  });
+
+  test("another instance's pause between the resume's attempts: no retry, the pause stands", async () => {
+    const b = await instanceOn(stack.em);
+    const run = await resumeRetriedAfter(stack.em, async (callSid) => {
+      const deps = b.deps('studio:FWb');
+      // The recording is paused already: Twilio answers the pause, and it is logged.
+      await b.lib.setStatus.setRecordingStatus(deps, b.lib.voice.callOwner(deps.client, callSid), {
+        status: 'paused',
+        all: false,
+      });
+    });
+    expect(run.outcome).toMatchObject({ ok: false, error: { status: 503, code: 'RECORDING_BUSY' } });
+    expect(run.status).toBe('paused');
+    // The pause that set it up, the resume's 16114, the other instance's pause: the resume was not sent again.
+    expect(run.posts).toEqual([200, 409, 200]);
+  });
+});
+
+describe('without an evidence log', () => {
+  test('a resume is sent without an intent, and a pause meeting 16114 is retried', async () => {
+    const em = stack.em;
+    const { callSid, recordingSid } = await recordingCall(em);
+    const a = await instanceOn(em);
+    const deps = { ...a.deps('studio:FWa'), evidence: undefined };
+    await transientOnce(em, recordingSid);
+    const pause = await a.lib.setStatus.setRecordingStatus(deps, a.lib.voice.callOwner(deps.client, callSid), {
+      status: 'paused',
+      recordingSid,
+      all: false,
+    });
+    expect(pause).toMatchObject({ status: 'paused', synced: true });
+    const resume = await a.lib.setStatus.setRecordingStatus(deps, a.lib.voice.callOwner(deps.client, callSid), {
+      status: 'in-progress',
+      recordingSid,
+      all: false,
+    });
+    expect(resume).toMatchObject({ status: 'in-progress', synced: true });
+    expect((await recordingPosts(em, callSid)).map((p) => p.status)).toEqual([409, 200, 200]);
+    expect(await evidenceEntries(em, callSid)).toEqual([]);
+  });
+});
+
+test("All=true: a resume's intent names every recording ('*')", async () => {
+  const em = stack.em;
+  const { callSid, recordingSid } = await recordingCall(em);
+  await em.client.calls(callSid).recordings(recordingSid).update({ status: 'paused' });
+  const a = await instanceOn(em);
+  const deps = a.deps('studio:FWa');
+  await a.lib.setStatus.setRecordingStatus(deps, a.lib.voice.callOwner(deps.client, callSid), {
+    status: 'in-progress',
+    all: true,
+  });
+  const entries = await evidenceEntries(em, callSid);
+  expect(entries.map((e) => [e.source, e.recordingSid, e.status])).toEqual([
+    ['intent', '*', 'in-progress'],
+    ['control', recordingSid, 'in-progress'],
+  ]);
 });
