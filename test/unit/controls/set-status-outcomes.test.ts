@@ -15,34 +15,9 @@ import {
 } from '../../../harness/functions';
 import { instanceOn, useInProcessEmulator } from '../../../harness/in-process';
 import type { RunningEmulator } from '../../../harness/stack';
-import type { SetStatusOptions } from '../../../lib/controls/set-status';
+import { control, recordingCall } from './controls';
 
 const stack = useInProcessEmulator();
-
-async function recordingCall(em: RunningEmulator) {
-  const call = await newCall(em.client);
-  const recording = await em.client.calls(call.sid).recordings.create();
-  return { callSid: call.sid, recordingSid: recording.sid };
-}
-
-/** One control on a fresh instance, as `caller`, its request arrived `ageMs` ago; its answer or its error. */
-async function control(
-  em: RunningEmulator,
-  callSid: string,
-  options: SetStatusOptions,
-  ageMs = 0,
-  caller = 'studio:FWa',
-) {
-  const a = await instanceOn(em);
-  const deps = a.deps(caller, undefined, Date.now() - ageMs);
-  return a.lib.setStatus.setRecordingStatus(deps, a.lib.voice.callOwner(deps.client, callSid), options).then(
-    (value) => ({ ok: true as const, value }),
-    (error: { status?: number; code?: string; message?: string }) => ({
-      ok: false as const,
-      error: { status: error.status, code: error.code, message: error.message },
-    }),
-  );
-}
 
 /** What the evidence log says of each entry that matters here, in order. */
 const logged = async (em: RunningEmulator, callSid: string) =>
@@ -98,6 +73,7 @@ describe('Twilio answers 500 to a change: the recording is read back', () => {
       error: {
         status: 502,
         code: 'TWILIO_UNAVAILABLE',
+        twilioCode: 20500,
         message: `Twilio failed (HTTP 500) for recording ${recordingSid} of call ${callSid}; try again`,
       },
     });
@@ -123,6 +99,7 @@ describe('Twilio answers 500 to a change: the recording is read back', () => {
       error: {
         status: 502,
         code: 'TWILIO_UNAVAILABLE',
+        twilioCode: 20500,
         message: `Twilio failed (HTTP 500) for an active recording of call ${callSid}; try again`,
       },
     });
@@ -546,6 +523,7 @@ describe('All=true: each recording answered on its own', () => {
       error: {
         status: 502,
         code: 'TWILIO_UNAVAILABLE',
+        twilioCode: 20500,
         message: `Twilio failed (HTTP 500) for recording ${first} of call ${callSid}; try again`,
       },
     });
@@ -587,6 +565,7 @@ test('a read-back that fails leaves the outcome open: 502 for the 500, and Sync 
     error: {
       status: 502,
       code: 'TWILIO_UNAVAILABLE',
+      twilioCode: 20500,
       message: `Twilio failed (HTTP 500) for recording ${recordingSid} of call ${callSid}; try again`,
     },
   });

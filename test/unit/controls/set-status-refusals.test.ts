@@ -1,32 +1,12 @@
 // A pause, resume or stop that Twilio refuses, run in-process against the emulator: what the caller is
 // told (Twilio.CURRENT with several active recordings or none, a recording that has ended, a call that
 // has), that nothing changed on Twilio or in Sync, and that the refused control is in the evidence log.
-import { newCall } from '../../../harness/calls';
 import { evidenceEntries, servedRequests, syncDocument } from '../../../harness/functions';
 import { instanceOn, useInProcessEmulator } from '../../../harness/in-process';
 import type { RunningEmulator } from '../../../harness/stack';
-import type { SetStatusOptions } from '../../../lib/controls/set-status';
+import { control, recordingCall } from './controls';
 
 const stack = useInProcessEmulator();
-
-async function recordingCall(em: RunningEmulator) {
-  const call = await newCall(em.client);
-  const recording = await em.client.calls(call.sid).recordings.create();
-  return { callSid: call.sid, recordingSid: recording.sid };
-}
-
-/** One control on a fresh instance, as studio:FWa, its request arrived `ageMs` ago; its answer or its error. */
-async function control(em: RunningEmulator, callSid: string, options: SetStatusOptions, ageMs = 0) {
-  const a = await instanceOn(em);
-  const deps = a.deps('studio:FWa', undefined, Date.now() - ageMs);
-  return a.lib.setStatus.setRecordingStatus(deps, a.lib.voice.callOwner(deps.client, callSid), options).then(
-    (value) => ({ ok: true as const, value }),
-    (error: { status?: number; code?: string; message?: string; twilioCode?: number }) => ({
-      ok: false as const,
-      error: { status: error.status, code: error.code, message: error.message, twilioCode: error.twilioCode },
-    }),
-  );
-}
 
 /** The statuses of the call's recordings on Twilio, by SID. */
 const onTwilio = async (em: RunningEmulator, callSid: string) =>

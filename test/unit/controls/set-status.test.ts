@@ -2,23 +2,17 @@
 // retried over a later resume, closed by another instance, failing closed, with clocks apart; the fence that
 // keeps a resume from being retried over a later pause; the resume's intent logged before its request (and
 // none without an evidence log); All=true changing every active recording.
-import { newCall } from '../../../harness/calls';
 import { evidenceEntries, servedRequests } from '../../../harness/functions';
 import { atTime, instanceOn, useInProcessEmulator } from '../../../harness/in-process';
 import type { RunningEmulator } from '../../../harness/stack';
 import { intentOf } from '../../../lib/sync/evidence-log';
 import { CLOCK } from '../../../lib/twilio/deadline';
+import { recordingCall } from './controls';
 
 /** The clock skew between instances the docs promise to allow (docs/guarantees.md), not read from lib/. */
 const SKEW_MARGIN_MS = 50;
 
 const stack = useInProcessEmulator();
-
-async function recordingCall(em: RunningEmulator) {
-  const call = await newCall(em.client);
-  const recording = await em.client.calls(call.sid).recordings.create();
-  return { callSid: call.sid, recordingSid: recording.sid };
-}
 
 /** The changes of the call's recordings Twilio was sent, by SID or as Twilio.CURRENT. */
 const recordingPosts = (em: RunningEmulator, callSid: string) =>

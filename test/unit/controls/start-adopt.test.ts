@@ -15,21 +15,14 @@ import {
 import { instanceOn, useInProcessEmulator } from '../../../harness/in-process';
 import type { RunningEmulator } from '../../../harness/stack';
 import { CLAIM_KEY, mapName } from '../../../lib/sync/call-map';
+import { startOptions } from './controls';
 
 const stack = useInProcessEmulator();
-
-const options = (callSid: string) => ({
-  callSid,
-  recordingChannels: 'mono' as const,
-  recordingTrack: 'both' as const,
-  trim: 'do-not-trim' as const,
-  recordingStatusCallback: 'http://127.0.0.1:9/callbacks/recording-status',
-});
 
 /** A start by `caller` on a fresh instance, of a request that arrived `ageMs` before the instance was loaded. */
 async function start(em: RunningEmulator, callSid: string, caller = 'studio:FWa', ageMs = 0) {
   const fx = await instanceOn(em);
-  return fx.lib.start.startCallRecording(fx.deps(caller, undefined, Date.now() - ageMs), options(callSid));
+  return fx.lib.start.startCallRecording(fx.deps(caller, undefined, Date.now() - ageMs), startOptions(callSid));
 }
 
 /** The Twilio requests served after `mark`, as `METHOD status path-end`, for the call's recordings and its claim. */
@@ -260,7 +253,7 @@ describe("waiting for another start's claim", () => {
     const call = await newCall(em.client);
     // The waiter's instance warmed by a start of another call: its rounds take the time of their requests.
     const waiter = await instanceOn(em);
-    await waiter.lib.start.startCallRecording(waiter.deps('studio:FWb'), options((await newCall(em.client)).sid));
+    await waiter.lib.start.startCallRecording(waiter.deps('studio:FWb'), startOptions((await newCall(em.client)).sid));
     await holdCreate(em, call.sid);
     const holder = start(em, call.sid, 'studio:FWa');
     await heldRequests(em, 1);
@@ -276,7 +269,7 @@ describe("waiting for another start's claim", () => {
     });
     const random = jest.spyOn(Math, 'random').mockReturnValue(0.99);
     const err = await waiter.lib.start
-      .startCallRecording(waiter.deps('studio:FWb', undefined, Date.now() - 6_880), options(call.sid))
+      .startCallRecording(waiter.deps('studio:FWb', undefined, Date.now() - 6_880), startOptions(call.sid))
       .then(
         () => undefined,
         (error: { status: number; code: string }) => error,

@@ -3,20 +3,13 @@
 import { newCall } from '../../../harness/calls';
 import { heldRequests, servedRequests, waitFor } from '../../../harness/functions';
 import { instanceOn, useInProcessEmulator } from '../../../harness/in-process';
+import { startOptions } from './controls';
 
 const stack = useInProcessEmulator();
 
-const options = (callSid: string) => ({
-  callSid,
-  recordingChannels: 'mono' as const,
-  recordingTrack: 'both' as const,
-  trim: 'do-not-trim' as const,
-  recordingStatusCallback: 'http://127.0.0.1:9/callbacks/recording-status',
-});
-
 type Instance = Awaited<ReturnType<typeof instanceOn>>;
 const startOn = (fx: Instance, callSid: string) =>
-  fx.lib.start.startCallRecording(fx.deps('studio:FWa'), options(callSid));
+  fx.lib.start.startCallRecording(fx.deps('studio:FWa'), startOptions(callSid));
 
 test('a start creates a recording and finishes its claim naming it; a second start adopts it', async () => {
   const em = stack.em;
