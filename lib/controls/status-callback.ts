@@ -61,7 +61,7 @@ export async function recordStatusCallback(
       const fetched = await timed(() => owner.fetch(callback.recordingSid)).catch((error: unknown) => {
         // Twilio no longer has it (deleted): it ended, so only a callback that says so is news.
         if (statusOf(error) === 404) return undefined;
-        throw error;
+        throw fromTwilioError(error, `recording ${callback.recordingSid} of ${owner.label}`);
       });
       if (fetched) {
         await store.update(owner.sid, (doc) => applyAnswer(doc, answerOf(fetched.value, fetched.window)).doc);

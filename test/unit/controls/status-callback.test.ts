@@ -261,13 +261,40 @@ describe('Sync unavailable', () => {
       { recordingSid, status: 'in-progress', details: {} },
       evidenceLog(context, client),
     );
-    // Twilio's own words: what the Function's log keeps of a failure it answers as received.
     expect(warn).toHaveBeenCalledWith(
-      `recording-controls: the in-progress callback of ${recordingSid} is kept in the evidence log of ${callSid}, but its state missed it: Internal Server Error`,
+      `recording-controls: the in-progress callback of ${recordingSid} is kept in the evidence log of ${callSid}, but its state missed it: Twilio failed (HTTP 500) for recording ${recordingSid} of call ${callSid}; try again`,
     );
     expect(await syncDocument(stack.em, callSid)).toBeUndefined();
     expect((await evidenceEntries(stack.em, callSid)).map((e) => [e.recordingSid, e.status])).toEqual([
       [recordingSid, 'in-progress'],
     ]);
+  });
+
+  test('a live callback Twilio cannot be asked about, and the evidence not written either: refused 502 naming the recording', async () => {
+    const { callSid, recordingSid } = await recorded();
+    await stack.em.control('POST', '/faults', {
+      kind: '500',
+      count: 10,
+      match: `/Recordings/${recordingSid}.json`,
+      method: 'GET',
+    });
+    await evidenceFails(callSid);
+    const context = contextFor(stack.em);
+    const deadline = Deadline.fromArrival(Date.now());
+    const client = twilioClient(context, deadline);
+    const owner = callOwner(twilioClient(context, new Deadline(Date.now() + 300)), callSid);
+    // Twilio's error as it came was answered 500 INTERNAL_ERROR, "the control failed unexpectedly".
+    await expect(
+      recordStatusCallback(
+        recordingStore(context, deadline, client),
+        owner,
+        { recordingSid, status: 'in-progress', details: {} },
+        evidenceLog(context, client),
+      ),
+    ).rejects.toMatchObject({
+      status: 502,
+      code: 'TWILIO_UNAVAILABLE',
+      message: `Twilio failed (HTTP 500) for recording ${recordingSid} of call ${callSid}; try again`,
+    });
   });
 });
