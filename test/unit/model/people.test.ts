@@ -3,6 +3,7 @@ import {
   boundedIdentity,
   isProtectedCaller,
   isStaff,
+  liftOf,
   MAX_IDENTITY_LENGTH,
   mayLift,
   meaningfulCharacters,
@@ -274,4 +275,73 @@ test("a worker's identity is its contact_uri's client: part, bounded as every id
   ])
     expect(of(other)).toBeUndefined();
   expect(workerIdentity('not JSON')).toBeUndefined();
+});
+
+describe('liftOf: every holder of the pause asked, the latest first', () => {
+  const sid = 'RE00000000000000000000000000000001';
+  const paused = (by: string, at: string) => ({
+    recordingSid: sid,
+    source: 'control',
+    action: 'paused',
+    status: 'paused',
+    by,
+    at,
+  });
+  const resumed = (by: string, at: string) => ({ ...paused(by, at), action: 'in-progress', status: 'in-progress' });
+  const alice = personOf('agent', 'alice');
+  const sam = personOf('supervisor', 'sam');
+  const reason = 'caller hung up mid-payment';
+
+  test("a supervisor with a reason lifts a flow's pause as an override, since the pause", () => {
+    expect(liftOf(sam, [paused(flow, 't1')], sid, reason)).toEqual({
+      latest: flow,
+      refused: undefined,
+      override: true,
+      since: 't1',
+    });
+  });
+
+  test("a supervisor lifts an agent's pause with no reason, and no override", () => {
+    expect(liftOf(sam, [paused(alice.caller, 't1')], sid, undefined)).toEqual({
+      latest: alice.caller,
+      refused: undefined,
+      override: false,
+      since: 't1',
+    });
+  });
+
+  test("an agent's pause, then a flow's: the supervisor's lift overrides the flow's; the agent's is refused by it", () => {
+    const entries = [paused(alice.caller, 't1'), paused(flow, 't2')];
+    expect(liftOf(sam, entries, sid, reason)).toEqual({
+      latest: flow,
+      refused: undefined,
+      override: true,
+      since: 't1',
+    });
+    expect(liftOf(alice, entries, sid, undefined)).toMatchObject({
+      latest: flow,
+      refused: { by: flow, decision: { allowed: false, code: 'PAUSE_HELD' } },
+      override: false,
+      since: 't1',
+    });
+  });
+
+  test("a flow's pause lifted, then the agent's own: the agent may lift it, no override, since their pause", () => {
+    const entries = [paused(flow, 't1'), resumed(flow, 't2'), paused(alice.caller, 't3')];
+    expect(liftOf(alice, entries, sid, undefined)).toEqual({
+      latest: alice.caller,
+      refused: undefined,
+      override: false,
+      since: 't3',
+    });
+  });
+
+  test('no pause logged: an unknown pauser, held as a flow', () => {
+    expect(liftOf(alice, [], sid, undefined)).toMatchObject({
+      latest: undefined,
+      refused: { by: undefined, decision: { allowed: false, code: 'PAUSE_HELD' } },
+      override: false,
+      since: undefined,
+    });
+  });
 });

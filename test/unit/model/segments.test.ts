@@ -499,6 +499,10 @@ describe('why a stretch is not proven', () => {
     expect(whyNotProven(recordingProofs(inFlight, listed), inFlight, listed, at(11, 20), RE)).toMatch(
       new RegExp(`^the pause of ${RE} is not proven here \\(a resume or start was in flight when it was sent\\)`),
     );
+    // A stretch before that pause is not proven for the plain reason: the uncounted pause is not in it.
+    expect(whyNotProven(recordingProofs(inFlight, listed), inFlight, listed, at(5, 8), RE)).toMatch(
+      new RegExp(`^the pause of ${RE} is not proven here \\(a pause counts from its answer`),
+    );
     const unseen = [...log, entry(30, 'in-progress', { source: 'read-back', ...sent(29.9) })];
     expect(whyNotProven(recordingProofs(unseen, listed), unseen, listed, at(11, 20), RE)).toMatch(
       new RegExp(
