@@ -83,25 +83,21 @@ const fetchesOf = async (recordingSid: string, mark: number) =>
     .slice(mark)
     .filter((r) => r.method === 'GET' && r.path.endsWith(`/Recordings/${recordingSid}.json`));
 
-/** The next write of the call's state to Sync, its creation (not retried: Sync may have applied it), fails. */
-const stateWriteFails = (callSid: string) =>
+/** The next `count` creations of the call's Map items whose form names `field` fail (500). */
+const itemCreationsFail = (callSid: string, field: string, count: number) =>
   stack.em.control('POST', '/faults', {
     kind: '500',
-    count: 1,
+    count,
     match: `${mapName(callSid)}/Items`,
     method: 'POST',
-    field: 'state',
+    field,
   });
 
+/** The next write of the call's state to Sync, its creation (not retried: Sync may have applied it), fails. */
+const stateWriteFails = (callSid: string) => itemCreationsFail(callSid, 'state', 1);
+
 /** The next append to the call's evidence log fails, and its one retry. */
-const evidenceFails = (callSid: string) =>
-  stack.em.control('POST', '/faults', {
-    kind: '500',
-    count: 2,
-    match: `${mapName(callSid)}/Items`,
-    method: 'POST',
-    field: 'log-',
-  });
+const evidenceFails = (callSid: string) => itemCreationsFail(callSid, 'log-', 2);
 
 /** A recording the call had, deleted on Twilio since (404). */
 async function deleted(callSid: string) {
