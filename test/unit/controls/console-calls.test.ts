@@ -9,7 +9,6 @@ import { newCall } from '../../../harness/calls';
 import { servedRequests } from '../../../harness/functions';
 import { atTime, useInProcessEmulator } from '../../../harness/in-process';
 import { EMULATOR_WORKSPACE_SID, flexUser, giveTask } from '../../../harness/taskrouter';
-import { listConsoleCalls } from '../../../lib/controls/console-calls';
 import { summarize } from '../../../lib/model/call-summary';
 import { emptyDocument, type RecordingDocument } from '../../../lib/model/recording-state';
 import { indexCall } from '../../../lib/sync/console-index';
@@ -28,21 +27,25 @@ function recording(sid: string, status: 'in-progress' | 'completed'): RecordingD
   };
 }
 
-/** The list once `ready` holds: a process shares one reading of the index a second (controls/tracked-calls). */
-async function listedWhen(
-  options: Parameters<typeof listConsoleCalls>[1],
-  ready: (list: Awaited<ReturnType<typeof listConsoleCalls>>) => boolean,
-) {
-  let list = await listConsoleCalls(stack.em.client, options);
-  for (let i = 0; i < 50 && !ready(list); i++) {
-    await new Promise((r) => setTimeout(r, 100));
-    list = await listConsoleCalls(stack.em.client, options);
-  }
-  return list;
+// Each test reads the list from a process of its own (console-calls loaded anew): what a process learns
+// and keeps (the shared reading of the index, the live calls' listing, the calls' details) starts empty,
+// and the times it sees are set exactly (atTime, the emulator's clock being this process's).
+
+/** The console's list as a process that has learned nothing yet serves it. */
+async function freshList() {
+  let loaded!: typeof import('../../../lib/controls/console-calls');
+  await jest.isolateModulesAsync(async () => {
+    loaded = await import('../../../lib/controls/console-calls');
+  });
+  return loaded.listConsoleCalls;
 }
+
+/** How long a process shares one reading of the index (controls/tracked-calls), not read from lib/. */
+const SHARED_READ_MS = 2_000;
 
 test('a call that ended with its recording comes ended in the next refresh', async () => {
   const { client } = stack.em;
+  const listConsoleCalls = await freshList();
   const [ending, staying] = [await newCall(client), await newCall(client)];
   for (const call of [ending, staying])
     await indexCall(client, sync, call.sid, recording(call.sid, 'in-progress'), true);
@@ -56,9 +59,10 @@ test('a call that ended with its recording comes ended in the next refresh', asy
 
   await client.calls(ending.sid).update({ status: 'completed' });
   await indexCall(client, sync, ending.sid, recording(ending.sid, 'completed'), false);
-  const next = await listedWhen(
-    { ...options, since: first.cursor },
-    (list) => list.calls.find((c) => c.sid === ending.sid)?.live === false,
+  // The same process's next refresh, a poll later: once its shared reading of the index is over, and
+  // while its listing of the live calls (10 s) still says the call is live.
+  const next = await atTime(Date.now() + SHARED_READ_MS, () =>
+    listConsoleCalls(client, { ...options, since: first.cursor }),
   );
   expect(next.total).toBe(2);
   expect(next.calls.find((c) => c.sid === ending.sid)).toMatchObject({ callStatus: 'completed', live: false });
@@ -89,27 +93,12 @@ test("an agent on a call has the name the history gives their pause, shown by th
     },
     true,
   );
-  const { calls } = await listedWhen({ ...options, workspaceSid: EMULATOR_WORKSPACE_SID }, (list) =>
-    list.calls.some((c) => c.sid === call.sid),
-  );
+  const { calls } = await (await freshList())(client, { ...options, workspaceSid: EMULATOR_WORKSPACE_SID });
   const row = calls.find((c) => c.sid === call.sid)!;
   expect(row.lastChange?.by).toBe(`agent:${identity}`);
   expect(row.agents.map((a) => `agent:${a}`)).toEqual([row.lastChange?.by]);
   expect(row.agentNames).toEqual({ [identity]: 'Alice Smith' });
 });
-
-// Each test below reads the list from a process of its own (console-calls loaded anew): what a process
-// learns and keeps (the shared reading of the index, the live calls' listing, the calls' details) starts
-// empty, and the times it sees are set exactly (atTime, the emulator's clock being this process's).
-
-/** The console's list as a process that has learned nothing yet serves it. */
-async function freshList() {
-  let loaded!: typeof import('../../../lib/controls/console-calls');
-  await jest.isolateModulesAsync(async () => {
-    loaded = await import('../../../lib/controls/console-calls');
-  });
-  return loaded.listConsoleCalls;
-}
 
 const iso = (ms: number) => new Date(ms).toISOString();
 /** Now, to the second: Sync and Voice stamp their times to the second. */

@@ -2,7 +2,7 @@
 // answer is what the flow gets, and what Sync is told only when they differ.
 import { conferenceCalls, newCall } from '../../../harness/calls';
 import { callbacksIdle, evidenceEntries, servedRequests, syncDocument, writeState } from '../../../harness/functions';
-import { contextFor, errorCodeOf, runFunction, useInProcessEmulator } from '../../../harness/in-process';
+import { atTime, contextFor, errorCodeOf, runFunction, useInProcessEmulator } from '../../../harness/in-process';
 import { describeRecordings } from '../../../lib/controls/describe';
 import { LATEST_EFFECT_MS } from '../../../lib/model/statuses';
 import { controlDeps } from '../../../lib/runtime/wiring';
@@ -86,8 +86,9 @@ test('a pause past PAUSE_ALERT_SECONDS is flagged; exactly one of CallSid and Co
   const call = await newCall(em.client);
   await em.client.calls(call.sid).recordings.create();
   await runFunction(em, '/recording/set-status', { CallSid: call.sid, Status: 'paused' });
-  await new Promise((r) => setTimeout(r, 1100));
-  expect((await status({ CallSid: call.sid }, { PAUSE_ALERT_SECONDS: '1' })).body).toMatchObject({
+  // Asked 1.1 s later by the Function's clock (the emulator's too: it shares this process).
+  const later = await atTime(Date.now() + 1_100, () => status({ CallSid: call.sid }, { PAUSE_ALERT_SECONDS: '1' }));
+  expect(later.body).toMatchObject({
     paused: true,
     pauseAlert: true,
   });
