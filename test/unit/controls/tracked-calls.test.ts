@@ -30,16 +30,17 @@ async function tracked(callSid: string, ttl?: number) {
 test('a call whose Map and index entry expired is not listed while Sync still lists its Map', async () => {
   await tracked(sid(1), 1);
   await tracked(sid(2));
-  await new Promise((r) => setTimeout(r, 1_200));
+  // 1.2 s later by Sync's clock and the list's (the emulator shares this process): sid(1)'s TTL is over.
+  const later = Date.now() + 1_200;
   // Sync still answers the expired Map (it lingers), with its expiry in the past.
-  const maps = await em.client.sync.v1.services('default').syncMaps.list();
+  const maps = await atTime(later, () => em.client.sync.v1.services('default').syncMaps.list());
   expect(
     maps
       .map((m) => m.uniqueName)
       .filter((name) => !name.startsWith('recording-controls-console-'))
       .sort(),
   ).toEqual([mapName(sid(1)), mapName(sid(2))]);
-  const calls = await listTrackedCalls(em.client, { serviceSid: 'default', ttlSeconds: 1 });
+  const calls = await atTime(later, () => listTrackedCalls(em.client, { serviceSid: 'default', ttlSeconds: 1 }));
   expect(calls.map((c) => c.sid)).toEqual([sid(2)]);
 });
 
