@@ -55,7 +55,7 @@ const NOT_RUN: Record<string, Record<string, string[]>> = {
       'npm install -g twilio-cli && twilio plugins:install @twilio-labs/plugin-serverless\nnpm run build && twilio serverless:deploy',
     ],
   },
-  // Half an hour of mutation testing: not a block to run in a test.
+  // Twenty minutes of mutation testing: not a block to run in a test.
   'docs/mutation.md': {
     'Mutation testing': [
       [
