@@ -4,6 +4,7 @@ import { errors, sendError, TwilioApiError } from './errors';
 import {
   add,
   APPLY_AT,
+  atOrAfter,
   holdAnswer,
   jitterFor,
   latencyRoutes,
@@ -270,9 +271,7 @@ export function createEmulator(options: EmulatorOptions, modules: ModuleFactory[
         next();
       }
     };
-    const wait = startedAt + delay.beforeMs - preciseNow();
-    if (wait > 0) setTimeout(apply, wait);
-    else apply();
+    atOrAfter(startedAt + delay.beforeMs, preciseNow, apply);
   });
   for (const module of modules) app.use(module(context));
 

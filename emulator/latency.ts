@@ -52,11 +52,21 @@ export const add = (a: Delay, b: Delay): Delay => ({
 export function holdAnswer(res: Response, until: number, now: () => number): void {
   const end = res.end.bind(res) as (...args: unknown[]) => Response;
   res.end = ((...args: unknown[]) => {
-    const wait = until - now();
-    if (wait <= 0) return end(...args);
-    setTimeout(() => end(...args), wait);
+    if (until <= now()) return end(...args);
+    atOrAfter(until, now, () => end(...args));
     return res;
   }) as Response['end'];
+}
+
+/**
+ * Runs `run` once `now()` reads `until` or later. A timer fires by the event loop's clock, whole
+ * milliseconds read once a turn, up to a millisecond before the precise one: a 3.9 s latency was answered
+ * in 3,899.9 ms. Waking early, it waits again for the rest.
+ */
+export function atOrAfter(until: number, now: () => number, run: () => void): void {
+  const wait = until - now();
+  if (wait <= 0) run();
+  else setTimeout(() => atOrAfter(until, now, run), Math.ceil(wait));
 }
 
 /** A range a request's added latency is drawn from, uniformly. */

@@ -1,6 +1,7 @@
 import { newCall } from '../../harness/calls';
 import { heldRequests } from '../../harness/functions';
 import { startEmulator, type RunningEmulator } from '../../harness/stack';
+import { atOrAfter } from '../../emulator/latency';
 
 let em: RunningEmulator;
 beforeAll(async () => (em = await startEmulator()));
@@ -61,6 +62,16 @@ test('latency delays the answer', async () => {
   const started = Date.now();
   await em.client.calls.list();
   expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+});
+
+test("a latency is never cut short by the timers' clock: the wait runs until the precise clock reads its end", async () => {
+  const until = Date.now() + 20;
+  // A timer counts from the event loop's clock, read at the start of its turn: behind the precise one when
+  // the wait is reckoned (by up to a millisecond; here 5 ms), so it fires that much early by the precise one.
+  let reads = 0;
+  const now = () => Date.now() + (reads++ === 0 ? 5 : 0);
+  const ran = await new Promise<number>((resolve) => atOrAfter(until, now, () => resolve(Date.now())));
+  expect(ran).toBeGreaterThanOrEqual(until);
 });
 
 test('an unknown fault kind is refused', async () => {
