@@ -16,6 +16,15 @@ import {
 } from '../../../lib/model/people';
 
 const flow = 'studio:FW1/FN1';
+/** A pause a control logged, as the evidence keeps it. */
+const pausedBy = (recordingSid: string, by: string, more: { status?: string; at?: string }) => ({
+  recordingSid,
+  source: 'control',
+  status: 'paused',
+  action: 'paused',
+  by,
+  ...more,
+});
 
 test.each<[string, Role, string, string | undefined, string | undefined, string]>([
   ['an agent, a flow pause', 'agent', 'alice', flow, undefined, 'PAUSE_HELD'],
@@ -67,13 +76,7 @@ test('a reason counts its letters and digits only, in any script', () => {
 
 describe('who holds a pause: every pause since Twilio last showed the recording recording', () => {
   const RE = 'RE1';
-  const pause = (by: string, status = 'paused') => ({
-    recordingSid: RE,
-    source: 'control',
-    status,
-    action: 'paused',
-    by,
-  });
+  const pause = (by: string, status = 'paused') => pausedBy(RE, by, { status });
   const resumed = { recordingSid: RE, source: 'control', status: 'in-progress', action: 'in-progress', by: flow };
 
   test('the latest pause after a resume; the ones before it no longer hold', () => {
@@ -193,14 +196,7 @@ test('who holds a pause: only a pause asked for counts (a stop or a refused lift
 
 describe('a held pause as a person sees it before acting (/agent/status)', () => {
   const RE = 'RE1';
-  const pause = (by: string, at: string) => ({
-    recordingSid: RE,
-    source: 'control',
-    status: 'paused',
-    action: 'paused',
-    by,
-    at,
-  });
+  const pause = (by: string, at: string) => pausedBy(RE, by, { at });
   const alice = personOf('agent', 'alice');
   const sam = personOf('supervisor', 'sam');
 
@@ -279,14 +275,7 @@ test("a worker's identity is its contact_uri's client: part, bounded as every id
 
 describe('liftOf: every holder of the pause asked, the latest first', () => {
   const sid = 'RE00000000000000000000000000000001';
-  const paused = (by: string, at: string) => ({
-    recordingSid: sid,
-    source: 'control',
-    action: 'paused',
-    status: 'paused',
-    by,
-    at,
-  });
+  const paused = (by: string, at: string) => pausedBy(sid, by, { at });
   const resumed = (by: string, at: string) => ({ ...paused(by, at), action: 'in-progress', status: 'in-progress' });
   const alice = personOf('agent', 'alice');
   const sam = personOf('supervisor', 'sam');
