@@ -42,10 +42,11 @@ describe('where a latency fault applies the change', () => {
     expect(changes.map((c) => c.status)).toEqual(['in-progress', 'paused', 'in-progress']);
     const [, paused, resumed] = changes;
     expect(paused.at).toBeGreaterThan(pause.sent);
-    expect(paused.at - pause.sent).toBeLessThan(50);
+    // At once is well under the 400 ms hold, however busy the machine (this process sends and applies).
+    expect(paused.at - pause.sent).toBeLessThan(200);
     expect(pause.answered - paused.at).toBeGreaterThan(350);
     expect(resumed.at - resume.sent).toBeGreaterThan(390);
-    expect(resume.answered - resumed.at).toBeLessThan(50);
+    expect(resume.answered - resumed.at).toBeLessThan(200);
     // The request log times the answer as sent, after the hold.
     const updates = (await served()).filter((r) => r.method === 'POST' && r.path.includes('/Recordings/'));
     expect(updates.map((r) => r.endedAt - r.startedAt)).toEqual([expect.any(Number), expect.any(Number)]);
@@ -125,31 +126,40 @@ describe('jitter', () => {
 
   test("every request waits a latency in its product's range, not always the same; Flex none", async () => {
     const call = await newCall(em.client);
-    await em.control('POST', '/latency', JITTER);
+    // Seeded and applied at the end: each request's latency is known, one draw per Voice or Sync request.
+    await em.control('POST', '/latency', { ...JITTER, apply: 'end', seed: 11 });
     const since = now();
     for (let i = 0; i < 30; i++) await em.client.calls(call.sid).fetch();
     for (let i = 0; i < 5; i++) await em.client.sync.v1.services('default').fetch();
-    await fetch(`${em.url}/v1/Accounts/${ACCOUNT_SID}/Tokens/validate`, {
-      method: 'POST',
-      headers: {
-        authorization: `Basic ${Buffer.from(`${ACCOUNT_SID}:${AUTH_TOKEN}`).toString('base64')}`,
-        'content-type': 'application/json',
-      },
-      body: JSON.stringify({ token: 'not-a-token' }),
-    });
+    for (let i = 0; i < 5; i++)
+      await fetch(`${em.url}/v1/Accounts/${ACCOUNT_SID}/Tokens/validate`, {
+        method: 'POST',
+        headers: {
+          authorization: `Basic ${Buffer.from(`${ACCOUNT_SID}:${AUTH_TOKEN}`).toString('base64')}`,
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify({ token: 'not-a-token' }),
+      });
     const ms = (r: ServedRequest) => r.endedAt - r.startedAt;
     const requests = (await served()).filter((r) => r.startedAt >= since);
     const voice = requests.filter((r) => r.path.startsWith('/2010-04-01/')).map(ms);
     const sync = requests.filter((r) => r.path.startsWith('/v1/Services')).map(ms);
     const flex = requests.filter((r) => r.path.includes('/Tokens/')).map(ms);
-    expect([voice.length, sync.length, flex.length]).toEqual([30, 5, 1]);
-    // Timers fire on whole milliseconds: up to 2 ms early; the answer itself takes a little longer.
-    expect(Math.min(...voice)).toBeGreaterThanOrEqual(38);
-    expect(Math.max(...voice)).toBeLessThan(150 + 40);
-    expect(Math.min(...sync)).toBeGreaterThanOrEqual(18);
-    expect(Math.max(...sync)).toBeLessThan(60 + 40);
+    expect([voice.length, sync.length, flex.length]).toEqual([30, 5, 5]);
+    const draw = seededRandom(11);
+    const drawn = (range: { minMs: number; maxMs: number }, count: number) =>
+      Array.from({ length: count }, () => range.minMs + draw() * (range.maxMs - range.minMs));
+    const [voiceDrawn, syncDrawn] = [drawn(JITTER.voice, 30), drawn(JITTER.sync, 5)];
+    // Each waits at least its draw (a timer may fire 2 ms early). A busy machine adds to some answers, not to
+    // most: a request drawn from another range, or waiting twice, moves the median of what it adds.
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    const added = (measured: number[], expected: number[]) => measured.map((m, i) => m - expected[i]);
+    expect(Math.min(...added(voice, voiceDrawn))).toBeGreaterThanOrEqual(-2);
+    expect(Math.min(...added(sync, syncDrawn))).toBeGreaterThanOrEqual(-2);
+    expect(median(added(voice, voiceDrawn))).toBeLessThan(10);
+    expect(median(added(sync, syncDrawn))).toBeLessThan(10);
     expect(Math.max(...voice) - Math.min(...voice)).toBeGreaterThan(10);
-    expect(flex[0]).toBeLessThan(20);
+    expect(median(flex)).toBeLessThan(10);
   });
 
   test('with a 500-after fault on top: the change is applied, and the answer is 500', async () => {
