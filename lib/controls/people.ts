@@ -35,7 +35,7 @@ export const ACTION = choice(['start', 'paused', 'in-progress', 'stopped'] as co
 const MAX_REASON_LENGTH = 500;
 export const REASON = {
   Reason: optional(
-    "a supervisor's or admin's reason to resume or stop a recording a flow paused (kept in the evidence)",
+    "a supervisor's or admin's reason to resume, stop or start recording while a flow's pause holds the call (kept in the evidence)",
     (raw, name) => {
       const text = raw.trim();
       if (text.length > MAX_REASON_LENGTH)

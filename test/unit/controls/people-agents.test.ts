@@ -244,3 +244,26 @@ test("an agent's start records both tracks in two channels, reporting to this de
     await receiver.close();
   }
 });
+
+test("a supervisor's start in Flex while a flow's pause holds: refused without a reason and nothing sent; with one it goes, the reason in the evidence", async () => {
+  const em = stack.em;
+  const alice = await agentOnCall('alice');
+  const sam = await flexUser(em, 'sam', { roles: ['supervisor'] });
+  const rec = await em.client.calls(alice.callSid).recordings.create();
+  await flowPause(alice.callSid);
+  const before = await mark();
+  const refused = await agent('/agent/start', sam.token, { CallSid: alice.callSid });
+  expect([refused.statusCode, errorCodeOf(refused)]).toEqual([400, 'REASON_REQUIRED']);
+  expect((await requestsSince(before)).filter((r) => r.startsWith('POST /2010-04-01/'))).toEqual([]);
+
+  const Reason = 'customer asked for a supervisor';
+  const started = await agent('/agent/start', sam.token, { CallSid: alice.callSid, Reason });
+  // The paused recording is the call's recording: the start answers it, and its pause stands.
+  expect([started.statusCode, started.body]).toMatchObject([
+    200,
+    { recordingSid: rec.sid, status: 'paused', created: false },
+  ]);
+  expect((await evidenceEntries(em, alice.callSid)).filter((e) => e.status === 'override')).toMatchObject([
+    { by: 'supervisor:sam', action: 'start', pausedBy: FLOW_CALLER, reason: Reason },
+  ]);
+});
