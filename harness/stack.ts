@@ -131,8 +131,8 @@ function endpoint(url: string, close: () => Promise<void>): EmulatorEndpoint {
 /**
  * Ports handed to child processes come from below the kernel's ephemeral range (32768 and up on Linux):
  * a port the kernel picked for port 0 and that was then released could be picked again, or become the
- * local end of an outgoing connection, before the child binds it (`npm start` found its emulator's port
- * taken once in 13 runs of `npm test` under load). Each jest worker has a slice of its own, handed out in
+ * local end of an outgoing connection, before the child binds it (under load, `npm start` once found
+ * its emulator's port taken). Each jest worker has a slice of its own, handed out in
  * turn from a random point, so neither two workers nor two test runs side by side meet often.
  */
 const PORTS = { first: 10_000, slice: 1_400 };
