@@ -5,6 +5,7 @@ import { conferenceCalls, newCall } from '../../harness/calls';
 import { ACCOUNT_SID, AUTH_TOKEN, startEmulator, type RunningEmulator } from '../../harness/stack';
 import type { ServedRequest } from '../../emulator/app';
 import { seededRandom } from '../../emulator/latency';
+import { percentiles } from '../../bench/measure';
 import type { RecordingTruth } from '../../emulator/voice/recordings';
 
 let em: RunningEmulator;
@@ -152,7 +153,7 @@ describe('jitter', () => {
     const [voiceDrawn, syncDrawn] = [drawn(JITTER.voice, 30), drawn(JITTER.sync, 5)];
     // Each waits at least its draw (a timer may fire 2 ms early). A busy machine adds to some answers, not to
     // most: a request drawn from another range, or waiting twice, moves the median of what it adds.
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    const median = (xs: number[]) => percentiles(xs).p50;
     const added = (measured: number[], expected: number[]) => measured.map((m, i) => m - expected[i]);
     expect(Math.min(...added(voice, voiceDrawn))).toBeGreaterThanOrEqual(-2);
     expect(Math.min(...added(sync, syncDrawn))).toBeGreaterThanOrEqual(-2);

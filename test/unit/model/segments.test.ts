@@ -500,14 +500,12 @@ describe('why a stretch is not proven', () => {
       new RegExp(`^the pause of ${RE} is not proven here \\(a resume or start was in flight when it was sent\\)`),
     );
     // A stretch before that pause is not proven for the plain reason: the uncounted pause is not in it.
-    expect(whyNotProven(recordingProofs(inFlight, listed), inFlight, listed, at(5, 8), RE)).toMatch(
-      new RegExp(`^the pause of ${RE} is not proven here \\(a pause counts from its answer`),
-    );
+    const plain = new RegExp(`^the pause of ${RE} is not proven here \\(a pause counts from its answer`);
+    expect(whyNotProven(recordingProofs(inFlight, listed), inFlight, listed, at(5, 8), RE)).toMatch(plain);
     // A stretch that only touches the uncounted pause, or comes after it was lifted: the plain reason too.
     const lifted = [...inFlight, intent(25, 'r2'), entry(25.5, 'in-progress', { ...sent(25), control: 'r2' })];
     const liftedProofs = recordingProofs(lifted, listed);
     const [{ span }] = liftedProofs.find((p) => p.recordingSid === RE)!.uncounted;
-    const plain = new RegExp(`^the pause of ${RE} is not proven here \\(a pause counts from its answer`);
     for (const stretch of [[span[0] - 1000, span[0]], [span[1], span[1] + 1000], at(26, 28)] as Array<[number, number]>)
       expect(whyNotProven(liftedProofs, lifted, listed, stretch, RE)).toMatch(plain);
     expect(whyNotProven(liftedProofs, lifted, listed, [span[0] - 1000, span[0] + 1], RE)).toMatch(/in flight/);
