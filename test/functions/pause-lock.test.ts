@@ -201,19 +201,30 @@ describe("a supervisor's override needs a reason that means something", () => {
     ['zero-width spaces', '\u200b'.repeat(40)],
     ['punctuation and spaces', '... --- !!! ??? ,,,'],
     ['nine letters padded', ' a b c d e f g h i \u0000\u200d'],
-  ])('%s: 400 REASON_REQUIRED, the pause holds, the refusal logged', async (_what, Reason) => {
-    const { callSid, recordingSid } = await flowPausedCall();
-    const sam = await flexUser(cluster.em, 'sam', { roles: ['supervisor'] });
-    const res = await invoke(
-      fx(1),
-      '/agent/set-status',
-      { Token: sam.token, CallSid: callSid, Status: 'resume', ...(Reason === undefined ? {} : { Reason }) },
-      'json',
-    );
-    expect(res).toMatchObject({ status: 400, body: { error: { code: 'REASON_REQUIRED' } } });
-    expect((await cluster.em.client.calls(callSid).recordings(recordingSid).fetch()).status).toBe('paused');
-    expect((await evidence(callSid)).filter((e) => e.status === 'refused')).toHaveLength(1);
-  });
+  ])(
+    '%s: 400 REASON_REQUIRED to a resume, a stop and a start, the pause holds, each refusal logged',
+    async (_what, Reason) => {
+      const { callSid, recordingSid } = await flowPausedCall();
+      const sam = await flexUser(cluster.em, 'sam', { roles: ['supervisor'] });
+      const asked = { Token: sam.token, CallSid: callSid, ...(Reason === undefined ? {} : { Reason }) };
+      for (const [instance, path, params] of [
+        [1, '/agent/set-status', { Status: 'resume' }],
+        [0, '/agent/set-status', { Status: 'stop', RecordingSid: recordingSid }],
+        [1, '/agent/start', {}],
+      ] as const) {
+        const res = await invoke(fx(instance), path, { ...asked, ...params }, 'json');
+        expect(res).toMatchObject({ status: 400, body: { error: { code: 'REASON_REQUIRED' } } });
+      }
+      expect((await cluster.em.client.calls(callSid).recordings.list()).map((r) => [r.sid, r.status])).toEqual([
+        [recordingSid, 'paused'],
+      ]);
+      expect((await evidence(callSid)).filter((e) => e.status === 'refused').map((e) => e.action)).toEqual([
+        'in-progress',
+        'stopped',
+        'start',
+      ]);
+    },
+  );
 
   test('ten letters or digits lift it; the reason is kept beside the name, in the segments and the CSV', async () => {
     const { callSid } = await flowPausedCall();
