@@ -350,7 +350,7 @@ function render() {
     row.call = call;
     if (changed) updateRow(row);
     updateClock(row);
-    // The timeline is drawn again only while its evidence may still be landing: a redraw drops a drag.
+    // Read again only while the evidence may still be landing: a later change brings a new revision.
     if (row.open && changed && now < row.fetchTimelineUntil) refreshTimeline(row);
     if (table.tBodies[i] !== row.el) table.insertBefore(row.el, table.tBodies[i] ?? null);
   });
@@ -764,21 +764,27 @@ async function resumeAllForgotten() {
 // ---- The timeline ----
 
 async function refreshTimeline(row) {
-  // A redraw would drop the stretch being dragged.
   if (row.loading || row.selecting) return;
   if (row.evidence && Date.now() > row.fetchTimelineUntil) {
-    drawTimeline(row);
+    redraw(row);
     return;
   }
   row.loading = true;
   try {
     row.evidence = await api('/console/evidence', target(row));
-    drawTimeline(row);
+    redraw(row);
   } catch (err) {
-    row.el.querySelector('.timeline').textContent = `Could not load the evidence: ${err.message}`;
+    // Mid-drag the picture stays; the next poll tries again.
+    if (!row.selecting) row.el.querySelector('.timeline').textContent = `Could not load the evidence: ${err.message}`;
   } finally {
     row.loading = false;
   }
+}
+
+/** A new picture would drop a drag in progress (its pointer capture and anchor): it waits for the drag's end. */
+function redraw(row) {
+  if (row.selecting) row.redrawAfterDrag = true;
+  else drawTimeline(row);
 }
 
 const svg = (name, attrs, content) => {
@@ -975,14 +981,23 @@ function enableSelection(row, picture, rect) {
     row.selection = [msAt(row, anchor), msAt(row, at(event))];
     showSelection(row, rect);
   });
+  const end = () => {
+    anchor = undefined;
+    row.selecting = false;
+    if (row.redrawAfterDrag) {
+      row.redrawAfterDrag = false;
+      drawTimeline(row);
+    }
+  };
+  picture.addEventListener('pointercancel', end);
   picture.addEventListener('pointerup', (event) => {
     if (anchor === undefined) return;
     const [a, b] = [anchor, at(event)].sort((p, q) => p - q);
-    anchor = undefined;
-    row.selecting = false;
-    if (b - a < 3) return;
-    row.selection = [Math.round(msAt(row, a)), Math.round(msAt(row, b))];
-    showSelection(row, rect);
+    const selected = b - a >= 3 && [Math.round(msAt(row, a)), Math.round(msAt(row, b))];
+    end();
+    if (!selected) return;
+    row.selection = selected;
+    showSelection(row, row.el.querySelector('.timeline rect.selection'));
     row.el.querySelector('.zoom-in').disabled = false;
     const form = row.el.querySelector('.window-check');
     form.elements.from.value = localInput(row.selection[0]);
@@ -994,7 +1009,7 @@ function enableSelection(row, picture, rect) {
 let resizeTimer;
 window.addEventListener('resize', () => {
   clearTimeout(resizeTimer);
-  resizeTimer = setTimeout(() => rows.forEach((row) => row.open && row.evidence && drawTimeline(row)), 150);
+  resizeTimer = setTimeout(() => rows.forEach((row) => row.open && row.evidence && redraw(row)), 150);
 });
 
 // ---- Evidence ----

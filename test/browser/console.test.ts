@@ -383,8 +383,6 @@ test('the timeline: labels never overlap on short segments, and a stretch select
   await invoke(stack.fx, '/recording/set-status', { CallSid: callSid, Status: 'paused', FlowSid: FLOW });
   await sleep(2000);
   await invoke(stack.fx, '/recording/set-status', { CallSid: callSid, Status: 'in-progress', FlowSid: FLOW });
-  // Past the page's evidence-settling time (4 s after a change), so that no redraw lands in a drag below.
-  await sleep(4500);
   await row(callSid).locator('.open-details').click();
   await until(
     'the timeline',
@@ -418,8 +416,8 @@ test('the timeline: labels never overlap on short segments, and a stretch select
   const pause = evidence.segments.filter((s) => s.state === 'paused').at(-1)!;
   expect(pause.recordingSid).toBe(recordingSid);
   const rect = row(callSid).locator('svg rect[data-state="paused"]').last();
-  const drag = async (fromPart: number, toPart: number) => {
-    // The timeline is drawn again at each poll: wait for the pause's box in the picture on screen.
+  /** Drags across the pause's box; `midway`, if given, runs with the button held half way. */
+  const drag = async (fromPart: number, toPart: number, midway?: () => Promise<void>) => {
     const box = (await until(
       'the pause on the timeline',
       () => rect.boundingBox(),
@@ -430,16 +428,48 @@ test('the timeline: labels never overlap on short segments, and a stretch select
     await page.mouse.move(box.x + box.width * fromPart, box.y + box.height / 2);
     await page.mouse.down();
     await page.mouse.move(box.x + box.width * ((fromPart + toPart) / 2), box.y + box.height / 2, { steps: 3 });
+    await midway?.();
     await page.mouse.move(box.x + box.width * toPart, box.y + box.height / 2, { steps: 3 });
     await page.mouse.up();
-    await row(callSid)
-      .locator('output', { hasText: /^(Yes|No)/ })
-      .waitFor();
-    return output.textContent();
+    // Whatever the page answers, so that a failure says what it said.
+    return until(
+      'the answer to the selection',
+      () => output.textContent(),
+      (text) => text !== '' && text !== 'Checking…',
+    );
+  };
+  /**
+   * The evidence the page reloads when the details open lands in the middle of a drag, as a poll's can:
+   * the details are closed and opened again, the reload is held until the button is down, then let go.
+   */
+  const reloadMidDrag = async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const reload = (request: { postDataJSON(): Record<string, unknown> }) =>
+      request.postDataJSON().From === undefined && request.postDataJSON().Format === undefined;
+    await page.route('**/console/evidence', async (route) => {
+      if (reload(route.request())) await held;
+      await route.continue();
+    });
+    const landed = page.waitForResponse((r) => r.url().endsWith('/console/evidence') && reload(r.request()));
+    await row(callSid).locator('.open-details').click();
+    await row(callSid).locator('.open-details').click();
+    return async () => {
+      release();
+      await landed;
+      await page.unroute('**/console/evidence');
+      // The page has read the answer when its load is over.
+      await until(
+        'the reloaded evidence',
+        () => page.evaluate((sid) => (0, eval)('rows').get(sid).loading as boolean, callSid),
+        (loading) => !loading,
+      );
+    };
   };
   // The answer names the stretch as the page writes every time: its date, 24-hour time and milliseconds.
   const moment = '\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3}';
-  const inside = await drag(0.2, 0.8);
+  // Half way through this drag the page reads the evidence again: the drag must survive it.
+  const inside = await drag(0.2, 0.8, await reloadMidDrag());
   if (!inside?.startsWith('Yes'))
     console.error(`the window check said ${inside}; the segments were ${JSON.stringify(evidence.segments)}`);
   expect(inside).toMatch(new RegExp(`^Yes: ${moment} to ${moment} lies wholly inside a pause\\.$`));
