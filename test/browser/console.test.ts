@@ -445,8 +445,10 @@ test('the timeline: labels never overlap on short segments, and a stretch select
   const reloadMidDrag = async () => {
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
-    const reload = (request: { postDataJSON(): Record<string, unknown> }) =>
-      request.postDataJSON().From === undefined && request.postDataJSON().Format === undefined;
+    const reload = (request: { postDataJSON(): Record<string, unknown> }) => {
+      const { From, Format } = request.postDataJSON();
+      return From === undefined && Format === undefined;
+    };
     await page.route('**/console/evidence', async (route) => {
       if (reload(route.request())) await held;
       await route.continue();
