@@ -35,7 +35,7 @@ import {
   timed,
   type Params,
 } from './measure';
-import { roundTrips } from './round-trips';
+import { roundTrips, WARM_UP } from './round-trips';
 import { sustained } from './sustained';
 
 const quick = process.argv.includes('--quick');
@@ -125,7 +125,7 @@ async function main() {
       results.roundTrips = {
         latencyMs: latency,
         samples: ROUND_TRIP_SAMPLES,
-        rows: await roundTrips(em, fx, latency, ROUND_TRIP_SAMPLES),
+        ...(await roundTrips(em, fx, latency, ROUND_TRIP_SAMPLES)),
       };
     } else {
       Object.assign(results, await withoutLatency(em, fx));
@@ -473,10 +473,13 @@ function print(results: Record<string, unknown>) {
     return;
   }
   const trips = results.roundTrips as
-    { latencyMs: { voice: number; sync: number }; samples: number; rows: object[] } | undefined;
+    { latencyMs: { voice: number; sync: number }; samples: number; coresApart: boolean; rows: object[] } | undefined;
   if (trips) {
+    const cores = trips.coresApart
+      ? 'the bench and the Functions on cores apart'
+      : 'the bench and the Functions sharing cores (no taskset, or one core)';
     console.log(
-      `\nWith Twilio's round trips (Voice ${trips.latencyMs.voice} ms, Sync ${trips.latencyMs.sync} ms per request), ${trips.samples} of each (ms)`,
+      `\nWith Twilio's round trips (Voice ${trips.latencyMs.voice} ms, Sync ${trips.latencyMs.sync} ms per request), ${trips.samples} of each after ${WARM_UP} unmeasured, ${cores} (ms)`,
     );
     console.table(trips.rows);
   } else {

@@ -25,12 +25,6 @@ const RATIO_GOAL: Record<string, number> = {
   '/recording/start': 2.6,
   '/recording/status': 1.15,
 };
-/**
- * The start's goal is within 0.15x of its floor (about 2.46x): a quick run's 20 samples on a shared
- * 2-core machine measure 2.6x to 2.7x, so the quick run (CI's) prints the start's ratio and checks its
- * requests in sequence; the full run holds it to the goal.
- */
-const FULL_RUN_ONLY = ['/recording/start'];
 
 interface Burst {
   controls: number;
@@ -97,7 +91,7 @@ export function wrongFigures(results: Record<string, unknown>, expected: string[
     if (documented === undefined) wrong.push(`round trips: ${row.control} has no documented count (docs/costs.md)`);
     else if (row.requestsInSequence !== documented)
       wrong.push(`round trips: ${row.control} made ${row.requestsInSequence} requests in sequence, not ${documented}`);
-    const goal = results.quick && FULL_RUN_ONLY.includes(row.control) ? undefined : RATIO_GOAL[row.control];
+    const goal = RATIO_GOAL[row.control];
     if (goal !== undefined && row.ratio !== undefined && row.ratio > goal)
       wrong.push(`round trips: ${row.control} took ${row.ratio}x one ${row.raw}, over its goal of ${goal}x`);
   }

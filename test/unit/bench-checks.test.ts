@@ -107,9 +107,11 @@ test.each([
   expect(wrongFigures({ ...good, ...change })).toEqual([expect.stringContaining(says)]);
 });
 
-test("the quick run prints the start's ratio and holds it to its requests in sequence; the full run to its goal", () => {
-  const slow = { roundTrips: { rows: rows.map((r) => (r.control === '/recording/start' ? { ...r, ratio: 2.7 } : r)) } };
-  expect(wrongFigures({ ...good, ...slow, quick: true })).toEqual([]);
+test("the quick run (CI's) holds the start and status to their ratios as the full run does", () => {
+  const slow = {
+    roundTrips: { rows: rows.map((r) => (r.control === '/recording/start' ? { ...r, ratio: 2.61 } : r)) },
+  };
+  expect(wrongFigures({ ...good, ...slow, quick: true })).toEqual([expect.stringContaining('over its goal of 2.6x')]);
   expect(wrongFigures({ ...good, ...slow, quick: false })).toEqual([expect.stringContaining('over its goal of 2.6x')]);
   const slowStatus = {
     roundTrips: { rows: rows.map((r) => (r.control === '/recording/status' ? { ...r, ratio: 1.2 } : r)) },
