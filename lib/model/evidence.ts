@@ -37,7 +37,7 @@ export interface EvidenceEntry {
   control?: string;
   /** A callback's RecordingStartTime: the recording existed from then, and not before. */
   startTime?: string;
-  /** An intent's: which machine's clock read its time (twilio/voice), to compare it without the skew margin. */
+  /** Which machine's clock read its times (twilio/voice), to compare them on that machine without the skew margin. */
   clock?: string;
   /** An override's or a refusal's, and a person's control's: the reason given; the first two, who had paused. */
   reason?: string;

@@ -10,12 +10,16 @@ import { CallMap } from './call-map';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-/** What an answer says of a recording: its status, somewhere between the request's send and its answer. */
-const observed = ({ window: [sent, answered], recordingSid, status }: TwilioAnswer) => ({
+/**
+ * What an answer says of a recording: its status, somewhere between the request's send and its answer;
+ * with the clock that read the window, when it says (twilio/voice).
+ */
+const observed = ({ window: [sent, answered, clock], recordingSid, status }: TwilioAnswer) => ({
   at: iso(answered),
   sentAt: iso(sent),
   recordingSid,
   status,
+  ...(clock ? { clock } : {}),
 });
 
 /** The evidence of one of Twilio's answers to a control: what it made of the recording, and when. */
@@ -74,6 +78,7 @@ export function failureOf(
     by,
     source: 'control',
     control,
+    clock: CLOCK,
   };
 }
 

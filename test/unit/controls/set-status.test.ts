@@ -231,7 +231,11 @@ test('All=true pauses every active recording of the call, each named in the answ
 
 describe('the fence of a resume: never retried over a pause logged since', () => {
   /** A resumes a paused recording; its first request meets 16114; before its retry, `between` runs. */
-  async function resumeRetriedAfter(em: RunningEmulator, between: (callSid: string) => Promise<unknown>) {
+  async function resumeRetriedAfter(
+    em: RunningEmulator,
+    between: (callSid: string) => Promise<unknown>,
+    before: (callSid: string) => Promise<unknown> = async () => undefined,
+  ) {
     const { callSid, recordingSid } = await recordingCall(em);
     await em.client.calls(callSid).recordings(recordingSid).update({ status: 'paused' });
     const a = await instanceOn(em);
@@ -248,6 +252,7 @@ describe('the fence of a resume: never retried over a pause logged since', () =>
       method: 'POST',
       field: 'in-progress',
     });
+    await before(callSid);
     const outcome = await a.lib.setStatus
       .setRecordingStatus(deps, a.lib.voice.callOwner(deps.client, callSid), {
         status: 'in-progress',
@@ -268,6 +273,30 @@ describe('the fence of a resume: never retried over a pause logged since', () =>
     expect(run.status).toBe('in-progress');
     // The pause that set it up, the resume's 16114, its retry.
     expect(run.posts).toEqual([200, 409, 200]);
+  });
+
+  test("a pause sent on this machine just before the resume's first attempt is older: the retry goes", async () => {
+    // Both read on this machine's clock, so compared without the skew margin: a PCI flow's pause answered
+    // a few milliseconds before its resume does not make the resume's retry unsure.
+    const b = await instanceOn(stack.em);
+    const run = await resumeRetriedAfter(
+      stack.em,
+      async () => undefined,
+      async (callSid) => {
+        // Twice: the second as a warm instance answers, well within the margin of the resume's first attempt.
+        for (let i = 0; i < 2; i++) {
+          const deps = b.deps('studio:FWb');
+          await b.lib.setStatus.setRecordingStatus(deps, b.lib.voice.callOwner(deps.client, callSid), {
+            status: 'paused',
+            all: false,
+          });
+        }
+      },
+    );
+    expect(run.outcome).toMatchObject({ ok: true, value: { status: 'in-progress' } });
+    expect(run.status).toBe('in-progress');
+    // The pause that set it up, the other instance's two pauses, the resume's 16114, its retry.
+    expect(run.posts).toEqual([200, 200, 200, 409, 200]);
   });
 
   test("another instance's pause between the resume's attempts: no retry, the pause stands", async () => {

@@ -15,6 +15,7 @@ import {
 import { instanceOn, useInProcessEmulator } from '../../../harness/in-process';
 import type { RunningEmulator } from '../../../harness/stack';
 import { CLAIM_KEY, mapName } from '../../../lib/sync/call-map';
+import { CLOCK } from '../../../lib/twilio/deadline';
 import { startOptions } from './controls';
 
 const stack = useInProcessEmulator();
@@ -89,6 +90,7 @@ test('a call already recording: its recording adopted (created false), Sync repa
     by: 'studio:FWa',
     source: 'control',
     control: intent.control,
+    clock: CLOCK,
   });
   expect((await claimItems(em, call.sid)(CLAIM_KEY).fetch()).data).toMatchObject({ recordingSid: recording.sid });
 });

@@ -79,7 +79,7 @@ const intent = (control: string) => ({
   clock: CLOCK,
 });
 
-/** A start's failure: `refused` (Twilio did nothing) or `unknown` (it may have created one). */
+/** A start's failure: `refused` (Twilio did nothing) or `unknown` (it may have created one); this machine's clock. */
 const failed = (control: string, status: 'refused' | 'unknown') => ({
   id: expect.any(String),
   at: expect.any(String),
@@ -90,6 +90,7 @@ const failed = (control: string, status: 'refused' | 'unknown') => ({
   by: 'studio:FWa',
   source: 'control',
   control,
+  clock: CLOCK,
 });
 
 test("a new recording is made with the flow's options, and Twilio is asked for every callback: in-progress, completed, absent", async () => {
@@ -130,6 +131,7 @@ test("a new recording is made with the flow's options, and Twilio is asked for e
       by: 'studio:FWa',
       source: 'control',
       control: logged.control,
+      clock: CLOCK,
     },
   ]);
   // Its end is posted whichever it is: absent (no audio) here, and completed for the call's next recording.
