@@ -32,7 +32,16 @@ export function collections<T extends Collection>(
 ) {
   const { findService, limits } = deps;
   const all = new Map<string, T>();
-  ctx.onReset(() => all.clear());
+  /**
+   * By `{service}/{unique name}`, the newest object of that name: Sync finds one by name in one step, and
+   * only one of a name is live at a time (the creation of another is refused while it is).
+   */
+  const named = new Map<string, T>();
+  const nameKey = (serviceSid: string, uniqueName: string) => `${serviceSid}/${uniqueName}`;
+  ctx.onReset(() => {
+    all.clear();
+    named.clear();
+  });
   const { live, expiry } = ttls(ctx);
   const url = (c: T) => `https://sync.twilio.com/v1/Services/${c.serviceSid}/${kind.path}/${c.sid}`;
   /** Ttl is an alias of CollectionTtl that wins when both are given. */
@@ -54,10 +63,9 @@ export function collections<T extends Collection>(
   const find = (req: Request): T => {
     const service = findService(req.params.ServiceSid as string);
     const key = (req.params.ListSid ?? req.params.MapSid ?? req.params.Sid) as string;
-    const c = [...all.values()].find(
-      (x) => x.serviceSid === service.sid && (x.sid === key || x.uniqueName === key) && live(x),
-    );
-    if (!c) throw errors.notFound(`/v1/Services/${service.sid}/${kind.path}/${key}`);
+    const bySid = all.get(key);
+    const c = bySid?.serviceSid === service.sid ? bySid : named.get(nameKey(service.sid, key));
+    if (!c || !live(c)) throw errors.notFound(`/v1/Services/${service.sid}/${kind.path}/${key}`);
     return c;
   };
 
@@ -65,12 +73,8 @@ export function collections<T extends Collection>(
   router.post(base, (req, res) => {
     const service = findService(req.params.ServiceSid as string);
     const uniqueName = parseUniqueName(req);
-    if (
-      uniqueName !== null &&
-      [...all.values()].some((c) => c.serviceSid === service.sid && c.uniqueName === uniqueName && live(c))
-    ) {
-      throw errors.uniqueNameExists(uniqueName);
-    }
+    const sameName = uniqueName === null ? undefined : named.get(nameKey(service.sid, uniqueName));
+    if (sameName && live(sameName)) throw errors.uniqueNameExists(uniqueName!);
     const ttl = collectionTtl(req);
     limits.create(service.sid);
     const now = ctx.now();
@@ -84,6 +88,7 @@ export function collections<T extends Collection>(
       expires: expiry(ttl, null),
     });
     all.set(c.sid, c);
+    if (uniqueName !== null) named.set(nameKey(service.sid, uniqueName), c);
     res.status(201).json(json(c));
   });
   // A service's objects: not limited (Twilio documents no limit on listing them).
@@ -109,6 +114,8 @@ export function collections<T extends Collection>(
   router.delete(`${base}/:Sid`, (req, res) => {
     const c = find(req);
     all.delete(c.sid);
+    if (c.uniqueName !== null && named.get(nameKey(c.serviceSid, c.uniqueName)) === c)
+      named.delete(nameKey(c.serviceSid, c.uniqueName));
     limits.forget(c.sid);
     res.status(204).end();
   });

@@ -19,6 +19,21 @@ test('lists: create with a unique name and TTL, fetch by SID and name, list, a s
   await expect(lists()('nope').fetch()).rejects.toMatchObject({ status: 404, code: 20404 });
 });
 
+test('a deleted list frees its name: another of that name is created and found by it; the old SID is gone', async () => {
+  const first = await lists().create({ uniqueName: 'log-2' });
+  await lists()('log-2').remove();
+  await expect(lists()(first.sid).fetch()).rejects.toMatchObject({ status: 404 });
+  const second = await lists().create({ uniqueName: 'log-2' });
+  expect((await lists()('log-2').fetch()).sid).toBe(second.sid);
+  await expect(lists().create({ uniqueName: 'log-2' })).rejects.toMatchObject({ status: 409, code: 54301 });
+  // Another service's list of the same name is another list.
+  const other = await em.client.sync.v1.services.create({ uniqueName: 'other' });
+  const elsewhere = await em.client.sync.v1.services(other.sid).syncLists.create({ uniqueName: 'log-2' });
+  expect(elsewhere.sid).not.toBe(second.sid);
+  expect((await lists()('log-2').fetch()).sid).toBe(second.sid);
+  await expect(lists()(elsewhere.sid).fetch()).rejects.toMatchObject({ status: 404 });
+});
+
 test('items: indexes grow, 250 items come back in order over pages of 100, desc and From/Bounds work', async () => {
   // About paging: 250 appends at once would pass Sync's 200-write burst (sync-limits.test.ts shows that limit).
   await em.control('POST', '/limits', { syncWritesPerSecond: 0 });
