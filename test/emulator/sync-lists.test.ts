@@ -27,7 +27,7 @@ test('a deleted list frees its name: another of that name is created and found b
   expect((await lists()('log-2').fetch()).sid).toBe(second.sid);
   await expect(lists().create({ uniqueName: 'log-2' })).rejects.toMatchObject({ status: 409, code: 54301 });
   // Another service's list of the same name is another list.
-  const other = await em.client.sync.v1.services.create({ uniqueName: 'other' });
+  const other = await em.client.sync.v1.services.create({ friendlyName: 'other' });
   const elsewhere = await em.client.sync.v1.services(other.sid).syncLists.create({ uniqueName: 'log-2' });
   expect(elsewhere.sid).not.toBe(second.sid);
   expect((await lists()('log-2').fetch()).sid).toBe(second.sid);
