@@ -13,8 +13,9 @@ const now = () => performance.timeOrigin + performance.now();
 /**
  * Pairs run before the measured ones, as a Function serving calls is warm: a control's first requests
  * load its bundle, and V8 optimizes its code only once it has run it many times (cold starts are measured
- * apart, without latency). 4 measured a quiet machine's start at 2.60x one create, 30 at 2.58x. Even,
- * so that the measured set-status samples still alternate pause and resume from a pause.
+ * apart, without latency). With the processes on cores apart, 10 measured a quiet machine's start at
+ * 2.57-2.59x one create, 30 at 2.57-2.58x. Even, so that the measured set-status samples still alternate
+ * pause and resume from a pause.
  */
 export const WARM_UP = 30;
 
